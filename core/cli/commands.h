@@ -1,0 +1,19 @@
+// Subcommands of qwen-explorer-cli. Each takes argv positioned after the subcommand name
+// (argv[first] is its first option) and returns the process exit code (0 ok, 1 error, 2 usage).
+#pragma once
+
+namespace qe::cli {
+
+// Model commands (commands_model.cpp): info, logits, generate, make-model, bench.
+int cmdInfo(int argc, char** argv, int first);
+int cmdLogits(int argc, char** argv, int first);
+int cmdGenerate(int argc, char** argv, int first);
+int cmdMakeModel(int argc, char** argv, int first);
+int cmdBench(int argc, char** argv, int first);
+
+// Text commands: tokenize, detokenize (commands_tokenize.cpp); chat-template (commands_chat.cpp).
+int cmdTokenize(int argc, char** argv, int first);
+int cmdDetokenize(int argc, char** argv, int first);
+int cmdChatTemplate(int argc, char** argv, int first);
+
+}  // namespace qe::cli

@@ -1,0 +1,66 @@
+// qwen-explorer-cli: the command-line face of the Qwen Explorer engine.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "core/cli/args.h"
+#include "core/cli/commands.h"
+
+namespace {
+
+void printUsage(std::FILE* out) {
+    std::fputs(
+        "usage: qwen-explorer-cli COMMAND [options]\n"
+        "\n"
+        "model commands:\n"
+        "  info        --model DIR [--json]                      architecture, parameters, bytes\n"
+        "  logits      --model DIR --tokens 1,2,3 [--top-k K] [--chunk N] [--last-logits FILE] --json\n"
+        "  generate    --model DIR (--tokens LIST | --prompt TEXT [--chat] [--system TEXT] [--think|--no-think]\n"
+        "              [--template NAME --var key=value ...]) [--max-new N]\n"
+        "              [--greedy | --temperature T --top-k K --top-p P --min-p M --seed S] [--json]\n"
+        "  make-model  --preset tiny|0.6b|1.7b|4b|8b|14b|32b [--seed S] [--dtype bf16|f32] --out DIR [--shards N]\n"
+        "  bench       --model DIR [--prompt-len N] [--gen N] [--threads T] [--json]\n"
+        "\n"
+        "text commands:\n"
+        "  tokenize    --tokenizer PATH [--bench FILE]   JSON Lines {\"text\"} on stdin -> {\"ids\"}\n"
+        "  detokenize  --tokenizer PATH                  JSON Lines {\"ids\"} on stdin -> {\"text\"}\n"
+        "  chat-template (--tokenizer-config PATH | --model DIR)  JSON Lines conversations -> {\"rendered\"}\n"
+        "\n"
+        "Exit codes: 0 success, 1 error, 2 bad usage.\n",
+        out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto logger = spdlog::stderr_color_mt("core");
+    logger->set_level(spdlog::level::warn);
+    if (const char* level = std::getenv("QE_LOG_LEVEL")) logger->set_level(spdlog::level::from_str(level));
+
+    if (argc < 2) {
+        printUsage(stderr);
+        return qe::cli::kExitUsage;
+    }
+    const std::string command = argv[1];
+    using Handler = int (*)(int, char**, int);
+    struct Entry { const char* name; Handler handler; };
+    const Entry entries[] = {
+        {"info", qe::cli::cmdInfo},         {"logits", qe::cli::cmdLogits},
+        {"generate", qe::cli::cmdGenerate}, {"make-model", qe::cli::cmdMakeModel},
+        {"bench", qe::cli::cmdBench},       {"tokenize", qe::cli::cmdTokenize},
+        {"detokenize", qe::cli::cmdDetokenize}, {"chat-template", qe::cli::cmdChatTemplate},
+    };
+    for (const auto& entry : entries) {
+        if (command == entry.name) return entry.handler(argc, argv, 2);
+    }
+    if (command == "--help" || command == "-h" || command == "help") {
+        printUsage(stdout);
+        return qe::cli::kExitOk;
+    }
+    std::fprintf(stderr, "qwen-explorer-cli: unknown command '%s'\n", command.c_str());
+    printUsage(stderr);
+    return qe::cli::kExitUsage;
+}

@@ -1,0 +1,85 @@
+// CPU compute kernels for the Qwen3 forward pass: thread pool, matrix multiply against stored
+// weights (bf16 / f16 / f32, layout [out, in] as in PyTorch nn.Linear) with fp32 activations
+// and fp32 accumulation, and small vector helpers. Kernels are chosen at run time from the CPU's
+// features (AVX2+FMA+F16C, else portable scalar code), so one binary runs on any x86-64.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+
+namespace qe::cpu {
+
+enum class WeightType { F32, BF16, F16 };
+
+// A row-major weight matrix [rows = out features, cols = in features], not owned.
+// `data` points at rows*cols elements of `type`; it need not be aligned (mmapped safetensors).
+struct MatrixView {
+    const void* data = nullptr;
+    WeightType type = WeightType::F32;
+    std::int64_t rows = 0;
+    std::int64_t cols = 0;
+};
+
+// Instruction-set level the kernels run with.
+enum class Isa { Scalar, Avx2 };
+Isa detectedIsa();            // best level this CPU supports
+Isa activeIsa();              // level in use (detected unless overridden)
+void setIsa(Isa isa);         // tests compare levels; clamps to detectedIsa()
+const char* isaName(Isa isa);
+
+// Fixed set of worker threads (the calling thread takes part as worker 0). parallelFor hands out
+// [begin, end) chunks of [0, n) and returns when all are done. Cheap enough to call a few hundred
+// times per decoded token (workers spin briefly before sleeping). Not reentrant: one parallelFor
+// at a time, from the owning thread.
+class ThreadPool {
+public:
+    explicit ThreadPool(int threads);  // threads <= 0: number of hardware threads
+    ~ThreadPool();
+    ThreadPool(const ThreadPool&) = delete;
+    ThreadPool& operator=(const ThreadPool&) = delete;
+
+    int size() const;
+    // fn(begin, end, worker) over chunks of [0, n); `grain` is the minimum chunk size.
+    void parallelFor(std::int64_t n, std::int64_t grain,
+                     const std::function<void(std::int64_t begin, std::int64_t end, int worker)>& fn);
+
+private:
+    struct Impl;
+    Impl* m_impl;
+};
+
+// One product in a fused matmul call: y[t, o] = sum_k x[t, k] * w[o, k]
+// for t < numTokens, o < w.rows; y row stride `ldy` floats.
+struct MatmulOut {
+    MatrixView w;
+    float* y = nullptr;
+    std::int64_t ldy = 0;
+};
+
+// Computes every product in `outs` for the same input x [numTokens, k] (row stride ldx, fp32),
+// where k == w.cols for each. All products share one parallel region (e.g. q/k/v, gate/up).
+// Accumulates in fp32; result equals the exact fp32 dot products up to summation order.
+// numTokens == 1 is the memory-bound decode path; larger numTokens is blocked GEMM (prefill).
+void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx,
+            std::span<const MatmulOut> outs);
+
+// Convenience for one product.
+void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx, const MatrixView& w,
+            float* y, std::int64_t ldy);
+
+// Widens row `row` of w into out[0 .. w.cols) (embedding lookup, diagnostics).
+void rowToFloat(const MatrixView& w, std::int64_t row, float* out);
+
+// Scalar conversions (exact for bf16 -> f32 and f16 -> f32; round-to-nearest-even for f32 -> bf16).
+float bf16ToFloat(std::uint16_t v);
+float f16ToFloat(std::uint16_t v);
+std::uint16_t floatToBf16(float v);
+std::uint16_t floatToF16(float v);
+
+// Dot product and y += a*x over n floats (attention inner loops).
+float dot(const float* a, const float* b, std::int64_t n);
+void axpy(float a, const float* x, float* y, std::int64_t n);
+
+}  // namespace qe::cpu
