@@ -31,8 +31,11 @@ const char* isaName(Isa isa);
 
 // Fixed set of worker threads (the calling thread takes part as worker 0). parallelFor hands out
 // [begin, end) chunks of [0, n) and returns when all are done. Cheap enough to call a few hundred
-// times per decoded token (workers spin briefly before sleeping). Not reentrant: one parallelFor
-// at a time, from the owning thread.
+// times per decoded token (workers spin ~50 us before sleeping; no allocation per call; a call
+// whose chunks the owner finishes before a worker wakes does not wait for that worker). Chunks are
+// at least `grain` long (except the last) and about n / (4 * size()) otherwise, claimed dynamically.
+// fn must not throw. Not reentrant: one parallelFor at a time, from the owning thread.
+// The constructor starts size()-1 threads; the destructor joins them.
 class ThreadPool {
 public:
     explicit ThreadPool(int threads);  // threads <= 0: number of hardware threads
@@ -60,8 +63,11 @@ struct MatmulOut {
 
 // Computes every product in `outs` for the same input x [numTokens, k] (row stride ldx, fp32),
 // where k == w.cols for each. All products share one parallel region (e.g. q/k/v, gate/up).
-// Accumulates in fp32; result equals the exact fp32 dot products up to summation order.
-// numTokens == 1 is the memory-bound decode path; larger numTokens is blocked GEMM (prefill).
+// Accumulates in fp32; result equals the exact fp32 dot products up to summation order, and is
+// bit-identical for any thread count and whether products are fused or not. y must not overlap x.
+// numTokens <= 16 runs the matrix-vector kernels (memory-bound decode: each weight row is read
+// from memory once, tokens taken four at a time); more tokens run the packed, register-blocked
+// GEMM (prefill). No allocation; AVX2+FMA+F16C when available, else scalar code.
 void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx,
             std::span<const MatmulOut> outs);
 
@@ -72,7 +78,9 @@ void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64
 // Widens row `row` of w into out[0 .. w.cols) (embedding lookup, diagnostics).
 void rowToFloat(const MatrixView& w, std::int64_t row, float* out);
 
-// Scalar conversions (exact for bf16 -> f32 and f16 -> f32; round-to-nearest-even for f32 -> bf16).
+// Scalar conversions. bf16 -> f32 is the exact bit shift; f16 -> f32 is exact (a NaN keeps sign and
+// payload and comes back quiet, as F16C does). f32 -> bf16 / f16 round to nearest, ties to even;
+// overflow gives infinity; a NaN stays a NaN (quieted, sign kept).
 float bf16ToFloat(std::uint16_t v);
 float f16ToFloat(std::uint16_t v);
 std::uint16_t floatToBf16(float v);

@@ -1,0 +1,128 @@
+// Run-time instruction-set selection and the small public helpers (scalar conversions, rowToFloat,
+// dot, axpy) that dispatch on it. Runs on the calling thread only.
+#include <atomic>
+
+#include "core/cpu/cpu_kernels.h"
+#include "core/cpu/kernels_detail.h"
+
+namespace qe::cpu {
+
+namespace {
+
+Isa probeIsa() {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    // __builtin_cpu_supports also checks that the OS saves the YMM state (XGETBV).
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
+        return Isa::Avx2;
+#endif
+    return Isa::Scalar;
+}
+
+std::atomic<Isa>& activeSlot() {
+    static std::atomic<Isa> slot{detectedIsa()};
+    return slot;
+}
+
+}  // namespace
+
+Isa detectedIsa() {
+    static const Isa detected = probeIsa();
+    return detected;
+}
+
+Isa activeIsa() { return activeSlot().load(std::memory_order_relaxed); }
+
+void setIsa(Isa isa) {
+    const Isa best = detectedIsa();
+    activeSlot().store(isa == Isa::Avx2 && best != Isa::Avx2 ? best : isa, std::memory_order_relaxed);
+}
+
+const char* isaName(Isa isa) {
+    switch (isa) {
+    case Isa::Scalar: return "scalar";
+    case Isa::Avx2: return "avx2+fma+f16c";
+    }
+    return "unknown";
+}
+
+float bf16ToFloat(std::uint16_t v) { return detail::bf16Bits(v); }
+
+float f16ToFloat(std::uint16_t v) { return detail::f16Bits(v); }
+
+std::uint16_t floatToBf16(float v) {
+    std::uint32_t u = detail::floatToBits(v);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return std::uint16_t((u >> 16) | 0x0040u);  // NaN: keep sign+payload, quiet
+    u += 0x7fffu + ((u >> 16) & 1u);  // round to nearest, ties to even (carries into the exponent)
+    return std::uint16_t(u >> 16);
+}
+
+std::uint16_t floatToF16(float v) {
+    const std::uint32_t u = detail::floatToBits(v);
+    const std::uint32_t sign = (u >> 16) & 0x8000u;
+    const std::uint32_t a = u & 0x7fffffffu;
+    if (a > 0x7f800000u) return std::uint16_t(sign | 0x7e00u | ((a >> 13) & 0x3ffu));  // NaN, quiet
+    if (a >= 0x477ff000u) return std::uint16_t(sign | 0x7c00u);  // >= 65520 (midpoint 65504..65536): inf
+    const std::uint32_t exponent = a >> 23;
+    const std::uint32_t mantissa = a & 0x7fffffu;
+    if (exponent < 113) {  // below 2^-14: f16 subnormal (or zero); result = round(|v| * 2^24)
+        if (exponent == 0) return std::uint16_t(sign);
+        const std::uint32_t shift = 126 - exponent;  // >= 14
+        if (shift > 31) return std::uint16_t(sign);
+        const std::uint32_t m24 = mantissa | 0x800000u;
+        std::uint32_t q = m24 >> shift;
+        const std::uint32_t rem = m24 & ((1u << shift) - 1);
+        const std::uint32_t half = 1u << (shift - 1);
+        if (rem > half || (rem == half && (q & 1u))) ++q;
+        return std::uint16_t(sign | q);
+    }
+    std::uint32_t h = ((exponent - 112) << 10) | (mantissa >> 13);
+    const std::uint32_t rem = mantissa & 0x1fffu;
+    if (rem > 0x1000u || (rem == 0x1000u && (h & 1u))) ++h;  // may carry into the exponent: still correct
+    return std::uint16_t(sign | h);
+}
+
+namespace detail {
+
+float f16Bits(std::uint16_t v) {
+    const std::uint32_t sign = std::uint32_t(v & 0x8000u) << 16;
+    std::uint32_t exponent = (v >> 10) & 0x1fu;
+    std::uint32_t mantissa = v & 0x3ffu;
+    if (exponent == 0x1f)  // inf; NaN keeps its payload and is quieted, as F16C's vcvtph2ps does
+        return bitsToFloat(sign | 0x7f800000u | (mantissa ? 0x400000u | (mantissa << 13) : 0u));
+    if (exponent == 0) {
+        if (mantissa == 0) return bitsToFloat(sign);
+        exponent = 113;  // subnormal: mantissa * 2^-24, renormalised
+        while ((mantissa & 0x400u) == 0) {
+            mantissa <<= 1;
+            --exponent;
+        }
+        return bitsToFloat(sign | (exponent << 23) | ((mantissa & 0x3ffu) << 13));
+    }
+    return bitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
+}
+
+}  // namespace detail
+
+void rowToFloat(const MatrixView& w, std::int64_t row, float* out) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (activeIsa() == Isa::Avx2) return detail::rowToFloatAvx2(w, row, out);
+#endif
+    detail::rowToFloatScalar(w, row, out);
+}
+
+float dot(const float* a, const float* b, std::int64_t n) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (activeIsa() == Isa::Avx2) return detail::dotAvx2(a, b, n);
+#endif
+    return detail::dotScalar(a, b, n);
+}
+
+void axpy(float a, const float* x, float* y, std::int64_t n) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (activeIsa() == Isa::Avx2) return detail::axpyAvx2(a, x, y, n);
+#endif
+    detail::axpyScalar(a, x, y, n);
+}
+
+}  // namespace qe::cpu

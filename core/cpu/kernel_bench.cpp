@@ -1,0 +1,283 @@
+// qe-kernel-bench: measures what bounds the CPU kernels on this machine (core clock, FMA peak,
+// memory read bandwidth), the ThreadPool hand-off cost, and matmul throughput on Qwen3-0.6B shapes:
+// decode (matrix-vector, bf16 weights streamed from DRAM) and prefill (GEMM, T = 128 by default).
+// Compute rates are also given per second of process CPU time, which stays meaningful when other
+// processes share the cores; /proc/loadavg is printed before and after for that reason.
+// Usage: qe-kernel-bench [--threads N] [--quick] [--tokens T] [--only machine|pool|decode|prefill]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#include "core/cpu/cpu_kernels.h"
+
+using namespace qe::cpu;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+double cpuSeconds(clockid_t clock) {
+    timespec t{};
+    clock_gettime(clock, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
+}
+double threadCpuSeconds() { return cpuSeconds(CLOCK_THREAD_CPUTIME_ID); }
+double processCpuSeconds() { return cpuSeconds(CLOCK_PROCESS_CPUTIME_ID); }
+
+std::string firstLine(const char* path, const char* prefix = "") {
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(prefix, 0) == 0) return line;
+    return {};
+}
+
+#if defined(__x86_64__)
+// Core clock from a chain of dependent adds (1 cycle each) per second of this thread's CPU time,
+// so time lost to other processes does not count. Best of three.
+double measureClockHz() {
+    const long iterations = 100'000'000;
+    double best = 0;
+    for (int rep = 0; rep < 3; ++rep) {
+        long counter = iterations, acc = 0;
+        const double start = threadCpuSeconds();
+        asm volatile(
+            "1:\n\t"
+            "add $1, %[acc]\n\tadd $1, %[acc]\n\tadd $1, %[acc]\n\tadd $1, %[acc]\n\tadd $1, %[acc]\n\t"
+            "add $1, %[acc]\n\tadd $1, %[acc]\n\tadd $1, %[acc]\n\tadd $1, %[acc]\n\tadd $1, %[acc]\n\t"
+            "dec %[n]\n\tjnz 1b"
+            : [acc] "+r"(acc), [n] "+r"(counter));
+        best = std::max(best, 10.0 * double(iterations) / (threadCpuSeconds() - start));
+    }
+    return best;
+}
+
+// Register-only loop of 12 independent FMA chains (more than 2 pipes x 4 cycles latency):
+// fp32 flop per second of this thread's CPU time, i.e. the measured per-core peak.
+double fmaFlopsPerCpuSecond(long iterations) {
+    long counter = iterations;
+    const double start = threadCpuSeconds();
+    asm volatile(
+        "vxorps %%ymm0, %%ymm0, %%ymm0\n\tvxorps %%ymm1, %%ymm1, %%ymm1\n\tvxorps %%ymm2, %%ymm2, %%ymm2\n\t"
+        "vxorps %%ymm3, %%ymm3, %%ymm3\n\tvxorps %%ymm4, %%ymm4, %%ymm4\n\tvxorps %%ymm5, %%ymm5, %%ymm5\n\t"
+        "vxorps %%ymm6, %%ymm6, %%ymm6\n\tvxorps %%ymm7, %%ymm7, %%ymm7\n\tvxorps %%ymm8, %%ymm8, %%ymm8\n\t"
+        "vxorps %%ymm9, %%ymm9, %%ymm9\n\tvxorps %%ymm10, %%ymm10, %%ymm10\n\tvxorps %%ymm11, %%ymm11, %%ymm11\n\t"
+        "vxorps %%ymm12, %%ymm12, %%ymm12\n\tvxorps %%ymm13, %%ymm13, %%ymm13\n\t"
+        "1:\n\t"
+        "vfmadd231ps %%ymm12, %%ymm13, %%ymm0\n\tvfmadd231ps %%ymm12, %%ymm13, %%ymm1\n\t"
+        "vfmadd231ps %%ymm12, %%ymm13, %%ymm2\n\tvfmadd231ps %%ymm12, %%ymm13, %%ymm3\n\t"
+        "vfmadd231ps %%ymm12, %%ymm13, %%ymm4\n\tvfmadd231ps %%ymm12, %%ymm13, %%ymm5\n\t"
+        "vfmadd231ps %%ymm12, %%ymm13, %%ymm6\n\tvfmadd231ps %%ymm12, %%ymm13, %%ymm7\n\t"
+        "vfmadd231ps %%ymm12, %%ymm13, %%ymm8\n\tvfmadd231ps %%ymm12, %%ymm13, %%ymm9\n\t"
+        "vfmadd231ps %%ymm12, %%ymm13, %%ymm10\n\tvfmadd231ps %%ymm12, %%ymm13, %%ymm11\n\t"
+        "dec %[n]\n\tjnz 1b\n\tvzeroupper"
+        : [n] "+r"(counter)
+        :
+        : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
+          "xmm13", "cc");
+    return double(iterations) * 12 * 8 * 2 / (threadCpuSeconds() - start);
+}
+
+// Sum of n floats with 4 independent vector accumulators: a pure read stream.
+__attribute__((target("avx2"))) float sumFloats(const float* p, std::int64_t n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+    for (std::int64_t i = 0; i + 32 <= n; i += 32) {
+        s0 = _mm256_add_ps(s0, _mm256_load_ps(p + i));
+        s1 = _mm256_add_ps(s1, _mm256_load_ps(p + i + 8));
+        s2 = _mm256_add_ps(s2, _mm256_load_ps(p + i + 16));
+        s3 = _mm256_add_ps(s3, _mm256_load_ps(p + i + 24));
+    }
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+    float total = 0;
+    for (float f : lanes) total += f;
+    return total;
+}
+#endif
+
+struct Weights {  // `copies` identical bf16 matrices back to back, so cycling through them misses L3
+    std::vector<std::uint16_t> data;
+    std::int64_t rows = 0, cols = 0, copies = 1;
+    MatrixView view(std::int64_t copy) const {
+        return MatrixView{.data = data.data() + copy * rows * cols, .type = WeightType::BF16, .rows = rows, .cols = cols};
+    }
+};
+
+Weights makeWeights(std::int64_t rows, std::int64_t cols, std::int64_t minTotalBytes) {
+    Weights w{{}, rows, cols, std::max<std::int64_t>(1, minTotalBytes / (rows * cols * 2))};
+    w.data.resize(std::size_t(w.copies * rows * cols));
+    std::uint32_t state = 12345;
+    for (std::int64_t i = 0; i < rows * cols; ++i) {  // xorshift values in [-0.05, 0.05)
+        state ^= state << 13, state ^= state >> 17, state ^= state << 5;
+        w.data[std::size_t(i)] = floatToBf16((float(state >> 8) / 16777216.0f - 0.5f) * 0.1f);
+    }
+    for (std::int64_t c = 1; c < w.copies; ++c)
+        std::memcpy(w.data.data() + c * rows * cols, w.data.data(), std::size_t(rows * cols) * 2);
+    return w;
+}
+
+struct Shape {
+    const char* name;
+    std::int64_t rows, cols;
+    int count;  // products fused into one matmul call (sharing x)
+};
+
+// Qwen3-0.6B: hiddenSize 1024, 16 q heads / 8 kv heads x headDim 128, intermediateSize 3072.
+const Shape kShapes[] = {
+    {"q_proj        2048x1024", 2048, 1024, 1}, {"k+v fused  2x 1024x1024", 1024, 1024, 2},
+    {"o_proj        1024x2048", 1024, 2048, 1}, {"gate+up    2x 3072x1024", 3072, 1024, 2},
+    {"down_proj     1024x3072", 1024, 3072, 1}, {"lm_head     151936x1024", 151936, 1024, 1},
+};
+
+struct Timing {
+    double wall = 1e30;  // seconds per call, best run
+    double cpu = 0;      // process CPU seconds per call in that run (all threads, spinning included)
+};
+
+// Times `calls` calls of fn(call) per run; keeps the run with the best wall time.
+template <class Fn>
+Timing timePerCall(int reps, int calls, Fn fn) {
+    Timing best;
+    for (int rep = 0; rep < reps; ++rep) {
+        const double cpu0 = processCpuSeconds();
+        const auto start = Clock::now();
+        for (int call = 0; call < calls; ++call) fn(call);
+        const double wall = secondsSince(start) / calls;
+        if (wall < best.wall) best = {wall, (processCpuSeconds() - cpu0) / calls};
+    }
+    return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int threads = 0;
+    bool quick = false;
+    std::int64_t prefillTokens = 128;
+    std::string only;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--tokens") && i + 1 < argc) prefillTokens = std::max(1ll, std::atoll(argv[++i]));
+        else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
+        else if (!std::strcmp(argv[i], "--quick")) quick = true;
+        else {
+            std::fprintf(stderr, "usage: %s [--threads N] [--quick] [--tokens T] [--only machine|pool|decode|prefill]\n",
+                         argv[0]);
+            return 2;
+        }
+    }
+    ThreadPool pool(threads);
+    const int reps = quick ? 2 : 5;
+    std::printf("isa %s, %d threads; %s; loadavg %s\n", isaName(activeIsa()), pool.size(),
+                firstLine("/proc/cpuinfo", "cpu MHz").c_str(), firstLine("/proc/loadavg").c_str());
+
+    auto wanted = [&](const char* section) { return only.empty() || only == section; };
+    double corePeak = 0, readBw = 0;
+#if defined(__x86_64__)
+    // Peak and bandwidth are cheap enough to measure always: the other sections report against them.
+    const double hz = measureClockHz();
+    corePeak = fmaFlopsPerCpuSecond(quick ? 50'000'000 : 200'000'000);
+    std::printf("core clock (dependent adds per CPU-second) %.2f GHz; fp32 FMA peak per core: 2 pipes x 8 lanes x 2 "
+                "x clock = %.1f GFLOP/s, measured %.1f GFLOP/s; x %d threads = %.1f GFLOP/s\n",
+                hz / 1e9, hz * 32 / 1e9, corePeak / 1e9, pool.size(), corePeak * pool.size() / 1e9);
+
+    {  // Raw read bandwidth: 1 GiB of floats, one contiguous part per thread.
+        const std::int64_t n = std::int64_t(1) << 28;
+        float* buf = static_cast<float*>(std::aligned_alloc(64, std::size_t(n) * 4));
+        pool.parallelFor(n, 1 << 20, [&](std::int64_t b, std::int64_t e, int) { std::fill(buf + b, buf + e, 1.0f); });
+        std::vector<float> sink(std::size_t(pool.size()));
+        const Timing t = timePerCall(reps, 1, [&](int) {
+            pool.parallelFor(pool.size(), 1, [&](std::int64_t b, std::int64_t e, int worker) {
+                const std::int64_t per = n / pool.size();
+                for (std::int64_t part = b; part < e; ++part) sink[std::size_t(worker)] += sumFloats(buf + part * per, per);
+            });
+        });
+        readBw = double(n) * 4 / t.wall;
+        std::printf("memory read bandwidth (sum of 1 GiB, %d threads): %.1f GB/s\n", pool.size(), readBw / 1e9);
+        std::free(buf);
+    }
+#endif
+
+    if (wanted("pool")) {  // ThreadPool hand-off.
+        const int calls = quick ? 20000 : 100000;
+        Timing t = timePerCall(1, calls, [&](int) { pool.parallelFor(pool.size(), 1, [](std::int64_t, std::int64_t, int) {}); });
+        std::printf("parallelFor, empty chunks (owner may finish alone): %.3f us/call\n", t.wall * 1e6);
+        // One 5 us chunk per participant: ideal time 5 us if every worker joins at once.
+        auto busy5us = [](std::int64_t, std::int64_t, int) {
+            const auto t0 = Clock::now();
+            while (Clock::now() - t0 < std::chrono::microseconds(5)) {}
+        };
+        t = timePerCall(3, calls / 10, [&](int) { pool.parallelFor(pool.size(), 1, busy5us); });
+        std::printf("parallelFor, %d x 5 us chunks back to back: %.2f us/call (overhead %.2f us)\n", pool.size(),
+                    t.wall * 1e6, t.wall * 1e6 - 5);
+        t = timePerCall(1, 200, [&](int) {
+            std::this_thread::sleep_for(std::chrono::microseconds(500));  // past the spin: workers asleep
+        });
+        const double sleepOnly = t.wall;
+        t = timePerCall(1, 200, [&](int) {
+            std::this_thread::sleep_for(std::chrono::microseconds(500));
+            pool.parallelFor(pool.size(), 1, busy5us);
+        });
+        std::printf("parallelFor, %d x 5 us chunks after 0.5 ms idle (workers asleep): %.2f us/call (overhead %.2f us)\n",
+                    pool.size(), (t.wall - sleepOnly) * 1e6, (t.wall - sleepOnly) * 1e6 - 5);
+    }
+
+    const std::int64_t maxTokens = std::max<std::int64_t>(prefillTokens, 4);
+    std::vector<float> x(std::size_t(maxTokens * 3072), 0.01f);
+    std::vector<float> y(std::size_t(maxTokens * 151936)), y2(std::size_t(maxTokens * 3072));
+
+    // Decode: weights cycled over >= 512 MiB of copies, so every call reads DRAM (L3 is 32 MiB).
+    if (wanted("decode")) std::printf("\ndecode matvec, bf16 weights from DRAM (weight GB/s; %% of the read bandwidth above):\n");
+    double layerSeconds = 0, headSeconds = 0;
+    for (const Shape& s : kShapes) {
+        if (!wanted("decode")) break;
+        const Weights w = makeWeights(s.rows, s.cols, (quick ? 256ll : 512ll) << 20);
+        const std::int64_t groups = std::max<std::int64_t>(1, w.copies / s.count);  // distinct sets per call
+        const double bytes = double(s.rows) * double(s.cols) * 2 * s.count;
+        for (std::int64_t tokens : {1, 2, 4}) {
+            const int calls = int(std::max<double>(double(groups), 2e9 / bytes / (quick ? 4 : 1)));
+            const Timing t = timePerCall(reps, std::max(calls, 4), [&](int call) {
+                const std::int64_t first = (call % groups) * s.count % w.copies;
+                MatmulOut outs[2] = {{w.view(first), y.data(), s.rows}, {}};
+                if (s.count == 2) outs[1] = {w.view((first + 1) % w.copies), y2.data(), s.rows};
+                matmul(pool, x.data(), tokens, s.cols, std::span<const MatmulOut>(outs, std::size_t(s.count)));
+            });
+            std::printf("  %s T=%lld: %8.1f us  %6.1f GB/s  %5.1f%%\n", s.name, (long long)tokens, t.wall * 1e6,
+                        bytes / t.wall / 1e9, readBw > 0 ? 100 * bytes / t.wall / readBw : 0.0);
+            if (tokens == 1) (s.rows == 151936 ? headSeconds : layerSeconds) += t.wall;
+        }
+    }
+    if (layerSeconds > 0)
+        std::printf("  => matmuls of one decoded token (28 layers + lm_head): %.1f ms, at most %.1f tokens/s\n",
+                    (28 * layerSeconds + headSeconds) * 1e3, 1 / (28 * layerSeconds + headSeconds));
+
+    // Prefill: GEMM with T tokens; weights stay in L3, so this measures compute.
+    if (wanted("prefill")) std::printf("\nprefill GEMM, T=%lld, bf16 weights (wall GFLOP/s; GFLOP per CPU-second, %% of measured core peak):\n",
+                (long long)prefillTokens);
+    for (const Shape& s : kShapes) {
+        if (!wanted("prefill")) break;
+        if (s.rows > 10000 && quick) continue;
+        const Weights w = makeWeights(s.rows * s.count, s.cols, 0);  // fused products as one taller matrix
+        const double flops = 2.0 * double(prefillTokens) * double(w.rows) * double(s.cols);
+        const int calls = int(std::max(1.0, 1e10 / flops / (quick ? 4 : 1)));
+        const Timing t = timePerCall(reps, calls, [&](int) {
+            matmul(pool, x.data(), prefillTokens, s.cols, w.view(0), y.data(), w.rows);
+        });
+        std::printf("  %s: %8.2f ms  %6.1f GFLOP/s  |  %6.1f GFLOP/cpu-s  %5.1f%%\n", s.name, t.wall * 1e3,
+                    flops / t.wall / 1e9, flops / t.cpu / 1e9, corePeak > 0 ? 100 * flops / t.cpu / corePeak : 0.0);
+    }
+    std::printf("loadavg %s\n", firstLine("/proc/loadavg").c_str());
+    return 0;
+}

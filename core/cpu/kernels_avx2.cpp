@@ -1,0 +1,317 @@
+// AVX2+FMA+F16C kernels: matrix-vector for decode, packed register-blocked GEMM for prefill, and
+// the vector helpers. Thread mapping: none here; each call computes the output rows it is given
+// on the calling thread (matmul.cpp splits 16-row blocks of the outputs across the pool).
+//
+// Only functions marked QE_AVX2 use AVX2 instructions; the file is compiled with the project's
+// default flags, so no inline function or template shared with other files is ever emitted with
+// AVX2 code (which the linker could pick for a non-AVX2 caller).
+#include "core/cpu/kernels_detail.h"
+
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+
+#include <immintrin.h>
+
+#include <algorithm>
+
+#define QE_AVX2 __attribute__((target("avx2,fma,f16c")))
+
+namespace qe::cpu::detail {
+
+namespace {
+
+// GEMM blocking: an output panel of kNr weight rows is converted to fp32 and packed for a K-block
+// of kKc columns ([kKc][kNr] floats = 16 KiB, stays in L1); each micro-kernel call then computes a
+// tile of kMr tokens x kNr outputs in 12 ymm accumulators. Tokens are taken kMc at a time so the
+// x slice (kMc x kKc floats = 192 KiB) stays in L2.
+constexpr std::int64_t kNr = kRowBlock;  // 16 outputs = 2 ymm
+constexpr int kMr = 6;
+constexpr std::int64_t kKc = 256;
+constexpr std::int64_t kMc = 192;
+
+// Eight consecutive weights from element k of a row, widened to fp32.
+template <WeightType Type>
+QE_AVX2 inline __m256 load8(const unsigned char* row, std::int64_t k) {
+    if constexpr (Type == WeightType::F32) {
+        return _mm256_loadu_ps(reinterpret_cast<const float*>(row + 4 * k));
+    } else if constexpr (Type == WeightType::BF16) {
+        // bf16 is the upper half of an fp32: zero-extend to 32 bits and shift left by 16.
+        const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * k));
+        return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+    } else {
+        return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * k)));
+    }
+}
+
+QE_AVX2 inline float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// ---- matrix-vector (decode) ----------------------------------------------------------------
+
+// Rows x Tokens outputs: streams Rows weight rows once, reusing each widened weight vector for
+// all tokens. Per row and token: one ymm accumulator over k in steps of 8, horizontal sum, then a
+// scalar tail; the order does not depend on Rows, so every block size gives identical results.
+template <WeightType Type, int Rows, int Tokens>
+QE_AVX2 void matvecBlock(const unsigned char* w0, std::int64_t rowStride, std::int64_t k, const float* x,
+                         std::int64_t ldx, float* y, std::int64_t ldy) {
+    __m256 acc[Tokens][Rows];
+    #pragma GCC unroll 16
+    for (int tok = 0; tok < Tokens; ++tok)
+        #pragma GCC unroll 16
+        for (int r = 0; r < Rows; ++r) acc[tok][r] = _mm256_setzero_ps();
+    std::int64_t i = 0;
+    for (; i + 8 <= k; i += 8) {
+        __m256 xv[Tokens];
+        #pragma GCC unroll 16
+        for (int tok = 0; tok < Tokens; ++tok) xv[tok] = _mm256_loadu_ps(x + tok * ldx + i);
+        #pragma GCC unroll 16
+        for (int r = 0; r < Rows; ++r) {
+            const __m256 wv = load8<Type>(w0 + r * rowStride, i);
+            #pragma GCC unroll 16
+            for (int tok = 0; tok < Tokens; ++tok) acc[tok][r] = _mm256_fmadd_ps(wv, xv[tok], acc[tok][r]);
+        }
+    }
+    #pragma GCC unroll 16
+    for (int tok = 0; tok < Tokens; ++tok) {
+        #pragma GCC unroll 16
+        for (int r = 0; r < Rows; ++r) {
+            float s = hsum(acc[tok][r]);
+            for (std::int64_t j = i; j < k; ++j) s += loadWeight(w0 + r * rowStride, Type, j) * x[tok * ldx + j];
+            y[tok * ldy + r] = s;
+        }
+    }
+}
+
+// Rows per block chosen so Tokens*Rows accumulators + Tokens x vectors fit in 16 ymm registers.
+template <int Tokens>
+constexpr int matvecRowsPerBlock() {
+    return Tokens == 1 ? 8 : Tokens == 2 ? 4 : 3;
+}
+
+template <WeightType Type, int Tokens>
+QE_AVX2 void matvecRange(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
+                         std::int64_t ldx, float* y, std::int64_t ldy) {
+    constexpr int kRows = matvecRowsPerBlock<Tokens>();
+    const std::int64_t stride = w.cols * std::int64_t(weightTypeSize(Type));
+    std::int64_t o = rowBegin;
+    for (; o + kRows <= rowEnd; o += kRows)
+        matvecBlock<Type, kRows, Tokens>(rowBytes(w, o), stride, w.cols, x, ldx, y + o, ldy);
+    for (; o < rowEnd; ++o) matvecBlock<Type, 1, Tokens>(rowBytes(w, o), stride, w.cols, x, ldx, y + o, ldy);
+}
+
+// Rows are taken kMatvecRowGroup at a time (a multiple of every kRows above), and all token groups
+// of four run over that group before moving on, so the group's weights come from L1/L2 after the
+// first token group: weights are read from memory once whatever numTokens is.
+constexpr std::int64_t kMatvecRowGroup = 24;
+
+template <WeightType Type>
+QE_AVX2 void matvecTyped(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
+                         std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy) {
+    for (std::int64_t group = rowBegin; group < rowEnd; group += kMatvecRowGroup) {
+        const std::int64_t groupEnd = std::min(rowEnd, group + kMatvecRowGroup);
+        for (std::int64_t tok = 0; tok < numTokens; tok += 4) {
+            const float* xt = x + tok * ldx;
+            float* yt = y + tok * ldy;
+            switch (std::min<std::int64_t>(4, numTokens - tok)) {
+            case 1: matvecRange<Type, 1>(w, group, groupEnd, xt, ldx, yt, ldy); break;
+            case 2: matvecRange<Type, 2>(w, group, groupEnd, xt, ldx, yt, ldy); break;
+            case 3: matvecRange<Type, 3>(w, group, groupEnd, xt, ldx, yt, ldy); break;
+            default: matvecRange<Type, 4>(w, group, groupEnd, xt, ldx, yt, ldy); break;
+            }
+        }
+    }
+}
+
+// ---- GEMM (prefill) ------------------------------------------------------------------------
+
+// In-register transpose: on return v[j] holds element j of each of the 8 inputs.
+QE_AVX2 inline void transpose8(__m256 v[8]) {
+    const __m256 t0 = _mm256_unpacklo_ps(v[0], v[1]), t1 = _mm256_unpackhi_ps(v[0], v[1]);
+    const __m256 t2 = _mm256_unpacklo_ps(v[2], v[3]), t3 = _mm256_unpackhi_ps(v[2], v[3]);
+    const __m256 t4 = _mm256_unpacklo_ps(v[4], v[5]), t5 = _mm256_unpackhi_ps(v[4], v[5]);
+    const __m256 t6 = _mm256_unpacklo_ps(v[6], v[7]), t7 = _mm256_unpackhi_ps(v[6], v[7]);
+    const __m256 s0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m256 s1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+    const __m256 s2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m256 s3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+    const __m256 s4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m256 s5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+    const __m256 s6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m256 s7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+    v[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
+    v[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+    v[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
+    v[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+    v[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
+    v[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+    v[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
+    v[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+// packed[kk * kNr + r] = w[row0 + r, k0 + kk] as fp32, for r < kNr (rows past `rows` are zero).
+template <WeightType Type>
+QE_AVX2 void packPanel(const MatrixView& w, std::int64_t row0, std::int64_t rows, std::int64_t k0, std::int64_t kc,
+                       float* packed) {
+    for (std::int64_t g = 0; g < kNr; g += 8) {
+        const std::int64_t valid = std::clamp<std::int64_t>(rows - g, 0, 8);
+        std::int64_t kk = 0;
+        if (valid == 8) {
+            for (; kk + 8 <= kc; kk += 8) {
+                __m256 v[8];
+                #pragma GCC unroll 16
+                for (int r = 0; r < 8; ++r) v[r] = load8<Type>(rowBytes(w, row0 + g + r), k0 + kk);
+                transpose8(v);
+                #pragma GCC unroll 16
+                for (int j = 0; j < 8; ++j) _mm256_store_ps(packed + (kk + j) * kNr + g, v[j]);
+            }
+        }
+        for (; kk < kc; ++kk)
+            for (std::int64_t r = 0; r < 8; ++r)
+                packed[kk * kNr + g + r] = r < valid ? loadWeight(rowBytes(w, row0 + g + r), Type, k0 + kk) : 0.0f;
+    }
+}
+
+// c[i, 0..16) (+)= sum_kk x[i, kk] * packed[kk, 0..16) for i < Mr. x rows are broadcast one
+// element at a time; two packed vectors per kk serve all Mr rows.
+template <int Mr>
+QE_AVX2 void microKernel(const float* x, std::int64_t ldx, const float* packed, std::int64_t kc, float* c,
+                         std::int64_t ldc, bool accumulate) {
+    __m256 acc[Mr][2];
+    #pragma GCC unroll 16
+    for (int i = 0; i < Mr; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    #pragma GCC unroll 4
+    for (std::int64_t kk = 0; kk < kc; ++kk) {
+        const __m256 b0 = _mm256_load_ps(packed + kk * kNr);
+        const __m256 b1 = _mm256_load_ps(packed + kk * kNr + 8);
+        #pragma GCC unroll 16
+        for (int i = 0; i < Mr; ++i) {
+            const __m256 a = _mm256_broadcast_ss(x + i * ldx + kk);
+            acc[i][0] = _mm256_fmadd_ps(a, b0, acc[i][0]);
+            acc[i][1] = _mm256_fmadd_ps(a, b1, acc[i][1]);
+        }
+    }
+    #pragma GCC unroll 16
+    for (int i = 0; i < Mr; ++i) {
+        if (accumulate) {
+            acc[i][0] = _mm256_add_ps(acc[i][0], _mm256_loadu_ps(c + i * ldc));
+            acc[i][1] = _mm256_add_ps(acc[i][1], _mm256_loadu_ps(c + i * ldc + 8));
+        }
+        _mm256_storeu_ps(c + i * ldc, acc[i][0]);
+        _mm256_storeu_ps(c + i * ldc + 8, acc[i][1]);
+    }
+}
+
+QE_AVX2 void microKernelAny(int mr, const float* x, std::int64_t ldx, const float* packed, std::int64_t kc, float* c,
+                            std::int64_t ldc, bool accumulate) {
+    switch (mr) {
+    case 1: return microKernel<1>(x, ldx, packed, kc, c, ldc, accumulate);
+    case 2: return microKernel<2>(x, ldx, packed, kc, c, ldc, accumulate);
+    case 3: return microKernel<3>(x, ldx, packed, kc, c, ldc, accumulate);
+    case 4: return microKernel<4>(x, ldx, packed, kc, c, ldc, accumulate);
+    case 5: return microKernel<5>(x, ldx, packed, kc, c, ldc, accumulate);
+    default: return microKernel<6>(x, ldx, packed, kc, c, ldc, accumulate);
+    }
+}
+
+// One token tile against one packed panel. A panel narrower than kNr (the last rows of a matrix)
+// goes through a local tile so the kernel never writes past the valid outputs.
+QE_AVX2 void gemmTile(int mr, std::int64_t nr, const float* x, std::int64_t ldx, const float* packed, std::int64_t kc,
+                      float* y, std::int64_t ldy, bool accumulate) {
+    if (nr == kNr) return microKernelAny(mr, x, ldx, packed, kc, y, ldy, accumulate);
+    alignas(32) float tile[kMr * kNr] = {};
+    for (int i = 0; i < mr; ++i)
+        for (std::int64_t j = 0; j < nr && accumulate; ++j) tile[i * kNr + j] = y[i * ldy + j];
+    microKernelAny(mr, x, ldx, packed, kc, tile, kNr, accumulate);
+    for (int i = 0; i < mr; ++i)
+        for (std::int64_t j = 0; j < nr; ++j) y[i * ldy + j] = tile[i * kNr + j];
+}
+
+// Loop order: token block (kMc) > output panel (kNr) > K block (kKc, pack once) > token tile (kMr).
+// y is written on the first K block and accumulated on later ones.
+template <WeightType Type>
+QE_AVX2 void gemmTyped(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
+                       std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy) {
+    alignas(64) float packed[kKc * kNr];  // [kKc][kNr], 16 KiB on the stack: no allocation
+    const std::int64_t k = w.cols;
+    for (std::int64_t tok0 = 0; tok0 < numTokens; tok0 += kMc) {
+        const std::int64_t mc = std::min(kMc, numTokens - tok0);
+        for (std::int64_t o = rowBegin; o < rowEnd; o += kNr) {
+            const std::int64_t nr = std::min(kNr, rowEnd - o);
+            for (std::int64_t k0 = 0; k0 < k; k0 += kKc) {
+                const std::int64_t kc = std::min(kKc, k - k0);
+                packPanel<Type>(w, o, nr, k0, kc, packed);
+                for (std::int64_t tok = tok0; tok < tok0 + mc; tok += kMr) {
+                    const int mr = int(std::min<std::int64_t>(kMr, tok0 + mc - tok));
+                    gemmTile(mr, nr, x + tok * ldx + k0, ldx, packed, kc, y + tok * ldy + o, ldy, k0 > 0);
+                }
+            }
+            if (k == 0)  // empty reduction: the products are zero
+                for (std::int64_t tok = tok0; tok < tok0 + mc; ++tok) std::fill(y + tok * ldy + o, y + tok * ldy + o + nr, 0.0f);
+        }
+    }
+}
+
+template <WeightType Type>
+QE_AVX2 void rowToFloatTyped(const unsigned char* row, std::int64_t k, float* out) {
+    std::int64_t i = 0;
+    for (; i + 8 <= k; i += 8) _mm256_storeu_ps(out + i, load8<Type>(row, i));
+    for (; i < k; ++i) out[i] = loadWeight(row, Type, i);
+}
+
+}  // namespace
+
+QE_AVX2 void matvecRowsAvx2(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
+                            std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy) {
+    switch (w.type) {
+    case WeightType::F32: return matvecTyped<WeightType::F32>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
+    case WeightType::BF16: return matvecTyped<WeightType::BF16>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
+    case WeightType::F16: return matvecTyped<WeightType::F16>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
+    }
+}
+
+QE_AVX2 void gemmRowsAvx2(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
+                          std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy) {
+    switch (w.type) {
+    case WeightType::F32: return gemmTyped<WeightType::F32>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
+    case WeightType::BF16: return gemmTyped<WeightType::BF16>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
+    case WeightType::F16: return gemmTyped<WeightType::F16>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
+    }
+}
+
+QE_AVX2 float dotAvx2(const float* a, const float* b, std::int64_t n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    std::int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
+    }
+    if (i + 8 <= n) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+        i += 8;
+    }
+    float s = hsum(_mm256_add_ps(s0, s1));
+    for (; i < n; ++i) s += a[i] * b[i];
+    return s;
+}
+
+QE_AVX2 void axpyAvx2(float a, const float* x, float* y, std::int64_t n) {
+    const __m256 av = _mm256_set1_ps(a);
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; ++i) y[i] += a * x[i];
+}
+
+QE_AVX2 void rowToFloatAvx2(const MatrixView& w, std::int64_t row, float* out) {
+    switch (w.type) {
+    case WeightType::F32: return rowToFloatTyped<WeightType::F32>(rowBytes(w, row), w.cols, out);
+    case WeightType::BF16: return rowToFloatTyped<WeightType::BF16>(rowBytes(w, row), w.cols, out);
+    case WeightType::F16: return rowToFloatTyped<WeightType::F16>(rowBytes(w, row), w.cols, out);
+    }
+}
+
+}  // namespace qe::cpu::detail
+
+#endif  // QE_CPU_HAVE_AVX2_KERNELS

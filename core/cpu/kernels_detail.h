@@ -1,0 +1,64 @@
+// Internal seam between the dispatching code (matmul.cpp, isa.cpp) and the per-ISA kernels
+// (matmul_scalar.cpp, kernels_avx2.cpp). Not part of the public API; threads are handled by the
+// callers: every function here runs on the calling thread over the row range it is given.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "core/cpu/cpu_kernels.h"
+
+namespace qe::cpu::detail {
+
+// Up to this many tokens run the matrix-vector kernels (one pass over the weights, tokens four at
+// a time); more go through the packed GEMM. Measured with qe-kernel-bench: below ~16 tokens the
+// GEMM's panel packing costs more than the matrix-vector kernels lose by not blocking for registers.
+inline constexpr std::int64_t kMaxMatvecTokens = 16;
+// Output rows per work unit handed to the thread pool; also the GEMM panel width.
+inline constexpr std::int64_t kRowBlock = 16;
+
+inline std::size_t weightTypeSize(WeightType type) { return type == WeightType::F32 ? 4 : 2; }
+
+// Start of row `row` of w as bytes (rows are contiguous, no padding).
+inline const unsigned char* rowBytes(const MatrixView& w, std::int64_t row) {
+    return static_cast<const unsigned char*>(w.data) + row * w.cols * static_cast<std::int64_t>(weightTypeSize(w.type));
+}
+
+// Bit-level conversions shared by all paths. Inline, no target attributes: safe in any file.
+inline float bitsToFloat(std::uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
+inline std::uint32_t floatToBits(float f) { std::uint32_t u; std::memcpy(&u, &f, 4); return u; }
+inline float bf16Bits(std::uint16_t v) { return bitsToFloat(std::uint32_t(v) << 16); }
+float f16Bits(std::uint16_t v);  // isa.cpp (exact, table-free)
+
+// Element k of a weight row starting at `row` (possibly unaligned).
+inline float loadWeight(const unsigned char* row, WeightType type, std::int64_t k) {
+    switch (type) {
+    case WeightType::F32: { float f; std::memcpy(&f, row + 4 * k, 4); return f; }
+    case WeightType::BF16: { std::uint16_t h; std::memcpy(&h, row + 2 * k, 2); return bf16Bits(h); }
+    case WeightType::F16: { std::uint16_t h; std::memcpy(&h, row + 2 * k, 2); return f16Bits(h); }
+    }
+    return 0.0f;
+}
+
+// y[t*ldy + o] = sum_k x[t*ldx + k] * w[o, k] for o in [rowBegin, rowEnd), t < numTokens.
+void matmulRowsScalar(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
+                      std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy);
+float dotScalar(const float* a, const float* b, std::int64_t n);
+void axpyScalar(float a, const float* x, float* y, std::int64_t n);
+void rowToFloatScalar(const MatrixView& w, std::int64_t row, float* out);
+
+#if defined(__x86_64__) || defined(__i386__)
+#define QE_CPU_HAVE_AVX2_KERNELS 1
+// AVX2+FMA+F16C versions (kernels_avx2.cpp); call only when detectedIsa() == Isa::Avx2.
+// matvecRowsAvx2: any numTokens, in groups of four per block of weight rows.
+void matvecRowsAvx2(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
+                    std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy);
+// gemmRowsAvx2: rowBegin should be a multiple of kRowBlock relative to the matrix for best packing.
+void gemmRowsAvx2(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
+                  std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy);
+float dotAvx2(const float* a, const float* b, std::int64_t n);
+void axpyAvx2(float a, const float* x, float* y, std::int64_t n);
+void rowToFloatAvx2(const MatrixView& w, std::int64_t row, float* out);
+#endif
+
+}  // namespace qe::cpu::detail

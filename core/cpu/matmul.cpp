@@ -1,0 +1,76 @@
+// matmul: splits the output rows of one or more products (sharing the input x) across the thread
+// pool and picks the kernel. Thread mapping: the union of all products' rows is cut into blocks of
+// kRowBlock rows (a block never spans two products); the pool hands contiguous runs of blocks to
+// the workers, and each worker computes all numTokens for its rows. No allocation per call.
+#include <algorithm>
+#include <cassert>
+
+#include "core/cpu/cpu_kernels.h"
+#include "core/cpu/kernels_detail.h"
+
+namespace qe::cpu {
+
+namespace {
+
+// Below about this many multiply-adds a chunk is not worth handing to another thread.
+constexpr std::int64_t kMinMacsPerChunk = 64 * 1024;
+
+std::int64_t blocksOf(const MatmulOut& out) { return (out.w.rows + detail::kRowBlock - 1) / detail::kRowBlock; }
+
+void computeRows(Isa isa, const MatmulOut& out, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
+                 std::int64_t numTokens, std::int64_t ldx) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (isa == Isa::Avx2) {
+        if (numTokens <= detail::kMaxMatvecTokens)
+            detail::matvecRowsAvx2(out.w, rowBegin, rowEnd, x, numTokens, ldx, out.y, out.ldy);
+        else
+            detail::gemmRowsAvx2(out.w, rowBegin, rowEnd, x, numTokens, ldx, out.y, out.ldy);
+        return;
+    }
+#endif
+    (void)isa;
+    detail::matmulRowsScalar(out.w, rowBegin, rowEnd, x, numTokens, ldx, out.y, out.ldy);
+}
+
+}  // namespace
+
+void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx,
+            std::span<const MatmulOut> outs) {
+    if (numTokens <= 0 || outs.empty()) return;
+    std::int64_t totalBlocks = 0;
+    for (const MatmulOut& out : outs) {
+        assert(out.w.cols == outs[0].w.cols && "all products share x, so they need the same in-features");
+        assert(out.w.rows == 0 || (out.w.data != nullptr && out.y != nullptr));
+        assert(numTokens == 1 || ldx >= out.w.cols);
+        assert(numTokens == 1 || out.ldy >= out.w.rows);
+        totalBlocks += blocksOf(out);
+    }
+    if (totalBlocks == 0) return;
+    const std::int64_t macsPerBlock = detail::kRowBlock * std::max<std::int64_t>(outs[0].w.cols, 1) * numTokens;
+    const std::int64_t grain = std::max<std::int64_t>(1, kMinMacsPerChunk / macsPerBlock);
+    const Isa isa = activeIsa();
+
+    pool.parallelFor(totalBlocks, grain, [&](std::int64_t blockBegin, std::int64_t blockEnd, int) {
+        // Map the block range onto each product it overlaps.
+        std::int64_t first = 0;  // first block of the current product
+        for (const MatmulOut& out : outs) {
+            const std::int64_t count = blocksOf(out);
+            const std::int64_t lo = std::max(blockBegin, first), hi = std::min(blockEnd, first + count);
+            if (lo < hi) {
+                const std::int64_t rowBegin = (lo - first) * detail::kRowBlock;
+                const std::int64_t rowEnd = std::min(out.w.rows, (hi - first) * detail::kRowBlock);
+                computeRows(isa, out, rowBegin, rowEnd, x, numTokens, ldx);
+            }
+            first += count;
+            if (first >= blockEnd) break;
+        }
+    });
+}
+
+void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx, const MatrixView& w,
+            float* y, std::int64_t ldy) {
+    const MatmulOut out{.w = w, .y = y, .ldy = ldy};
+    matmul(pool, x, numTokens, ldx, std::span<const MatmulOut>(&out, 1));
+}
+
+}  // namespace qe::cpu

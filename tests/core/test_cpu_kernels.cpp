@@ -1,0 +1,493 @@
+// Tests for core/cpu (qe_cpu_kernels). Every expected value comes from a definition written here:
+// bf16 = upper half of an fp32, f16 decoded from the IEEE 754 binary16 fields with ldexp,
+// rounding judged by comparing distances in double, matmul/dot/axpy by double-precision loops.
+#include <QtTest>
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "core/cpu/cpu_kernels.h"
+
+using namespace qe::cpu;
+
+namespace {
+
+std::uint32_t bitsOf(float f) { std::uint32_t u; std::memcpy(&u, &f, 4); return u; }
+float floatOf(std::uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
+
+// IEEE binary16: (-1)^s * 2^(e-15) * (1 + m/1024), subnormal 2^-14 * m/1024. With `unbounded`,
+// exponent 31 is read as an ordinary exponent (the "next value" past 65504 is 65536).
+double refF16(std::uint16_t h, bool unbounded = false) {
+    const double sign = (h & 0x8000) ? -1.0 : 1.0;
+    const int e = (h >> 10) & 31, m = h & 1023;
+    if (e == 31 && !unbounded) return m ? std::nan("") : sign * INFINITY;
+    if (e == 0) return sign * std::ldexp(double(m), -24);
+    return sign * std::ldexp(double(1024 + m), e - 25);
+}
+
+// bfloat16 as the upper 16 bits of binary32 with the exponent unbounded (0x7f80 -> 2^128).
+double refBf16(std::uint16_t h) {
+    const double sign = (h & 0x8000) ? -1.0 : 1.0;
+    const int e = (h >> 7) & 255, m = h & 127;
+    if (e == 0) return sign * std::ldexp(double(m), -133);
+    return sign * std::ldexp(double(128 + m), e - 134);
+}
+
+// Round-to-nearest-even choice between the neighbours lo (truncated) and lo+1, by distance.
+std::uint16_t nearestEven(double v, std::uint16_t lo, double a, double b) {
+    const double da = std::fabs(v - a), db = std::fabs(b - v);
+    if (da < db) return lo;
+    if (db < da) return std::uint16_t(lo + 1);
+    return (lo & 1) ? std::uint16_t(lo + 1) : lo;
+}
+
+bool isF16Nan(std::uint16_t h) { return (h & 0x7c00) == 0x7c00 && (h & 0x3ff); }
+// Widening keeps a NaN's sign and payload and sets the quiet bit (IEEE 754 §6.2, as F16C does).
+std::uint32_t f16NanBits(std::uint16_t h) { return (h & 0x8000u) << 16 | 0x7fc00000u | (h & 0x3ffu) << 13; }
+bool isBf16Nan(std::uint16_t h) { return (h & 0x7f80) == 0x7f80 && (h & 0x7f); }
+
+struct IsaGuard {  // restores the detected level when a test ends
+    ~IsaGuard() { setIsa(detectedIsa()); }
+};
+
+std::vector<Isa> isaLevels() {
+    std::vector<Isa> levels{Isa::Scalar};
+    if (detectedIsa() == Isa::Avx2) levels.push_back(Isa::Avx2);
+    return levels;
+}
+
+const char* typeName(WeightType t) { return t == WeightType::F32 ? "f32" : t == WeightType::BF16 ? "bf16" : "f16"; }
+
+// A weight matrix stored at a chosen byte offset (to test unaligned mmapped data), with the
+// double value of each element decoded by the reference definitions above.
+struct TestMatrix {
+    std::vector<unsigned char> bytes;
+    std::vector<double> values;  // [rows, cols]
+    MatrixView view;
+};
+
+TestMatrix makeMatrix(WeightType type, std::int64_t rows, std::int64_t cols, std::size_t offset, std::mt19937& rng) {
+    TestMatrix m;
+    const std::size_t elem = type == WeightType::F32 ? 4 : 2;
+    m.bytes.assign(offset + std::size_t(rows * cols) * elem + 1, 0);
+    m.values.resize(std::size_t(rows * cols));
+    unsigned char* base = m.bytes.data() + offset;
+    std::uniform_int_distribution<int> bit(0, 1), bf16Exp(120, 128), f16Exp(0, 16), mant(0, 1023);
+    std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+    for (std::size_t i = 0; i < m.values.size(); ++i) {
+        if (type == WeightType::F32) {
+            const float f = uni(rng);
+            std::memcpy(base + 4 * i, &f, 4);
+            m.values[i] = f;
+        } else {
+            // Random bit patterns in a sane range (f16 includes subnormals).
+            const std::uint16_t h = type == WeightType::BF16
+                ? std::uint16_t(bit(rng) << 15 | bf16Exp(rng) << 7 | (mant(rng) & 127))
+                : std::uint16_t(bit(rng) << 15 | f16Exp(rng) << 10 | mant(rng));
+            std::memcpy(base + 2 * i, &h, 2);
+            m.values[i] = type == WeightType::BF16 ? refBf16(h) : refF16(h);
+        }
+    }
+    m.view = MatrixView{.data = base, .type = type, .rows = rows, .cols = cols};
+    return m;
+}
+
+std::vector<float> randomFloats(std::size_t n, std::mt19937& rng) {
+    std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+    std::vector<float> v(n);
+    for (float& f : v) f = uni(rng);
+    return v;
+}
+
+constexpr std::uint32_t kSentinel = 0x7fc01234u;  // NaN marking padding that must stay untouched
+
+// Checks y [numTokens, rows] (row stride ldy) against the double reference with the fp32 bound
+// |err| <= 1e-4 * sum|x*w| + 1e-6, and that the padding columns kept the sentinel.
+void checkProduct(const TestMatrix& m, const std::vector<float>& x, std::int64_t numTokens, std::int64_t ldx,
+                  const std::vector<float>& y, std::int64_t ldy) {
+    const std::int64_t rows = m.view.rows, cols = m.view.cols;
+    for (std::int64_t t = 0; t < numTokens; ++t) {
+        for (std::int64_t o = 0; o < rows; ++o) {
+            double ref = 0, mag = 0;
+            for (std::int64_t k = 0; k < cols; ++k) {
+                const double p = double(x[std::size_t(t * ldx + k)]) * m.values[std::size_t(o * cols + k)];
+                ref += p;
+                mag += std::fabs(p);
+            }
+            const double got = y[std::size_t(t * ldy + o)];
+            if (!(std::fabs(got - ref) <= 1e-4 * mag + 1e-6))
+                QFAIL(qPrintable(QStringLiteral("y[%1, %2] = %3, reference %4 (sum|xw| %5)")
+                                     .arg(t).arg(o).arg(got, 0, 'g', 9).arg(ref, 0, 'g', 9).arg(mag)));
+        }
+        for (std::int64_t o = rows; o < ldy && t + 1 < numTokens; ++o)
+            QCOMPARE(bitsOf(y[std::size_t(t * ldy + o)]), kSentinel);
+    }
+}
+
+}  // namespace
+
+class TestCpuKernels : public QObject {
+    Q_OBJECT
+
+private slots:
+    void isaSelection();
+    void bf16ToFloatAllPatterns();
+    void f16ToFloatAllPatterns();
+    void floatToBf16RoundTripAndNan();
+    void floatToBf16RoundsToNearestEven();
+    void floatToF16RoundTripAndNan();
+    void floatToF16RoundsToNearestEven();
+    void rowToFloatAllPatternsUnaligned();
+    void dotAndAxpy();
+    void threadPoolCoversEveryIndexOnce();
+    void threadPoolSleepAndWake();
+    void matmulMatchesReference_data();
+    void matmulMatchesReference();
+    void fusedEqualsSeparate();
+    void resultIndependentOfThreadCount();
+    void emptyCallsAreNoOps();
+};
+
+void TestCpuKernels::isaSelection() {
+    IsaGuard guard;
+    setIsa(Isa::Scalar);
+    QCOMPARE(activeIsa(), Isa::Scalar);
+    setIsa(Isa::Avx2);
+    QCOMPARE(activeIsa(), detectedIsa());  // clamped to what the CPU supports
+    QVERIFY(std::strlen(isaName(detectedIsa())) > 0);
+}
+
+void TestCpuKernels::bf16ToFloatAllPatterns() {
+    for (std::uint32_t v = 0; v < 65536; ++v) QCOMPARE(bitsOf(bf16ToFloat(std::uint16_t(v))), v << 16);
+}
+
+void TestCpuKernels::f16ToFloatAllPatterns() {
+    for (std::uint32_t v = 0; v < 65536; ++v) {
+        const auto h = std::uint16_t(v);
+        const float got = f16ToFloat(h);
+        if (isF16Nan(h)) {  // NaN: sign and payload carried into the top mantissa bits, quieted
+            QVERIFY(std::isnan(got));
+            QCOMPARE(bitsOf(got), f16NanBits(h));
+            continue;
+        }
+        QCOMPARE(double(got), refF16(h));
+        QCOMPARE(std::signbit(got), bool(v & 0x8000u));  // also tells -0 from +0
+    }
+}
+
+void TestCpuKernels::floatToBf16RoundTripAndNan() {
+    for (std::uint32_t v = 0; v < 65536; ++v) {
+        const auto h = std::uint16_t(v);
+        const std::uint16_t back = floatToBf16(bf16ToFloat(h));
+        if (isBf16Nan(h)) {
+            QVERIFY(isBf16Nan(back));
+            QCOMPARE(back & 0x8000, h & 0x8000);
+        } else {
+            QCOMPARE(back, h);
+        }
+    }
+    // A NaN whose payload lives only in the low 16 bits must not become infinity.
+    QVERIFY(isBf16Nan(floatToBf16(floatOf(0x7f800001u))));
+    QVERIFY(isBf16Nan(floatToBf16(floatOf(0xff800001u))));
+}
+
+void TestCpuKernels::floatToBf16RoundsToNearestEven() {
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<std::uint32_t> low(1, 0xffff);
+    auto check = [](std::uint32_t bits) {
+        const float f = floatOf(bits);
+        if (std::isnan(f)) return;
+        const auto lo = std::uint16_t(bits >> 16);  // truncation = neighbour toward zero
+        const std::uint16_t expected = nearestEven(f, lo, refBf16(lo), refBf16(std::uint16_t(lo + 1)));
+        if (floatToBf16(f) != expected)
+            QFAIL(qPrintable(QStringLiteral("floatToBf16(0x%1) = 0x%2, expected 0x%3")
+                                 .arg(bits, 8, 16, QChar('0')).arg(floatToBf16(f), 4, 16, QChar('0'))
+                                 .arg(expected, 4, 16, QChar('0'))));
+    };
+    for (std::uint32_t hi = 0; hi < 65536; ++hi) {
+        if ((hi & 0x7fff) >= 0x7f80) continue;  // inf/NaN upper halves
+        const std::uint32_t base = hi << 16;
+        for (std::uint32_t l : {0x0000u, 0x0001u, 0x7fffu, 0x8000u, 0x8001u, 0xffffu, low(rng)}) check(base | l);
+        if (QTest::currentTestFailed()) return;
+    }
+}
+
+void TestCpuKernels::floatToF16RoundTripAndNan() {
+    for (std::uint32_t v = 0; v < 65536; ++v) {
+        const auto h = std::uint16_t(v);
+        const std::uint16_t back = floatToF16(f16ToFloat(h));
+        if (isF16Nan(h)) {
+            QVERIFY(isF16Nan(back));
+            QCOMPARE(back & 0x8000, h & 0x8000);
+        } else {
+            QCOMPARE(back, h);
+        }
+    }
+    QVERIFY(isF16Nan(floatToF16(floatOf(0x7f800001u))));  // payload below f16 precision
+    QCOMPARE(floatToF16(1e30f), std::uint16_t(0x7c00));
+    QCOMPARE(floatToF16(-1e30f), std::uint16_t(0xfc00));
+    QCOMPARE(floatToF16(floatOf(0x00000001u)), std::uint16_t(0));  // fp32 subnormal -> +0
+    QCOMPARE(floatToF16(floatOf(0x80400000u)), std::uint16_t(0x8000));
+}
+
+// Exhaustive on the rounding boundaries: for every pair of adjacent non-negative f16 values
+// (including 65504 -> "65536" = inf), the exact midpoint ties to even and one fp32 ulp either side
+// rounds to the nearer neighbour; the same for the negative values.
+void TestCpuKernels::floatToF16RoundsToNearestEven() {
+    for (std::uint16_t h = 0; h <= 0x7bff; ++h) {
+        const double a = refF16(h), b = refF16(std::uint16_t(h + 1), true);
+        const auto mid = float((a + b) / 2);
+        QCOMPARE(double(mid), (a + b) / 2);  // exactly representable
+        for (std::uint16_t sign : {std::uint16_t(0), std::uint16_t(0x8000)}) {
+            const float s = sign ? -1.0f : 1.0f;
+            const std::uint16_t even = (h & 1) ? std::uint16_t(h + 1) : h;
+            QCOMPARE(floatToF16(s * float(a)), std::uint16_t(sign | h));
+            QCOMPARE(floatToF16(s * mid), std::uint16_t(sign | even));
+            QCOMPARE(floatToF16(s * std::nextafter(mid, 0.0f)), std::uint16_t(sign | h));
+            QCOMPARE(floatToF16(s * std::nextafter(mid, INFINITY)), std::uint16_t(sign | (h + 1)));
+        }
+    }
+}
+
+void TestCpuKernels::rowToFloatAllPatternsUnaligned() {
+    IsaGuard guard;
+    // Three rows of 21845 patterns cover 0..65534; the matrix starts one byte past alignment.
+    const std::int64_t rows = 3, cols = 21845;
+    std::vector<unsigned char> bytes(1 + rows * cols * 4);
+    for (WeightType type : {WeightType::BF16, WeightType::F16, WeightType::F32}) {
+        for (std::int64_t i = 0; i < rows * cols; ++i) {
+            if (type == WeightType::F32) {
+                const float f = float(i) * 0.37f - 7.0f;
+                std::memcpy(bytes.data() + 1 + 4 * i, &f, 4);
+            } else {
+                const auto h = std::uint16_t(i);
+                std::memcpy(bytes.data() + 1 + 2 * i, &h, 2);
+            }
+        }
+        const MatrixView w{.data = bytes.data() + 1, .type = type, .rows = rows, .cols = cols};
+        for (Isa isa : isaLevels()) {
+            setIsa(isa);
+            std::vector<float> out(std::size_t(cols) + 1, floatOf(kSentinel));
+            for (std::int64_t row = 0; row < rows; ++row) {
+                rowToFloat(w, row, out.data());
+                for (std::int64_t k = 0; k < cols; ++k) {
+                    const std::int64_t i = row * cols + k;
+                    const auto h = std::uint16_t(i);
+                    const std::uint32_t expected = type == WeightType::BF16 ? std::uint32_t(h) << 16
+                        : type == WeightType::F16 ? (isF16Nan(h) ? f16NanBits(h) : bitsOf(float(refF16(h))))
+                                                  : bitsOf(float(i) * 0.37f - 7.0f);
+                    if (bitsOf(out[std::size_t(k)]) != expected)
+                        QFAIL(qPrintable(QStringLiteral("%1 %2 element %3").arg(typeName(type), isaName(isa)).arg(i)));
+                }
+                QCOMPARE(bitsOf(out[std::size_t(cols)]), kSentinel);
+            }
+        }
+    }
+}
+
+void TestCpuKernels::dotAndAxpy() {
+    IsaGuard guard;
+    std::mt19937 rng(11);
+    for (Isa isa : isaLevels()) {
+        setIsa(isa);
+        for (std::int64_t n : {0, 1, 7, 8, 9, 15, 16, 17, 31, 100, 1023}) {
+            // Offset by one float so the vector path sees unaligned data.
+            std::vector<float> a = randomFloats(std::size_t(n) + 1, rng), b = randomFloats(std::size_t(n) + 1, rng);
+            double ref = 0, mag = 0;
+            for (std::int64_t i = 0; i < n; ++i) {
+                ref += double(a[std::size_t(i) + 1]) * b[std::size_t(i) + 1];
+                mag += std::fabs(double(a[std::size_t(i) + 1]) * b[std::size_t(i) + 1]);
+            }
+            QVERIFY(std::fabs(dot(a.data() + 1, b.data() + 1, n) - ref) <= 1e-5 * mag + 1e-7);
+
+            std::vector<float> y = randomFloats(std::size_t(n) + 2, rng);
+            const std::vector<float> y0 = y;
+            y.back() = floatOf(kSentinel);
+            axpy(0.625f, a.data() + 1, y.data() + 1, n);
+            for (std::int64_t i = 0; i < n; ++i) {
+                const double expected = double(y0[std::size_t(i) + 1]) + 0.625 * a[std::size_t(i) + 1];
+                QVERIFY(std::fabs(y[std::size_t(i) + 1] - expected) <= 1e-6 * (std::fabs(expected) + 1));
+            }
+            QCOMPARE(y[0], y0[0]);
+            QCOMPARE(bitsOf(y.back()), kSentinel);
+        }
+    }
+}
+
+void TestCpuKernels::threadPoolCoversEveryIndexOnce() {
+    for (int threads = 1; threads <= 4; ++threads) {
+        ThreadPool pool(threads);
+        QCOMPARE(pool.size(), threads);
+        for (std::int64_t n : {0, 1, 2, 3, 7, 64, 1000, 100003}) {
+            for (std::int64_t grain : {0, 1, 3, 16, 1000}) {
+                std::vector<std::atomic<int>> hits(static_cast<std::size_t>(n));
+                std::atomic<int> badWorker{0}, smallChunk{0};
+                for (auto& h : hits) h.store(0);
+                pool.parallelFor(n, grain, [&](std::int64_t begin, std::int64_t end, int worker) {
+                    if (worker < 0 || worker >= threads) badWorker.fetch_add(1);
+                    if (end - begin < grain && end != n) smallChunk.fetch_add(1);  // only the last may be short
+                    for (std::int64_t i = begin; i < end; ++i) hits[std::size_t(i)].fetch_add(1);
+                });
+                QCOMPARE(badWorker.load(), 0);
+                QCOMPARE(smallChunk.load(), 0);
+                for (std::int64_t i = 0; i < n; ++i)
+                    if (hits[std::size_t(i)].load() != 1)
+                        QFAIL(qPrintable(QStringLiteral("threads %1 n %2 grain %3: index %4 hit %5 times")
+                                             .arg(threads).arg(n).arg(grain).arg(i).arg(hits[std::size_t(i)].load())));
+            }
+        }
+        // Many back-to-back calls (the decode pattern), each with a visible side effect.
+        std::vector<std::int64_t> sums(4, 0);
+        std::int64_t total = 0;
+        for (int call = 0; call < 3000; ++call) {
+            std::atomic<std::int64_t> sum{0};
+            pool.parallelFor(37, 1, [&](std::int64_t begin, std::int64_t end, int) {
+                for (std::int64_t i = begin; i < end; ++i) sum.fetch_add(i + call);
+            });
+            total += sum.load() - (36 * 37 / 2 + 37 * std::int64_t(call));
+        }
+        QCOMPARE(total, std::int64_t(0));
+    }
+}
+
+// Gaps longer than the spin time put the workers to sleep; every call must still complete and
+// use the pool (workers other than 0 take part in at least some calls).
+void TestCpuKernels::threadPoolSleepAndWake() {
+    ThreadPool pool(3);
+    std::atomic<int> otherWorkers{0};
+    for (int call = 0; call < 40; ++call) {
+        std::this_thread::sleep_for(std::chrono::microseconds(call % 2 ? 2000 : 20));
+        std::vector<std::atomic<int>> hits(300);
+        for (auto& h : hits) h.store(0);
+        pool.parallelFor(300, 1, [&](std::int64_t begin, std::int64_t end, int worker) {
+            if (worker != 0) otherWorkers.fetch_add(1);
+            std::this_thread::sleep_for(std::chrono::microseconds(20));  // long enough for others to join
+            for (std::int64_t i = begin; i < end; ++i) hits[std::size_t(i)].fetch_add(1);
+        });
+        for (auto& h : hits) QCOMPARE(h.load(), 1);
+    }
+    QVERIFY(otherWorkers.load() > 0);
+}
+
+void TestCpuKernels::matmulMatchesReference_data() {
+    QTest::addColumn<int>("type");
+    QTest::addColumn<int>("isa");
+    QTest::addColumn<qint64>("numTokens");
+    QTest::addColumn<qint64>("rows");
+    QTest::addColumn<qint64>("cols");
+    QTest::addColumn<int>("offset");
+    const std::pair<qint64, qint64> shapes[] = {{1, 1}, {3, 5}, {17, 33}, {40, 1000}, {100, 17}, {33, 257}, {16, 8}, {47, 300}};
+    for (WeightType type : {WeightType::F32, WeightType::BF16, WeightType::F16}) {
+        for (Isa isa : isaLevels()) {
+            for (qint64 numTokens : {1, 2, 3, 4, 5, 6, 7, 17, 64, 130}) {
+                int shapeIndex = 0;
+                for (auto [rows, cols] : shapes) {
+                    const int offset = shapeIndex++ % 2;  // odd byte address every other shape
+                    QTest::addRow("%s/%s/T%lld/%lldx%lld/+%d", typeName(type), isaName(isa), numTokens, rows, cols, offset)
+                        << int(type) << int(isa) << numTokens << rows << cols << offset;
+                }
+            }
+        }
+    }
+}
+
+void TestCpuKernels::matmulMatchesReference() {
+    QFETCH(int, type);
+    QFETCH(int, isa);
+    QFETCH(qint64, numTokens);
+    QFETCH(qint64, rows);
+    QFETCH(qint64, cols);
+    QFETCH(int, offset);
+    IsaGuard guard;
+    setIsa(Isa(isa));
+    std::mt19937 rng(std::uint32_t(rows * 1000 + cols + numTokens));
+    const TestMatrix m = makeMatrix(WeightType(type), rows, cols, std::size_t(offset), rng);
+    const std::int64_t ldx = cols + 3, ldy = rows + 5;  // padded rows on both sides
+    const std::vector<float> x = randomFloats(std::size_t(numTokens * ldx), rng);
+    std::vector<float> y(std::size_t(numTokens * ldy), floatOf(kSentinel));
+    ThreadPool pool(3);
+    matmul(pool, x.data(), numTokens, ldx, m.view, y.data(), ldy);
+    checkProduct(m, x, numTokens, ldx, y, ldy);
+}
+
+// q/k/v-style fused call (mixed dtypes and row counts) equals three separate calls bit for bit.
+void TestCpuKernels::fusedEqualsSeparate() {
+    IsaGuard guard;
+    std::mt19937 rng(5);
+    const std::int64_t cols = 77;
+    const TestMatrix q = makeMatrix(WeightType::BF16, 40, cols, 1, rng);
+    const TestMatrix k = makeMatrix(WeightType::F16, 17, cols, 0, rng);
+    const TestMatrix v = makeMatrix(WeightType::F32, 33, cols, 2, rng);
+    ThreadPool pool(2);
+    for (Isa isa : isaLevels()) {
+        setIsa(isa);
+        for (std::int64_t numTokens : {1, 3, 9, 31}) {
+            const std::vector<float> x = randomFloats(std::size_t(numTokens * cols), rng);
+            std::vector<float> fused[3], separate[3];
+            const TestMatrix* mats[3] = {&q, &k, &v};
+            MatmulOut outs[3];
+            for (int i = 0; i < 3; ++i) {
+                fused[i].assign(std::size_t(numTokens * mats[i]->view.rows), 0.0f);
+                separate[i].assign(fused[i].size(), 1.0f);
+                outs[i] = MatmulOut{.w = mats[i]->view, .y = fused[i].data(), .ldy = mats[i]->view.rows};
+                matmul(pool, x.data(), numTokens, cols, mats[i]->view, separate[i].data(), mats[i]->view.rows);
+            }
+            matmul(pool, x.data(), numTokens, cols, outs);
+            for (int i = 0; i < 3; ++i) {
+                QCOMPARE(std::memcmp(fused[i].data(), separate[i].data(), fused[i].size() * 4), 0);
+                checkProduct(*mats[i], x, numTokens, cols, fused[i], mats[i]->view.rows);
+            }
+        }
+    }
+}
+
+void TestCpuKernels::resultIndependentOfThreadCount() {
+    IsaGuard guard;
+    std::mt19937 rng(9);
+    const TestMatrix m = makeMatrix(WeightType::BF16, 301, 129, 1, rng);
+    for (Isa isa : isaLevels()) {
+        setIsa(isa);
+        for (std::int64_t numTokens : {1, 4, 23}) {
+            const std::vector<float> x = randomFloats(std::size_t(numTokens * 129), rng);
+            std::vector<float> first;
+            for (int threads = 1; threads <= 4; ++threads) {
+                ThreadPool pool(threads);
+                std::vector<float> y(std::size_t(numTokens * 301));
+                matmul(pool, x.data(), numTokens, 129, m.view, y.data(), 301);
+                if (threads == 1) first = y;
+                QCOMPARE(std::memcmp(first.data(), y.data(), y.size() * 4), 0);
+            }
+        }
+    }
+}
+
+void TestCpuKernels::emptyCallsAreNoOps() {
+    ThreadPool pool(2);
+    std::vector<float> y(4, 3.0f);
+    const float x[4] = {1, 2, 3, 4};
+    const float w[4] = {1, 1, 1, 1};
+    const MatrixView view{.data = w, .type = WeightType::F32, .rows = 1, .cols = 4};
+    matmul(pool, x, 0, 4, view, y.data(), 1);
+    matmul(pool, x, 1, 4, std::span<const MatmulOut>{});
+    QCOMPARE(y[0], 3.0f);
+    matmul(pool, x, 1, 4, view, y.data(), 1);
+    QCOMPARE(y[0], 10.0f);
+    // K == 0: every product is an empty sum.
+    const MatrixView empty{.data = w, .type = WeightType::BF16, .rows = 3, .cols = 0};
+    for (Isa isa : isaLevels()) {
+        IsaGuard guard;
+        setIsa(isa);
+        for (std::int64_t numTokens : {1, 8, 20}) {  // matvec and GEMM paths
+            std::vector<float> out(std::size_t(3 * numTokens), 5.0f);
+            matmul(pool, x, numTokens, 0, empty, out.data(), 3);
+            for (float f : out) QCOMPARE(f, 0.0f);
+        }
+    }
+}
+
+QTEST_APPLESS_MAIN(TestCpuKernels)
+#include "test_cpu_kernels.moc"
