@@ -1,1 +1,52 @@
-// placeholder until written
+#include "core/kv_cache.h"
+
+#include <algorithm>
+#include <new>
+
+namespace qe {
+
+void KvCache::configure(const ModelConfig& config, std::int64_t maxTokens) {
+    m_keys.assign(static_cast<std::size_t>(config.numHiddenLayers), {});
+    m_values.assign(static_cast<std::size_t>(config.numHiddenLayers), {});
+    m_tokens.clear();
+    m_rowFloats = config.kvWidth();
+    m_capacity = 0;
+    m_maxTokens = maxTokens;
+}
+
+Status KvCache::reserve(std::int64_t tokens) {
+    if (tokens <= m_capacity) return {};
+    if (tokens > m_maxTokens) {
+        return makeError(ErrorCode::InvalidArgument, "context overflow: " + std::to_string(tokens) +
+                                                         " tokens do not fit the context limit of " +
+                                                         std::to_string(m_maxTokens));
+    }
+    // Grow geometrically in whole blocks so a long generation reallocates only a few times.
+    constexpr std::int64_t kBlock = 256;
+    std::int64_t want = std::max(tokens, m_capacity + m_capacity / 2);
+    want = std::min(((want + kBlock - 1) / kBlock) * kBlock, m_maxTokens);
+    try {
+        for (std::size_t layer = 0; layer < m_keys.size(); ++layer) {
+            m_keys[layer].resize(static_cast<std::size_t>(want * m_rowFloats));
+            m_values[layer].resize(static_cast<std::size_t>(want * m_rowFloats));
+        }
+    } catch (const std::bad_alloc&) {
+        return makeError(ErrorCode::OutOfMemory, "cannot allocate the KV cache for " + std::to_string(want) + " tokens (" +
+                                                     std::to_string(bytesPerToken() * want >> 20) + " MiB)");
+    }
+    m_capacity = want;
+    return {};
+}
+
+void KvCache::truncate(std::int64_t length) {
+    if (length < this->length()) m_tokens.resize(static_cast<std::size_t>(std::max<std::int64_t>(length, 0)));
+}
+
+std::int64_t KvCache::commonPrefix(std::span<const int> tokens) const {
+    std::size_t n = std::min(tokens.size(), m_tokens.size());
+    std::size_t i = 0;
+    while (i < n && tokens[i] == m_tokens[i]) ++i;
+    return static_cast<std::int64_t>(i);
+}
+
+}  // namespace qe

@@ -1,1 +1,274 @@
-// placeholder until written
+#include "core/qwen3_forward.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace qe {
+
+void rmsNormRows(const float* x, float* y, std::int64_t rows, std::int64_t n, const float* weight, float eps) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float* in = x + r * n;
+        float* out = y + r * n;
+        double sumSquares = 0.0;
+        for (std::int64_t i = 0; i < n; ++i) sumSquares += static_cast<double>(in[i]) * in[i];
+        const float scale = 1.0f / std::sqrt(static_cast<float>(sumSquares / static_cast<double>(n)) + eps);
+        for (std::int64_t i = 0; i < n; ++i) out[i] = in[i] * scale * weight[i];
+    }
+}
+
+namespace {
+
+// NeoX / half-split rotation of one head (spec §2.1): pairs (j, j + d/2).
+void applyRope(float* head, std::int64_t half, const float* cosRow, const float* sinRow) {
+    for (std::int64_t j = 0; j < half; ++j) {
+        const float a = head[j], b = head[j + half];
+        head[j] = a * cosRow[j] - b * sinRow[j];
+        head[j + half] = b * cosRow[j] + a * sinRow[j];
+    }
+}
+
+float silu(float z) { return z / (1.0f + std::exp(-z)); }
+
+}  // namespace
+
+Qwen3Forward::Qwen3Forward(const Weights& weights, cpu::ThreadPool& pool, std::int64_t maxChunk)
+    : m_weights(weights), m_config(weights.config()), m_pool(pool), m_maxChunk(std::max<std::int64_t>(maxChunk, 1)),
+      m_rope(computeRope(weights.config())) {
+    const auto t = static_cast<std::size_t>(m_maxChunk);
+    const auto& c = m_config;
+    m_hidden.resize(t * c.hiddenSize);
+    m_normed.resize(t * c.hiddenSize);
+    m_q.resize(t * c.qWidth());
+    m_k.resize(t * c.kvWidth());
+    m_v.resize(t * c.kvWidth());
+    m_attnOut.resize(t * c.qWidth());
+    m_gate.resize(t * c.intermediateSize);
+    m_up.resize(t * c.intermediateSize);
+    m_cos.resize(t * c.headDim / 2);
+    m_sin.resize(t * c.headDim / 2);
+    m_scores.resize(static_cast<std::size_t>(pool.size()));
+}
+
+Status Qwen3Forward::forward(std::span<const int> tokens, KvCache& cache, LogitsFor which, float* logits,
+                             std::stop_token stop, Diagnostics* diagnostics) {
+    const auto& c = m_config;
+    const std::int64_t numTokens = static_cast<std::int64_t>(tokens.size());
+    const std::int64_t startPos = cache.length();
+    if (numTokens == 0) return {};
+    if (numTokens > m_maxChunk) {
+        return makeError(ErrorCode::Internal, "chunk of " + std::to_string(numTokens) + " tokens exceeds the maximum of " +
+                                                  std::to_string(m_maxChunk));
+    }
+    if (startPos + numTokens > cache.capacity()) {
+        return makeError(ErrorCode::Internal, "KV cache has room for " + std::to_string(cache.capacity()) + " tokens, need " +
+                                                  std::to_string(startPos + numTokens));
+    }
+    for (int tok : tokens) {
+        if (tok < 0 || tok >= c.vocabSize) {
+            return makeError(ErrorCode::InvalidArgument, "token id " + std::to_string(tok) + " is outside the vocabulary [0, " +
+                                                             std::to_string(c.vocabSize) + ")");
+        }
+    }
+    const std::int64_t hidden = c.hiddenSize, qWidth = c.qWidth(), kvWidth = c.kvWidth(), inter = c.intermediateSize;
+    const std::int64_t headDim = c.headDim, half = headDim / 2;
+    const float eps = static_cast<float>(c.rmsNormEps);
+    Diagnostics* diag = diagnostics && diagnostics->enabled() ? diagnostics : nullptr;
+    if (diag && diag->positions() < startPos + numTokens) {
+        return makeError(ErrorCode::Internal, "diagnostics have room for " + std::to_string(diag->positions()) + " positions, need " +
+                                                  std::to_string(startPos + numTokens));
+    }
+    auto rms = [](const float* v, std::int64_t n) {
+        double ss = 0.0;
+        for (std::int64_t i = 0; i < n; ++i) ss += static_cast<double>(v[i]) * v[i];
+        return static_cast<float>(std::sqrt(ss / static_cast<double>(n)));
+    };
+
+    // Embed: h = embed_tokens[t] (not scaled).
+    for (std::int64_t t = 0; t < numTokens; ++t) cpu::rowToFloat(m_weights.embedTokens(), tokens[t], &m_hidden[t * hidden]);
+
+    // RoPE tables for this chunk: angle = float(pos) · inv_freq in fp32, accurate cos/sin, times
+    // the YaRN attention scaling (1 otherwise).
+    for (std::int64_t t = 0; t < numTokens; ++t) {
+        const float pos = static_cast<float>(startPos + t);
+        for (std::int64_t j = 0; j < half; ++j) {
+            const float angle = pos * m_rope.invFreq[j];
+            m_cos[t * half + j] = static_cast<float>(std::cos(static_cast<double>(angle))) * m_rope.attentionScaling;
+            m_sin[t * half + j] = static_cast<float>(std::sin(static_cast<double>(angle))) * m_rope.attentionScaling;
+        }
+    }
+
+    for (std::int64_t layer = 0; layer < c.numHiddenLayers; ++layer) {
+        if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "cancelled");
+        const LayerWeights& w = m_weights.layer(layer);
+        const auto layerStart = std::chrono::steady_clock::now();
+        if (diag)
+            for (std::int64_t t = 0; t < numTokens; ++t) diag->storeHidden(startPos + t, layer, &m_hidden[t * hidden]);
+
+        // Attention block input norm: x = RMSNorm(h; input_layernorm).
+        rmsNormRows(m_hidden.data(), m_normed.data(), numTokens, hidden, w.inputLayernorm.data(), eps);
+
+        // q/k/v projections in one parallel region.
+        const cpu::MatmulOut qkv[] = {{w.qProj, m_q.data(), qWidth}, {w.kProj, m_k.data(), kvWidth},
+                                      {w.vProj, m_v.data(), kvWidth}};
+        cpu::matmul(m_pool, m_normed.data(), numTokens, hidden, qkv);
+
+        // QK-norm per head over head_dim, then RoPE (after the norm); keys and raw values go to the cache.
+        for (std::int64_t t = 0; t < numTokens; ++t) {
+            const float* cosRow = &m_cos[t * half];
+            const float* sinRow = &m_sin[t * half];
+            float* qRow = &m_q[t * qWidth];
+            rmsNormRows(qRow, qRow, c.numAttentionHeads, headDim, w.qNorm.data(), eps);
+            for (std::int64_t head = 0; head < c.numAttentionHeads; ++head) applyRope(qRow + head * headDim, half, cosRow, sinRow);
+            float* kRow = &m_k[t * kvWidth];
+            rmsNormRows(kRow, kRow, c.numKeyValueHeads, headDim, w.kNorm.data(), eps);
+            for (std::int64_t kvHead = 0; kvHead < c.numKeyValueHeads; ++kvHead)
+                applyRope(kRow + kvHead * headDim, half, cosRow, sinRow);
+            std::copy_n(kRow, kvWidth, cache.keys(layer, startPos + t));
+            std::copy_n(&m_v[t * kvWidth], kvWidth, cache.values(layer, startPos + t));
+        }
+
+        // Causal GQA attention over the cache (positions 0 .. startPos + t for token t).
+        attention(layer, numTokens, startPos, cache, diag);
+
+        // Output projection and residual: h = h + o (o written to m_normed as scratch).
+        cpu::matmul(m_pool, m_attnOut.data(), numTokens, qWidth, w.oProj, m_normed.data(), hidden);
+        for (std::int64_t i = 0; i < numTokens * hidden; ++i) m_hidden[i] += m_normed[i];
+
+        // MLP: h = h + down(silu(gate(x)) ⊙ up(x)), x = RMSNorm(h; post_attention_layernorm).
+        rmsNormRows(m_hidden.data(), m_normed.data(), numTokens, hidden, w.postAttentionLayernorm.data(), eps);
+        const cpu::MatmulOut gateUp[] = {{w.gateProj, m_gate.data(), inter}, {w.upProj, m_up.data(), inter}};
+        cpu::matmul(m_pool, m_normed.data(), numTokens, hidden, gateUp);
+        m_pool.parallelFor(numTokens * inter, 4096, [&](std::int64_t begin, std::int64_t end, int) {
+            for (std::int64_t i = begin; i < end; ++i) m_gate[i] = silu(m_gate[i]) * m_up[i];
+        });
+        cpu::matmul(m_pool, m_gate.data(), numTokens, inter, w.downProj, m_normed.data(), hidden);
+        for (std::int64_t i = 0; i < numTokens * hidden; ++i) m_hidden[i] += m_normed[i];
+
+        // Always-on diagnostics: residual RMS after the layer, MLP activation RMS, layer time.
+        if (diag) {
+            for (std::int64_t t = 0; t < numTokens; ++t) {
+                diag->residualRms(startPos + t, layer) = rms(&m_hidden[t * hidden], hidden);
+                diag->mlpActivationRms(startPos + t, layer) = rms(&m_gate[t * inter], inter);
+            }
+            diag->layerSeconds()[static_cast<std::size_t>(layer)] =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - layerStart).count();
+        }
+    }
+    if (diag)
+        for (std::int64_t t = 0; t < numTokens; ++t) diag->storeHidden(startPos + t, c.numHiddenLayers, &m_hidden[t * hidden]);
+    if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "cancelled");
+
+    // Final norm and LM head, only for the positions asked for.
+    if (which != LogitsFor::None) {
+        const std::int64_t first = which == LogitsFor::Last ? numTokens - 1 : 0;
+        const std::int64_t rows = numTokens - first;
+        rmsNormRows(&m_hidden[first * hidden], m_normed.data(), rows, hidden, m_weights.finalNorm().data(), eps);
+        cpu::matmul(m_pool, m_normed.data(), rows, hidden, m_weights.lmHead(), logits, c.vocabSize);
+    }
+    cache.append(tokens);
+    return {};
+}
+
+void Qwen3Forward::attention(std::int64_t layer, std::int64_t numTokens, std::int64_t startPos, const KvCache& cache,
+                             Diagnostics* diag) {
+    const auto& c = m_config;
+    const std::int64_t headDim = c.headDim, qWidth = c.qWidth(), group = c.groupSize();
+    const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
+    const std::int64_t context = startPos + numTokens;
+    for (auto& scores : m_scores)
+        if (static_cast<std::int64_t>(scores.size()) < context) scores.resize(static_cast<std::size_t>(cache.capacity()));
+
+    // One task per (token, query head); query head h reads KV head h / G (HF repeat_kv).
+    m_pool.parallelFor(numTokens * c.numAttentionHeads, 1, [&](std::int64_t begin, std::int64_t end, int worker) {
+        float* scores = m_scores[static_cast<std::size_t>(worker)].data();
+        for (std::int64_t task = begin; task < end; ++task) {
+            const std::int64_t t = task / c.numAttentionHeads, head = task % c.numAttentionHeads;
+            const std::int64_t kvHead = head / group;
+            const float* q = &m_q[t * qWidth + head * headDim];
+            const std::int64_t keys = startPos + t + 1;  // causal: positions 0 .. startPos + t
+            float maxScore = -INFINITY;
+            for (std::int64_t pos = 0; pos < keys; ++pos) {
+                scores[pos] = cpu::dot(q, cache.keys(layer, pos) + kvHead * headDim, headDim) * scale;
+                maxScore = std::max(maxScore, scores[pos]);
+            }
+            // Softmax; Σ e·(s − max) gives the entropy without a log per key:
+            // H = −Σ p log p = log Z − Σ e·(s − max) / Z.
+            float sum = 0.0f, weighted = 0.0f;
+            for (std::int64_t pos = 0; pos < keys; ++pos) {
+                const float shifted = scores[pos] - maxScore;
+                scores[pos] = std::exp(shifted);
+                sum += scores[pos];
+                weighted += scores[pos] * shifted;
+            }
+            float* out = &m_attnOut[t * qWidth + head * headDim];
+            std::fill_n(out, headDim, 0.0f);
+            const float inv = 1.0f / sum;
+            if (diag) {
+                diag->attentionEntropy(startPos + t, layer, head) = std::max(0.0f, std::log(sum) - weighted * inv);
+                diag->attentionSink(startPos + t, layer, head) = scores[0] * inv;
+            }
+            for (std::int64_t pos = 0; pos < keys; ++pos)
+                cpu::axpy(scores[pos] * inv, cache.values(layer, pos) + kvHead * headDim, out, headDim);
+        }
+    });
+}
+
+Status Qwen3Forward::attentionRow(std::int64_t layer, std::int64_t head, std::int64_t pos, const Diagnostics& diagnostics,
+                                  const KvCache& cache, std::vector<float>& out) {
+    const auto& c = m_config;
+    if (layer < 0 || layer >= c.numHiddenLayers || head < 0 || head >= c.numAttentionHeads)
+        return makeError(ErrorCode::InvalidArgument, "no attention head " + std::to_string(layer) + ":" + std::to_string(head));
+    if (pos < 0 || pos >= cache.length())
+        return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " is not in the context");
+    if (!diagnostics.keepsHidden(pos))
+        return makeError(ErrorCode::OutOfMemory, "position " + std::to_string(pos) + " is beyond the diagnostics memory budget");
+    const std::int64_t hidden = c.hiddenSize, headDim = c.headDim, half = headDim / 2;
+    const float eps = static_cast<float>(c.rmsNormEps);
+    const LayerWeights& w = m_weights.layer(layer);
+    // x = RMSNorm(h; input_layernorm); q = rows [head·d, head·d + d) of q_proj · x; q_norm; RoPE.
+    std::vector<float> x(static_cast<std::size_t>(hidden)), q(static_cast<std::size_t>(headDim));
+    diagnostics.loadHidden(pos, layer, x.data());
+    rmsNormRows(x.data(), x.data(), 1, hidden, w.inputLayernorm.data(), eps);
+    const std::size_t elementBytes = w.qProj.type == cpu::WeightType::F32 ? 4 : 2;
+    cpu::MatrixView rows = w.qProj;
+    rows.data = static_cast<const std::uint8_t*>(w.qProj.data) + head * headDim * hidden * elementBytes;
+    rows.rows = headDim;
+    cpu::matmul(m_pool, x.data(), 1, hidden, rows, q.data(), headDim);
+    rmsNormRows(q.data(), q.data(), 1, headDim, w.qNorm.data(), eps);
+    std::vector<float> cosRow(static_cast<std::size_t>(half)), sinRow(static_cast<std::size_t>(half));
+    for (std::int64_t j = 0; j < half; ++j) {
+        const float angle = static_cast<float>(pos) * m_rope.invFreq[j];
+        cosRow[j] = static_cast<float>(std::cos(static_cast<double>(angle))) * m_rope.attentionScaling;
+        sinRow[j] = static_cast<float>(std::sin(static_cast<double>(angle))) * m_rope.attentionScaling;
+    }
+    applyRope(q.data(), half, cosRow.data(), sinRow.data());
+    // softmax(q·Kᵀ/√d) over the cached keys 0..pos of KV head head / G.
+    const std::int64_t kvHead = head / c.groupSize();
+    const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
+    out.resize(static_cast<std::size_t>(pos + 1));
+    float maxScore = -INFINITY;
+    for (std::int64_t key = 0; key <= pos; ++key) {
+        out[key] = cpu::dot(q.data(), cache.keys(layer, key) + kvHead * headDim, headDim) * scale;
+        maxScore = std::max(maxScore, out[key]);
+    }
+    double sum = 0.0;
+    for (float& v : out) sum += (v = std::exp(v - maxScore));
+    for (float& v : out) v = static_cast<float>(v / sum);
+    return {};
+}
+
+Status Qwen3Forward::logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics, std::vector<float>& out) {
+    const auto& c = m_config;
+    if (layer < 0 || layer >= c.numHiddenLayers) return makeError(ErrorCode::InvalidArgument, "no layer " + std::to_string(layer));
+    if (pos < 0 || !diagnostics.keepsHidden(pos) || pos >= diagnostics.positions())
+        return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " has no kept hidden state");
+    std::vector<float> h(static_cast<std::size_t>(c.hiddenSize));
+    diagnostics.loadHidden(pos, layer + 1, h.data());  // the residual stream after `layer`
+    rmsNormRows(h.data(), h.data(), 1, c.hiddenSize, m_weights.finalNorm().data(), static_cast<float>(c.rmsNormEps));
+    out.resize(static_cast<std::size_t>(c.vocabSize));
+    cpu::matmul(m_pool, h.data(), 1, c.hiddenSize, m_weights.lmHead(), out.data(), c.vocabSize);
+    return {};
+}
+
+}  // namespace qe

@@ -1,1 +1,175 @@
-// placeholder until written
+#include "core/session.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/log.h"
+
+namespace qe {
+
+const char* stopReasonName(StopReason reason) {
+    switch (reason) {
+    case StopReason::Eos: return "eos";
+    case StopReason::Length: return "length";
+    case StopReason::Cancelled: return "cancelled";
+    }
+    return "unknown";
+}
+
+Result<std::unique_ptr<Session>> Session::load(const std::string& folder, const SessionOptions& options,
+                                               std::stop_token stop, const LoadProgressFn& progress) {
+    QE_ASSIGN_OR_RETURN(ModelConfig config, loadModelConfig(folder));
+    auto session = std::unique_ptr<Session>(new Session());
+    QE_ASSIGN_OR_RETURN(session->m_generation, loadGenerationConfig(folder, config));
+    QE_ASSIGN_OR_RETURN(session->m_weights, Weights::load(folder, config, stop, progress));
+    session->m_pool = std::make_unique<cpu::ThreadPool>(options.threads);
+    const std::int64_t chunk = std::max<std::int64_t>(options.chunkSize, 1);
+    session->m_forward = std::make_unique<Qwen3Forward>(*session->m_weights, *session->m_pool, chunk);
+    std::int64_t limit = config.maxPositionEmbeddings;
+    if (options.maxContext > 0) limit = std::min(limit, options.maxContext);
+    session->m_cache.configure(config, limit);
+    session->m_diagnostics.configure(config, options.diagnosticsBudgetBytes);
+    session->m_diagnostics.setEnabled(options.diagnostics);
+    session->m_logits.resize(static_cast<std::size_t>(config.vocabSize));
+    log()->info("loaded {} ({} layers, {} threads, context limit {})", folder, config.numHiddenLayers,
+                session->m_pool->size(), limit);
+    return session;
+}
+
+Status Session::reserve(std::int64_t tokens) {
+    QE_TRY(m_cache.reserve(tokens));
+    if (m_diagnostics.enabled()) m_diagnostics.reserve(tokens);
+    return {};
+}
+
+Result<std::int64_t> Session::prefill(std::span<const int> tokens, std::stop_token stop) {
+    if (tokens.empty()) return makeError(ErrorCode::InvalidArgument, "empty prompt: at least one token is needed");
+    const auto total = static_cast<std::int64_t>(tokens.size());
+    QE_TRY(reserve(total));
+    // Keep the shared prefix, but recompute at least the last token to get its logits.
+    const std::int64_t reuse = std::min(m_cache.commonPrefix(tokens), total - 1);
+    m_cache.truncate(reuse);
+    const std::int64_t chunk = m_forward->maxChunk();
+    for (std::int64_t begin = reuse; begin < total; begin += chunk) {
+        const std::int64_t end = std::min(begin + chunk, total);
+        const LogitsFor which = end == total ? LogitsFor::Last : LogitsFor::None;
+        QE_TRY(m_forward->forward(tokens.subspan(begin, end - begin), m_cache, which, m_logits.data(), stop, &m_diagnostics));
+    }
+    return total - reuse;
+}
+
+Status Session::step(int token, std::stop_token stop) {
+    QE_TRY(reserve(m_cache.length() + 1));
+    const int one[] = {token};
+    return m_forward->forward(one, m_cache, LogitsFor::Last, m_logits.data(), stop, &m_diagnostics);
+}
+
+Status Session::allLogits(std::span<const int> tokens, std::int64_t chunk, std::vector<float>& out, std::stop_token stop) {
+    if (tokens.empty()) return makeError(ErrorCode::InvalidArgument, "empty token list");
+    const auto total = static_cast<std::int64_t>(tokens.size());
+    const std::int64_t vocab = config().vocabSize;
+    chunk = chunk <= 0 ? m_forward->maxChunk() : std::min(chunk, m_forward->maxChunk());
+    m_cache.clear();
+    QE_TRY(reserve(total));
+    out.resize(static_cast<std::size_t>(total * vocab));
+    for (std::int64_t begin = 0; begin < total; begin += chunk) {
+        const std::int64_t end = std::min(begin + chunk, total);
+        QE_TRY(m_forward->forward(tokens.subspan(begin, end - begin), m_cache, LogitsFor::All, &out[begin * vocab], stop,
+                                  &m_diagnostics));
+    }
+    std::copy_n(&out[(total - 1) * vocab], vocab, m_logits.begin());
+    return {};
+}
+
+Status Session::attentionRow(std::int64_t layer, std::int64_t head, std::int64_t pos, std::vector<float>& out) {
+    if (!m_diagnostics.enabled()) return makeError(ErrorCode::InvalidArgument, "diagnostics are switched off");
+    return m_forward->attentionRow(layer, head, pos, m_diagnostics, m_cache, out);
+}
+
+Result<std::vector<TokenProb>> Session::logitLens(std::int64_t layer, std::int64_t pos, std::int64_t topK) {
+    if (!m_diagnostics.enabled()) return makeError(ErrorCode::InvalidArgument, "diagnostics are switched off");
+    if (pos < 0 || pos >= m_cache.length())
+        return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " is not in the context");
+    QE_TRY(m_forward->logitLens(layer, pos, m_diagnostics, m_lens));
+    // Softmax over the whole vocabulary, then the k most likely (lower id first on ties).
+    const float maxLogit = *std::max_element(m_lens.begin(), m_lens.end());
+    double sum = 0.0;
+    for (float v : m_lens) sum += std::exp(static_cast<double>(v - maxLogit));
+    std::vector<int> order(m_lens.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    const auto k = static_cast<std::ptrdiff_t>(std::clamp<std::int64_t>(topK, 1, static_cast<std::int64_t>(order.size())));
+    std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                      [&](int a, int b) { return m_lens[a] > m_lens[b] || (m_lens[a] == m_lens[b] && a < b); });
+    std::vector<TokenProb> top;
+    for (std::ptrdiff_t i = 0; i < k; ++i)
+        top.push_back({order[i], static_cast<float>(std::exp(static_cast<double>(m_lens[order[i]] - maxLogit)) / sum)});
+    return top;
+}
+
+Result<GenerateResult> Session::generate(const GenerateRequest& request, std::stop_token stop, const TokenFn& onToken) {
+    QE_TRY(validateSampling(request.sampling));
+    if (request.maxNewTokens < 0) return makeError(ErrorCode::InvalidArgument, "max new tokens must not be negative");
+    const auto promptLen = static_cast<std::int64_t>(request.prompt.size());
+    if (promptLen + std::max<std::int64_t>(request.maxNewTokens, 1) > contextLimit()) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "context overflow: " + std::to_string(promptLen) + " prompt tokens + " +
+                             std::to_string(request.maxNewTokens) + " new tokens exceed the context limit of " +
+                             std::to_string(contextLimit()));
+    }
+    GenerateResult result;
+    result.promptTokens = promptLen;
+    using Clock = std::chrono::steady_clock;
+    auto t0 = Clock::now();
+    auto prefilled = prefill(request.prompt, stop);
+    if (!prefilled.ok()) {
+        if (prefilled.error().code == ErrorCode::Cancelled) {
+            result.stopReason = StopReason::Cancelled;
+            return result;
+        }
+        return prefilled.error();
+    }
+    result.prefillTokens = *prefilled;
+    result.reusedTokens = promptLen - *prefilled;
+    auto t1 = Clock::now();
+    result.prefillSeconds = std::chrono::duration<double>(t1 - t0).count();
+
+    Sampler sampler(request.sampling, request.maskFrom);
+    std::vector<int> context(request.prompt);
+    context.reserve(static_cast<std::size_t>(promptLen + request.maxNewTokens));
+    result.newTokens.reserve(static_cast<std::size_t>(request.maxNewTokens));
+    auto decodeStart = Clock::now();
+    result.stopReason = StopReason::Length;
+    for (std::int64_t n = 0; n < request.maxNewTokens; ++n) {
+        if (stop.stop_requested()) {
+            result.stopReason = StopReason::Cancelled;
+            break;
+        }
+        float prob = 0.0f;
+        const int token = sampler.sample(m_logits, context, result.newTokens, &prob);
+        result.newTokens.push_back(token);
+        context.push_back(token);
+        if (n == 0) decodeStart = Clock::now();  // decode rate: passes after the first token
+        const bool keepGoing = !onToken || onToken(token, prob);
+        if (std::find(request.stopIds.begin(), request.stopIds.end(), token) != request.stopIds.end()) {
+            result.stopReason = StopReason::Eos;
+            break;
+        }
+        if (!keepGoing) {
+            result.stopReason = StopReason::Cancelled;
+            break;
+        }
+        if (n + 1 == request.maxNewTokens) break;  // no forward pass for a token nobody samples from
+        Status s = step(token, stop);
+        if (!s.ok()) {
+            if (s.error().code == ErrorCode::Cancelled) {
+                result.stopReason = StopReason::Cancelled;
+                break;
+            }
+            return s.error();
+        }
+    }
+    result.decodeSeconds = std::chrono::duration<double>(Clock::now() - decodeStart).count();
+    return result;
+}
+
+}  // namespace qe

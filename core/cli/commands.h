@@ -4,12 +4,15 @@
 
 namespace qe::cli {
 
-// Model commands (commands_model.cpp): info, logits, generate, make-model, bench.
+// Model commands: info, logits, make-model, bench (commands_model.cpp); generate (commands_generate.cpp).
 int cmdInfo(int argc, char** argv, int first);
 int cmdLogits(int argc, char** argv, int first);
 int cmdGenerate(int argc, char** argv, int first);
 int cmdMakeModel(int argc, char** argv, int first);
 int cmdBench(int argc, char** argv, int first);
+
+// Inspector: diagnose (commands_diagnose.cpp).
+int cmdDiagnose(int argc, char** argv, int first);
 
 // Text commands: tokenize, detokenize (commands_tokenize.cpp); chat-template (commands_chat.cpp).
 int cmdTokenize(int argc, char** argv, int first);

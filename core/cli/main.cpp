@@ -23,6 +23,8 @@ void printUsage(std::FILE* out) {
         "              [--greedy | --temperature T --top-k K --top-p P --min-p M --seed S] [--json]\n"
         "  make-model  --preset tiny|0.6b|1.7b|4b|8b|14b|32b [--seed S] [--dtype bf16|f32] --out DIR [--shards N]\n"
         "  bench       --model DIR [--prompt-len N] [--gen N] [--threads T] [--json]\n"
+        "  diagnose    --model DIR --tokens LIST [--attention LAYER:HEAD ...] [--logit-lens LAYER:POS ...]\n"
+        "              [--top-k K] --json                      per-layer diagnostics, attention, logit lens\n"
         "\n"
         "text commands:\n"
         "  tokenize    --tokenizer PATH [--bench FILE]   JSON Lines {\"text\"} on stdin -> {\"ids\"}\n"
@@ -50,7 +52,8 @@ int main(int argc, char** argv) {
     const Entry entries[] = {
         {"info", qe::cli::cmdInfo},         {"logits", qe::cli::cmdLogits},
         {"generate", qe::cli::cmdGenerate}, {"make-model", qe::cli::cmdMakeModel},
-        {"bench", qe::cli::cmdBench},       {"tokenize", qe::cli::cmdTokenize},
+        {"bench", qe::cli::cmdBench},       {"diagnose", qe::cli::cmdDiagnose},
+        {"tokenize", qe::cli::cmdTokenize},
         {"detokenize", qe::cli::cmdDetokenize}, {"chat-template", qe::cli::cmdChatTemplate},
     };
     for (const auto& entry : entries) {

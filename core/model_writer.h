@@ -1,0 +1,26 @@
+// Writes deterministic random-weight Qwen3 checkpoints in Hugging Face layout (config.json,
+// generation_config.json, model.safetensors or shards + index). Tests and benchmarks use them;
+// the weights are scaled so next-token distributions are peaked, not uniform.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/model_config.h"
+#include "core/result.h"
+#include "core/safetensors.h"
+
+namespace qe {
+
+struct RandomModelOptions {
+    std::uint64_t seed = 1;
+    DType dtype = DType::BF16;   // BF16, F16 or F32
+    int shards = 1;              // > 1: model-0000k-of-0000n.safetensors + index
+    int threads = 0;             // 0: hardware threads
+};
+
+// Streams one tensor at a time (a 32B-shaped checkpoint never sits in memory). The same seed,
+// shape and dtype give byte-identical files, whatever the thread count.
+Status writeRandomModel(const ModelConfig& config, const std::string& outDir, const RandomModelOptions& options);
+
+}  // namespace qe

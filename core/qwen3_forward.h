@@ -1,0 +1,75 @@
+// The Qwen3 forward pass on the CPU (spec §1.3): fp32 activations, weights read in place from
+// the mapped checkpoint, multithreaded through the kernels' ThreadPool. Buffers are sized once
+// for the largest chunk; running a chunk allocates nothing.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <stop_token>
+#include <vector>
+
+#include "core/cpu/cpu_kernels.h"
+#include "core/diagnostics.h"
+#include "core/kv_cache.h"
+#include "core/model_config.h"
+#include "core/result.h"
+#include "core/weights.h"
+
+namespace qe {
+
+// Which positions of a chunk get logits.
+enum class LogitsFor { None, Last, All };
+
+class Qwen3Forward {
+public:
+    // `weights` and `pool` must outlive this object. `maxChunk` bounds the tokens per forward().
+    Qwen3Forward(const Weights& weights, cpu::ThreadPool& pool, std::int64_t maxChunk);
+
+    std::int64_t maxChunk() const { return m_maxChunk; }
+
+    // Runs `tokens` (at most maxChunk) at positions cache.length() .. and appends their keys and
+    // values to `cache` (which must have room: cache.reserve()). Writes vocabSize logits per
+    // selected position to `logits` (rows in token order). Checks `stop` between layers; on any
+    // failure the cache keeps its previous length.
+    // With `diagnostics` (enabled), also records the always-on per-layer numbers and keeps the
+    // hidden states of these positions (see core/diagnostics.h); it must have room (reserve()).
+    Status forward(std::span<const int> tokens, KvCache& cache, LogitsFor which, float* logits, std::stop_token stop = {},
+                   Diagnostics* diagnostics = nullptr);
+
+    // On demand, from kept hidden states and the cache (nothing is stored during generation):
+    // attention probabilities of query head `head` at position `pos` of `layer` over keys
+    // 0..pos (out: pos + 1 values).
+    Status attentionRow(std::int64_t layer, std::int64_t head, std::int64_t pos, const Diagnostics& diagnostics,
+                        const KvCache& cache, std::vector<float>& out);
+    // Logit lens: the residual stream after `layer` at `pos` through the final norm and LM head
+    // (out: vocabSize logits). After the last layer this is the model's own output.
+    Status logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics, std::vector<float>& out);
+
+private:
+    void attention(std::int64_t layer, std::int64_t numTokens, std::int64_t startPos, const KvCache& cache,
+                   Diagnostics* diagnostics);
+
+    const Weights& m_weights;
+    const ModelConfig& m_config;
+    cpu::ThreadPool& m_pool;
+    std::int64_t m_maxChunk;
+    RopeTables m_rope;
+
+    // Scratch, [maxChunk, width] row-major fp32 unless noted.
+    std::vector<float> m_hidden;     // residual stream h, [T, H]
+    std::vector<float> m_normed;     // RMSNorm output x, [T, H]
+    std::vector<float> m_q;          // [T, Nq·d]
+    std::vector<float> m_k;          // [T, Nkv·d]
+    std::vector<float> m_v;          // [T, Nkv·d]
+    std::vector<float> m_attnOut;    // [T, Nq·d]
+    std::vector<float> m_gate;       // [T, I]
+    std::vector<float> m_up;         // [T, I]
+    std::vector<float> m_cos;        // [T, d/2] RoPE cos·attention scaling
+    std::vector<float> m_sin;        // [T, d/2]
+    std::vector<std::vector<float>> m_scores;  // per worker, [context] attention scores
+};
+
+// fp32 RMSNorm of each of `rows` rows of width `n`: y = x / sqrt(mean(x²) + eps) ⊙ weight.
+void rmsNormRows(const float* x, float* y, std::int64_t rows, std::int64_t n, const float* weight, float eps);
+
+}  // namespace qe

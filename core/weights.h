@@ -1,0 +1,69 @@
+// The tensors of a Qwen3 checkpoint, checked by name, dtype and shape against the config
+// (spec §1.2, §4.2) and exposed as views for the kernels. Matrices stay in the memory-mapped
+// files (bf16 / f16 / f32); norm vectors are widened to fp32 at load (they are tiny).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/cpu/cpu_kernels.h"
+#include "core/model_config.h"
+#include "core/result.h"
+#include "core/safetensors.h"
+
+namespace qe {
+
+struct LayerWeights {
+    std::vector<float> inputLayernorm;          // [H]
+    cpu::MatrixView qProj;                      // [Nq·d, H]
+    cpu::MatrixView kProj;                      // [Nkv·d, H]
+    cpu::MatrixView vProj;                      // [Nkv·d, H]
+    std::vector<float> qNorm;                   // [d]
+    std::vector<float> kNorm;                   // [d]
+    cpu::MatrixView oProj;                      // [H, Nq·d]
+    std::vector<float> postAttentionLayernorm;  // [H]
+    cpu::MatrixView gateProj;                   // [I, H]
+    cpu::MatrixView upProj;                     // [I, H]
+    cpu::MatrixView downProj;                   // [H, I]
+};
+
+// Load progress: bytes checked so far of the total (called between tensors).
+using LoadProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+class Weights {
+public:
+    // Opens the checkpoint in `folder` and validates every expected tensor. Fails on a missing,
+    // mis-shaped or unsupported-dtype tensor with its name; stops early with Cancelled.
+    static Result<std::unique_ptr<Weights>> load(const std::string& folder, const ModelConfig& config,
+                                                 std::stop_token stop = {}, const LoadProgressFn& progress = {});
+
+    const ModelConfig& config() const { return m_config; }
+    const cpu::MatrixView& embedTokens() const { return m_embed; }  // [V, H]
+    const cpu::MatrixView& lmHead() const { return m_lmHead; }      // [V, H]; embed_tokens when tied
+    const std::vector<float>& finalNorm() const { return m_finalNorm; }  // [H]
+    const LayerWeights& layer(std::int64_t index) const { return m_layers[static_cast<std::size_t>(index)]; }
+    const SafetensorsCheckpoint& checkpoint() const { return *m_checkpoint; }
+    std::uint64_t fileBytes() const { return m_checkpoint->totalBytes(); }
+    std::string dtypeSummary() const;  // "BF16", or "BF16+F32" when mixed
+
+private:
+    ModelConfig m_config;
+    std::unique_ptr<SafetensorsCheckpoint> m_checkpoint;
+    cpu::MatrixView m_embed;
+    cpu::MatrixView m_lmHead;
+    std::vector<float> m_finalNorm;
+    std::vector<LayerWeights> m_layers;
+};
+
+// The tensor names and shapes a config implies (spec §1.2), in checkpoint order.
+struct ExpectedTensor {
+    std::string name;
+    std::vector<std::int64_t> shape;
+};
+std::vector<ExpectedTensor> expectedTensors(const ModelConfig& config);
+
+}  // namespace qe

@@ -1,0 +1,13 @@
+# Engine tests: config parsing, sampler, golden logits, sessions, checkpoints, CLI contract.
+qe_add_test(test_model_config SOURCES test_model_config.cpp LIBS qe_core LABELS core)
+qe_add_test(test_sampler SOURCES test_sampler.cpp LIBS qe_core LABELS core)
+qe_add_test(test_golden SOURCES test_golden.cpp LIBS qe_core qe_test_helpers LABELS core TIMEOUT 600)
+qe_add_test(test_session SOURCES test_session.cpp LIBS qe_core qe_test_helpers LABELS core TIMEOUT 600)
+qe_add_test(test_bad_checkpoint SOURCES test_bad_checkpoint.cpp LIBS qe_core qe_test_helpers LABELS core)
+qe_add_test(test_cli_model SOURCES test_cli_model.cpp LIBS qe_core qe_test_helpers LABELS core TIMEOUT 900)
+add_dependencies(test_cli_model qwen-explorer-cli)
+add_dependencies(test_golden qwen-explorer-cli)
+qe_add_test(test_diagnostics SOURCES test_diagnostics.cpp LIBS qe_core qe_test_helpers LABELS core TIMEOUT 600)
+add_dependencies(test_diagnostics qwen-explorer-cli)
+qe_add_test(test_cli_generate_text SOURCES test_cli_generate_text.cpp LIBS qe_test_helpers LABELS core TIMEOUT 300)
+add_dependencies(test_cli_generate_text qwen-explorer-cli)

@@ -1,0 +1,227 @@
+// Sessions on generated checkpoints: an independent double-precision reference forward pass
+// (written from shared/spec/qwen3.md §1–§2, not from the engine) for untied, YaRN and
+// heads·head_dim != hidden shapes; prefix reuse; chunking; shards; cancellation; overflow.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <fstream>
+#include <numbers>
+#include <thread>
+
+#include "core/cpu/cpu_kernels.h"
+#include "core/model_writer.h"
+#include "core/safetensors.h"
+#include "core/session.h"
+#include "tests/helpers/reference_forward.h"
+
+using namespace qe;
+using qe::test::Reference;
+
+namespace {
+
+ModelConfig smallConfig(bool tied, double yarn = 0.0) {
+    ModelConfig c = *presetConfig("tiny");
+    c.vocabSize = 300;
+    c.hiddenSize = 48;       // Nq·d = 64 != hidden
+    c.intermediateSize = 80;
+    c.numAttentionHeads = 4;
+    c.numKeyValueHeads = 2;
+    c.headDim = 16;
+    c.numHiddenLayers = 3;
+    c.tieWordEmbeddings = tied;
+    c.maxPositionEmbeddings = 256;
+    c.eosTokenIds = {7};
+    if (yarn > 0) {
+        RopeScaling rs;
+        rs.ropeType = "yarn";
+        rs.factor = yarn;
+        rs.originalMaxPositionEmbeddings = 64;
+        c.ropeScaling = rs;
+    }
+    return c;
+}
+
+double maxDiff(const float* a, const std::vector<double>& b) {
+    double m = 0;
+    for (size_t i = 0; i < b.size(); ++i) m = std::max(m, std::abs(double(a[i]) - b[i]));
+    return m;
+}
+
+std::vector<int> someTokens(int n, int vocab, int salt = 0) {
+    std::vector<int> t;
+    for (int i = 0; i < n; ++i) t.push_back((i * 37 + 11 + salt * 101) % vocab);
+    return t;
+}
+
+}  // namespace
+
+class TestSession : public QObject {
+    Q_OBJECT
+private slots:
+    void againstReference_data() {
+        QTest::addColumn<bool>("tied");
+        QTest::addColumn<double>("yarn");
+        QTest::addColumn<QString>("dtype");
+        QTest::addColumn<int>("shards");
+        QTest::newRow("tied bf16") << true << 0.0 << "bf16" << 1;
+        QTest::newRow("untied bf16 3 shards") << false << 0.0 << "bf16" << 3;
+        QTest::newRow("untied f32") << false << 0.0 << "f32" << 1;
+        QTest::newRow("tied f16 2 shards") << true << 0.0 << "f16" << 2;
+        QTest::newRow("yarn x4 untied") << false << 4.0 << "bf16" << 1;
+    }
+    void againstReference() {
+        QFETCH(bool, tied);
+        QFETCH(double, yarn);
+        QFETCH(QString, dtype);
+        QFETCH(int, shards);
+        QTemporaryDir dir;
+        const ModelConfig config = smallConfig(tied, yarn);
+        RandomModelOptions options;
+        options.seed = 5;
+        options.shards = shards;
+        options.dtype = dtype == QLatin1String("f32") ? DType::F32 : dtype == QLatin1String("f16") ? DType::F16 : DType::BF16;
+        QVERIFY(writeRandomModel(config, dir.path().toStdString(), options).ok());
+        auto session = Session::load(dir.path().toStdString(), {.threads = 2, .chunkSize = 16});
+        QVERIFY2(session.ok(), session.ok() ? "" : session.error().text().c_str());
+        // 70 tokens: past original_max_position_embeddings (64) for the YaRN case.
+        const auto tokens = someTokens(70, int(config.vocabSize));
+        std::vector<float> logits;
+        QVERIFY((*session)->allLogits(tokens, 16, logits).ok());
+        Reference ref{(*session)->weights().checkpoint(), (*session)->config()};
+        const auto expected = ref.logits(tokens);
+        double worst = 0;
+        for (size_t t = 0; t < tokens.size(); ++t) worst = std::max(worst, maxDiff(&logits[t * config.vocabSize], expected[t]));
+        QVERIFY2(worst < 1e-3, qPrintable(QStringLiteral("max |logit - reference| = %1").arg(worst)));
+        // Peaked, not uniform: the top logit stands well above the mean.
+        const float* last = &logits[(tokens.size() - 1) * config.vocabSize];
+        const float top = *std::max_element(last, last + config.vocabSize);
+        double mean = 0;
+        for (int i = 0; i < config.vocabSize; ++i) mean += last[i] / double(config.vocabSize);
+        QVERIFY(top - mean > 3.0);
+    }
+
+    void sameSeedSameBytes() {
+        QTemporaryDir a, b;
+        const ModelConfig config = smallConfig(true);
+        QVERIFY(writeRandomModel(config, a.path().toStdString(), {.seed = 3, .threads = 1}).ok());
+        QVERIFY(writeRandomModel(config, b.path().toStdString(), {.seed = 3, .threads = 2}).ok());
+        QFile fa(a.filePath(QStringLiteral("model.safetensors"))), fb(b.filePath(QStringLiteral("model.safetensors")));
+        QVERIFY(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly));
+        QVERIFY(fa.readAll() == fb.readAll());
+    }
+
+    void prefixReuse() {
+        QTemporaryDir dir;
+        QVERIFY(writeRandomModel(smallConfig(false), dir.path().toStdString(), {.seed = 9}).ok());
+        auto session = Session::load(dir.path().toStdString(), {.threads = 2, .chunkSize = 8});
+        QVERIFY(session.ok());
+        Session& s = **session;
+        auto first = someTokens(20, 300);
+        auto longer = first;
+        for (int t : someTokens(9, 300, 1)) longer.push_back(t);
+        auto computed = s.prefill(first);
+        QVERIFY(computed.ok());
+        QCOMPARE(*computed, 20);
+        computed = s.prefill(longer);  // extends the cache: only the 9 new tokens run
+        QVERIFY(computed.ok());
+        QCOMPARE(*computed, 9);
+        std::vector<float> reused(s.lastLogits().begin(), s.lastLogits().end());
+        // A request sharing only a prefix: keep 15, recompute the rest.
+        auto branch = std::vector<int>(first.begin(), first.begin() + 15);
+        branch.push_back(3);
+        computed = s.prefill(branch);
+        QVERIFY(computed.ok());
+        QCOMPARE(*computed, 1);
+        // The same prompt again recomputes only its last token.
+        computed = s.prefill(branch);
+        QCOMPARE(*computed, 1);
+        // Reused logits equal a fresh computation.
+        s.resetCache();
+        QVERIFY(s.prefill(longer).ok());
+        QCOMPARE(s.cache().length(), qint64(longer.size()));
+        double worst = 0;
+        for (size_t i = 0; i < reused.size(); ++i) worst = std::max(worst, double(std::abs(reused[i] - s.lastLogits()[i])));
+        QVERIFY2(worst < 1e-4, qPrintable(QString::number(worst)));
+    }
+
+    void stopsOnEosAndCancels() {
+        QTemporaryDir dir;
+        QVERIFY(writeRandomModel(smallConfig(true), dir.path().toStdString(), {.seed = 4}).ok());
+        auto session = Session::load(dir.path().toStdString(), {.threads = 2});
+        QVERIFY(session.ok());
+        Session& s = **session;
+        GenerateRequest request;
+        request.prompt = someTokens(5, 300);
+        request.sampling.greedy = true;
+        request.maxNewTokens = 12;
+        auto plain = s.generate(request);
+        QVERIFY(plain.ok());
+        QCOMPARE(plain->newTokens.size(), size_t(12));
+        QCOMPARE(plain->stopReason, StopReason::Length);
+        // Make the 3rd greedy token an EOS id: generation stops right there.
+        request.stopIds = {plain->newTokens[2]};
+        auto eos = s.generate(request);
+        QVERIFY(eos.ok());
+        QCOMPARE(eos->stopReason, StopReason::Eos);
+        QVERIFY(eos->newTokens.size() <= 3);
+        QCOMPARE(eos->newTokens.back(), plain->newTokens[2]);
+        QVERIFY(eos->reusedTokens >= 4);  // the prompt came from the cache
+        // Cancellation from the callback and from the stop token.
+        request.stopIds.clear();
+        std::stop_source source;
+        int seen = 0;
+        auto cancelled = s.generate(request, source.get_token(), [&](int, float) {
+            if (++seen == 4) source.request_stop();
+            return true;
+        });
+        QVERIFY(cancelled.ok());
+        QCOMPARE(cancelled->stopReason, StopReason::Cancelled);
+        QCOMPARE(cancelled->newTokens.size(), size_t(4));
+        std::stop_source already;
+        already.request_stop();
+        auto none = s.generate(request, already.get_token());
+        QVERIFY(none.ok());
+        QCOMPARE(none->stopReason, StopReason::Cancelled);
+        QVERIFY(none->newTokens.empty());
+    }
+
+    void seededSamplingReproduces() {
+        QTemporaryDir dir;
+        QVERIFY(writeRandomModel(smallConfig(true), dir.path().toStdString(), {.seed = 4}).ok());
+        auto session = Session::load(dir.path().toStdString(), {.threads = 2});
+        QVERIFY(session.ok());
+        GenerateRequest request;
+        request.prompt = someTokens(6, 300);
+        request.sampling = {.temperature = 1.3f, .topK = 40, .topP = 0.95f, .seed = 77};
+        request.maxNewTokens = 16;
+        auto a = (*session)->generate(request);
+        (*session)->resetCache();
+        auto b = (*session)->generate(request);
+        QVERIFY(a.ok() && b.ok());
+        QCOMPARE(a->newTokens, b->newTokens);
+    }
+
+    void contextOverflowIsAnError() {
+        QTemporaryDir dir;
+        QVERIFY(writeRandomModel(smallConfig(true), dir.path().toStdString(), {.seed = 4}).ok());
+        auto session = Session::load(dir.path().toStdString(), {.threads = 1, .maxContext = 32});
+        QVERIFY(session.ok());
+        GenerateRequest request;
+        request.prompt = someTokens(30, 300);
+        request.sampling.greedy = true;
+        request.maxNewTokens = 10;
+        auto r = (*session)->generate(request);
+        QVERIFY(!r.ok());
+        QVERIFY(QString::fromStdString(r.error().message).contains(QStringLiteral("context")));
+        // The session still works afterwards.
+        request.maxNewTokens = 2;
+        QVERIFY((*session)->generate(request).ok());
+        // Out-of-vocabulary ids are rejected, not read out of bounds.
+        request.prompt = {1, 2, 300};
+        QVERIFY(!(*session)->generate(request).ok());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestSession)
+#include "test_session.moc"
