@@ -1,0 +1,249 @@
+// ChatSession: prompt building, context checks and the streaming reply's life cycle.
+#include "gui/chat/chat_session.h"
+
+#include "core/chat/chat_template.h"
+#include "core/chat/output_parser.h"
+#include "core/tokenizer/tokenizer.h"
+#include "gui/conversations/conversation_store.h"
+#include "gui/engine/engine_controller.h"
+
+namespace qe::gui {
+
+namespace {
+
+const char* roleKey(Role role) {
+    switch (role) {
+    case Role::System: return "system";
+    case Role::User: return "user";
+    case Role::Assistant: return "assistant";
+    }
+    return "user";
+}
+
+}  // namespace
+
+ChatSession::ChatSession(EngineController* engine, ConversationStore* store, QObject* parent)
+    : QObject(parent), m_engine(engine), m_store(store) {
+    connect(m_engine, &EngineController::tokensReady, this, &ChatSession::onTokens);
+    connect(m_engine, &EngineController::generationFinished, this, &ChatSession::onFinished);
+    connect(m_engine, &EngineController::engineFailed, this, &ChatSession::onFailed);
+}
+
+void ChatSession::setModel(const ModelLoaded& loaded) {
+    m_tokenizer = loaded.tokenizer;
+    m_template = loaded.chatTemplate;
+    m_contextLimit = loaded.card.contextLimit;
+}
+
+void ChatSession::clearModel() {
+    if (isGenerating()) {
+        // A new load makes the engine drop this generation's events: end it here.
+        stop();
+        if (Message* m = streamingMessagePtr()) m->finish = FinishState::Stopped;
+        endStream();
+    }
+    m_tokenizer.reset();
+    m_template.reset();
+    m_contextLimit = 0;
+}
+
+nlohmann::ordered_json ChatSession::threadMessages(const Conversation& c, const QString& lastId, int droppedTurns) {
+    auto messages = nlohmann::ordered_json::array();
+    int userTurns = 0;
+    for (const Message* m : c.thread()) {
+        if (m->role == Role::User) ++userTurns;
+        const bool dropped = m->role != Role::System && userTurns <= droppedTurns;
+        if (!dropped) {
+            std::string content = m->text.toStdString();
+            // Earlier replies go back as their answer; the template drops old reasoning anyway.
+            if (m->role == Role::Assistant) content = parseOutput(content, m->thinkingStarted).content;
+            messages.push_back({{"role", roleKey(m->role)}, {"content", content}});
+        }
+        if (!lastId.isEmpty() && m->id == lastId) break;
+    }
+    return messages;
+}
+
+BuiltPrompt ChatSession::buildPrompt(const nlohmann::ordered_json& messages, bool thinking, bool addGenerationPrompt) const {
+    BuiltPrompt built;
+    if (!m_tokenizer || !m_template) {
+        built.error = QStringLiteral("no model is loaded");
+        return built;
+    }
+    ChatTemplateInput input;
+    input.messages = messages;
+    input.addGenerationPrompt = addGenerationPrompt;
+    input.enableThinking = thinking;
+    auto rendered = m_template->render(input);
+    if (!rendered.ok()) {
+        built.error = QString::fromStdString(rendered.error().text());
+        return built;
+    }
+    const std::string& text = *rendered;
+    const std::string open = "<think>\n";
+    built.thinkingStarted = addGenerationPrompt && text.size() >= open.size() &&
+                            text.compare(text.size() - open.size(), open.size(), open) == 0;
+    built.tokens = m_tokenizer->encode(text);
+    return built;
+}
+
+std::int64_t ChatSession::contextUsage(const Conversation& c, bool thinking) const {
+    if (!hasModel()) return 0;
+    const auto messages = threadMessages(c, QString(), c.droppedTurns);
+    if (messages.empty()) return 0;
+    return static_cast<std::int64_t>(buildPrompt(messages, thinking, false).tokens.size());
+}
+
+QString ChatSession::renderPreview(const nlohmann::ordered_json& messages, bool thinking, int* tokens, QString* error) const {
+    *tokens = -1;
+    if (!m_template || !m_tokenizer) return {};
+    ChatTemplateInput input;
+    input.messages = messages;
+    input.addGenerationPrompt = true;
+    input.enableThinking = thinking;
+    auto rendered = m_template->render(input);
+    if (!rendered.ok()) {
+        *error = QString::fromStdString(rendered.error().text());
+        return {};
+    }
+    *tokens = static_cast<int>(m_tokenizer->encode(*rendered).size());
+    return QString::fromStdString(*rendered);
+}
+
+ChatSession::StartResult ChatSession::startReply(const QString& conversationId, const QString& parentId,
+                                                 const ReplyOptions& options) {
+    StartResult result;
+    if (!hasModel()) {
+        result.status = StartStatus::NoModel;
+        return result;
+    }
+    if (isGenerating()) {
+        result.status = StartStatus::Busy;
+        return result;
+    }
+    Conversation* c = m_store->find(conversationId);
+    if (!c || !c->find(parentId)) {
+        result.details = QStringLiteral("unknown conversation or message");
+        return result;
+    }
+    const BuiltPrompt prompt = buildPrompt(threadMessages(*c, parentId, c->droppedTurns), options.thinking, true);
+    if (!prompt.error.isEmpty()) {
+        result.details = prompt.error;
+        return result;
+    }
+    const auto needed = static_cast<std::int64_t>(prompt.tokens.size()) + options.maxNewTokens;
+    if (needed > m_contextLimit) {
+        result.status = StartStatus::Overflow;
+        result.needed = needed;
+        result.limit = m_contextLimit;
+        // Fewest oldest turns to leave out so that prompt and reply fit.
+        int turns = 0;
+        for (const Message* m : c->thread())
+            if (m->role == Role::User) ++turns;
+        for (int drop = c->droppedTurns + 1; drop < turns; ++drop) {
+            const BuiltPrompt smaller = buildPrompt(threadMessages(*c, parentId, drop), options.thinking, true);
+            if (smaller.error.isEmpty() && static_cast<std::int64_t>(smaller.tokens.size()) + options.maxNewTokens <= m_contextLimit) {
+                result.turnsToDrop = drop;
+                break;
+            }
+        }
+        return result;
+    }
+    Message& reply = c->append(parentId, Role::Assistant, QString());
+    reply.thinkingStarted = prompt.thinkingStarted;
+    reply.finish = FinishState::Streaming;
+    m_conversationId = conversationId;
+    m_messageId = reply.id;
+    if (c->title.isEmpty()) {
+        const Message* first = nullptr;
+        for (const Message* m : c->thread())
+            if (!first && m->role == Role::User) first = m;
+        if (first) c->title = first->text.simplified().left(48);
+    }
+    // The user's message is on disk before generation starts.
+    m_store->save(conversationId);
+    emit m_store->conversationsChanged();
+    SamplingParams sampling = options.sampling;
+    sampling.seed = static_cast<std::uint64_t>(QDateTime::currentMSecsSinceEpoch());
+    m_sinceStart.start();
+    m_sinceSave.start();
+    m_requestId = m_engine->generate(prompt.tokens, sampling, options.maxNewTokens);
+    emit busyChanged(true);
+    result.status = StartStatus::Started;
+    return result;
+}
+
+void ChatSession::stop() {
+    if (isGenerating()) m_engine->cancelGeneration();
+}
+
+Message* ChatSession::streamingMessagePtr() {
+    Conversation* c = m_store->find(m_conversationId);
+    return c ? c->find(m_messageId) : nullptr;
+}
+
+void ChatSession::flushSave() {
+    if (isGenerating() && m_store->find(m_conversationId)) m_store->save(m_conversationId);
+}
+
+void ChatSession::onTokens(const TokenBatch& batch) {
+    if (batch.requestId != m_requestId) return;
+    Message* m = streamingMessagePtr();
+    if (!m) return;
+    for (const TokenPiece& piece : batch.tokens) m->text += QString::fromStdString(piece.text);
+    if (m->thinkingSeconds < 0) {
+        const ParsedOutput parsed = parseOutput(m->text.toStdString(), m->thinkingStarted);
+        if (parsed.hasThinkBlock) m->thinkingSeconds = m_sinceStart.elapsed() / 1000.0;
+    }
+    if (m_sinceSave.elapsed() >= kSaveIntervalMs) {
+        m_store->save(m_conversationId);
+        m_sinceSave.restart();
+    }
+    emit messageUpdated(m_conversationId, m_messageId);
+}
+
+void ChatSession::onFinished(const GenerationFinished& finished) {
+    if (finished.requestId != m_requestId) return;
+    if (Message* m = streamingMessagePtr()) {
+        switch (finished.reason) {
+        case StopReason::Eos: m->finish = FinishState::Complete; break;
+        case StopReason::Length: m->finish = FinishState::Length; break;
+        case StopReason::Cancelled: m->finish = FinishState::Stopped; break;
+        }
+        MessageStats stats;
+        stats.promptTokens = finished.stats.promptTokens;
+        stats.reusedTokens = finished.stats.reusedTokens;
+        stats.newTokens = finished.stats.newTokens;
+        stats.timeToFirstToken = finished.stats.timeToFirstToken;
+        stats.decodeTokensPerSecond = finished.stats.decodeTokensPerSecond;
+        stats.prefillTokensPerSecond = finished.stats.prefillTokensPerSecond;
+        m->stats = stats;
+    }
+    endStream();
+}
+
+void ChatSession::onFailed(const EngineFailed& failed, bool isLoad) {
+    if (isLoad || failed.requestId != m_requestId) return;
+    const QString conversationId = m_conversationId;
+    const QString messageId = m_messageId;
+    if (Message* m = streamingMessagePtr()) m->finish = FinishState::Failed;
+    endStream();
+    emit replyFailed(conversationId, messageId, failed.code, failed.message);
+}
+
+void ChatSession::endStream() {
+    const QString conversationId = m_conversationId;
+    const QString messageId = m_messageId;
+    if (Conversation* c = m_store->find(conversationId)) {
+        c->updated = QDateTime::currentDateTimeUtc();
+        m_store->save(conversationId);
+    }
+    m_requestId = 0;
+    m_conversationId.clear();
+    m_messageId.clear();
+    emit busyChanged(false);
+    emit messageUpdated(conversationId, messageId);
+    emit replyFinished(conversationId, messageId);
+}
+
+}  // namespace qe::gui

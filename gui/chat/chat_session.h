@@ -1,0 +1,99 @@
+// The chat logic on the GUI thread between the conversation store and the engine: builds the
+// prompt of a thread with the model's chat template, checks it fits the context, starts and
+// streams a reply into the conversation (saved before generation starts and at least every 2 s
+// while streaming), and records the stats. Widgets only display what it reports.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <QElapsedTimer>
+#include <QObject>
+
+#include <nlohmann/json.hpp>
+
+#include "gui/conversations/conversation.h"
+#include "gui/engine/engine_events.h"
+
+namespace qe::gui {
+
+class ConversationStore;
+class EngineController;
+
+struct ReplyOptions {
+    bool thinking = true;
+    SamplingParams sampling;
+    int maxNewTokens = 2048;
+};
+
+struct BuiltPrompt {
+    std::vector<int> tokens;
+    bool thinkingStarted = false;  // the rendered prompt ends inside an open <think> block
+    QString error;                 // technical message when rendering failed
+};
+
+class ChatSession : public QObject {
+    Q_OBJECT
+public:
+    ChatSession(EngineController* engine, ConversationStore* store, QObject* parent = nullptr);
+
+    void setModel(const ModelLoaded& loaded);
+    void clearModel();
+    bool hasModel() const { return m_tokenizer != nullptr; }
+    std::int64_t contextLimit() const { return m_contextLimit; }
+
+    // Chat messages (role/content JSON) of the thread up to and including `lastId` ("" = whole
+    // thread), leaving out the first `droppedTurns` user turns and their replies.
+    static nlohmann::ordered_json threadMessages(const Conversation& c, const QString& lastId, int droppedTurns);
+    BuiltPrompt buildPrompt(const nlohmann::ordered_json& messages, bool thinking, bool addGenerationPrompt) const;
+    // Tokens the conversation's active thread takes in the context (0 without a model).
+    std::int64_t contextUsage(const Conversation& c, bool thinking) const;
+    // Renders messages for the template preview (text and token count).
+    QString renderPreview(const nlohmann::ordered_json& messages, bool thinking, int* tokens, QString* error) const;
+
+    enum class StartStatus { Started, NoModel, Busy, Overflow, Failed };
+    struct StartResult {
+        StartStatus status = StartStatus::Failed;
+        std::int64_t needed = 0;      // prompt + reply tokens (Overflow)
+        std::int64_t limit = 0;
+        int turnsToDrop = -1;         // Overflow: fewest oldest turns to drop so it fits; -1: none helps
+        QString details;
+    };
+    // Adds an assistant reply under `parentId` (a user message) and starts generating it.
+    StartResult startReply(const QString& conversationId, const QString& parentId, const ReplyOptions& options);
+    void stop();
+    bool isGenerating() const { return m_requestId != 0; }
+    const QString& streamingConversation() const { return m_conversationId; }
+    const QString& streamingMessage() const { return m_messageId; }
+    // Saves the streaming reply now (quit, conversation switch).
+    void flushSave();
+
+signals:
+    void messageUpdated(const QString& conversationId, const QString& messageId);
+    void busyChanged(bool busy);
+    // Generation ended (any reason); `messageId` is the reply.
+    void replyFinished(const QString& conversationId, const QString& messageId);
+    void replyFailed(const QString& conversationId, const QString& messageId, qe::ErrorCode code, const QString& details);
+
+private:
+    void onTokens(const TokenBatch& batch);
+    void onFinished(const GenerationFinished& finished);
+    void onFailed(const EngineFailed& failed, bool isLoad);
+    Message* streamingMessagePtr();
+    void endStream();
+
+    EngineController* m_engine;
+    ConversationStore* m_store;
+    std::shared_ptr<const Tokenizer> m_tokenizer;
+    std::shared_ptr<const ChatTemplate> m_template;
+    std::int64_t m_contextLimit = 0;
+
+    RequestId m_requestId = 0;
+    QString m_conversationId;
+    QString m_messageId;
+    QElapsedTimer m_sinceStart;
+    QElapsedTimer m_sinceSave;
+    static constexpr int kSaveIntervalMs = 2000;
+};
+
+}  // namespace qe::gui

@@ -1,0 +1,258 @@
+// MessageWidget: layout, retranslation and the per-message actions.
+#include "gui/chat/message_widget.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "core/chat/output_parser.h"
+#include "gui/chat/markdown_view.h"
+
+namespace qe::gui {
+
+namespace {
+
+QToolButton* smallButton(QWidget* parent) {
+    auto* button = new QToolButton(parent);
+    button->setAutoRaise(true);
+    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    return button;
+}
+
+}  // namespace
+
+MessageWidget::MessageWidget(QWidget* parent)
+    : QFrame(parent),
+      m_role(new QLabel(this)),
+      m_previous(smallButton(this)),
+      m_version(new QLabel(this)),
+      m_next(smallButton(this)),
+      m_thinkingToggle(new QToolButton(this)),
+      m_reasoning(new MarkdownView(this)),
+      m_body(new MarkdownView(this)),
+      m_editor(new QPlainTextEdit(this)),
+      m_sendEdit(new QPushButton(this)),
+      m_cancelEdit(new QPushButton(this)),
+      m_editButtons(new QWidget(this)),
+      m_stats(new QLabel(this)),
+      m_copy(smallButton(this)),
+      m_edit(smallButton(this)),
+      m_regenerate(smallButton(this)) {
+    setFrameShape(QFrame::StyledPanel);
+    setObjectName(QStringLiteral("messageFrame"));
+    QFont bold = m_role->font();
+    bold.setBold(true);
+    m_role->setFont(bold);
+    m_previous->setText(QStringLiteral("‹"));
+    m_next->setText(QStringLiteral("›"));
+
+    auto* header = new QHBoxLayout();
+    header->addWidget(m_role);
+    header->addStretch(1);
+    header->addWidget(m_previous);
+    header->addWidget(m_version);
+    header->addWidget(m_next);
+
+    m_thinkingToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_thinkingToggle->setAutoRaise(true);
+    m_thinkingToggle->setCheckable(true);
+    m_reasoning->setObjectName(QStringLiteral("reasoning"));
+    m_reasoning->setStyleSheet(QStringLiteral("QTextBrowser { background: transparent; color: palette(mid); }"));
+    QPalette dim = m_reasoning->palette();
+    dim.setColor(QPalette::Text, dim.color(QPalette::PlaceholderText));
+    m_reasoning->setPalette(dim);
+
+    auto* editRow = new QHBoxLayout(m_editButtons);
+    editRow->setContentsMargins(0, 0, 0, 0);
+    editRow->addStretch(1);
+    editRow->addWidget(m_cancelEdit);
+    editRow->addWidget(m_sendEdit);
+    m_editor->setVisible(false);
+    m_editButtons->setVisible(false);
+    m_editor->setMinimumHeight(80);
+
+    m_stats->setObjectName(QStringLiteral("stats"));
+    QPalette statsPalette = m_stats->palette();
+    statsPalette.setColor(QPalette::WindowText, statsPalette.color(QPalette::PlaceholderText));
+    m_stats->setPalette(statsPalette);
+    m_stats->setWordWrap(true);
+    auto* footer = new QHBoxLayout();
+    footer->addWidget(m_stats, 1);
+    footer->addWidget(m_copy);
+    footer->addWidget(m_edit);
+    footer->addWidget(m_regenerate);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(10, 6, 10, 6);
+    layout->setSpacing(2);
+    layout->addLayout(header);
+    layout->addWidget(m_thinkingToggle, 0, Qt::AlignLeft);
+    layout->addWidget(m_reasoning);
+    layout->addWidget(m_body);
+    layout->addWidget(m_editor);
+    layout->addWidget(m_editButtons);
+    layout->addLayout(footer);
+
+    connect(m_previous, &QToolButton::clicked, this, [this] { emit siblingRequested(m_message.id, -1); });
+    connect(m_next, &QToolButton::clicked, this, [this] { emit siblingRequested(m_message.id, +1); });
+    connect(m_thinkingToggle, &QToolButton::toggled, this, [this](bool on) {
+        m_thinkingTouched = true;
+        setThinkingExpanded(on);
+    });
+    connect(m_copy, &QToolButton::clicked, this, [this] { QApplication::clipboard()->setText(visibleText()); });
+    connect(m_edit, &QToolButton::clicked, this, &MessageWidget::startEdit);
+    connect(m_regenerate, &QToolButton::clicked, this, [this] { emit regenerateRequested(m_message.id); });
+    connect(m_cancelEdit, &QPushButton::clicked, this, [this] {
+        m_editor->setVisible(false);
+        m_editButtons->setVisible(false);
+        m_body->setVisible(true);
+    });
+    connect(m_sendEdit, &QPushButton::clicked, this, [this] {
+        const QString text = m_editor->toPlainText().trimmed();
+        if (text.isEmpty()) return;
+        m_editor->setVisible(false);
+        m_editButtons->setVisible(false);
+        m_body->setVisible(true);
+        emit editSubmitted(m_message.id, text);
+    });
+    retranslateUi();
+}
+
+void MessageWidget::setMessage(const Message& message, int index, int count, bool busy) {
+    if (message.id != m_message.id) m_thinkingTouched = false;
+    m_message = message;
+    m_index = index;
+    m_count = count;
+    m_busy = busy;
+    refresh();
+}
+
+QString MessageWidget::visibleText() const {
+    if (m_message.role != Role::Assistant) return m_message.text;
+    return QString::fromStdString(parseOutput(m_message.text.toStdString(), m_message.thinkingStarted).content);
+}
+
+bool MessageWidget::isEditing() const { return m_editor->isVisible(); }
+
+void MessageWidget::startEdit() {
+    m_editor->setPlainText(m_message.text);
+    m_body->setVisible(false);
+    m_editor->setVisible(true);
+    m_editButtons->setVisible(true);
+    m_editor->setFocus();
+}
+
+void MessageWidget::setThinkingExpanded(bool expanded) {
+    m_thinkingExpanded = expanded;
+    m_thinkingToggle->setArrowType(expanded ? Qt::DownArrow : Qt::RightArrow);
+    m_reasoning->setVisible(expanded && m_thinkingToggle->isVisible());
+}
+
+void MessageWidget::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslateUi();
+    QFrame::changeEvent(event);
+}
+
+void MessageWidget::retranslateUi() {
+    m_copy->setText(tr("Copy"));
+    m_copy->setToolTip(tr("Copy the message text to the clipboard"));
+    m_edit->setText(tr("Edit"));
+    m_edit->setToolTip(tr("Edit this message and send it again; the old version stays reachable"));
+    m_regenerate->setText(tr("Regenerate"));
+    m_regenerate->setToolTip(tr("Generate another reply; the old one stays reachable"));
+    m_sendEdit->setText(tr("Send"));
+    m_cancelEdit->setText(tr("Cancel"));
+    m_previous->setToolTip(tr("Previous version"));
+    m_next->setToolTip(tr("Next version"));
+    refresh();
+}
+
+void MessageWidget::refresh() {
+    const bool assistant = m_message.role == Role::Assistant;
+    const bool streaming = assistant && m_message.finish == FinishState::Streaming;
+    switch (m_message.role) {
+    case Role::System: m_role->setText(tr("System")); break;
+    case Role::User: m_role->setText(tr("You")); break;
+    case Role::Assistant: m_role->setText(tr("Assistant")); break;
+    }
+    const bool multiple = m_count > 1;
+    m_previous->setVisible(multiple);
+    m_next->setVisible(multiple);
+    m_version->setVisible(multiple);
+    //: Version switcher of a message: "2/3" = second of three versions.
+    m_version->setText(tr("%1/%2").arg(m_index + 1).arg(m_count));
+    m_previous->setEnabled(!m_busy && m_index > 0);
+    m_next->setEnabled(!m_busy && m_index + 1 < m_count);
+
+    QString reasoning;
+    QString content = m_message.text;
+    bool thinkingOpen = false;
+    if (assistant) {
+        const ParsedOutput parsed = parseOutput(m_message.text.toStdString(), m_message.thinkingStarted);
+        reasoning = QString::fromStdString(parsed.reasoning);
+        content = QString::fromStdString(parsed.content);
+        thinkingOpen = !parsed.hasThinkBlock && (m_message.thinkingStarted || !reasoning.isEmpty());
+    }
+    const bool showThinking = assistant && (!reasoning.isEmpty() || thinkingOpen);
+    m_thinkingToggle->setVisible(showThinking);
+    if (thinkingOpen && streaming) {
+        m_thinkingToggle->setText(tr("Thinking…"));
+    } else if (m_message.thinkingSeconds >= 0) {
+        m_thinkingToggle->setText(tr("Thought for %1 s").arg(QLocale().toString(m_message.thinkingSeconds, 'f', 1)));
+    } else {
+        m_thinkingToggle->setText(tr("Thoughts"));
+    }
+    if (!m_thinkingTouched) {
+        // Expanded while the model reasons, collapsed once the answer starts.
+        const bool expand = streaming && thinkingOpen;
+        m_thinkingToggle->blockSignals(true);
+        m_thinkingToggle->setChecked(expand);
+        m_thinkingToggle->blockSignals(false);
+        m_thinkingExpanded = expand;
+    }
+    m_reasoning->setMarkdownText(reasoning);
+    setThinkingExpanded(m_thinkingExpanded);
+
+    if (m_message.role == Role::User || m_message.role == Role::System) {
+        m_body->setPlainText(content);
+    } else {
+        m_body->setMarkdownText(content.isEmpty() && streaming && !thinkingOpen ? QStringLiteral("…") : content);
+    }
+    m_body->setVisible(!isEditing() && (!content.isEmpty() || !assistant || streaming));
+
+    QStringList parts;
+    if (assistant && m_message.stats) {
+        const MessageStats& s = *m_message.stats;
+        const QLocale locale;
+        parts << tr("%n token(s)", nullptr, static_cast<int>(s.newTokens));
+        parts << tr("first token %1 s").arg(locale.toString(s.timeToFirstToken, 'f', 2));
+        parts << tr("%1 tok/s").arg(locale.toString(s.decodeTokensPerSecond, 'f', 1));
+        //: KV-cache reuse: %1 prompt tokens were served from the cache, %2 is the prompt length.
+        parts << tr("reused %1 of %2 prompt tokens").arg(s.reusedTokens).arg(s.promptTokens);
+    }
+    if (assistant) {
+        switch (m_message.finish) {
+        case FinishState::Streaming: parts << tr("generating…"); break;
+        case FinishState::Stopped: parts << tr("stopped"); break;
+        case FinishState::Length: parts << tr("stopped at the token limit"); break;
+        case FinishState::Failed: parts << tr("failed"); break;
+        case FinishState::Complete: break;
+        }
+    }
+    //: Separator between message statistics.
+    m_stats->setText(parts.join(tr(" · ")));
+    m_copy->setEnabled(!streaming);
+    m_edit->setVisible(m_message.role == Role::User);
+    m_edit->setEnabled(!m_busy);
+    m_regenerate->setVisible(assistant);
+    m_regenerate->setEnabled(!m_busy);
+}
+
+}  // namespace qe::gui

@@ -1,0 +1,70 @@
+// One message of the visible thread: role, version switcher ‹1/2›, collapsible thinking block
+// with its duration, Markdown body, per-message stats, and actions (copy, edit and resend,
+// regenerate). Paints what it is given; the conversation is changed by MainWindow.
+#pragma once
+
+#include <QFrame>
+
+#include "gui/conversations/conversation.h"
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QToolButton;
+
+namespace qe::gui {
+
+class MarkdownView;
+
+class MessageWidget : public QFrame {
+    Q_OBJECT
+public:
+    explicit MessageWidget(QWidget* parent = nullptr);
+
+    // Shows `message` as version `index` (0-based) of `count` siblings. `busy`: a generation
+    // runs, so actions that would start another are disabled.
+    void setMessage(const Message& message, int index, int count, bool busy);
+    const QString& messageId() const { return m_message.id; }
+    // The answer text as shown (assistant: without the reasoning).
+    QString visibleText() const;
+    bool isEditing() const;
+
+signals:
+    void editSubmitted(const QString& messageId, const QString& text);
+    void regenerateRequested(const QString& messageId);
+    void siblingRequested(const QString& messageId, int offset);  // offset -1: previous, +1: next
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void retranslateUi();
+    void refresh();
+    void startEdit();
+    void setThinkingExpanded(bool expanded);
+
+    Message m_message;
+    int m_index = 0;
+    int m_count = 1;
+    bool m_busy = false;
+    bool m_thinkingExpanded = false;
+    bool m_thinkingTouched = false;  // the user toggled the block: keep their choice
+
+    QLabel* m_role;
+    QToolButton* m_previous;
+    QLabel* m_version;
+    QToolButton* m_next;
+    QToolButton* m_thinkingToggle;
+    MarkdownView* m_reasoning;
+    MarkdownView* m_body;
+    QPlainTextEdit* m_editor;
+    QPushButton* m_sendEdit;
+    QPushButton* m_cancelEdit;
+    QWidget* m_editButtons;
+    QLabel* m_stats;
+    QToolButton* m_copy;
+    QToolButton* m_edit;
+    QToolButton* m_regenerate;
+};
+
+}  // namespace qe::gui

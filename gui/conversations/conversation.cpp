@@ -1,0 +1,174 @@
+// Conversation tree operations and the JSON form stored on disk.
+#include "gui/conversations/conversation.h"
+
+#include <QJsonArray>
+#include <QUuid>
+
+namespace qe::gui {
+
+QString newId() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
+
+std::vector<const Message*> Conversation::thread() const {
+    std::vector<const Message*> path;
+    const Message* node = find(activeRoot);
+    while (node && path.size() <= messages.size()) {
+        path.push_back(node);
+        node = node->activeChild.isEmpty() ? nullptr : find(node->activeChild);
+    }
+    return path;
+}
+
+const Message* Conversation::find(const QString& id) const {
+    for (const Message& m : messages)
+        if (m.id == id) return &m;
+    return nullptr;
+}
+
+Message* Conversation::find(const QString& id) {
+    return const_cast<Message*>(static_cast<const Conversation*>(this)->find(id));
+}
+
+std::vector<QString> Conversation::siblings(const QString& id) const {
+    std::vector<QString> out;
+    const Message* self = find(id);
+    if (!self) return out;
+    for (const Message& m : messages)
+        if (m.parentId == self->parentId) out.push_back(m.id);
+    return out;
+}
+
+Message& Conversation::append(const QString& parentId, Role role, const QString& text) {
+    Message m;
+    m.id = newId();
+    m.parentId = parentId;
+    m.role = role;
+    m.text = text;
+    m.created = QDateTime::currentDateTimeUtc();
+    messages.push_back(m);
+    activate(m.id);
+    updated = m.created;
+    return messages.back();
+}
+
+void Conversation::activate(const QString& id) {
+    const Message* self = find(id);
+    if (!self) return;
+    if (self->parentId.isEmpty()) {
+        activeRoot = id;
+    } else if (Message* parent = find(self->parentId)) {
+        parent->activeChild = id;
+    }
+}
+
+bool Conversation::matches(const QString& needle) const {
+    if (needle.isEmpty() || title.contains(needle, Qt::CaseInsensitive)) return true;
+    for (const Message& m : messages)
+        if (m.text.contains(needle, Qt::CaseInsensitive)) return true;
+    return false;
+}
+
+namespace {
+
+QString roleName(Role role) {
+    switch (role) {
+    case Role::System: return QStringLiteral("system");
+    case Role::User: return QStringLiteral("user");
+    case Role::Assistant: return QStringLiteral("assistant");
+    }
+    return QStringLiteral("user");
+}
+
+std::optional<Role> roleFromName(const QString& name) {
+    if (name == QStringLiteral("system")) return Role::System;
+    if (name == QStringLiteral("user")) return Role::User;
+    if (name == QStringLiteral("assistant")) return Role::Assistant;
+    return std::nullopt;
+}
+
+const char* const kFinishNames[] = {"complete", "streaming", "stopped", "length", "failed"};
+
+QJsonObject statsToJson(const MessageStats& s) {
+    return QJsonObject{{QStringLiteral("prompt_tokens"), s.promptTokens},
+                       {QStringLiteral("reused_tokens"), s.reusedTokens},
+                       {QStringLiteral("new_tokens"), s.newTokens},
+                       {QStringLiteral("ttft"), s.timeToFirstToken},
+                       {QStringLiteral("decode_tps"), s.decodeTokensPerSecond},
+                       {QStringLiteral("prefill_tps"), s.prefillTokensPerSecond}};
+}
+
+MessageStats statsFromJson(const QJsonObject& o) {
+    MessageStats s;
+    s.promptTokens = o.value(QStringLiteral("prompt_tokens")).toInteger();
+    s.reusedTokens = o.value(QStringLiteral("reused_tokens")).toInteger();
+    s.newTokens = o.value(QStringLiteral("new_tokens")).toInteger();
+    s.timeToFirstToken = o.value(QStringLiteral("ttft")).toDouble();
+    s.decodeTokensPerSecond = o.value(QStringLiteral("decode_tps")).toDouble();
+    s.prefillTokensPerSecond = o.value(QStringLiteral("prefill_tps")).toDouble();
+    return s;
+}
+
+}  // namespace
+
+QJsonObject Conversation::toJson() const {
+    QJsonArray list;
+    for (const Message& m : messages) {
+        QJsonObject o{{QStringLiteral("id"), m.id},
+                      {QStringLiteral("parent"), m.parentId},
+                      {QStringLiteral("role"), roleName(m.role)},
+                      {QStringLiteral("text"), m.text},
+                      {QStringLiteral("active_child"), m.activeChild},
+                      {QStringLiteral("created"), m.created.toString(Qt::ISODateWithMs)}};
+        if (m.role == Role::Assistant) {
+            o.insert(QStringLiteral("thinking_started"), m.thinkingStarted);
+            o.insert(QStringLiteral("thinking_seconds"), m.thinkingSeconds);
+            o.insert(QStringLiteral("finish"), QString::fromLatin1(kFinishNames[static_cast<int>(m.finish)]));
+            if (m.stats) o.insert(QStringLiteral("stats"), statsToJson(*m.stats));
+        }
+        list.append(o);
+    }
+    return QJsonObject{{QStringLiteral("format"), 1},
+                       {QStringLiteral("id"), id},
+                       {QStringLiteral("title"), title},
+                       {QStringLiteral("created"), created.toString(Qt::ISODateWithMs)},
+                       {QStringLiteral("updated"), updated.toString(Qt::ISODateWithMs)},
+                       {QStringLiteral("active_root"), activeRoot},
+                       {QStringLiteral("dropped_turns"), droppedTurns},
+                       {QStringLiteral("messages"), list}};
+}
+
+std::optional<Conversation> Conversation::fromJson(const QJsonObject& json) {
+    if (json.value(QStringLiteral("format")).toInt() != 1) return std::nullopt;
+    Conversation c;
+    c.id = json.value(QStringLiteral("id")).toString();
+    if (c.id.isEmpty() || !json.value(QStringLiteral("messages")).isArray()) return std::nullopt;
+    c.title = json.value(QStringLiteral("title")).toString();
+    c.created = QDateTime::fromString(json.value(QStringLiteral("created")).toString(), Qt::ISODateWithMs);
+    c.updated = QDateTime::fromString(json.value(QStringLiteral("updated")).toString(), Qt::ISODateWithMs);
+    c.activeRoot = json.value(QStringLiteral("active_root")).toString();
+    c.droppedTurns = std::max(0, json.value(QStringLiteral("dropped_turns")).toInt());
+    for (const QJsonValue& value : json.value(QStringLiteral("messages")).toArray()) {
+        const QJsonObject o = value.toObject();
+        auto role = roleFromName(o.value(QStringLiteral("role")).toString());
+        if (!role) return std::nullopt;
+        Message m;
+        m.id = o.value(QStringLiteral("id")).toString();
+        if (m.id.isEmpty()) return std::nullopt;
+        m.parentId = o.value(QStringLiteral("parent")).toString();
+        m.role = *role;
+        m.text = o.value(QStringLiteral("text")).toString();
+        m.activeChild = o.value(QStringLiteral("active_child")).toString();
+        m.created = QDateTime::fromString(o.value(QStringLiteral("created")).toString(), Qt::ISODateWithMs);
+        m.thinkingStarted = o.value(QStringLiteral("thinking_started")).toBool();
+        m.thinkingSeconds = o.value(QStringLiteral("thinking_seconds")).toDouble(-1.0);
+        const QString finish = o.value(QStringLiteral("finish")).toString();
+        for (int i = 0; i < 5; ++i)
+            if (finish == QLatin1String(kFinishNames[i])) m.finish = static_cast<FinishState>(i);
+        // A reply that was still streaming when the app stopped keeps its text as stopped.
+        if (m.finish == FinishState::Streaming) m.finish = FinishState::Stopped;
+        if (o.contains(QStringLiteral("stats"))) m.stats = statsFromJson(o.value(QStringLiteral("stats")).toObject());
+        c.messages.push_back(m);
+    }
+    return c;
+}
+
+}  // namespace qe::gui

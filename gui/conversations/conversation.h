@@ -1,0 +1,71 @@
+// A conversation as a tree of messages: editing a user message or regenerating a reply adds a
+// sibling, so every earlier version stays reachable (‹1/2›). The visible thread follows each
+// node's active child from the active root.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+namespace qe::gui {
+
+enum class Role { System, User, Assistant };
+
+struct MessageStats {
+    qint64 promptTokens = 0;
+    qint64 reusedTokens = 0;
+    qint64 newTokens = 0;
+    double timeToFirstToken = 0.0;    // seconds
+    double decodeTokensPerSecond = 0.0;
+    double prefillTokensPerSecond = 0.0;
+};
+
+// How an assistant message ended.
+enum class FinishState { Complete, Streaming, Stopped, Length, Failed };
+
+struct Message {
+    QString id;
+    QString parentId;                 // "" for a first message
+    Role role = Role::User;
+    QString text;                     // user/system: the message; assistant: raw model output
+    bool thinkingStarted = false;     // assistant: the prompt opened the think block
+    double thinkingSeconds = -1.0;    // assistant: time spent reasoning; < 0 unknown
+    FinishState finish = FinishState::Complete;
+    std::optional<MessageStats> stats;
+    QString activeChild;              // id of the child shown in the thread
+    QDateTime created;
+};
+
+struct Conversation {
+    QString id;
+    QString title;
+    QDateTime created;
+    QDateTime updated;
+    std::vector<Message> messages;    // every version, in creation order
+    QString activeRoot;
+    int droppedTurns = 0;             // leading user turns not sent to the model (context limit)
+
+    // The active path, first message to last.
+    std::vector<const Message*> thread() const;
+    const Message* find(const QString& id) const;
+    Message* find(const QString& id);
+    // Ids of the messages sharing `id`'s parent, in creation order.
+    std::vector<QString> siblings(const QString& id) const;
+    // Appends a message under `parentId` ("" = a new first message) and makes it active.
+    Message& append(const QString& parentId, Role role, const QString& text);
+    // Makes `id` the active child of its parent.
+    void activate(const QString& id);
+    // The words searched for: title and every message text.
+    bool matches(const QString& needle) const;
+
+    QJsonObject toJson() const;
+    // Fails (returns nullopt) on a document that is not a conversation.
+    static std::optional<Conversation> fromJson(const QJsonObject& json);
+};
+
+QString newId();
+
+}  // namespace qe::gui

@@ -1,0 +1,103 @@
+// EngineController: request ids, stop sources and the engine thread's lifetime.
+#include "gui/engine/engine_controller.h"
+
+#include "gui/engine/engine_worker.h"
+
+namespace qe::gui {
+
+void registerEngineMetaTypes() {
+    qRegisterMetaType<LoadRequest>();
+    qRegisterMetaType<GenerationRequest>();
+    qRegisterMetaType<LoadProgress>();
+    qRegisterMetaType<ModelLoaded>();
+    qRegisterMetaType<TokenBatch>();
+    qRegisterMetaType<GenerationFinished>();
+    qRegisterMetaType<EngineFailed>();
+}
+
+EngineController::EngineController(QObject* parent) : QObject(parent) {
+    registerEngineMetaTypes();
+    m_thread.setObjectName(QStringLiteral("engine"));
+    m_worker = new EngineWorker();  // parentless: owned by the thread's finished -> deleteLater
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(this, &EngineController::loadRequested, m_worker, &EngineWorker::runLoad, Qt::QueuedConnection);
+    connect(this, &EngineController::generationRequested, m_worker, &EngineWorker::runGeneration, Qt::QueuedConnection);
+    connect(m_worker, &EngineWorker::loadProgress, this, &EngineController::onLoadProgress, Qt::QueuedConnection);
+    connect(m_worker, &EngineWorker::modelLoaded, this, &EngineController::onModelLoaded, Qt::QueuedConnection);
+    connect(m_worker, &EngineWorker::tokensReady, this, &EngineController::onTokensReady, Qt::QueuedConnection);
+    connect(m_worker, &EngineWorker::generationFinished, this, &EngineController::onGenerationFinished, Qt::QueuedConnection);
+    connect(m_worker, &EngineWorker::engineFailed, this, &EngineController::onEngineFailed, Qt::QueuedConnection);
+    m_thread.start();
+}
+
+EngineController::~EngineController() {
+    if (!shutdown()) m_thread.wait();  // never destroy a running QThread
+}
+
+RequestId EngineController::loadModel(const QString& folder, int threads, std::int64_t maxContext) {
+    Q_ASSERT(QThread::currentThread() == thread());
+    cancelGeneration();
+    cancelLoad();
+    m_generationId = 0;
+    m_loadStop = std::stop_source();
+    m_loadId = m_nextId++;
+    emit loadRequested(LoadRequest{m_loadId, folder, threads, maxContext, m_loadStop.get_token()});
+    return m_loadId;
+}
+
+RequestId EngineController::generate(std::vector<int> prompt, const SamplingParams& sampling, std::int64_t maxNewTokens) {
+    Q_ASSERT(QThread::currentThread() == thread());
+    cancelGeneration();
+    m_generationStop = std::stop_source();
+    m_generationId = m_nextId++;
+    emit generationRequested(
+        GenerationRequest{m_generationId, std::move(prompt), sampling, maxNewTokens, m_generationStop.get_token()});
+    return m_generationId;
+}
+
+void EngineController::cancelGeneration() { m_generationStop.request_stop(); }
+void EngineController::cancelLoad() { m_loadStop.request_stop(); }
+
+bool EngineController::shutdown(int timeoutMs) {
+    if (m_shutDown) return true;
+    m_shutDown = true;
+    cancelGeneration();
+    cancelLoad();
+    m_loadId = 0;
+    m_generationId = 0;
+    m_thread.quit();
+    return m_thread.wait(QDeadlineTimer(timeoutMs));
+}
+
+void EngineController::onLoadProgress(const LoadProgress& progress) {
+    if (progress.requestId == m_loadId) emit loadProgress(progress);
+}
+
+void EngineController::onModelLoaded(const ModelLoaded& loaded) {
+    if (loaded.requestId != m_loadId) return;
+    m_loadId = 0;
+    emit modelLoaded(loaded);
+}
+
+void EngineController::onTokensReady(const TokenBatch& batch) {
+    if (batch.requestId == m_generationId) emit tokensReady(batch);
+}
+
+void EngineController::onGenerationFinished(const GenerationFinished& finished) {
+    if (finished.requestId != m_generationId) return;
+    m_generationId = 0;
+    emit generationFinished(finished);
+}
+
+void EngineController::onEngineFailed(const EngineFailed& failed) {
+    if (failed.requestId != 0 && failed.requestId == m_loadId) {
+        m_loadId = 0;
+        emit engineFailed(failed, true);
+    } else if (failed.requestId != 0 && failed.requestId == m_generationId) {
+        m_generationId = 0;
+        emit engineFailed(failed, false);
+    }
+}
+
+}  // namespace qe::gui

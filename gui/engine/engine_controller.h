@@ -1,0 +1,73 @@
+// The GUI-thread side of the seam (style.md §4): owns the engine QThread and its EngineWorker,
+// turns calls into queued immutable requests, cancels through std::stop_source, and re-emits
+// only the events of the current load / generation (stale request ids are dropped).
+#pragma once
+
+#include <optional>
+#include <stop_token>
+
+#include <QObject>
+#include <QThread>
+
+#include "gui/engine/engine_events.h"
+
+namespace qe::gui {
+
+class EngineWorker;
+
+class EngineController : public QObject {
+    Q_OBJECT
+public:
+    explicit EngineController(QObject* parent = nullptr);
+    // Stops whatever runs and joins the engine thread (see shutdown()).
+    ~EngineController() override;
+
+    // GUI thread. Cancels a running load or generation and queues the load. Returns its id.
+    RequestId loadModel(const QString& folder, int threads, std::int64_t maxContext = 0);
+    // GUI thread. Cancels a running generation and queues this one. Returns its id.
+    RequestId generate(std::vector<int> prompt, const SamplingParams& sampling, std::int64_t maxNewTokens);
+
+    // GUI thread; thread-safe stop requests, no event loop needed. The engine stops within one
+    // token (or one tensor while loading) and then sends the terminal event.
+    void cancelGeneration();
+    void cancelLoad();
+
+    // Requests stop, quits and joins the engine thread; the worker is deleted on its own thread.
+    // Idempotent. Returns false if the thread did not finish within `timeoutMs`.
+    bool shutdown(int timeoutMs = 3000);
+
+    bool isLoading() const { return m_loadId != 0; }
+    bool isGenerating() const { return m_generationId != 0; }
+    RequestId currentLoadId() const { return m_loadId; }
+    RequestId currentGenerationId() const { return m_generationId; }
+
+signals:
+    void loadProgress(const qe::gui::LoadProgress& progress);
+    void modelLoaded(const qe::gui::ModelLoaded& loaded);
+    void tokensReady(const qe::gui::TokenBatch& batch);
+    void generationFinished(const qe::gui::GenerationFinished& finished);
+    // Failure of the current load (isLoad) or generation.
+    void engineFailed(const qe::gui::EngineFailed& failed, bool isLoad);
+
+    // Internal: carry requests to the worker (queued, cross-thread).
+    void loadRequested(const qe::gui::LoadRequest& request);
+    void generationRequested(const qe::gui::GenerationRequest& request);
+
+private:
+    void onLoadProgress(const LoadProgress& progress);
+    void onModelLoaded(const ModelLoaded& loaded);
+    void onTokensReady(const TokenBatch& batch);
+    void onGenerationFinished(const GenerationFinished& finished);
+    void onEngineFailed(const EngineFailed& failed);
+
+    QThread m_thread;
+    EngineWorker* m_worker = nullptr;  // lives on m_thread; deleted through finished -> deleteLater
+    RequestId m_nextId = 1;
+    RequestId m_loadId = 0;            // 0: none running
+    RequestId m_generationId = 0;
+    std::stop_source m_loadStop;
+    std::stop_source m_generationStop;
+    bool m_shutDown = false;
+};
+
+}  // namespace qe::gui

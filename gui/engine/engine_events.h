@@ -1,0 +1,133 @@
+// Requests to and events from the engine thread (style.md §4). All are immutable value types,
+// registered as metatypes here so they travel through queued connections. Every event carries
+// the requestId of the request it answers; the controller drops events of stale requests.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include <QMetaType>
+#include <QString>
+
+#include "core/result.h"
+#include "core/sampler.h"
+#include "core/session.h"
+
+namespace qe {
+class Tokenizer;
+class ChatTemplate;
+}  // namespace qe
+
+namespace qe::gui {
+
+using RequestId = std::uint64_t;
+
+// Load a model folder. Settings (threads) are copied in on the GUI thread.
+struct LoadRequest {
+    RequestId requestId = 0;
+    QString folder;
+    int threads = 0;                 // 0: all hardware threads
+    std::int64_t maxContext = 0;     // 0: the model's own limit
+    std::stop_token stop;
+};
+
+// Generate a reply for already tokenized prompt.
+struct GenerationRequest {
+    RequestId requestId = 0;
+    std::vector<int> prompt;         // rendered chat template, encoded
+    SamplingParams sampling;
+    std::int64_t maxNewTokens = 1024;
+    std::stop_token stop;
+};
+
+struct LoadProgress {
+    RequestId requestId = 0;
+    std::uint64_t bytesDone = 0;
+    std::uint64_t bytesTotal = 0;
+    double seconds = 0.0;            // since the load started
+    double bytesPerSecond() const { return seconds > 0 ? bytesDone / seconds : 0.0; }
+    // Remaining seconds at the current rate; negative when unknown.
+    double etaSeconds() const {
+        const double rate = bytesPerSecond();
+        return rate > 0 && bytesTotal >= bytesDone ? (bytesTotal - bytesDone) / rate : -1.0;
+    }
+};
+
+// What the model card shows.
+struct ModelCard {
+    QString folder;
+    QString name;                    // folder name
+    QString architecture;            // "Qwen3ForCausalLM"
+    std::int64_t parameters = 0;
+    QString dtype;                   // "BF16", "F32", "BF16+F32"
+    std::uint64_t weightBytes = 0;   // checkpoint file bytes (memory-mapped)
+    std::int64_t kvBytesPerToken = 0;
+    std::int64_t contextLimit = 0;
+    std::int64_t layers = 0;
+    std::int64_t hiddenSize = 0;
+    int threads = 0;
+    double loadSeconds = 0.0;
+};
+
+// The tokenizer and chat template are immutable and thread-safe for const use, so the GUI
+// thread may share them (token counts, prompt previews).
+struct ModelLoaded {
+    RequestId requestId = 0;
+    ModelCard card;
+    std::shared_ptr<const Tokenizer> tokenizer;
+    std::shared_ptr<const ChatTemplate> chatTemplate;
+    std::vector<int> stopIds;
+    GenerationConfig generation;
+};
+
+struct TokenPiece {
+    int id = 0;
+    std::string text;                // UTF-8, complete characters (may be empty)
+    float prob = 0.0f;               // probability under the unmodified model distribution
+};
+
+struct TokenBatch {
+    RequestId requestId = 0;
+    std::vector<TokenPiece> tokens;
+    double timeToFirstToken = -1.0;  // seconds; set on the batch holding the first token
+};
+
+struct GenerationStats {
+    std::int64_t promptTokens = 0;
+    std::int64_t reusedTokens = 0;   // prompt tokens served from the KV cache
+    std::int64_t prefillTokens = 0;
+    std::int64_t newTokens = 0;
+    double prefillTokensPerSecond = 0.0;
+    double decodeTokensPerSecond = 0.0;
+    double timeToFirstToken = 0.0;   // seconds from request start to the first sampled token
+    double totalSeconds = 0.0;
+};
+
+struct GenerationFinished {
+    RequestId requestId = 0;
+    StopReason reason = StopReason::Length;
+    GenerationStats stats;
+};
+
+// Terminal event of a failed request (load or generation).
+struct EngineFailed {
+    RequestId requestId = 0;
+    ErrorCode code = ErrorCode::Internal;
+    QString message;                 // technical text for the Details pane and the log
+};
+
+// Registers every type above with Qt's meta-type system; call once before connecting.
+void registerEngineMetaTypes();
+
+}  // namespace qe::gui
+
+Q_DECLARE_METATYPE(qe::gui::LoadRequest)
+Q_DECLARE_METATYPE(qe::gui::GenerationRequest)
+Q_DECLARE_METATYPE(qe::gui::LoadProgress)
+Q_DECLARE_METATYPE(qe::gui::ModelLoaded)
+Q_DECLARE_METATYPE(qe::gui::TokenBatch)
+Q_DECLARE_METATYPE(qe::gui::GenerationFinished)
+Q_DECLARE_METATYPE(qe::gui::EngineFailed)

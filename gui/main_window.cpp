@@ -1,0 +1,532 @@
+// MainWindow: layout, menus, and the glue between the user's actions, the chat session and the
+// engine controller.
+#include "gui/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "gui/chat/chat_session.h"
+#include "gui/chat/chat_view.h"
+#include "gui/conversations/conversation_list.h"
+#include "gui/conversations/conversation_store.h"
+#include "gui/engine/engine_controller.h"
+#include "gui/engine/model_validation.h"
+#include "gui/error_text.h"
+#include "gui/language.h"
+#include "gui/model_bar.h"
+#include "gui/model_card.h"
+#include "gui/paths.h"
+#include "gui/sampling_panel.h"
+#include "gui/settings.h"
+#include "gui/templates/prompt_template_dialog.h"
+#include "gui/settings_dialog.h"
+
+namespace qe::gui {
+
+MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QString& conversationsFolder, QWidget* parent)
+    : QMainWindow(parent), m_settings(settings), m_language(language), m_engine(new EngineController(this)),
+      m_store(new ConversationStore(conversationsFolder, this)), m_chat(new ChatSession(m_engine, m_store, this)),
+      m_modelBar(new ModelBar(this)), m_card(new ModelCardView(this)), m_list(new ConversationList(m_store, this)),
+      m_chatView(new ChatView(this)), m_sampling(new SamplingPanel(this)), m_splitter(new QSplitter(this)),
+      m_errorBanner(new QFrame(this)), m_errorLabel(new QLabel(m_errorBanner)),
+      m_errorDetailsButton(new QToolButton(m_errorBanner)), m_errorClose(new QToolButton(m_errorBanner)),
+      m_errorDetails(new QPlainTextEdit(m_errorBanner)), m_composer(new QPlainTextEdit(this)),
+      m_send(new QPushButton(this)), m_stop(new QPushButton(this)), m_templates(new QPushButton(this)),
+      m_undoButton(new QPushButton(this)) {
+    setObjectName(QStringLiteral("mainWindow"));
+    // Left: conversations and the model card.
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(6, 6, 0, 6);
+    leftLayout->addWidget(m_list, 1);
+    leftLayout->addWidget(m_card);
+
+    // Centre: error banner, chat, composer.
+    m_errorBanner->setFrameShape(QFrame::StyledPanel);
+    m_errorBanner->setStyleSheet(QStringLiteral("QFrame#errorBanner { background: #fdecea; border: 1px solid #f5c2c0; }"));
+    m_errorBanner->setObjectName(QStringLiteral("errorBanner"));
+    m_errorLabel->setWordWrap(true);
+    m_errorDetails->setReadOnly(true);
+    m_errorDetails->setMaximumHeight(90);
+    m_errorDetails->setVisible(false);
+    m_errorClose->setText(QStringLiteral("×"));
+    m_errorClose->setAutoRaise(true);
+    auto* bannerLayout = new QVBoxLayout(m_errorBanner);
+    auto* bannerRow = new QHBoxLayout();
+    bannerRow->addWidget(m_errorLabel, 1);
+    bannerRow->addWidget(m_errorDetailsButton);
+    bannerRow->addWidget(m_errorClose);
+    bannerLayout->addLayout(bannerRow);
+    bannerLayout->addWidget(m_errorDetails);
+    m_errorBanner->setVisible(false);
+
+    m_composer->setMaximumHeight(110);
+    m_composer->setTabChangesFocus(true);
+    auto* composerButtons = new QVBoxLayout();
+    composerButtons->addWidget(m_send);
+    composerButtons->addWidget(m_stop);
+    composerButtons->addWidget(m_templates);
+    composerButtons->addStretch(1);
+    auto* composerRow = new QHBoxLayout();
+    composerRow->addWidget(m_composer, 1);
+    composerRow->addLayout(composerButtons);
+    auto* centre = new QWidget(this);
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 6, 0, 6);
+    centreLayout->addWidget(m_errorBanner);
+    centreLayout->addWidget(m_chatView, 1);
+    centreLayout->addLayout(composerRow);
+
+    // Right: generation settings and context meter.
+    auto* right = new QWidget(this);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 6, 6, 6);
+    rightLayout->addWidget(m_sampling);
+    rightLayout->addStretch(1);
+
+    m_splitter->addWidget(left);
+    m_splitter->addWidget(centre);
+    m_splitter->addWidget(right);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({240, 640, 240});
+    auto* root = new QWidget(this);
+    auto* rootLayout = new QVBoxLayout(root);
+    rootLayout->setContentsMargins(0, 0, 0, 0);
+    rootLayout->setSpacing(0);
+    rootLayout->addWidget(m_modelBar);
+    rootLayout->addWidget(m_splitter, 1);
+    setCentralWidget(root);
+    statusBar()->addPermanentWidget(m_undoButton);
+    m_undoButton->setVisible(false);
+
+    buildMenus();
+    m_sampling->loadFrom(m_settings);
+    m_modelBar->setThreads(m_settings.threads());
+    m_modelBar->setRecentModels(m_settings.recentModels());
+    m_card->clear(QString());
+
+    connectEngine();
+    connect(m_modelBar, &ModelBar::openRequested, this, &MainWindow::openModelDialog);
+    connect(m_modelBar, &ModelBar::loadRequested, this, &MainWindow::loadModel);
+    connect(m_modelBar, &ModelBar::cancelRequested, m_engine, &EngineController::cancelLoad);
+    connect(m_modelBar, &ModelBar::threadsChanged, this, [this](int threads) { m_settings.setThreads(threads); });
+    connect(m_list, &ConversationList::currentChanged, this, &MainWindow::selectConversation);
+    connect(m_list, &ConversationList::newRequested, this, &MainWindow::newConversation);
+    connect(m_list, &ConversationList::renameRequested, this, &MainWindow::renameConversation);
+    connect(m_list, &ConversationList::deleteRequested, this, &MainWindow::deleteConversation);
+    connect(m_store, &ConversationStore::saveFailed, this, [this](const QString& message) {
+        showError(tr("A conversation could not be saved."), message);
+    });
+    connect(m_chatView, &ChatView::editSubmitted, this, &MainWindow::editAndResend);
+    connect(m_chatView, &ChatView::regenerateRequested, this, &MainWindow::regenerate);
+    connect(m_chatView, &ChatView::siblingRequested, this, &MainWindow::switchSibling);
+    connect(m_sampling, &SamplingPanel::changed, this, [this] {
+        m_sampling->saveTo(m_settings);
+        updateContextMeter();
+    });
+    connect(m_send, &QPushButton::clicked, this, [this] {
+        if (sendMessage(m_composer->toPlainText())) m_composer->clear();
+    });
+    connect(m_stop, &QPushButton::clicked, m_chat, &ChatSession::stop);
+    connect(m_templates, &QPushButton::clicked, this, &MainWindow::openTemplates);
+    auto* sendShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), m_composer);
+    connect(sendShortcut, &QShortcut::activated, m_send, &QPushButton::click);
+    connect(m_undoButton, &QPushButton::clicked, this, &MainWindow::undoDelete);
+    connect(m_errorClose, &QToolButton::clicked, this, &MainWindow::hideError);
+    connect(m_errorDetailsButton, &QToolButton::clicked, this,
+            [this] { m_errorDetails->setVisible(!m_errorDetails->isVisible()); });
+    connect(m_chat, &ChatSession::messageUpdated, this, [this](const QString& conversationId, const QString& messageId) {
+        if (conversationId != m_current) return;
+        if (const Conversation* c = m_store->find(conversationId)) m_chatView->updateMessage(*c, messageId, m_chat->isGenerating());
+    });
+    connect(m_chat, &ChatSession::busyChanged, this, [this] {
+        updateActions();
+        refreshChat();
+    });
+    connect(m_chat, &ChatSession::replyFailed, this,
+            [this](const QString&, const QString&, ErrorCode code, const QString& details) {
+                showError(ErrorText::generationFailed(code), details);
+            });
+
+    retranslateUi();
+    updateActions();
+    if (!restoreGeometry(m_settings.windowGeometry())) resize(1200, 780);
+}
+
+MainWindow::~MainWindow() {
+    m_chat->flushSave();
+    m_engine->shutdown();
+}
+
+void MainWindow::buildMenus() {
+    m_fileMenu = menuBar()->addMenu(QString());
+    m_openAction = m_fileMenu->addAction(QString(), this, &MainWindow::openModelDialog);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_templatesAction = m_fileMenu->addAction(QString(), this, &MainWindow::openTemplates);
+    m_settingsAction = m_fileMenu->addAction(QString(), this, &MainWindow::openSettings);
+    m_settingsAction->setShortcut(QKeySequence::Preferences);
+    m_fileMenu->addSeparator();
+    m_quitAction = m_fileMenu->addAction(QString(), this, &QWidget::close);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_conversationMenu = menuBar()->addMenu(QString());
+    m_newAction = m_conversationMenu->addAction(QString(), this, &MainWindow::newConversation);
+    m_newAction->setShortcut(QKeySequence::New);
+    m_renameAction = m_conversationMenu->addAction(QString(), this, [this] { renameConversation(m_current); });
+    m_deleteAction = m_conversationMenu->addAction(QString(), this, [this] { deleteConversation(m_current); });
+    m_undoAction = m_conversationMenu->addAction(QString(), this, &MainWindow::undoDelete);
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_helpMenu = menuBar()->addMenu(QString());
+    m_aboutAction = m_helpMenu->addAction(QString(), this, [this] {
+        QMessageBox::about(this, tr("About Qwen Explorer"),
+                           tr("Qwen Explorer %1\nChat with Qwen3 models on your own machine and see the transformer work.")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::connectEngine() {
+    connect(m_engine, &EngineController::loadProgress, m_modelBar, &ModelBar::setProgress);
+    connect(m_engine, &EngineController::modelLoaded, this, [this](const ModelLoaded& loaded) {
+        m_modelBar->setLoading(false);
+        m_chat->setModel(loaded);
+        m_card->setCard(loaded.card);
+        m_modelLoaded = true;
+        hideError();
+        if (loaded.card.folder != builtinModelDir()) {
+            m_settings.addRecentModel(loaded.card.folder);
+            m_modelBar->setRecentModels(m_settings.recentModels());
+        }
+        statusBar()->showMessage(tr("Loaded %1 in %2 s").arg(loaded.card.name, QLocale().toString(loaded.card.loadSeconds, 'f', 2)), 5000);
+        updateActions();
+        updateContextMeter();
+        emit modelReady();
+    });
+    connect(m_engine, &EngineController::engineFailed, this, [this](const EngineFailed& failed, bool isLoad) {
+        if (!isLoad) return;  // generation failures arrive through the chat session
+        m_modelBar->setLoading(false);
+        m_card->clear(ErrorText::loadFailed(failed.code));
+        if (failed.code == ErrorCode::Cancelled) statusBar()->showMessage(ErrorText::loadFailed(failed.code), 5000);
+        else showError(ErrorText::loadFailed(failed.code), failed.message);
+        updateActions();
+    });
+}
+
+void MainWindow::startup(const QString& modelFolder) {
+    const QStringList problems = m_store->load();
+    if (!problems.isEmpty())
+        showError(tr("Some conversation files could not be read; they were moved aside and the others are available."),
+                  problems.join(QLatin1Char('\n')));
+    const auto conversations = m_store->conversations();
+    if (!conversations.empty()) selectConversation(conversations.front()->id);
+    else refreshChat();
+    QString folder = modelFolder;
+    if (folder.isEmpty()) folder = m_settings.defaultModelDir();
+    if (folder.isEmpty()) folder = builtinModelDir();
+    if (folder.isEmpty()) {
+        m_card->clear(tr("No model loaded. Open a Qwen3 model folder to start."));
+        return;
+    }
+    loadModel(folder);
+}
+
+bool MainWindow::loadModel(const QString& folder) {
+    const FolderCheck check = validateModelFolder(folder);
+    if (!check.ok) {
+        showError(check.problem, check.details);
+        return false;
+    }
+    hideError();
+    m_chat->clearModel();
+    m_modelLoaded = false;
+    m_loadingFolder = folder;
+    m_card->clear(tr("Loading %1…").arg(QDir(folder).dirName()));
+    m_modelBar->setLoading(true, folder);
+    m_engine->loadModel(QDir(folder).absolutePath(), m_settings.threads());
+    updateActions();
+    return true;
+}
+
+void MainWindow::openModelDialog() {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open model folder"), m_loadingFolder);
+    if (!folder.isEmpty()) loadModel(folder);
+}
+
+bool MainWindow::isModelLoaded() const { return m_modelLoaded; }
+
+void MainWindow::selectConversation(const QString& id) {
+    if (id == m_current) return;
+    if (m_chat->isGenerating()) m_chat->stop();
+    m_current = m_store->find(id) ? id : QString();
+    m_list->setCurrentId(m_current);
+    refreshChat();
+    updateContextMeter();
+    updateActions();
+}
+
+void MainWindow::newConversation() {
+    if (m_chat->isGenerating()) m_chat->stop();
+    const Conversation& c = m_store->create(QString());
+    selectConversation(c.id);
+    m_composer->setFocus();
+}
+
+void MainWindow::renameConversation(const QString& id) {
+    const Conversation* c = m_store->find(id);
+    if (!c) return;
+    bool ok = false;
+    const QString title = QInputDialog::getText(this, tr("Rename conversation"), tr("Title:"), QLineEdit::Normal, c->title, &ok);
+    if (ok) m_store->rename(id, title.trimmed());
+}
+
+void MainWindow::deleteConversation(const QString& id) {
+    const Conversation* c = m_store->find(id);
+    if (!c) return;
+    if (m_chat->isGenerating() && m_chat->streamingConversation() == id) m_chat->stop();
+    const QString title = c->title.isEmpty() ? tr("Untitled conversation") : c->title;
+    m_store->remove(id);
+    if (id == m_current) {
+        m_current.clear();
+        const auto rest = m_store->conversations();
+        if (!rest.empty()) selectConversation(rest.front()->id);
+        else selectConversation(QString());
+        refreshChat();
+    }
+    statusBar()->showMessage(tr("Deleted \"%1\".").arg(title), 15000);
+    m_undoButton->setVisible(true);
+    QTimer::singleShot(15000, m_undoButton, [this] { m_undoButton->setVisible(false); });
+    updateActions();
+}
+
+void MainWindow::undoDelete() {
+    const QString id = m_store->undoRemove();
+    m_undoButton->setVisible(m_store->canUndoRemove() && m_undoButton->isVisible());
+    if (!id.isEmpty()) {
+        selectConversation(id);
+        statusBar()->showMessage(tr("Conversation restored."), 5000);
+    }
+    updateActions();
+}
+
+bool MainWindow::sendMessage(const QString& rawText) {
+    const QString text = rawText.trimmed();
+    if (text.isEmpty()) return false;
+    if (!m_modelLoaded) {
+        showError(tr("No model is loaded yet. Open a model folder or wait until loading has finished."), QString());
+        return false;
+    }
+    if (m_chat->isGenerating()) return false;
+    if (!m_store->find(m_current)) selectConversation(m_store->create(QString()).id);
+    Conversation* c = m_store->find(m_current);
+    const auto thread = c->thread();
+    Message& user = c->append(thread.empty() ? QString() : thread.back()->id, Role::User, text);
+    const QString userId = user.id;
+    m_store->save(m_current);
+    refreshChat();
+    startReply(userId);
+    return true;
+}
+
+void MainWindow::startReply(const QString& parentId) {
+    hideError();
+    ReplyOptions options;
+    options.thinking = m_sampling->thinking();
+    options.sampling = m_sampling->sampling();
+    options.maxNewTokens = m_sampling->maxNewTokens();
+    auto result = m_chat->startReply(m_current, parentId, options);
+    if (result.status == ChatSession::StartStatus::Overflow) {
+        const QString needed = tr("This conversation needs %1 tokens (prompt plus up to %2 new tokens), but the model's context holds %3.")
+                                   .arg(result.needed)
+                                   .arg(options.maxNewTokens)
+                                   .arg(result.limit);
+        if (result.turnsToDrop < 0) {
+            showError(needed + QLatin1Char(' ') + tr("Lower \"Max new tokens\" or start a new conversation."), QString());
+            return;
+        }
+        const auto answer = QMessageBox::question(
+            this, tr("Context full"),
+            needed + QStringLiteral("\n\n") +
+                tr("Leave out the %n oldest turn(s) so that it fits? They stay in the conversation but the model no longer sees them.",
+                   nullptr, result.turnsToDrop));
+        if (answer != QMessageBox::Yes) return;
+        m_store->find(m_current)->droppedTurns = result.turnsToDrop;
+        m_store->save(m_current);
+        result = m_chat->startReply(m_current, parentId, options);
+    }
+    switch (result.status) {
+    case ChatSession::StartStatus::Started:
+    case ChatSession::StartStatus::Overflow:
+    case ChatSession::StartStatus::Busy: break;
+    case ChatSession::StartStatus::NoModel:
+        showError(tr("No model is loaded yet. Open a model folder or wait until loading has finished."), QString());
+        break;
+    case ChatSession::StartStatus::Failed:
+        showError(tr("The prompt could not be built with the model's chat template."), result.details);
+        break;
+    }
+    refreshChat();
+    updateContextMeter();
+}
+
+void MainWindow::editAndResend(const QString& messageId, const QString& text) {
+    Conversation* c = m_store->find(m_current);
+    const Message* old = c ? c->find(messageId) : nullptr;
+    if (!old || m_chat->isGenerating()) return;
+    Message& edited = c->append(old->parentId, Role::User, text);
+    const QString id = edited.id;
+    m_store->save(m_current);
+    refreshChat();
+    startReply(id);
+}
+
+void MainWindow::regenerate(const QString& messageId) {
+    const Conversation* c = m_store->find(m_current);
+    const Message* reply = c ? c->find(messageId) : nullptr;
+    if (!reply || reply->parentId.isEmpty() || m_chat->isGenerating()) return;
+    startReply(reply->parentId);
+}
+
+void MainWindow::switchSibling(const QString& messageId, int offset) {
+    Conversation* c = m_store->find(m_current);
+    if (!c || m_chat->isGenerating()) return;
+    const std::vector<QString> siblings = c->siblings(messageId);
+    const auto it = std::find(siblings.begin(), siblings.end(), messageId);
+    const auto index = (it - siblings.begin()) + offset;
+    if (it == siblings.end() || index < 0 || index >= static_cast<long>(siblings.size())) return;
+    c->activate(siblings[static_cast<std::size_t>(index)]);
+    m_store->save(m_current);
+    refreshChat();
+    updateContextMeter();
+}
+
+void MainWindow::refreshChat() {
+    m_chatView->setConversation(m_store->find(m_current), m_chat->isGenerating());
+}
+
+void MainWindow::updateContextMeter() {
+    const Conversation* c = m_store->find(m_current);
+    m_sampling->setContextUsage(c ? m_chat->contextUsage(*c, m_sampling->thinking()) : 0, m_chat->contextLimit());
+}
+
+void MainWindow::updateActions() {
+    const bool busy = m_chat->isGenerating();
+    const bool haveConversation = m_store->find(m_current) != nullptr;
+    m_send->setEnabled(!busy);
+    m_stop->setEnabled(busy);
+    m_renameAction->setEnabled(haveConversation);
+    m_deleteAction->setEnabled(haveConversation);
+    m_undoAction->setEnabled(m_store->canUndoRemove());
+}
+
+void MainWindow::openTemplates() {
+    PromptPreviewer previewer = [this](const nlohmann::ordered_json& messages) {
+        PromptPreview preview;
+        preview.text = m_chat->renderPreview(messages, m_sampling->thinking(), &preview.tokens, &preview.error);
+        if (preview.tokens < 0 && preview.error.isEmpty()) {
+            for (const auto& m : messages)
+                preview.text += QStringLiteral("[%1]\n%2\n\n").arg(QString::fromStdString(m.value("role", std::string())),
+                                                                   QString::fromStdString(m.value("content", std::string())));
+        }
+        return preview;
+    };
+    PromptTemplateDialog dialog(builtinTemplateDir(), userTemplateDir(), previewer, this);
+    if (dialog.exec() != QDialog::Accepted || !dialog.chosen()) return;
+    if (m_chat->isGenerating()) m_chat->stop();
+    const PromptTemplate& t = *dialog.chosen();
+    if (auto thinking = t.sampling.enableThinking()) m_sampling->setThinking(*thinking);
+    Conversation& c = m_store->create(QString::fromStdString(t.name));
+    QString parent;
+    QString lastUser;
+    for (const auto& m : dialog.messages()) {
+        const std::string role = m.value("role", std::string("user"));
+        const Role r = role == "system" ? Role::System : role == "assistant" ? Role::Assistant : Role::User;
+        parent = c.append(parent, r, QString::fromStdString(m.value("content", std::string()))).id;
+        if (r == Role::User) lastUser = parent;
+    }
+    m_store->save(c.id);
+    const QString id = c.id;
+    selectConversation(id);
+    if (!lastUser.isEmpty() && m_modelLoaded) startReply(lastUser);
+}
+
+void MainWindow::openSettings() {
+    SettingsDialog dialog(m_settings, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    applyLanguage(m_settings.language());
+    m_sampling->loadFrom(m_settings);
+    m_modelBar->setThreads(m_settings.threads());
+}
+
+void MainWindow::applyLanguage(const QString& language) {
+    m_settings.setLanguage(language);
+    m_language.apply(language);
+}
+
+void MainWindow::showError(const QString& sentence, const QString& details) {
+    m_errorLabel->setText(sentence);
+    m_errorDetails->setPlainText(details);
+    m_errorDetails->setVisible(false);
+    m_errorDetailsButton->setVisible(!details.isEmpty());
+    m_errorBanner->setVisible(true);
+}
+
+void MainWindow::hideError() { m_errorBanner->setVisible(false); }
+
+QString MainWindow::errorText() const { return m_errorBanner->isVisible() ? m_errorLabel->text() : QString(); }
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    m_chat->flushSave();
+    m_sampling->saveTo(m_settings);
+    m_settings.setWindowGeometry(saveGeometry());
+    m_settings.sync();
+    m_engine->shutdown();
+    event->accept();
+}
+
+void MainWindow::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslateUi();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::retranslateUi() {
+    setWindowTitle(tr("Qwen Explorer"));
+    m_fileMenu->setTitle(tr("&File"));
+    m_openAction->setText(tr("&Open model folder…"));
+    m_templatesAction->setText(tr("Prompt &templates…"));
+    m_settingsAction->setText(tr("&Settings…"));
+    m_quitAction->setText(tr("&Quit"));
+    m_conversationMenu->setTitle(tr("&Conversation"));
+    m_newAction->setText(tr("&New conversation"));
+    m_renameAction->setText(tr("&Rename…"));
+    m_deleteAction->setText(tr("&Delete"));
+    m_undoAction->setText(tr("&Undo delete"));
+    m_helpMenu->setTitle(tr("&Help"));
+    m_aboutAction->setText(tr("&About Qwen Explorer"));
+    m_composer->setPlaceholderText(tr("Type a message… (Ctrl+Enter sends)"));
+    m_send->setText(tr("Send"));
+    m_stop->setText(tr("Stop"));
+    m_stop->setToolTip(tr("Stop generating; the text so far is kept"));
+    m_templates->setText(tr("Templates…"));
+    m_templates->setToolTip(tr("Start a conversation from a prompt template"));
+    m_undoButton->setText(tr("Undo delete"));
+    m_errorDetailsButton->setText(tr("Details"));
+    m_errorClose->setToolTip(tr("Dismiss"));
+    m_chatView->setPlaceholder(tr("Send a message to start the conversation."));
+}
+
+}  // namespace qe::gui

@@ -1,0 +1,128 @@
+// The main window: model bar, conversations, chat, generation controls. Owns the engine
+// controller (and so the engine thread), the conversation store and the chat session.
+#pragma once
+
+#include <QMainWindow>
+
+#include "gui/engine/engine_events.h"
+
+class QAction;
+class QFrame;
+class QLabel;
+class QMenu;
+class QPlainTextEdit;
+class QPushButton;
+class QSplitter;
+class QToolButton;
+
+namespace qe::gui {
+
+class ChatSession;
+class ChatView;
+class ConversationList;
+class ConversationStore;
+class EngineController;
+class LanguageManager;
+class ModelBar;
+class ModelCardView;
+class SamplingPanel;
+class Settings;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // `conversationsFolder`: where conversations are stored (AppDataLocation/conversations).
+    MainWindow(Settings& settings, LanguageManager& language, const QString& conversationsFolder, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Loads the conversations and the model: `modelFolder` if given, else the default model from
+    // the settings, else the built-in model.
+    void startup(const QString& modelFolder = {});
+
+    // Validates and loads a model folder; false (with a message shown) if it is not usable.
+    bool loadModel(const QString& folder);
+    // Sends `text` as a user message in the current conversation (a new one if none).
+    bool sendMessage(const QString& text);
+    void applyLanguage(const QString& language);
+
+    // For tests and screenshots.
+    EngineController* engine() const { return m_engine; }
+    ConversationStore* store() const { return m_store; }
+    ChatSession* chat() const { return m_chat; }
+    ChatView* chatView() const { return m_chatView; }
+    SamplingPanel* samplingPanel() const { return m_sampling; }
+    ModelCardView* modelCard() const { return m_card; }
+    QString currentConversation() const { return m_current; }
+    void selectConversation(const QString& id);
+    QString errorText() const;
+    bool isModelLoaded() const;
+
+signals:
+    void modelReady();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    void buildMenus();
+    void retranslateUi();
+    void connectEngine();
+    void openModelDialog();
+    void newConversation();
+    void renameConversation(const QString& id);
+    void deleteConversation(const QString& id);
+    void undoDelete();
+    void openTemplates();
+    void openSettings();
+    void startReply(const QString& parentId);
+    void editAndResend(const QString& messageId, const QString& text);
+    void regenerate(const QString& messageId);
+    void switchSibling(const QString& messageId, int offset);
+    void refreshChat();
+    void updateContextMeter();
+    void updateActions();
+    void showError(const QString& sentence, const QString& details);
+    void hideError();
+
+    Settings& m_settings;
+    LanguageManager& m_language;
+    EngineController* m_engine;
+    ConversationStore* m_store;
+    ChatSession* m_chat;
+    QString m_current;          // conversation shown
+    QString m_loadingFolder;
+    bool m_modelLoaded = false;
+
+    ModelBar* m_modelBar;
+    ModelCardView* m_card;
+    ConversationList* m_list;
+    ChatView* m_chatView;
+    SamplingPanel* m_sampling;
+    QSplitter* m_splitter;
+    QFrame* m_errorBanner;
+    QLabel* m_errorLabel;
+    QToolButton* m_errorDetailsButton;
+    QToolButton* m_errorClose;
+    QPlainTextEdit* m_errorDetails;
+    QPlainTextEdit* m_composer;
+    QPushButton* m_send;
+    QPushButton* m_stop;
+    QPushButton* m_templates;
+    QPushButton* m_undoButton;
+
+    QMenu* m_fileMenu = nullptr;
+    QMenu* m_conversationMenu = nullptr;
+    QMenu* m_helpMenu = nullptr;
+    QAction* m_openAction = nullptr;
+    QAction* m_templatesAction = nullptr;
+    QAction* m_settingsAction = nullptr;
+    QAction* m_quitAction = nullptr;
+    QAction* m_newAction = nullptr;
+    QAction* m_renameAction = nullptr;
+    QAction* m_deleteAction = nullptr;
+    QAction* m_undoAction = nullptr;
+    QAction* m_aboutAction = nullptr;
+};
+
+}  // namespace qe::gui

@@ -1,0 +1,57 @@
+// The model bar: open a model folder, recent models, backend and threads, and the load
+// progress (bytes, speed, ETA) with Cancel. Emits what the user asked for; MainWindow acts.
+#pragma once
+
+#include <QWidget>
+
+#include "gui/engine/engine_events.h"
+
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace qe::gui {
+
+class ModelBar : public QWidget {
+    Q_OBJECT
+public:
+    explicit ModelBar(QWidget* parent = nullptr);
+
+    void setRecentModels(const QStringList& folders);
+    void setThreads(int threads);
+    int threads() const;
+    QString backend() const;
+
+    // Load state: shows the progress bar and Cancel while loading.
+    void setLoading(bool loading, const QString& folder = {});
+    void setProgress(const LoadProgress& progress);
+
+signals:
+    void openRequested();
+    void loadRequested(const QString& folder);
+    void cancelRequested();
+    void threadsChanged(int threads);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void retranslateUi();
+
+    QPushButton* m_open;
+    QLabel* m_recentLabel;
+    QComboBox* m_recent;
+    QLabel* m_backendLabel;
+    QComboBox* m_backend;
+    QLabel* m_threadsLabel;
+    QSpinBox* m_threads;
+    QProgressBar* m_progress;
+    QLabel* m_progressText;
+    QPushButton* m_cancel;
+    QString m_loadingFolder;
+    LoadProgress m_last;
+};
+
+}  // namespace qe::gui

@@ -1,0 +1,36 @@
+// The model card: name, architecture, parameters, dtype, memory and context length of the
+// loaded model, or why none is loaded.
+#pragma once
+
+#include <optional>
+
+#include <QGroupBox>
+
+#include "gui/engine/engine_events.h"
+
+class QLabel;
+
+namespace qe::gui {
+
+class ModelCardView : public QGroupBox {
+    Q_OBJECT
+public:
+    explicit ModelCardView(QWidget* parent = nullptr);
+
+    void setCard(const ModelCard& card);
+    // No model: shows `reason` (translated) instead.
+    void clear(const QString& reason);
+    QString text() const;
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void retranslateUi();
+
+    QLabel* m_label;
+    std::optional<ModelCard> m_card;
+    QString m_reason;
+};
+
+}  // namespace qe::gui

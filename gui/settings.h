@@ -1,0 +1,65 @@
+// Every persistent user setting behind one class with a typed accessor per key (style.md §8).
+// Key string and default are declared together in settings.cpp. GUI thread only: the engine
+// receives copies inside its requests and never reads settings.
+#pragma once
+
+#include <QByteArray>
+#include <QSettings>
+#include <QString>
+#include <QStringList>
+
+#include "core/sampler.h"
+
+namespace qe::gui {
+
+enum class SamplingPresetChoice { Thinking, NonThinking, Custom };
+
+// Qwen3's recommended sampling (spec §6.3).
+SamplingParams presetSampling(SamplingPresetChoice preset);
+
+class Settings {
+public:
+    // Uses the application's default QSettings (organization / application names).
+    Settings();
+    // A specific file (tests).
+    explicit Settings(const QString& iniFile);
+
+    // "system", "en" or "zh_CN".
+    QString language() const;
+    void setLanguage(const QString& language);
+
+    // The model opened at start; "" means the built-in default model.
+    QString defaultModelDir() const;
+    void setDefaultModelDir(const QString& folder);
+    // Most recent first, at most kMaxRecent.
+    QStringList recentModels() const;
+    void addRecentModel(const QString& folder);
+    static constexpr int kMaxRecent = 8;
+
+    QString backend() const;  // "cpu" (CUDA once built)
+    void setBackend(const QString& backend);
+    int threads() const;      // 0: all hardware threads
+    void setThreads(int threads);
+
+    SamplingPresetChoice samplingPreset() const;
+    void setSamplingPreset(SamplingPresetChoice preset);
+    // The custom sampling values (used when the preset is Custom).
+    SamplingParams customSampling() const;
+    void setCustomSampling(const SamplingParams& params);
+    int maxNewTokens() const;
+    void setMaxNewTokens(int tokens);
+    bool thinking() const;    // enable_thinking for new turns
+    void setThinking(bool on);
+
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray& geometry);
+    QByteArray windowState() const;
+    void setWindowState(const QByteArray& state);
+
+    void sync() { m_settings.sync(); }
+
+private:
+    QSettings m_settings;
+};
+
+}  // namespace qe::gui

@@ -1,0 +1,133 @@
+// SettingsDialog: a form over Settings.
+#include "gui/settings_dialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QEvent>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include "gui/settings.h"
+
+namespace qe::gui {
+
+SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
+    : QDialog(parent), m_settings(settings), m_languageLabel(new QLabel(this)), m_language(new QComboBox(this)),
+      m_modelLabel(new QLabel(this)), m_model(new QLineEdit(this)), m_browse(new QPushButton(this)),
+      m_backendLabel(new QLabel(this)), m_backend(new QComboBox(this)), m_threadsLabel(new QLabel(this)),
+      m_threads(new QSpinBox(this)), m_presetLabel(new QLabel(this)), m_preset(new QComboBox(this)),
+      m_temperatureLabel(new QLabel(this)), m_temperature(new QDoubleSpinBox(this)), m_topPLabel(new QLabel(this)),
+      m_topP(new QDoubleSpinBox(this)), m_topKLabel(new QLabel(this)), m_topK(new QSpinBox(this)),
+      m_maxNewLabel(new QLabel(this)), m_maxNew(new QSpinBox(this)),
+      m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
+    // Language names are shown in their own language, as users look for them.
+    m_language->addItem(QString(), QStringLiteral("system"));
+    m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
+    m_language->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
+    m_language->setCurrentIndex(std::max(0, m_language->findData(settings.language())));
+    m_model->setText(settings.defaultModelDir());
+    m_backend->addItem(QString(), QStringLiteral("cpu"));
+    m_threads->setRange(0, std::max(1, QThread::idealThreadCount()) * 2);
+    m_threads->setValue(settings.threads());
+    m_preset->addItems({QString(), QString(), QString()});
+    m_preset->setCurrentIndex(static_cast<int>(settings.samplingPreset()));
+    const SamplingParams custom = settings.customSampling();
+    m_temperature->setRange(0.01, 2.0);
+    m_temperature->setSingleStep(0.05);
+    m_temperature->setValue(custom.temperature);
+    m_topP->setRange(0.01, 1.0);
+    m_topP->setSingleStep(0.05);
+    m_topP->setValue(custom.topP);
+    m_topK->setRange(0, 1000);
+    m_topK->setValue(static_cast<int>(custom.topK));
+    m_maxNew->setRange(1, 32768);
+    m_maxNew->setValue(settings.maxNewTokens());
+
+    auto* modelRow = new QHBoxLayout();
+    modelRow->addWidget(m_model, 1);
+    modelRow->addWidget(m_browse);
+    auto* form = new QFormLayout();
+    form->addRow(m_languageLabel, m_language);
+    form->addRow(m_modelLabel, modelRow);
+    form->addRow(m_backendLabel, m_backend);
+    form->addRow(m_threadsLabel, m_threads);
+    form->addRow(m_presetLabel, m_preset);
+    form->addRow(m_temperatureLabel, m_temperature);
+    form->addRow(m_topPLabel, m_topP);
+    form->addRow(m_topKLabel, m_topK);
+    form->addRow(m_maxNewLabel, m_maxNew);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_buttons);
+
+    auto customEnabled = [this] {
+        const bool custom = m_preset->currentIndex() == static_cast<int>(SamplingPresetChoice::Custom);
+        m_temperature->setEnabled(custom);
+        m_topP->setEnabled(custom);
+        m_topK->setEnabled(custom);
+    };
+    connect(m_preset, &QComboBox::currentIndexChanged, this, customEnabled);
+    customEnabled();
+    connect(m_browse, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Default model folder"), m_model->text());
+        if (!dir.isEmpty()) m_model->setText(dir);
+    });
+    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+        apply();
+        accept();
+    });
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    retranslateUi();
+}
+
+void SettingsDialog::apply() {
+    m_settings.setLanguage(m_language->currentData().toString());
+    m_settings.setDefaultModelDir(m_model->text().trimmed());
+    m_settings.setBackend(m_backend->currentData().toString());
+    m_settings.setThreads(m_threads->value());
+    m_settings.setSamplingPreset(static_cast<SamplingPresetChoice>(m_preset->currentIndex()));
+    SamplingParams custom = m_settings.customSampling();
+    custom.temperature = static_cast<float>(m_temperature->value());
+    custom.topP = static_cast<float>(m_topP->value());
+    custom.topK = m_topK->value();
+    m_settings.setCustomSampling(custom);
+    m_settings.setMaxNewTokens(m_maxNew->value());
+    m_settings.sync();
+}
+
+void SettingsDialog::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslateUi();
+    QDialog::changeEvent(event);
+}
+
+void SettingsDialog::retranslateUi() {
+    setWindowTitle(tr("Settings"));
+    m_languageLabel->setText(tr("Language"));
+    m_language->setItemText(0, tr("System language"));
+    m_modelLabel->setText(tr("Default model"));
+    m_model->setPlaceholderText(tr("Built-in model"));
+    m_browse->setText(tr("Browse…"));
+    m_backendLabel->setText(tr("Backend"));
+    m_backend->setItemText(0, tr("CPU"));
+    m_backend->setToolTip(tr("This build has the CPU backend only."));
+    m_threadsLabel->setText(tr("Threads"));
+    m_threads->setSpecialValueText(tr("All cores"));
+    m_presetLabel->setText(tr("Default sampling"));
+    m_preset->setItemText(0, tr("Thinking preset"));
+    m_preset->setItemText(1, tr("Non-thinking preset"));
+    m_preset->setItemText(2, tr("Custom"));
+    m_temperatureLabel->setText(tr("Temperature"));
+    m_topPLabel->setText(tr("Top-p"));
+    m_topKLabel->setText(tr("Top-k"));
+    m_maxNewLabel->setText(tr("Max new tokens"));
+}
+
+}  // namespace qe::gui

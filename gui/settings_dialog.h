@@ -1,0 +1,57 @@
+// Preferences: language, default model, backend, threads, default sampling. Reads and writes
+// through Settings; MainWindow applies the changes (language at once, without restart).
+#pragma once
+
+#include <QDialog>
+
+class QComboBox;
+class QDialogButtonBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace qe::gui {
+
+class Settings;
+
+class SettingsDialog : public QDialog {
+    Q_OBJECT
+public:
+    SettingsDialog(Settings& settings, QWidget* parent = nullptr);
+
+    // Writes the form into the settings (called on OK).
+    void apply();
+    QComboBox* languageCombo() const { return m_language; }
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void retranslateUi();
+
+    Settings& m_settings;
+    QLabel* m_languageLabel;
+    QComboBox* m_language;
+    QLabel* m_modelLabel;
+    QLineEdit* m_model;
+    QPushButton* m_browse;
+    QLabel* m_backendLabel;
+    QComboBox* m_backend;
+    QLabel* m_threadsLabel;
+    QSpinBox* m_threads;
+    QLabel* m_presetLabel;
+    QComboBox* m_preset;
+    QLabel* m_temperatureLabel;
+    QDoubleSpinBox* m_temperature;
+    QLabel* m_topPLabel;
+    QDoubleSpinBox* m_topP;
+    QLabel* m_topKLabel;
+    QSpinBox* m_topK;
+    QLabel* m_maxNewLabel;
+    QSpinBox* m_maxNew;
+    QDialogButtonBox* m_buttons;
+};
+
+}  // namespace qe::gui

@@ -1,0 +1,80 @@
+// Takes screenshots of the main window for docs/screenshots: a tiny random-weight model is
+// loaded, a sample conversation (written here, clearly a demo) is shown next to a live reply.
+//   QT_QPA_PLATFORM=offscreen gui_screenshots OUTDIR
+#include <QApplication>
+#include <QDir>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "gui/chat/chat_session.h"
+#include "gui/conversations/conversation_store.h"
+#include "gui/language.h"
+#include "gui/main_window.h"
+#include "gui/settings.h"
+#include "gui_test_support.h"
+
+using namespace qe::gui;
+
+namespace {
+
+void addDemoConversation(ConversationStore& store) {
+    Conversation& c = store.create(QStringLiteral("Python: reverse a string"));
+    const QString q = c.append(QString(), Role::User, QStringLiteral("How do I reverse a string in Python?")).id;
+    Message& a = c.append(q, Role::Assistant,
+                          QStringLiteral("<think>\nThe user wants the idiomatic way. Slicing with a step of -1 is the "
+                                         "usual answer; mention reversed() too.\n</think>\n\n"
+                                         "Use **slicing** with a step of `-1`:\n\n```python\ntext = \"hello\"\n"
+                                         "print(text[::-1])  # olleh\n```\n\nOr join the reversed characters:\n\n"
+                                         "```python\n\"\".join(reversed(text))\n```\n"));
+    a.thinkingSeconds = 1.8;
+    a.stats = MessageStats{24, 0, 61, 0.21, 38.5, 410.0};
+    store.save(c.id);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true);
+    const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");
+    QDir().mkpath(out);
+    QTemporaryDir dir;
+    QString why;
+    const QString model = qe::test::makeTinyModel(dir, &why);
+    if (model.isEmpty()) {
+        qWarning("%s", qPrintable(why));
+        return 1;
+    }
+    for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+        QTemporaryDir data;
+        Settings settings(data.filePath(QStringLiteral("settings.ini")));
+        settings.setThreads(1);
+        settings.setMaxNewTokens(24);
+        // Random weights: plain sampling shows varied tokens instead of a repeated newline.
+        settings.setSamplingPreset(SamplingPresetChoice::Custom);
+        qe::SamplingParams plain;
+        plain.temperature = 1.0f;
+        settings.setCustomSampling(plain);
+        settings.setThinking(false);
+        LanguageManager manager;
+        manager.apply(language);
+        MainWindow window(settings, manager, data.filePath(QStringLiteral("conversations")));
+        {
+            ConversationStore seed(data.filePath(QStringLiteral("conversations")));
+            addDemoConversation(seed);
+        }
+        window.resize(1280, 800);
+        window.show();
+        window.startup(model);
+        if (!QTest::qWaitFor([&] { return window.isModelLoaded(); }, 60000)) {
+            qWarning("the model did not load");
+            return 1;
+        }
+        window.sendMessage(language == QStringLiteral("en") ? QStringLiteral("And in C++?") : QStringLiteral("C++ 里呢？"));
+        if (!QTest::qWaitFor([&] { return !window.chat()->isGenerating(); }, 60000)) qWarning("the reply did not finish");
+        QTest::qWait(300);
+        window.grab().save(QDir(out).filePath(QStringLiteral("main-window-%1.png").arg(language)));
+    }
+    return 0;
+}

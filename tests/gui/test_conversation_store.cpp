@@ -1,0 +1,168 @@
+// ConversationStore and the conversation tree: JSON round trip, atomic saves (no partial or
+// temp files left), corrupt files moved aside without hiding the others, delete with undo,
+// search by title and content, edit / regenerate branches (‹1/2›).
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "gui/conversations/conversation_store.h"
+
+using namespace qe::gui;
+
+class TestConversationStore : public QObject {
+    Q_OBJECT
+private slots:
+    void roundTrip();
+    void branchesKeepOldVersions();
+    void streamingReplyLoadsAsStopped();
+    void saveIsAtomic();
+    void corruptFileIsMovedAside();
+    void deleteAndUndo();
+    void searchTitleAndContent();
+};
+
+void TestConversationStore::roundTrip() {
+    QTemporaryDir dir;
+    QString id;
+    {
+        ConversationStore store(dir.path());
+        QVERIFY(store.load().isEmpty());
+        Conversation& c = store.create(QStringLiteral("数学 questions"));
+        id = c.id;
+        Message& user = c.append(QString(), Role::User, QStringLiteral("What is 2+2? 请回答"));
+        const QString userId = user.id;
+        Message& reply = c.append(userId, Role::Assistant, QStringLiteral("<think>\nadd\n</think>\n\n**4**"));
+        reply.thinkingSeconds = 1.5;
+        reply.stats = MessageStats{10, 4, 7, 0.25, 12.5, 100.0};
+        c.droppedTurns = 1;
+        QVERIFY(store.save(id));
+    }
+    ConversationStore again(dir.path());
+    QVERIFY(again.load().isEmpty());
+    const Conversation* c = again.find(id);
+    QVERIFY(c);
+    QCOMPARE(c->title, QStringLiteral("数学 questions"));
+    QCOMPARE(c->droppedTurns, 1);
+    const auto thread = c->thread();
+    QCOMPARE(thread.size(), std::size_t(2));
+    QCOMPARE(thread[0]->text, QStringLiteral("What is 2+2? 请回答"));
+    QCOMPARE(thread[1]->role, Role::Assistant);
+    QCOMPARE(thread[1]->thinkingSeconds, 1.5);
+    QVERIFY(thread[1]->stats.has_value());
+    QCOMPARE(thread[1]->stats->reusedTokens, qint64(4));
+    QCOMPARE(thread[1]->stats->decodeTokensPerSecond, 12.5);
+}
+
+void TestConversationStore::branchesKeepOldVersions() {
+    Conversation c;
+    c.id = newId();
+    const QString q1 = c.append(QString(), Role::User, QStringLiteral("first")).id;
+    const QString a1 = c.append(q1, Role::Assistant, QStringLiteral("answer 1")).id;
+    const QString a2 = c.append(q1, Role::Assistant, QStringLiteral("answer 2")).id;  // regenerate
+    QCOMPARE(c.siblings(a2).size(), std::size_t(2));
+    QCOMPARE(c.thread().back()->id, a2);
+    c.activate(a1);
+    QCOMPARE(c.thread().back()->id, a1);
+    // Edit the first message: a sibling root; the old branch stays reachable.
+    const QString q1b = c.append(QString(), Role::User, QStringLiteral("first, edited")).id;
+    QCOMPARE(c.thread().size(), std::size_t(1));
+    QCOMPARE(c.siblings(q1b).size(), std::size_t(2));
+    c.activate(q1);
+    QCOMPARE(c.thread().size(), std::size_t(2));
+    QCOMPARE(c.thread().back()->id, a1);
+    const auto json = Conversation::fromJson(c.toJson());
+    QVERIFY(json.has_value());
+    QCOMPARE(json->thread().back()->id, a1);
+    QCOMPARE(json->messages.size(), std::size_t(4));
+}
+
+void TestConversationStore::streamingReplyLoadsAsStopped() {
+    Conversation c;
+    c.id = newId();
+    const QString q = c.append(QString(), Role::User, QStringLiteral("hi")).id;
+    c.append(q, Role::Assistant, QStringLiteral("partial")).finish = FinishState::Streaming;
+    const auto loaded = Conversation::fromJson(c.toJson());
+    QVERIFY(loaded.has_value());
+    QCOMPARE(loaded->thread().back()->finish, FinishState::Stopped);
+    QCOMPARE(loaded->thread().back()->text, QStringLiteral("partial"));
+}
+
+void TestConversationStore::saveIsAtomic() {
+    QTemporaryDir dir;
+    ConversationStore store(dir.path());
+    QVERIFY(store.load().isEmpty());
+    Conversation& c = store.create(QStringLiteral("t"));
+    const QString id = c.id;
+    for (int i = 0; i < 20; ++i) {
+        store.find(id)->append(QString(), Role::User, QString(5000, QLatin1Char('x')) + QString::number(i));
+        QVERIFY(store.save(id));
+        // Only complete files: every write parses, and no temp file is left behind.
+        QFile file(store.filePath(id));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(QJsonDocument::fromJson(file.readAll()).isObject());
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);
+    }
+    // A save into a folder that cannot be written reports the error instead of losing data.
+    ConversationStore broken(QStringLiteral("/proc/qe-no-such-folder"));
+    QSignalSpy failed(&broken, &ConversationStore::saveFailed);
+    broken.create(QStringLiteral("x"));
+    QCOMPARE(failed.count(), 1);
+    QVERIFY(broken.conversations().size() == 1);
+}
+
+void TestConversationStore::corruptFileIsMovedAside() {
+    QTemporaryDir dir;
+    QString good;
+    {
+        ConversationStore store(dir.path());
+        QVERIFY(store.load().isEmpty());
+        good = store.create(QStringLiteral("good")).id;
+    }
+    QFile bad(QDir(dir.path()).filePath(QStringLiteral("broken.json")));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("{\"format\": 1, \"id\": \"x\", \"messa");
+    bad.close();
+    ConversationStore store(dir.path());
+    const QStringList problems = store.load();
+    QCOMPARE(problems.size(), 1);
+    QVERIFY(problems.front().contains(QStringLiteral("broken.json")));
+    QVERIFY(store.find(good));
+    QVERIFY(!QFile::exists(bad.fileName()));
+    QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("broken.json.corrupt-*")}, QDir::Files).size(), 1);
+}
+
+void TestConversationStore::deleteAndUndo() {
+    QTemporaryDir dir;
+    ConversationStore store(dir.path());
+    QVERIFY(store.load().isEmpty());
+    Conversation& c = store.create(QStringLiteral("keep me"));
+    const QString id = c.id;
+    c.append(QString(), Role::User, QStringLiteral("hello"));
+    QVERIFY(store.save(id));
+    QVERIFY(store.remove(id));
+    QVERIFY(!store.find(id));
+    QVERIFY(!QFile::exists(store.filePath(id)));
+    QVERIFY(store.canUndoRemove());
+    QCOMPARE(store.undoRemove(), id);
+    QVERIFY(store.find(id));
+    QCOMPARE(store.find(id)->thread().front()->text, QStringLiteral("hello"));
+    QVERIFY(QFile::exists(store.filePath(id)));
+    QVERIFY(!store.canUndoRemove());
+}
+
+void TestConversationStore::searchTitleAndContent() {
+    Conversation c;
+    c.id = newId();
+    c.title = QStringLiteral("Quadratic equations");
+    c.append(QString(), Role::User, QStringLiteral("Solve x^2 - 5x + 6 = 0"));
+    QVERIFY(c.matches(QStringLiteral("quadratic")));
+    QVERIFY(c.matches(QStringLiteral("5X + 6")));
+    QVERIFY(!c.matches(QStringLiteral("photosynthesis")));
+    QVERIFY(c.matches(QString()));
+}
+
+QTEST_MAIN(TestConversationStore)
+#include "test_conversation_store.moc"

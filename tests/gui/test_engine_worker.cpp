@@ -1,0 +1,273 @@
+// EngineController + EngineWorker on a tiny generated model (style.md §4, §9): event order of
+// load and generation, cancel yields Cancelled promptly, stale request ids produce no events,
+// shutdown in the middle of a generation is clean, and the GUI event loop is never blocked.
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <memory>
+
+#include "gui/engine/engine_controller.h"
+#include "gui_test_support.h"
+
+using namespace qe::gui;
+
+namespace {
+
+// Every event the controller re-emits, in arrival order.
+struct EventLog {
+    QStringList kinds;
+    std::vector<RequestId> ids;
+    std::vector<TokenBatch> batches;
+    std::vector<GenerationFinished> finished;
+    std::vector<EngineFailed> failures;
+    std::vector<ModelLoaded> loaded;
+
+    void attach(EngineController& c) {
+        QObject::connect(&c, &EngineController::loadProgress, [this](const LoadProgress& p) { add(QStringLiteral("progress"), p.requestId); });
+        QObject::connect(&c, &EngineController::modelLoaded, [this](const ModelLoaded& m) {
+            add(QStringLiteral("loaded"), m.requestId);
+            loaded.push_back(m);
+        });
+        QObject::connect(&c, &EngineController::tokensReady, [this](const TokenBatch& b) {
+            add(QStringLiteral("tokens"), b.requestId);
+            batches.push_back(b);
+        });
+        QObject::connect(&c, &EngineController::generationFinished, [this](const GenerationFinished& f) {
+            add(QStringLiteral("finished"), f.requestId);
+            finished.push_back(f);
+        });
+        QObject::connect(&c, &EngineController::engineFailed, [this](const EngineFailed& f, bool) {
+            add(QStringLiteral("failed"), f.requestId);
+            failures.push_back(f);
+        });
+    }
+    void add(const QString& kind, RequestId id) {
+        kinds << kind;
+        ids.push_back(id);
+    }
+    void clear() {
+        kinds.clear();
+        ids.clear();
+        batches.clear();
+        finished.clear();
+        failures.clear();
+        loaded.clear();
+    }
+    int count(const QString& kind) const { return static_cast<int>(kinds.count(kind)); }
+};
+
+qe::SamplingParams sampling() {
+    qe::SamplingParams p;
+    p.temperature = 0.7f;
+    p.topK = 20;
+    p.topP = 0.8f;
+    p.seed = 7;
+    return p;
+}
+
+// A prompt of plain ids (the tiny model accepts any id below its vocabulary).
+std::vector<int> prompt(int n = 12) {
+    std::vector<int> ids;
+    for (int i = 0; i < n; ++i) ids.push_back(100 + i * 37);
+    return ids;
+}
+
+}  // namespace
+
+class TestEngineWorker : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void loadEventOrder();
+    void generationEventOrder();
+    void followUpReusesCache();
+    void cancelYieldsCancelledPromptly();
+    void staleRequestsProduceNoEvents();
+    void loadFailureIsOneEvent();
+    void shutdownDuringGenerationIsClean();
+    void eventLoopNeverBlocks();
+
+private:
+    bool load(EngineController& c, EventLog& log);
+
+    QTemporaryDir m_dir;
+    QString m_model;
+};
+
+void TestEngineWorker::initTestCase() {
+    QVERIFY(m_dir.isValid());
+    QString why;
+    m_model = qe::test::makeTinyModel(m_dir, &why);
+    if (m_model.isEmpty()) QSKIP(qPrintable(why));
+}
+
+bool TestEngineWorker::load(EngineController& c, EventLog& log) {
+    c.loadModel(m_model, 1);
+    return QTest::qWaitFor([&] { return log.count(QStringLiteral("loaded")) + log.count(QStringLiteral("failed")) > 0; }, 60000) &&
+           log.count(QStringLiteral("loaded")) == 1;
+}
+
+void TestEngineWorker::loadEventOrder() {
+    EngineController c;
+    EventLog log;
+    log.attach(c);
+    QVERIFY(load(c, log));
+    QTest::qWait(50);  // nothing may follow the terminal event
+    QCOMPARE(log.kinds.last(), QStringLiteral("loaded"));
+    QCOMPARE(log.count(QStringLiteral("loaded")), 1);
+    QCOMPARE(log.count(QStringLiteral("failed")), 0);
+    QVERIFY(log.count(QStringLiteral("progress")) >= 1);
+    for (int i = 0; i + 1 < log.kinds.size(); ++i) QCOMPARE(log.kinds[i], QStringLiteral("progress"));
+    const ModelLoaded& m = log.loaded.front();
+    QCOMPARE(m.card.layers, 2);
+    QCOMPARE(m.card.hiddenSize, 64);
+    QVERIFY(m.card.parameters > 0);
+    QVERIFY(m.card.contextLimit > 0);
+    QVERIFY(m.tokenizer != nullptr);
+    QVERIFY(m.chatTemplate != nullptr);
+    QVERIFY(!m.stopIds.empty());
+}
+
+void TestEngineWorker::generationEventOrder() {
+    EngineController c;
+    EventLog log;
+    log.attach(c);
+    QVERIFY(load(c, log));
+    log.clear();
+    const RequestId id = c.generate(prompt(), sampling(), 40);
+    QVERIFY(QTest::qWaitFor([&] { return !log.finished.empty() || !log.failures.empty(); }, 60000));
+    QTest::qWait(50);
+    QVERIFY(log.failures.empty());
+    QCOMPARE(log.finished.size(), std::size_t(1));
+    QCOMPARE(log.kinds.last(), QStringLiteral("finished"));
+    for (int i = 0; i + 1 < log.kinds.size(); ++i) QCOMPARE(log.kinds[i], QStringLiteral("tokens"));
+    for (RequestId got : log.ids) QCOMPARE(got, id);
+    std::int64_t tokens = 0;
+    for (const TokenBatch& b : log.batches) {
+        QVERIFY(b.tokens.size() <= 16);
+        for (const TokenPiece& t : b.tokens) {
+            if (t.id < 0) continue;  // held-back bytes flushed at the end
+            ++tokens;
+            QVERIFY(t.prob >= 0.0f && t.prob <= 1.0f);
+        }
+    }
+    const GenerationFinished& f = log.finished.front();
+    QCOMPARE(tokens, f.stats.newTokens);
+    QVERIFY(f.stats.newTokens >= 1 && f.stats.newTokens <= 40);
+    QCOMPARE(f.stats.promptTokens, std::int64_t(prompt().size()));
+    QVERIFY(log.batches.front().timeToFirstToken >= 0.0);
+    QVERIFY(f.stats.timeToFirstToken > 0.0);
+    QVERIFY(f.reason == qe::StopReason::Eos || f.reason == qe::StopReason::Length);
+}
+
+void TestEngineWorker::followUpReusesCache() {
+    EngineController c;
+    EventLog log;
+    log.attach(c);
+    QVERIFY(load(c, log));
+    c.generate(prompt(), sampling(), 8);
+    QVERIFY(QTest::qWaitFor([&] { return log.finished.size() == 1; }, 60000));
+    // The follow-up starts with the same prompt: its prefix comes from the KV cache.
+    std::vector<int> longer = prompt();
+    longer.push_back(500);
+    longer.push_back(501);
+    c.generate(longer, sampling(), 8);
+    QVERIFY(QTest::qWaitFor([&] { return log.finished.size() == 2; }, 60000));
+    const GenerationStats& s = log.finished.back().stats;
+    QCOMPARE(s.reusedTokens, std::int64_t(prompt().size()));
+    QCOMPARE(s.prefillTokens, std::int64_t(2));
+}
+
+void TestEngineWorker::cancelYieldsCancelledPromptly() {
+    EngineController c;
+    EventLog log;
+    log.attach(c);
+    QVERIFY(load(c, log));
+    c.generate(prompt(), sampling(), 20000);
+    QVERIFY(QTest::qWaitFor([&] { return !log.batches.empty(); }, 60000));
+    QElapsedTimer timer;
+    timer.start();
+    c.cancelGeneration();
+    QVERIFY(QTest::qWaitFor([&] { return !log.finished.empty(); }, 5000));
+    QVERIFY2(timer.elapsed() < 1000, qPrintable(QStringLiteral("cancel took %1 ms").arg(timer.elapsed())));
+    QCOMPARE(log.finished.front().reason, qe::StopReason::Cancelled);
+    QVERIFY(log.finished.front().stats.newTokens < 20000);
+    QVERIFY(!c.isGenerating());
+}
+
+void TestEngineWorker::staleRequestsProduceNoEvents() {
+    EngineController c;
+    EventLog log;
+    log.attach(c);
+    QVERIFY(load(c, log));
+    const RequestId first = c.generate(prompt(), sampling(), 20000);
+    QVERIFY(QTest::qWaitFor([&] { return !log.batches.empty(); }, 60000));
+    const int before = static_cast<int>(log.ids.size());
+    const RequestId second = c.generate(prompt(6), sampling(), 10);  // supersedes the first
+    QVERIFY(second != first);
+    QVERIFY(QTest::qWaitFor([&] { return !log.finished.empty(); }, 60000));
+    QTest::qWait(100);
+    for (std::size_t i = before; i < log.ids.size(); ++i) QCOMPARE(log.ids[i], second);
+    QCOMPARE(log.finished.size(), std::size_t(1));
+    QCOMPARE(log.finished.front().requestId, second);
+}
+
+void TestEngineWorker::loadFailureIsOneEvent() {
+    EngineController c;
+    EventLog log;
+    log.attach(c);
+    QTemporaryDir empty;
+    c.loadModel(empty.path(), 1);
+    QVERIFY(QTest::qWaitFor([&] { return !log.failures.empty(); }, 30000));
+    QTest::qWait(50);
+    QCOMPARE(log.count(QStringLiteral("failed")), 1);
+    QCOMPARE(log.count(QStringLiteral("loaded")), 0);
+    QVERIFY(!log.failures.front().message.isEmpty());
+    // The engine keeps working after a failure.
+    log.clear();
+    QVERIFY(load(c, log));
+}
+
+void TestEngineWorker::shutdownDuringGenerationIsClean() {
+    auto c = std::make_unique<EngineController>();
+    EventLog log;
+    log.attach(*c);
+    QVERIFY(load(*c, log));
+    c->generate(prompt(), sampling(), 20000);
+    QVERIFY(QTest::qWaitFor([&] { return !log.batches.empty(); }, 60000));
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(c->shutdown(3000));
+    c.reset();
+    QVERIFY2(timer.elapsed() < 3000, qPrintable(QStringLiteral("shutdown took %1 ms").arg(timer.elapsed())));
+}
+
+void TestEngineWorker::eventLoopNeverBlocks() {
+    EngineController c;
+    EventLog log;
+    log.attach(c);
+    // Largest gap between ticks of a 5 ms timer while the engine loads and generates.
+    QElapsedTimer clock;
+    qint64 last = -1;
+    qint64 worst = 0;
+    QTimer ticker;
+    ticker.setInterval(5);
+    QObject::connect(&ticker, &QTimer::timeout, [&] {
+        const qint64 now = clock.elapsed();
+        if (last >= 0) worst = std::max(worst, now - last);
+        last = now;
+    });
+    clock.start();
+    ticker.start();
+    QVERIFY(load(c, log));
+    c.generate(prompt(), sampling(), 200);
+    QVERIFY(QTest::qWaitFor([&] { return !log.finished.empty(); }, 60000));
+    ticker.stop();
+    QVERIFY2(worst <= 50, qPrintable(QStringLiteral("event loop blocked for %1 ms").arg(worst)));
+}
+
+QTEST_MAIN(TestEngineWorker)
+#include "test_engine_worker.moc"

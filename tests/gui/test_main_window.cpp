@@ -1,0 +1,258 @@
+// MainWindow end to end on a tiny model, offscreen: send a message and see tokens stream, stop,
+// regenerate, edit and branch, the template form fills and previews, switching the language
+// changes visible texts, and a load failure shows an error while the app keeps working.
+#include <QDir>
+#include <QElapsedTimer>
+#include <QTimer>
+#include <QFile>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+#include <memory>
+
+#include "gui/chat/chat_session.h"
+#include "gui/chat/chat_view.h"
+#include "gui/chat/message_widget.h"
+#include "gui/conversations/conversation_store.h"
+#include "gui/language.h"
+#include "gui/main_window.h"
+#include "gui/model_card.h"
+#include "gui/sampling_panel.h"
+#include "gui/settings.h"
+#include "gui/templates/prompt_template_dialog.h"
+#include "gui_test_support.h"
+
+using namespace qe::gui;
+
+namespace {
+
+QAbstractButton* buttonWithText(QWidget* root, const QString& text) {
+    for (QAbstractButton* b : root->findChildren<QAbstractButton*>())
+        if (b->text() == text && b->isVisible()) return b;
+    return nullptr;
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void sendStreamsTokens();
+    void stopKeepsText();
+    void regenerateAddsVersion();
+    void editAndResendBranches();
+    void templateFormPreviews();
+    void languageSwitchRetranslates();
+    void loadFailureShowsError();
+
+private:
+    bool waitIdle(int ms = 60000) {
+        return QTest::qWaitFor([&] { return !m_window->chat()->isGenerating(); }, ms);
+    }
+    const Conversation* current() const { return m_window->store()->find(m_window->currentConversation()); }
+
+    QTemporaryDir m_dir;
+    QString m_model;
+    std::unique_ptr<QTemporaryDir> m_data;
+    std::unique_ptr<Settings> m_settings;
+    std::unique_ptr<LanguageManager> m_language;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestMainWindow::initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QString why;
+    m_model = qe::test::makeTinyModel(m_dir, &why);
+    if (m_model.isEmpty()) QSKIP(qPrintable(why));
+}
+
+void TestMainWindow::init() {
+    m_data = std::make_unique<QTemporaryDir>();
+    qputenv("XDG_DATA_HOME", QFile::encodeName(m_data->filePath(QStringLiteral("xdg"))));
+    m_settings = std::make_unique<Settings>(m_data->filePath(QStringLiteral("settings.ini")));
+    m_settings->setThreads(1);
+    m_settings->setMaxNewTokens(24);
+    m_settings->setLanguage(QStringLiteral("en"));
+    m_language = std::make_unique<LanguageManager>();
+    m_language->apply(QStringLiteral("en"));
+    m_window = std::make_unique<MainWindow>(*m_settings, *m_language, m_data->filePath(QStringLiteral("conversations")));
+    m_window->show();
+    m_window->startup(m_model);
+    QVERIFY(QTest::qWaitFor([&] { return m_window->isModelLoaded(); }, 60000));
+}
+
+void TestMainWindow::cleanup() {
+    m_window.reset();
+    m_language.reset();
+    m_settings.reset();
+    m_data.reset();
+}
+
+void TestMainWindow::sendStreamsTokens() {
+    // The whole window's event loop stays responsive while a reply streams: largest gap
+    // between ticks of a 5 ms timer.
+    QElapsedTimer clock;
+    qint64 last = -1;
+    qint64 worst = 0;
+    QTimer ticker;
+    ticker.setInterval(5);
+    connect(&ticker, &QTimer::timeout, this, [&] {
+        const qint64 now = clock.elapsed();
+        if (last >= 0) worst = std::max(worst, now - last);
+        last = now;
+    });
+    clock.start();
+    ticker.start();
+    int updates = 0;
+    connect(m_window->chat(), &ChatSession::messageUpdated, this, [&] { ++updates; });
+    QVERIFY(m_window->sendMessage(QStringLiteral("Hello, who are you?")));
+    // The user's message is on disk before the reply is generated.
+    const QString id = m_window->currentConversation();
+    QFile file(m_window->store()->filePath(id));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().contains("Hello, who are you?"));
+    file.close();
+    QVERIFY(waitIdle());
+    ticker.stop();
+    QVERIFY2(worst <= 50, qPrintable(QStringLiteral("event loop blocked for %1 ms").arg(worst)));
+    QVERIFY(updates >= 1);
+    const auto thread = current()->thread();
+    QCOMPARE(thread.size(), std::size_t(2));
+    QCOMPARE(thread[1]->role, Role::Assistant);
+    QVERIFY(thread[1]->stats.has_value());
+    QVERIFY(thread[1]->stats->newTokens >= 1);
+    QVERIFY(thread[1]->finish == FinishState::Complete || thread[1]->finish == FinishState::Length);
+    QCOMPARE(m_window->chatView()->messageCount(), 2);
+    // A follow-up turn reuses the cached prefix.
+    QVERIFY(m_window->sendMessage(QStringLiteral("And then?")));
+    QVERIFY(waitIdle());
+    const auto longer = current()->thread();
+    QCOMPARE(longer.size(), std::size_t(4));
+    QVERIFY(longer[3]->stats->reusedTokens > 0);
+}
+
+void TestMainWindow::stopKeepsText() {
+    m_settings->setMaxNewTokens(20000);
+    m_window->samplingPanel()->loadFrom(*m_settings);
+    QVERIFY(m_window->sendMessage(QStringLiteral("Write a long story.")));
+    QVERIFY(QTest::qWaitFor([&] {
+        const auto t = current()->thread();
+        return t.size() == 2 && !t[1]->text.isEmpty();
+    }, 60000));
+    QAbstractButton* stop = buttonWithText(m_window.get(), QStringLiteral("Stop"));
+    QVERIFY(stop && stop->isEnabled());
+    stop->click();
+    QVERIFY(waitIdle(2000));
+    const Message* reply = current()->thread().back();
+    QCOMPARE(reply->finish, FinishState::Stopped);
+    QVERIFY(!reply->text.isEmpty());
+}
+
+void TestMainWindow::regenerateAddsVersion() {
+    QVERIFY(m_window->sendMessage(QStringLiteral("Hi")));
+    QVERIFY(waitIdle());
+    const QString first = current()->thread().back()->id;
+    MessageWidget* widget = m_window->chatView()->widgetFor(first);
+    QVERIFY(widget);
+    QAbstractButton* regenerate = buttonWithText(widget, QStringLiteral("Regenerate"));
+    QVERIFY(regenerate);
+    regenerate->click();
+    QVERIFY(waitIdle());
+    const QString second = current()->thread().back()->id;
+    QVERIFY(second != first);
+    QCOMPARE(current()->siblings(second).size(), std::size_t(2));
+    // ‹ goes back to the first version.
+    MessageWidget* now = m_window->chatView()->widgetFor(second);
+    QAbstractButton* previous = buttonWithText(now, QStringLiteral("‹"));
+    QVERIFY(previous && previous->isEnabled());
+    previous->click();
+    QCOMPARE(current()->thread().back()->id, first);
+}
+
+void TestMainWindow::editAndResendBranches() {
+    QVERIFY(m_window->sendMessage(QStringLiteral("Original question")));
+    QVERIFY(waitIdle());
+    const QString userId = current()->thread().front()->id;
+    MessageWidget* widget = m_window->chatView()->widgetFor(userId);
+    QAbstractButton* edit = buttonWithText(widget, QStringLiteral("Edit"));
+    QVERIFY(edit);
+    edit->click();
+    auto* editor = widget->findChild<QPlainTextEdit*>();
+    QVERIFY(editor && editor->isVisible());
+    editor->setPlainText(QStringLiteral("Edited question"));
+    QAbstractButton* send = buttonWithText(widget, QStringLiteral("Send"));
+    QVERIFY(send);
+    send->click();
+    QVERIFY(waitIdle());
+    const auto thread = current()->thread();
+    QCOMPARE(thread.size(), std::size_t(2));
+    QCOMPARE(thread.front()->text, QStringLiteral("Edited question"));
+    QCOMPARE(current()->siblings(thread.front()->id).size(), std::size_t(2));
+    QVERIFY(current()->find(userId));  // the old version stays reachable
+}
+
+void TestMainWindow::templateFormPreviews() {
+    ChatSession* chat = m_window->chat();
+    PromptPreviewer previewer = [chat](const nlohmann::ordered_json& messages) {
+        PromptPreview p;
+        p.text = chat->renderPreview(messages, false, &p.tokens, &p.error);
+        return p;
+    };
+    PromptTemplateDialog dialog(QStringLiteral(QE_SOURCE_DIR "/resources/templates"), m_data->filePath(QStringLiteral("user-templates")),
+                                previewer);
+    QVERIFY(dialog.selectTemplate(QStringLiteral("summarize"), QStringLiteral("en")));
+    QVERIFY(dialog.setVariable(QStringLiteral("sentences"), QStringLiteral("2")));
+    QVERIFY(dialog.setVariable(QStringLiteral("text"), QStringLiteral("The quick brown fox jumps over the lazy dog.")));
+    QVERIFY(dialog.previewText().contains(QStringLiteral("at most 2 sentences")));
+    QVERIFY(dialog.previewText().contains(QStringLiteral("<|im_start|>assistant")));
+    QVERIFY(dialog.tokenCountText().contains(QStringLiteral("token")));
+    QVERIFY(dialog.messages().size() >= 2);  // system + user
+}
+
+void TestMainWindow::languageSwitchRetranslates() {
+    QVERIFY(buttonWithText(m_window.get(), QStringLiteral("Send")));
+    m_window->applyLanguage(QStringLiteral("zh_CN"));
+    QCoreApplication::processEvents();
+    QVERIFY(buttonWithText(m_window.get(), QStringLiteral("发送")));
+    QVERIFY(!buttonWithText(m_window.get(), QStringLiteral("Send")));
+    QVERIFY(m_window->modelCard()->title() == QStringLiteral("模型"));
+    m_window->applyLanguage(QStringLiteral("en"));
+    QCoreApplication::processEvents();
+    QVERIFY(buttonWithText(m_window.get(), QStringLiteral("Send")));
+    QCOMPARE(m_settings->language(), QStringLiteral("en"));
+}
+
+void TestMainWindow::loadFailureShowsError() {
+    // Rejected before loading: the current model stays.
+    QTemporaryDir empty;
+    QVERIFY(!m_window->loadModel(empty.path()));
+    QVERIFY(m_window->errorText().contains(QStringLiteral("config.json")));
+    QVERIFY(m_window->isModelLoaded());
+    // Accepted by validation, rejected by the engine (truncated weights).
+    QTemporaryDir broken;
+    for (const QString& name : QDir(m_model).entryList(QDir::Files))
+        QVERIFY(QFile::copy(QDir(m_model).filePath(name), QDir(broken.path()).filePath(name)));
+    QFile weights(QDir(broken.path()).filePath(QStringLiteral("model.safetensors")));
+    QVERIFY(weights.open(QIODevice::ReadWrite));
+    QVERIFY(weights.resize(weights.size() / 2));
+    weights.close();
+    QVERIFY(m_window->loadModel(broken.path()));
+    QVERIFY(QTest::qWaitFor([&] { return !m_window->errorText().isEmpty(); }, 30000));
+    QVERIFY(!m_window->isModelLoaded());
+    // The app keeps working: the good model loads and chats again.
+    QVERIFY(m_window->loadModel(m_model));
+    QVERIFY(QTest::qWaitFor([&] { return m_window->isModelLoaded(); }, 60000));
+    QVERIFY(m_window->errorText().isEmpty());
+    QVERIFY(m_window->sendMessage(QStringLiteral("Still there?")));
+    QVERIFY(waitIdle());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"
