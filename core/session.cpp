@@ -91,19 +91,25 @@ Result<std::vector<TokenProb>> Session::logitLens(std::int64_t layer, std::int64
     if (pos < 0 || pos >= m_cache.length())
         return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " is not in the context");
     QE_TRY(m_forward->logitLens(layer, pos, m_diagnostics, m_lens));
-    // Softmax over the whole vocabulary, then the k most likely (lower id first on ties).
-    const float maxLogit = *std::max_element(m_lens.begin(), m_lens.end());
-    double sum = 0.0;
-    for (float v : m_lens) sum += std::exp(static_cast<double>(v - maxLogit));
-    std::vector<int> order(m_lens.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-    const auto k = static_cast<std::ptrdiff_t>(std::clamp<std::int64_t>(topK, 1, static_cast<std::int64_t>(order.size())));
-    std::partial_sort(order.begin(), order.begin() + k, order.end(),
-                      [&](int a, int b) { return m_lens[a] > m_lens[b] || (m_lens[a] == m_lens[b] && a < b); });
     std::vector<TokenProb> top;
-    for (std::ptrdiff_t i = 0; i < k; ++i)
-        top.push_back({order[i], static_cast<float>(std::exp(static_cast<double>(m_lens[order[i]] - maxLogit)) / sum)});
+    topProbabilities(m_lens, static_cast<std::int64_t>(m_lens.size()), topK, m_order, top);
     return top;
+}
+
+void topProbabilities(std::span<const float> logits, std::int64_t limit, std::int64_t k, std::vector<int>& order,
+                      std::vector<TokenProb>& out) {
+    limit = std::clamp<std::int64_t>(limit, 1, static_cast<std::int64_t>(logits.size()));
+    const float maxLogit = *std::max_element(logits.begin(), logits.begin() + limit);
+    double sum = 0.0;
+    for (std::int64_t i = 0; i < limit; ++i) sum += std::exp(static_cast<double>(logits[i] - maxLogit));
+    order.resize(static_cast<std::size_t>(limit));
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    const auto count = static_cast<std::ptrdiff_t>(std::clamp<std::int64_t>(k, 1, limit));
+    std::partial_sort(order.begin(), order.begin() + count, order.end(),
+                      [&](int a, int b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); });
+    out.clear();
+    for (std::ptrdiff_t i = 0; i < count; ++i)
+        out.push_back({order[i], static_cast<float>(std::exp(static_cast<double>(logits[order[i]] - maxLogit)) / sum)});
 }
 
 Result<GenerateResult> Session::generate(const GenerateRequest& request, std::stop_token stop, const TokenFn& onToken) {
@@ -137,6 +143,9 @@ Result<GenerateResult> Session::generate(const GenerateRequest& request, std::st
     std::vector<int> context(request.prompt);
     context.reserve(static_cast<std::size_t>(promptLen + request.maxNewTokens));
     result.newTokens.reserve(static_cast<std::size_t>(request.maxNewTokens));
+    std::vector<TokenProb> alternatives;
+    alternatives.reserve(static_cast<std::size_t>(std::max<std::int64_t>(request.topAlternatives, 0)));
+    const std::int64_t vocabLimit = request.maskFrom >= 0 ? request.maskFrom : config().vocabSize;
     auto decodeStart = Clock::now();
     result.stopReason = StopReason::Length;
     for (std::int64_t n = 0; n < request.maxNewTokens; ++n) {
@@ -144,12 +153,14 @@ Result<GenerateResult> Session::generate(const GenerateRequest& request, std::st
             result.stopReason = StopReason::Cancelled;
             break;
         }
+        if (request.topAlternatives > 0 && onToken)  // before the sampler edits the logits
+            topProbabilities(m_logits, vocabLimit, request.topAlternatives, m_order, alternatives);
         float prob = 0.0f;
         const int token = sampler.sample(m_logits, context, result.newTokens, &prob);
         result.newTokens.push_back(token);
         context.push_back(token);
         if (n == 0) decodeStart = Clock::now();  // decode rate: passes after the first token
-        const bool keepGoing = !onToken || onToken(token, prob);
+        const bool keepGoing = !onToken || onToken(GeneratedToken{token, prob, alternatives});
         if (std::find(request.stopIds.begin(), request.stopIds.end(), token) != request.stopIds.end()) {
             result.stopReason = StopReason::Eos;
             break;

@@ -46,6 +46,7 @@ struct GenerateRequest {
     std::int64_t maxNewTokens = 256;
     std::vector<int> stopIds;        // usually stopTokenIds(config, generationConfig)
     std::int64_t maskFrom = -1;      // padding ids >= this are never sampled (tokenizer size)
+    std::int64_t topAlternatives = 0;  // per new token, the k most likely ids under the model
 };
 
 struct GenerateResult {
@@ -63,8 +64,21 @@ struct GenerateResult {
     }
 };
 
-// Called for each new token with its probability; return false to stop (as cancelled).
-using TokenFn = std::function<bool(int token, float prob)>;
+// One new token as the callback sees it. `prob` and `alternatives` are under the model's own
+// distribution (softmax of the raw logits, padding masked), before any sampling warper.
+struct GeneratedToken {
+    int id = 0;
+    float prob = 0.0f;
+    std::span<const TokenProb> alternatives;  // topAlternatives entries, most likely first; valid during the call
+};
+
+// Called for each new token; return false to stop (as cancelled).
+using TokenFn = std::function<bool(const GeneratedToken& token)>;
+
+// The k most likely ids of softmax(logits[0..limit)) with their probabilities (lower id first on
+// ties). `order` is scratch reused between calls.
+void topProbabilities(std::span<const float> logits, std::int64_t limit, std::int64_t k, std::vector<int>& order,
+                      std::vector<TokenProb>& out);
 
 class Session {
 public:
@@ -121,6 +135,7 @@ private:
     Diagnostics m_diagnostics;
     std::vector<float> m_logits;  // [vocabSize]
     std::vector<float> m_lens;    // [vocabSize], logit-lens scratch
+    std::vector<int> m_order;     // [vocabSize], top-k scratch
 };
 
 }  // namespace qe

@@ -189,13 +189,13 @@ int cmdGenerate(int argc, char** argv, int first) {
     std::optional<StreamDecoder> decoder;
     if (tokenizer) decoder.emplace(*tokenizer);
     std::string text;
-    auto result = session.generate(request, {}, [&](int token, float) {
+    auto result = session.generate(request, {}, [&](const GeneratedToken& token) {
         std::string piece;
         if (decoder) {
-            auto decoded = decoder->push(token);
+            auto decoded = decoder->push(token.id);
             if (decoded.ok()) piece = *decoded;
         } else {
-            piece = std::to_string(token) + " ";
+            piece = std::to_string(token.id) + " ";
         }
         text += piece;
         if (!asJson && !piece.empty()) {

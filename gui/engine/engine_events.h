@@ -87,6 +87,7 @@ struct TokenPiece {
     int id = 0;
     std::string text;                // UTF-8, complete characters (may be empty)
     float prob = 0.0f;               // probability under the unmodified model distribution
+    std::vector<TokenProb> alternatives;  // the most likely tokens at this step, most likely first
 };
 
 struct TokenBatch {

@@ -24,6 +24,7 @@ double secondsSince(Clock::time_point start) {
 
 constexpr auto kFlushInterval = std::chrono::milliseconds(30);
 constexpr std::size_t kFlushTokens = 16;
+constexpr std::int64_t kTopAlternatives = 5;  // alternatives shown for each generated token
 constexpr auto kProgressInterval = std::chrono::milliseconds(50);
 
 }  // namespace
@@ -134,6 +135,7 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
     generate.sampling = request.sampling;
     generate.maxNewTokens = request.maxNewTokens;
     generate.maskFrom = m_tokenizer->size();
+    generate.topAlternatives = kTopAlternatives;
     generate.stopIds = stopTokenIds(m_session->config(), m_session->generationConfig());
     if (auto imEnd = m_tokenizer->tokenId("<|im_end|>")) generate.stopIds.push_back(*imEnd);
 
@@ -149,13 +151,14 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
         batch.timeToFirstToken = -1.0;
         lastFlush = Clock::now();
     };
-    auto onToken = [&](int token, float prob) {
+    auto onToken = [&](const GeneratedToken& token) {
         if (timeToFirstToken < 0) {
             timeToFirstToken = secondsSince(start);
             batch.timeToFirstToken = timeToFirstToken;
         }
-        auto piece = decoder.push(token);
-        batch.tokens.push_back(TokenPiece{token, piece.ok() ? std::move(piece).value() : std::string(), prob});
+        auto piece = decoder.push(token.id);
+        batch.tokens.push_back(TokenPiece{token.id, piece.ok() ? std::move(piece).value() : std::string(), token.prob,
+                                          std::vector<TokenProb>(token.alternatives.begin(), token.alternatives.end())});
         if (batch.tokens.size() >= kFlushTokens || Clock::now() - lastFlush >= kFlushInterval) flush();
         return !request.stop.stop_requested();
     };

@@ -171,7 +171,7 @@ private slots:
         request.stopIds.clear();
         std::stop_source source;
         int seen = 0;
-        auto cancelled = s.generate(request, source.get_token(), [&](int, float) {
+        auto cancelled = s.generate(request, source.get_token(), [&](const GeneratedToken&) {
             if (++seen == 4) source.request_stop();
             return true;
         });
@@ -184,6 +184,32 @@ private slots:
         QVERIFY(none.ok());
         QCOMPARE(none->stopReason, StopReason::Cancelled);
         QVERIFY(none->newTokens.empty());
+    }
+
+    void alternativesAreTheModelsTopTokens() {
+        QTemporaryDir dir;
+        QVERIFY(writeRandomModel(smallConfig(true), dir.path().toStdString(), {.seed = 4}).ok());
+        auto session = Session::load(dir.path().toStdString(), {.threads = 2});
+        QVERIFY(session.ok());
+        GenerateRequest request{.prompt = someTokens(6, 300), .sampling = {.greedy = true}, .maxNewTokens = 5, .maskFrom = 290,
+                                .topAlternatives = 4};
+        int calls = 0;
+        auto result = (*session)->generate(request, {}, [&](const GeneratedToken& t) {
+            ++calls;
+            if (t.alternatives.size() != 4) return false;
+            // Greedy picks the most likely token; its probability is the first alternative's.
+            if (t.alternatives[0].id != t.id || std::abs(t.alternatives[0].prob - t.prob) > 1e-6f) return false;
+            float total = 0;
+            for (size_t i = 0; i < t.alternatives.size(); ++i) {
+                if (t.alternatives[i].id >= 290) return false;  // padding ids never offered
+                if (i > 0 && t.alternatives[i].prob > t.alternatives[i - 1].prob) return false;
+                total += t.alternatives[i].prob;
+            }
+            return total <= 1.0f + 1e-5f;
+        });
+        QVERIFY(result.ok());
+        QCOMPARE(calls, 5);
+        QCOMPARE(result->stopReason, StopReason::Length);  // the callback never refused a token
     }
 
     void seededSamplingReproduces() {
