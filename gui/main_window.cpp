@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFrame>
 #include <QHBoxLayout>
@@ -29,6 +30,7 @@
 #include "gui/engine/engine_controller.h"
 #include "gui/engine/model_validation.h"
 #include "gui/error_text.h"
+#include "gui/inspector/inspector_panel.h"
 #include "gui/language.h"
 #include "gui/model_bar.h"
 #include "gui/model_card.h"
@@ -49,7 +51,8 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
       m_errorDetailsButton(new QToolButton(m_errorBanner)), m_errorClose(new QToolButton(m_errorBanner)),
       m_errorDetails(new QPlainTextEdit(m_errorBanner)), m_composer(new QPlainTextEdit(this)),
       m_send(new QPushButton(this)), m_stop(new QPushButton(this)), m_templates(new QPushButton(this)),
-      m_undoButton(new QPushButton(this)) {
+      m_undoButton(new QPushButton(this)), m_inspector(new InspectorPanel(m_engine, this)),
+      m_inspectorDock(new QDockWidget(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     // Left: conversations and the model card.
     auto* left = new QWidget(this);
@@ -113,6 +116,11 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     rootLayout->addWidget(m_modelBar);
     rootLayout->addWidget(m_splitter, 1);
     setCentralWidget(root);
+    // Inspector (issue #9) as a dock on the right; View menu toggles it.
+    m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
+    m_inspectorDock->setWidget(m_inspector);
+    m_inspectorDock->setAllowedAreas(Qt::AllDockWidgetAreas);
+    addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
     statusBar()->addPermanentWidget(m_undoButton);
     m_undoButton->setVisible(false);
 
@@ -167,7 +175,7 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
 
     retranslateUi();
     updateActions();
-    if (!restoreGeometry(m_settings.windowGeometry())) resize(1200, 780);
+    if (!restoreGeometry(m_settings.windowGeometry())) resize(1500, 860);
 }
 
 MainWindow::~MainWindow() {
@@ -192,6 +200,20 @@ void MainWindow::buildMenus() {
     m_deleteAction = m_conversationMenu->addAction(QString(), this, [this] { deleteConversation(m_current); });
     m_undoAction = m_conversationMenu->addAction(QString(), this, &MainWindow::undoDelete);
     m_undoAction->setShortcut(QKeySequence::Undo);
+    m_viewMenu = menuBar()->addMenu(QString());
+    m_inspectorAction = m_inspectorDock->toggleViewAction();
+    m_inspectorAction->setShortcut(QKeySequence(Qt::Key_F9));
+    m_viewMenu->addAction(m_inspectorAction);
+    m_viewMenu->addSeparator();
+    auto showTab = [this](InspectorPanel::Tab tab) {
+        m_inspectorDock->show();
+        m_inspectorDock->raise();
+        m_inspector->showTab(tab);
+    };
+    m_structureAction = m_viewMenu->addAction(QString(), this, [showTab] { showTab(InspectorPanel::StructureTab); });
+    m_attentionAction = m_viewMenu->addAction(QString(), this, [showTab] { showTab(InspectorPanel::AttentionTab); });
+    m_layersAction = m_viewMenu->addAction(QString(), this, [showTab] { showTab(InspectorPanel::LayersTab); });
+    m_lensAction = m_viewMenu->addAction(QString(), this, [showTab] { showTab(InspectorPanel::LensTab); });
     m_helpMenu = menuBar()->addMenu(QString());
     m_aboutAction = m_helpMenu->addAction(QString(), this, [this] {
         QMessageBox::about(this, tr("About Qwen Explorer"),
@@ -515,6 +537,13 @@ void MainWindow::retranslateUi() {
     m_renameAction->setText(tr("&Rename…"));
     m_deleteAction->setText(tr("&Delete"));
     m_undoAction->setText(tr("&Undo delete"));
+    m_viewMenu->setTitle(tr("&View"));
+    m_inspectorDock->setWindowTitle(tr("Inspector"));
+    m_inspectorAction->setText(tr("&Inspector"));
+    m_structureAction->setText(tr("Layer &structure"));
+    m_attentionAction->setText(tr("&Attention map"));
+    m_layersAction->setText(tr("Per-&layer charts"));
+    m_lensAction->setText(tr("Logit &lens"));
     m_helpMenu->setTitle(tr("&Help"));
     m_aboutAction->setText(tr("&About Qwen Explorer"));
     m_composer->setPlaceholderText(tr("Type a message… (Ctrl+Enter sends)"));

@@ -7,6 +7,7 @@
 #include "gui/engine/engine_events.h"
 
 class QAction;
+class QDockWidget;
 class QFrame;
 class QLabel;
 class QMenu;
@@ -21,6 +22,7 @@ class ChatSession;
 class ChatView;
 class ConversationList;
 class ConversationStore;
+class InspectorPanel;
 class EngineController;
 class LanguageManager;
 class ModelBar;
@@ -52,6 +54,8 @@ public:
     ChatView* chatView() const { return m_chatView; }
     SamplingPanel* samplingPanel() const { return m_sampling; }
     ModelCardView* modelCard() const { return m_card; }
+    InspectorPanel* inspector() const { return m_inspector; }
+    QDockWidget* inspectorDock() const { return m_inspectorDock; }
     QString currentConversation() const { return m_current; }
     void selectConversation(const QString& id);
     QString errorText() const;
@@ -110,10 +114,18 @@ private:
     QPushButton* m_stop;
     QPushButton* m_templates;
     QPushButton* m_undoButton;
+    InspectorPanel* m_inspector;
+    QDockWidget* m_inspectorDock;
 
     QMenu* m_fileMenu = nullptr;
     QMenu* m_conversationMenu = nullptr;
     QMenu* m_helpMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QAction* m_inspectorAction = nullptr;
+    QAction* m_structureAction = nullptr;
+    QAction* m_attentionAction = nullptr;
+    QAction* m_layersAction = nullptr;
+    QAction* m_lensAction = nullptr;
     QAction* m_openAction = nullptr;
     QAction* m_templatesAction = nullptr;
     QAction* m_settingsAction = nullptr;

@@ -2,10 +2,68 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>qe::gui::AttentionHeatmap</name>
+    <message>
+        <source>&quot;%1&quot; (%2) → &quot;%3&quot; (%4)
+attention %5</source>
+        <extracomment>Tooltip of the attention heatmap: query token %1 at position %2 attends to key token %3 at %4 with weight %5.</extracomment>
+        <translation>&quot;%1&quot; (%2) → &quot;%3&quot; (%4)
+attention %5</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::AttentionView</name>
+    <message>
+        <source>The attention pattern could not be computed: %1</source>
+        <translation>The attention pattern could not be computed: %1</translation>
+    </message>
+    <message>
+        <source>Layer %1, head %2: queries %3–%4 over %5 keys. Wheel: zoom, drag: pan, click: select the token.</source>
+        <extracomment>%1..%2: query positions shown; %3: number of key positions.</extracomment>
+        <translation>Layer %1, head %2: queries %3–%4 over %5 keys. Wheel: zoom, drag: pan, click: select the token.</translation>
+    </message>
+    <message>
+        <source>KV head %1, shared by query heads %2–%3</source>
+        <extracomment>GQA: query heads %2..%3 all read the keys and values of KV head %1.</extracomment>
+        <translation>KV head %1, shared by query heads %2–%3</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>Layer</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <source>Entropy</source>
+        <translation>Entropy</translation>
+    </message>
+    <message>
+        <source>Sink mass</source>
+        <translation>Sink mass</translation>
+    </message>
+    <message>
+        <source>Entropy: how spread out a head&apos;s attention is. Sink mass: the share of attention on the first token.</source>
+        <translation>Entropy: how spread out a head&apos;s attention is. Sink mass: the share of attention on the first token.</translation>
+    </message>
+    <message>
+        <source>All heads for the selected token (click a cell to open that head; rules separate GQA groups)</source>
+        <translation>All heads for the selected token (click a cell to open that head; rules separate GQA groups)</translation>
+    </message>
+    <message>
+        <source>Generate a reply to see attention patterns.</source>
+        <translation>Generate a reply to see attention patterns.</translation>
+    </message>
+</context>
+<context>
     <name>qe::gui::ChatView</name>
     <message numerus="yes">
         <source>The %n oldest turn(s) of this conversation are no longer sent to the model, so that it fits the context.</source>
-        <translation><numerusform>The oldest turn of this conversation is no longer sent to the model, so that it fits the context.</numerusform><numerusform>The %n oldest turns of this conversation are no longer sent to the model, so that it fits the context.</numerusform></translation>
+        <translation>
+            <numerusform>The oldest turn of this conversation is no longer sent to the model, so that it fits the context.</numerusform>
+            <numerusform>The %n oldest turns of this conversation are no longer sent to the model, so that it fits the context.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -119,6 +177,143 @@
     </message>
 </context>
 <context>
+    <name>qe::gui::HeadGrid</name>
+    <message>
+        <source>entropy %1 nats</source>
+        <translation>entropy %1 nats</translation>
+    </message>
+    <message>
+        <source>sink mass %1</source>
+        <translation>sink mass %1</translation>
+    </message>
+    <message>
+        <source>Layer %1, head %2 (KV head %3)
+%4</source>
+        <extracomment>Tooltip of a cell of the layers × heads grid. %4 is a value such as &quot;entropy 1.2 nats&quot;.</extracomment>
+        <translation>Layer %1, head %2 (KV head %3)
+%4</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::InspectorPanel</name>
+    <message>
+        <source>Export view as PNG</source>
+        <translation>Export view as PNG</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG images (*.png)</translation>
+    </message>
+    <message>
+        <source>Export diagnostics as JSON</source>
+        <translation>Export diagnostics as JSON</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON files (*.json)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export failed</translation>
+    </message>
+    <message>
+        <source>The file could not be written.</source>
+        <translation>The file could not be written.</translation>
+    </message>
+    <message>
+        <source>Context tokens (click one to inspect it; hover for the alternatives)</source>
+        <translation>Context tokens (click one to inspect it; hover for the alternatives)</translation>
+    </message>
+    <message>
+        <source>Colour by probability</source>
+        <translation>Colour by probability</translation>
+    </message>
+    <message>
+        <source>Colour each generated token by the probability the model gave it: red unlikely, green likely</source>
+        <translation>Colour each generated token by the probability the model gave it: red unlikely, green likely</translation>
+    </message>
+    <message>
+        <source>Follow latest</source>
+        <translation>Follow latest</translation>
+    </message>
+    <message>
+        <source>Select the newest token again as it streams</source>
+        <translation>Select the newest token again as it streams</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>Export PNG…</translation>
+    </message>
+    <message>
+        <source>Export JSON…</source>
+        <translation>Export JSON…</translation>
+    </message>
+    <message>
+        <source>Save the numbers behind the current view</source>
+        <translation>Save the numbers behind the current view</translation>
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>Attention</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>Layers</translation>
+    </message>
+    <message>
+        <source>Logit lens</source>
+        <translation>Logit lens</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::LayerChartsView</name>
+    <message>
+        <source>Residual stream and MLP size after each layer for &quot;%1&quot; (position %2), log scale</source>
+        <extracomment>%1: token text, %2: its position.</extracomment>
+        <translation>Residual stream and MLP size after each layer for &quot;%1&quot; (position %2), log scale</translation>
+    </message>
+    <message>
+        <source>Generate a reply to see per-layer numbers.</source>
+        <translation>Generate a reply to see per-layer numbers.</translation>
+    </message>
+    <message>
+        <source>Attention entropy per layer (rows) and head (columns): dark = focused on few tokens, bright = spread out</source>
+        <translation>Attention entropy per layer (rows) and head (columns): dark = focused on few tokens, bright = spread out</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::LogitLensView</name>
+    <message>
+        <source>#%1</source>
+        <translation>#%1</translation>
+    </message>
+    <message>
+        <source>after layer %1</source>
+        <translation>after layer %1</translation>
+    </message>
+    <message>
+        <source>Token id %1, probability %2</source>
+        <translation>Token id %1, probability %2</translation>
+    </message>
+    <message>
+        <source>The logit lens could not be computed: %1</source>
+        <translation>The logit lens could not be computed: %1</translation>
+    </message>
+    <message>
+        <source>Select a token to see what each layer would predict next.</source>
+        <translation>Select a token to see what each layer would predict next.</translation>
+    </message>
+    <message>
+        <source>Next-token predictions after each layer for &quot;%1&quot; (position %2): the residual stream put through the final norm and the LM head early.</source>
+        <extracomment>%1: token text, %2: its position.</extracomment>
+        <translation>Next-token predictions after each layer for &quot;%1&quot; (position %2): the residual stream put through the final norm and the LM head early.</translation>
+    </message>
+</context>
+<context>
     <name>qe::gui::MainWindow</name>
     <message>
         <source>A conversation could not be saved.</source>
@@ -167,8 +362,8 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>Untitled conversation</translation>
     </message>
     <message>
-        <source>Deleted "%1".</source>
-        <translation>Deleted "%1".</translation>
+        <source>Deleted &quot;%1&quot;.</source>
+        <translation>Deleted &quot;%1&quot;.</translation>
     </message>
     <message>
         <source>Conversation restored.</source>
@@ -179,12 +374,12 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>No model is loaded yet. Open a model folder or wait until loading has finished.</translation>
     </message>
     <message>
-        <source>This conversation needs %1 tokens (prompt plus up to %2 new tokens), but the model's context holds %3.</source>
-        <translation>This conversation needs %1 tokens (prompt plus up to %2 new tokens), but the model's context holds %3.</translation>
+        <source>This conversation needs %1 tokens (prompt plus up to %2 new tokens), but the model&apos;s context holds %3.</source>
+        <translation>This conversation needs %1 tokens (prompt plus up to %2 new tokens), but the model&apos;s context holds %3.</translation>
     </message>
     <message>
-        <source>Lower "Max new tokens" or start a new conversation.</source>
-        <translation>Lower "Max new tokens" or start a new conversation.</translation>
+        <source>Lower &quot;Max new tokens&quot; or start a new conversation.</source>
+        <translation>Lower &quot;Max new tokens&quot; or start a new conversation.</translation>
     </message>
     <message>
         <source>Context full</source>
@@ -192,11 +387,14 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     </message>
     <message numerus="yes">
         <source>Leave out the %n oldest turn(s) so that it fits? They stay in the conversation but the model no longer sees them.</source>
-        <translation><numerusform>Leave out the oldest turn so that it fits? It stays in the conversation but the model no longer sees it.</numerusform><numerusform>Leave out the %n oldest turns so that it fits? They stay in the conversation but the model no longer sees them.</numerusform></translation>
+        <translation>
+            <numerusform>Leave out the oldest turn so that it fits? It stays in the conversation but the model no longer sees it.</numerusform>
+            <numerusform>Leave out the %n oldest turns so that it fits? They stay in the conversation but the model no longer sees them.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>The prompt could not be built with the model's chat template.</source>
-        <translation>The prompt could not be built with the model's chat template.</translation>
+        <source>The prompt could not be built with the model&apos;s chat template.</source>
+        <translation>The prompt could not be built with the model&apos;s chat template.</translation>
     </message>
     <message>
         <source>Qwen Explorer</source>
@@ -290,6 +488,34 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <source>Send a message to start the conversation.</source>
         <translation>Send a message to start the conversation.</translation>
     </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>Inspector</translation>
+    </message>
+    <message>
+        <source>&amp;Inspector</source>
+        <translation>&amp;Inspector</translation>
+    </message>
+    <message>
+        <source>Layer &amp;structure</source>
+        <translation>Layer &amp;structure</translation>
+    </message>
+    <message>
+        <source>&amp;Attention map</source>
+        <translation>&amp;Attention map</translation>
+    </message>
+    <message>
+        <source>Per-&amp;layer charts</source>
+        <translation>Per-&amp;layer charts</translation>
+    </message>
+    <message>
+        <source>Logit &amp;lens</source>
+        <translation>Logit &amp;lens</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MessageWidget</name>
@@ -347,7 +573,7 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     </message>
     <message>
         <source>%1/%2</source>
-        <extracomment>Version switcher of a message: "2/3" = second of three versions.</extracomment>
+        <extracomment>Version switcher of a message: &quot;2/3&quot; = second of three versions.</extracomment>
         <translation>%1/%2</translation>
     </message>
     <message>
@@ -364,7 +590,10 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     </message>
     <message numerus="yes">
         <source>%n token(s)</source>
-        <translation><numerusform>%n token</numerusform><numerusform>%n tokens</numerusform></translation>
+        <translation>
+            <numerusform>%n token</numerusform>
+            <numerusform>%n tokens</numerusform>
+        </translation>
     </message>
     <message>
         <source>first token %1 s</source>
@@ -537,7 +766,10 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     </message>
     <message numerus="yes">
         <source>%n weight shard(s) are missing.</source>
-        <translation><numerusform>%n weight shard is missing.</numerusform><numerusform>%n weight shards are missing.</numerusform></translation>
+        <translation>
+            <numerusform>%n weight shard is missing.</numerusform>
+            <numerusform>%n weight shards are missing.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The model folder does not exist.</source>
@@ -568,7 +800,7 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     <name>qe::gui::PromptTemplateDialog</name>
     <message>
         <source>%1 (%2, %3)</source>
-        <extracomment>Template list entry: %1 name, %2 language code, %3 "built-in" or "mine".</extracomment>
+        <extracomment>Template list entry: %1 name, %2 language code, %3 &quot;built-in&quot; or &quot;mine&quot;.</extracomment>
         <translation>%1 (%2, %3)</translation>
     </message>
     <message>
@@ -589,11 +821,14 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     </message>
     <message numerus="yes">
         <source>%n token(s) in the final prompt</source>
-        <translation><numerusform>%n token in the final prompt</numerusform><numerusform>%n tokens in the final prompt</numerusform></translation>
+        <translation>
+            <numerusform>%n token in the final prompt</numerusform>
+            <numerusform>%n tokens in the final prompt</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Load a model to count the prompt's tokens.</source>
-        <translation>Load a model to count the prompt's tokens.</translation>
+        <source>Load a model to count the prompt&apos;s tokens.</source>
+        <translation>Load a model to count the prompt&apos;s tokens.</translation>
     </message>
     <message>
         <source>Empty: %1</source>
@@ -604,8 +839,8 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>Delete template</translation>
     </message>
     <message>
-        <source>Delete the template "%1"?</source>
-        <translation>Delete the template "%1"?</translation>
+        <source>Delete the template &quot;%1&quot;?</source>
+        <translation>Delete the template &quot;%1&quot;?</translation>
     </message>
     <message>
         <source>Prompt templates</source>
@@ -646,6 +881,25 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     <message>
         <source>Close</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::RmsChart</name>
+    <message>
+        <source>residual RMS</source>
+        <translation>residual RMS</translation>
+    </message>
+    <message>
+        <source>MLP activation RMS</source>
+        <translation>MLP activation RMS</translation>
+    </message>
+    <message>
+        <source>Layer %1
+residual RMS %2
+MLP activation RMS %3</source>
+        <translation>Layer %1
+residual RMS %2
+MLP activation RMS %3</translation>
     </message>
 </context>
 <context>
@@ -708,7 +962,7 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     </message>
     <message>
         <source>%1 / %2 tokens</source>
-        <extracomment>Context meter: tokens used of the model's context limit.</extracomment>
+        <extracomment>Context meter: tokens used of the model&apos;s context limit.</extracomment>
         <translation>%1 / %2 tokens</translation>
     </message>
     <message>
@@ -716,8 +970,8 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>no model</translation>
     </message>
     <message>
-        <source>Tokens this conversation uses of the model's context</source>
-        <translation>Tokens this conversation uses of the model's context</translation>
+        <source>Tokens this conversation uses of the model&apos;s context</source>
+        <translation>Tokens this conversation uses of the model&apos;s context</translation>
     </message>
 </context>
 <context>
@@ -804,6 +1058,198 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     </message>
 </context>
 <context>
+    <name>qe::gui::StructureDiagram</name>
+    <message>
+        <source>Token embedding</source>
+        <translation>Token embedding</translation>
+    </message>
+    <message>
+        <source>RMSNorm (input_layernorm)</source>
+        <translation>RMSNorm (input_layernorm)</translation>
+    </message>
+    <message>
+        <source>Q, K, V projections</source>
+        <translation>Q, K, V projections</translation>
+    </message>
+    <message>
+        <source>QK-norm: RMSNorm per head (q_norm, k_norm)</source>
+        <translation>QK-norm: RMSNorm per head (q_norm, k_norm)</translation>
+    </message>
+    <message>
+        <source>RoPE: rotary position encoding</source>
+        <translation>RoPE: rotary position encoding</translation>
+    </message>
+    <message>
+        <source>Grouped-query attention: %1 query heads, %2 KV heads (%3 per group)</source>
+        <extracomment>%1 query heads, %2 key/value heads, %3 query heads per KV head.</extracomment>
+        <translation>Grouped-query attention: %1 query heads, %2 KV heads (%3 per group)</translation>
+    </message>
+    <message>
+        <source>Output projection (o_proj)</source>
+        <translation>Output projection (o_proj)</translation>
+    </message>
+    <message>
+        <source>Add to the residual stream</source>
+        <translation>Add to the residual stream</translation>
+    </message>
+    <message>
+        <source>RMSNorm (post_attention_layernorm)</source>
+        <translation>RMSNorm (post_attention_layernorm)</translation>
+    </message>
+    <message>
+        <source>SwiGLU MLP: down(silu(gate(x)) · up(x))</source>
+        <translation>SwiGLU MLP: down(silu(gate(x)) · up(x))</translation>
+    </message>
+    <message>
+        <source>Final RMSNorm</source>
+        <translation>Final RMSNorm</translation>
+    </message>
+    <message>
+        <source>LM head (tied: reuses the embedding matrix)</source>
+        <translation>LM head (tied: reuses the embedding matrix)</translation>
+    </message>
+    <message>
+        <source>LM head (lm_head)</source>
+        <translation>LM head (lm_head)</translation>
+    </message>
+    <message>
+        <source>× %1 decoder layers</source>
+        <translation>× %1 decoder layers</translation>
+    </message>
+    <message>
+        <source>%1 · %2 parameters · %3</source>
+        <extracomment>Detail line of a block with weights: %1 tensor shapes, %2 parameters, %3 bytes.</extracomment>
+        <translation>%1 · %2 parameters · %3</translation>
+    </message>
+    <message>
+        <source>no weights · θ = %1 · rotates pairs of the %2 dimensions of each q and k head</source>
+        <extracomment>%1: RoPE base frequency theta, %2: head dimension.</extracomment>
+        <translation>no weights · θ = %1 · rotates pairs of the %2 dimensions of each q and k head</translation>
+    </message>
+    <message>
+        <source>no weights · softmax(q·kᵀ/√%1 + causal mask)·v · KV cache %2 per token and layer (BF16)</source>
+        <extracomment>%1: bytes of keys and values one token stores in one layer&apos;s KV cache.</extracomment>
+        <translation>no weights · softmax(q·kᵀ/√%1 + causal mask)·v · KV cache %2 per token and layer (BF16)</translation>
+    </message>
+    <message>
+        <source>no weights · x + f(x), width %1</source>
+        <translation>no weights · x + f(x), width %1</translation>
+    </message>
+    <message>
+        <source>%1 · shares the embedding&apos;s parameters</source>
+        <translation>%1 · shares the embedding&apos;s parameters</translation>
+    </message>
+    <message>
+        <source>%1 parameters per layer, %2 in all layers</source>
+        <extracomment>%1 parameters per layer; %2 parameters of all layers.</extracomment>
+        <translation>%1 parameters per layer, %2 in all layers</translation>
+    </message>
+    <message>
+        <source>Live: bar height = time per layer, colour = residual RMS after the layer (selected token)</source>
+        <translation>Live: bar height = time per layer, colour = residual RMS after the layer (selected token)</translation>
+    </message>
+    <message>
+        <source>Per-layer time and residual RMS appear here while the loaded model generates.</source>
+        <translation>Per-layer time and residual RMS appear here while the loaded model generates.</translation>
+    </message>
+    <message>
+        <source>Layer %1: %2 ms, residual RMS %3</source>
+        <translation>Layer %1: %2 ms, residual RMS %3</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::StructureExplanation</name>
+    <message>
+        <source>&lt;b&gt;Token embedding&lt;/b&gt;&lt;p&gt;Each token id picks one row of a vocabulary × hidden matrix: x₀ = E[id]. This vector starts the &lt;i&gt;residual stream&lt;/i&gt; that every layer reads from and adds to.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;Token embedding&lt;/b&gt;&lt;p&gt;Each token id picks one row of a vocabulary × hidden matrix: x₀ = E[id]. This vector starts the &lt;i&gt;residual stream&lt;/i&gt; that every layer reads from and adds to.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;RMSNorm&lt;/b&gt;&lt;p&gt;y = x / √(mean(x²) + ε) · g. It rescales a vector to a fixed size and then weights each dimension with the learned gain g. Unlike LayerNorm it does not subtract the mean, which is cheaper and works as well. Qwen3 normalizes &lt;i&gt;before&lt;/i&gt; each sublayer (pre-norm), so the residual stream itself is never squashed and deep stacks train stably.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;RMSNorm&lt;/b&gt;&lt;p&gt;y = x / √(mean(x²) + ε) · g. It rescales a vector to a fixed size and then weights each dimension with the learned gain g. Unlike LayerNorm it does not subtract the mean, which is cheaper and works as well. Qwen3 normalizes &lt;i&gt;before&lt;/i&gt; each sublayer (pre-norm), so the residual stream itself is never squashed and deep stacks train stably.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Query, key and value projections&lt;/b&gt;&lt;p&gt;q = W_q·x, k = W_k·x, v = W_v·x, split into heads. A query asks &quot;what am I looking for&quot;, a key says &quot;what do I contain&quot;, a value is what gets passed on. Keys and values of every token are kept in the KV cache so later tokens can attend to them without recomputing.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;Query, key and value projections&lt;/b&gt;&lt;p&gt;q = W_q·x, k = W_k·x, v = W_v·x, split into heads. A query asks &quot;what am I looking for&quot;, a key says &quot;what do I contain&quot;, a value is what gets passed on. Keys and values of every token are kept in the KV cache so later tokens can attend to them without recomputing.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;QK-norm&lt;/b&gt;&lt;p&gt;Qwen3 applies an RMSNorm to every query head and every key head (over the head dimension) before RoPE. This keeps q·k from growing huge, so attention logits stay in a sane range and softmax does not saturate; it replaces the QKV bias of Qwen2 and makes training more stable.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;QK-norm&lt;/b&gt;&lt;p&gt;Qwen3 applies an RMSNorm to every query head and every key head (over the head dimension) before RoPE. This keeps q·k from growing huge, so attention logits stay in a sane range and softmax does not saturate; it replaces the QKV bias of Qwen2 and makes training more stable.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;RoPE (rotary position embedding)&lt;/b&gt;&lt;p&gt;Pairs of dimensions of q and k are rotated by an angle pos·θ^(−2i/d). The dot product q·k then depends only on the &lt;i&gt;distance&lt;/i&gt; between two tokens, so the model learns relative positions, and no position vector is added to the residual stream.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;RoPE (rotary position embedding)&lt;/b&gt;&lt;p&gt;Pairs of dimensions of q and k are rotated by an angle pos·θ^(−2i/d). The dot product q·k then depends only on the &lt;i&gt;distance&lt;/i&gt; between two tokens, so the model learns relative positions, and no position vector is added to the residual stream.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Grouped-query attention (GQA)&lt;/b&gt;&lt;p&gt;Each query head computes softmax(q·kᵀ/√d)·v over all earlier tokens (causal mask). Several query heads share one key/value head: here %1 query heads use %2 KV heads, so the KV cache is %3× smaller than with one KV head per query head, which saves memory and bandwidth at long contexts with little loss in quality.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;Grouped-query attention (GQA)&lt;/b&gt;&lt;p&gt;Each query head computes softmax(q·kᵀ/√d)·v over all earlier tokens (causal mask). Several query heads share one key/value head: here %1 query heads use %2 KV heads, so the KV cache is %3× smaller than with one KV head per query head, which saves memory and bandwidth at long contexts with little loss in quality.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Output projection&lt;/b&gt;&lt;p&gt;The heads&apos; outputs are concatenated and mixed back to the hidden size: o = W_o·[head₁ … headₙ]. This is what the attention sublayer adds to the residual stream.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;Output projection&lt;/b&gt;&lt;p&gt;The heads&apos; outputs are concatenated and mixed back to the hidden size: o = W_o·[head₁ … headₙ]. This is what the attention sublayer adds to the residual stream.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Residual stream&lt;/b&gt;&lt;p&gt;x ← x + f(norm(x)). Every sublayer only &lt;i&gt;adds&lt;/i&gt; its result to the running vector instead of replacing it. Information can flow straight from the embedding to the LM head, each layer makes a small edit, and gradients pass through deep stacks. The residual RMS chart shows how this vector grows layer by layer.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;Residual stream&lt;/b&gt;&lt;p&gt;x ← x + f(norm(x)). Every sublayer only &lt;i&gt;adds&lt;/i&gt; its result to the running vector instead of replacing it. Information can flow straight from the embedding to the LM head, each layer makes a small edit, and gradients pass through deep stacks. The residual RMS chart shows how this vector grows layer by layer.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;SwiGLU MLP&lt;/b&gt;&lt;p&gt;y = W_down · (silu(W_gate·x) ⊙ W_up·x), silu(z) = z·σ(z). The gate decides, per hidden unit, how much of the up-projection passes. Gated units learn better than a plain ReLU MLP for the same compute; this is where most of the parameters live and where much factual knowledge is stored.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;SwiGLU MLP&lt;/b&gt;&lt;p&gt;y = W_down · (silu(W_gate·x) ⊙ W_up·x), silu(z) = z·σ(z). The gate decides, per hidden unit, how much of the up-projection passes. Gated units learn better than a plain ReLU MLP for the same compute; this is where most of the parameters live and where much factual knowledge is stored.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;LM head (tied)&lt;/b&gt;&lt;p&gt;logits = E·x: the next-token scores reuse the embedding matrix transposed. Small Qwen3 models tie them to save vocabulary × hidden parameters, a large share of a small model.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;LM head (tied)&lt;/b&gt;&lt;p&gt;logits = E·x: the next-token scores reuse the embedding matrix transposed. Small Qwen3 models tie them to save vocabulary × hidden parameters, a large share of a small model.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;LM head (untied)&lt;/b&gt;&lt;p&gt;logits = W_lm·x with its own matrix. Larger Qwen3 models keep input and output embeddings separate: the extra parameters are a small share of the model and give the output side its own freedom.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;LM head (untied)&lt;/b&gt;&lt;p&gt;logits = W_lm·x with its own matrix. Larger Qwen3 models keep input and output embeddings separate: the extra parameters are a small share of the model and give the output side its own freedom.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Decoder layers&lt;/b&gt;&lt;p&gt;The same block repeated %1 times, each with its own weights: attention lets tokens read from each other, the MLP transforms each token on its own. The strip shows the time each layer took for the last forward pass and the residual RMS after it.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;Decoder layers&lt;/b&gt;&lt;p&gt;The same block repeated %1 times, each with its own weights: attention lets tokens read from each other, the MLP transforms each token on its own. The strip shows the time each layer took for the last forward pass and the residual RMS after it.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::StructureView</name>
+    <message>
+        <source>Loaded model</source>
+        <translation>Loaded model</translation>
+    </message>
+    <message>
+        <source>Tiny test model</source>
+        <translation>Tiny test model</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 parameters&lt;/b&gt; (%2 without the embedding)</source>
+        <translation>&lt;b&gt;%1 parameters&lt;/b&gt; (%2 without the embedding)</translation>
+    </message>
+    <message>
+        <source>Weights: %1 in %2</source>
+        <extracomment>%1: size of the weights, %2: data type such as bfloat16.</extracomment>
+        <translation>Weights: %1 in %2</translation>
+    </message>
+    <message>
+        <source>KV cache per token: %1 (BF16), %2 (FP32, CPU engine)</source>
+        <extracomment>KV cache: %1 bytes per token in BF16, %2 in FP32 (the CPU engine&apos;s cache).</extracomment>
+        <translation>KV cache per token: %1 (BF16), %2 (FP32, CPU engine)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Current context: %n token(s) → %1 (BF16), %2 (FP32)</source>
+        <extracomment>%n tokens in the current context; %1 and %2: the KV cache they need in BF16 and in FP32.</extracomment>
+        <translation>
+            <numerusform>Current context: %n token → %1 (BF16), %2 (FP32)</numerusform>
+            <numerusform>Current context: %n tokens → %1 (BF16), %2 (FP32)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Model:</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Click a block of the diagram to see what it computes and why Qwen3 has it.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Click a block of the diagram to see what it computes and why Qwen3 has it.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
     <name>qe::gui::TemplateEditorDialog</name>
     <message>
         <source>Id</source>
@@ -846,8 +1292,8 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>The user message; write {{name}} for each variable</translation>
     </message>
     <message>
-        <source>Keep the user's setting</source>
-        <translation>Keep the user's setting</translation>
+        <source>Keep the user&apos;s setting</source>
+        <translation>Keep the user&apos;s setting</translation>
     </message>
     <message>
         <source>Thinking preset</source>
@@ -858,8 +1304,8 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>Non-thinking preset</translation>
     </message>
     <message>
-        <source>The id and language may only hold letters, digits, '-' and '_'.</source>
-        <translation>The id and language may only hold letters, digits, '-' and '_'.</translation>
+        <source>The id and language may only hold letters, digits, &apos;-&apos; and &apos;_&apos;.</source>
+        <translation>The id and language may only hold letters, digits, &apos;-&apos; and &apos;_&apos;.</translation>
     </message>
     <message>
         <source>The template is not valid: %1</source>
@@ -868,6 +1314,26 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     <message>
         <source>Cannot write %1: %2</source>
         <translation>Cannot write %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::TokenStrip</name>
+    <message>
+        <source>&quot;%1&quot; at position %2 (id %3)</source>
+        <extracomment>Tooltip header of a token: %1 token text, %2 position, %3 token id.</extracomment>
+        <translation>&quot;%1&quot; at position %2 (id %3)</translation>
+    </message>
+    <message>
+        <source>prompt token</source>
+        <translation>prompt token</translation>
+    </message>
+    <message>
+        <source>probability %1%</source>
+        <translation>probability %1%</translation>
+    </message>
+    <message>
+        <source>Most likely at this step:</source>
+        <translation>Most likely at this step:</translation>
     </message>
 </context>
 </TS>

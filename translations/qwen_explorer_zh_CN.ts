@@ -2,10 +2,67 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>qe::gui::AttentionHeatmap</name>
+    <message>
+        <source>&quot;%1&quot; (%2) → &quot;%3&quot; (%4)
+attention %5</source>
+        <extracomment>Tooltip of the attention heatmap: query token %1 at position %2 attends to key token %3 at %4 with weight %5.</extracomment>
+        <translation>“%1”（%2）→ “%3”（%4）
+注意力 %5</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::AttentionView</name>
+    <message>
+        <source>The attention pattern could not be computed: %1</source>
+        <translation>无法计算注意力模式：%1</translation>
+    </message>
+    <message>
+        <source>Layer %1, head %2: queries %3–%4 over %5 keys. Wheel: zoom, drag: pan, click: select the token.</source>
+        <extracomment>%1..%2: query positions shown; %3: number of key positions.</extracomment>
+        <translation>第 %1 层，第 %2 个头：查询位置 %3–%4，共 %5 个键。滚轮缩放，拖动平移，单击选中该词元。</translation>
+    </message>
+    <message>
+        <source>KV head %1, shared by query heads %2–%3</source>
+        <extracomment>GQA: query heads %2..%3 all read the keys and values of KV head %1.</extracomment>
+        <translation>KV 头 %1，由查询头 %2–%3 共享</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>头</translation>
+    </message>
+    <message>
+        <source>Entropy</source>
+        <translation>熵</translation>
+    </message>
+    <message>
+        <source>Sink mass</source>
+        <translation>汇聚质量</translation>
+    </message>
+    <message>
+        <source>Entropy: how spread out a head&apos;s attention is. Sink mass: the share of attention on the first token.</source>
+        <translation>熵：一个头的注意力分散程度。汇聚质量：落在第一个词元上的注意力比例。</translation>
+    </message>
+    <message>
+        <source>All heads for the selected token (click a cell to open that head; rules separate GQA groups)</source>
+        <translation>所选词元的全部注意力头（单击单元格打开该头；竖线分隔 GQA 分组）</translation>
+    </message>
+    <message>
+        <source>Generate a reply to see attention patterns.</source>
+        <translation>生成一条回复即可查看注意力模式。</translation>
+    </message>
+</context>
+<context>
     <name>qe::gui::ChatView</name>
     <message numerus="yes">
         <source>The %n oldest turn(s) of this conversation are no longer sent to the model, so that it fits the context.</source>
-        <translation><numerusform>此对话最早的 %n 轮已不再发送给模型，以便放入上下文。</numerusform></translation>
+        <translation>
+            <numerusform>此对话最早的 %n 轮已不再发送给模型，以便放入上下文。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -119,6 +176,143 @@
     </message>
 </context>
 <context>
+    <name>qe::gui::HeadGrid</name>
+    <message>
+        <source>entropy %1 nats</source>
+        <translation>熵 %1 奈特</translation>
+    </message>
+    <message>
+        <source>sink mass %1</source>
+        <translation>汇聚质量 %1</translation>
+    </message>
+    <message>
+        <source>Layer %1, head %2 (KV head %3)
+%4</source>
+        <extracomment>Tooltip of a cell of the layers × heads grid. %4 is a value such as &quot;entropy 1.2 nats&quot;.</extracomment>
+        <translation>第 %1 层，第 %2 个头（KV 头 %3）
+%4</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::InspectorPanel</name>
+    <message>
+        <source>Export view as PNG</source>
+        <translation>将视图导出为 PNG</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Export diagnostics as JSON</source>
+        <translation>将诊断数据导出为 JSON</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>The file could not be written.</source>
+        <translation>无法写入该文件。</translation>
+    </message>
+    <message>
+        <source>Context tokens (click one to inspect it; hover for the alternatives)</source>
+        <translation>上下文词元（单击查看详情；悬停查看候选词元）</translation>
+    </message>
+    <message>
+        <source>Colour by probability</source>
+        <translation>按概率着色</translation>
+    </message>
+    <message>
+        <source>Colour each generated token by the probability the model gave it: red unlikely, green likely</source>
+        <translation>按模型给出的概率为每个生成的词元着色：红色表示不太可能，绿色表示很可能</translation>
+    </message>
+    <message>
+        <source>Follow latest</source>
+        <translation>跟随最新</translation>
+    </message>
+    <message>
+        <source>Select the newest token again as it streams</source>
+        <translation>在流式输出时重新选中最新的词元</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message>
+        <source>Export JSON…</source>
+        <translation>导出 JSON…</translation>
+    </message>
+    <message>
+        <source>Save the numbers behind the current view</source>
+        <translation>保存当前视图背后的数值</translation>
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation>结构</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>各层</translation>
+    </message>
+    <message>
+        <source>Logit lens</source>
+        <translation>Logit 透镜</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::LayerChartsView</name>
+    <message>
+        <source>Residual stream and MLP size after each layer for &quot;%1&quot; (position %2), log scale</source>
+        <extracomment>%1: token text, %2: its position.</extracomment>
+        <translation>“%1”（位置 %2）在每层之后的残差流与 MLP 大小，对数刻度</translation>
+    </message>
+    <message>
+        <source>Generate a reply to see per-layer numbers.</source>
+        <translation>生成一条回复即可查看各层数值。</translation>
+    </message>
+    <message>
+        <source>Attention entropy per layer (rows) and head (columns): dark = focused on few tokens, bright = spread out</source>
+        <translation>每层（行）每个头（列）的注意力熵：深色 = 集中于少数词元，亮色 = 分散</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::LogitLensView</name>
+    <message>
+        <source>#%1</source>
+        <translation>第 %1</translation>
+    </message>
+    <message>
+        <source>after layer %1</source>
+        <translation>第 %1 层之后</translation>
+    </message>
+    <message>
+        <source>Token id %1, probability %2</source>
+        <translation>词元 ID %1，概率 %2</translation>
+    </message>
+    <message>
+        <source>The logit lens could not be computed: %1</source>
+        <translation>无法计算 logit 透镜：%1</translation>
+    </message>
+    <message>
+        <source>Select a token to see what each layer would predict next.</source>
+        <translation>选中一个词元，查看每一层会预测的下一个词元。</translation>
+    </message>
+    <message>
+        <source>Next-token predictions after each layer for &quot;%1&quot; (position %2): the residual stream put through the final norm and the LM head early.</source>
+        <extracomment>%1: token text, %2: its position.</extracomment>
+        <translation>“%1”（位置 %2）在每层之后的下一词元预测：把残差流提前送入最终归一化和语言模型头。</translation>
+    </message>
+</context>
+<context>
     <name>qe::gui::MainWindow</name>
     <message>
         <source>A conversation could not be saved.</source>
@@ -167,7 +361,7 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>未命名对话</translation>
     </message>
     <message>
-        <source>Deleted "%1".</source>
+        <source>Deleted &quot;%1&quot;.</source>
         <translation>已删除“%1”。</translation>
     </message>
     <message>
@@ -179,11 +373,11 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>尚未加载模型。请打开模型文件夹，或等待加载完成。</translation>
     </message>
     <message>
-        <source>This conversation needs %1 tokens (prompt plus up to %2 new tokens), but the model's context holds %3.</source>
+        <source>This conversation needs %1 tokens (prompt plus up to %2 new tokens), but the model&apos;s context holds %3.</source>
         <translation>此对话需要 %1 个词元（提示词加最多 %2 个新词元），但模型的上下文只能容纳 %3 个。</translation>
     </message>
     <message>
-        <source>Lower "Max new tokens" or start a new conversation.</source>
+        <source>Lower &quot;Max new tokens&quot; or start a new conversation.</source>
         <translation>请调低“最大新词元数”，或开始新对话。</translation>
     </message>
     <message>
@@ -192,10 +386,12 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     </message>
     <message numerus="yes">
         <source>Leave out the %n oldest turn(s) so that it fits? They stay in the conversation but the model no longer sees them.</source>
-        <translation><numerusform>是否略去最早的 %n 轮对话以便放入上下文？这些内容仍保留在对话中，但模型将不再看到它们。</numerusform></translation>
+        <translation>
+            <numerusform>是否略去最早的 %n 轮对话以便放入上下文？这些内容仍保留在对话中，但模型将不再看到它们。</numerusform>
+        </translation>
     </message>
     <message>
-        <source>The prompt could not be built with the model's chat template.</source>
+        <source>The prompt could not be built with the model&apos;s chat template.</source>
         <translation>无法用模型的对话模板构建提示词。</translation>
     </message>
     <message>
@@ -290,6 +486,34 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <source>Send a message to start the conversation.</source>
         <translation>发送一条消息开始对话。</translation>
     </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>检查器</translation>
+    </message>
+    <message>
+        <source>&amp;Inspector</source>
+        <translation>检查器(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Layer &amp;structure</source>
+        <translation>层结构(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Attention map</source>
+        <translation>注意力图(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Per-&amp;layer charts</source>
+        <translation>逐层图表(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Logit &amp;lens</source>
+        <translation>Logit 透镜(&amp;L)</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MessageWidget</name>
@@ -347,7 +571,7 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     </message>
     <message>
         <source>%1/%2</source>
-        <extracomment>Version switcher of a message: "2/3" = second of three versions.</extracomment>
+        <extracomment>Version switcher of a message: &quot;2/3&quot; = second of three versions.</extracomment>
         <translation>%1/%2</translation>
     </message>
     <message>
@@ -364,7 +588,9 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     </message>
     <message numerus="yes">
         <source>%n token(s)</source>
-        <translation><numerusform>%n 个词元</numerusform></translation>
+        <translation>
+            <numerusform>%n 个词元</numerusform>
+        </translation>
     </message>
     <message>
         <source>first token %1 s</source>
@@ -537,7 +763,9 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     </message>
     <message numerus="yes">
         <source>%n weight shard(s) are missing.</source>
-        <translation><numerusform>缺少 %n 个权重分片。</numerusform></translation>
+        <translation>
+            <numerusform>缺少 %n 个权重分片。</numerusform>
+        </translation>
     </message>
     <message>
         <source>The model folder does not exist.</source>
@@ -568,7 +796,7 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     <name>qe::gui::PromptTemplateDialog</name>
     <message>
         <source>%1 (%2, %3)</source>
-        <extracomment>Template list entry: %1 name, %2 language code, %3 "built-in" or "mine".</extracomment>
+        <extracomment>Template list entry: %1 name, %2 language code, %3 &quot;built-in&quot; or &quot;mine&quot;.</extracomment>
         <translation>%1（%2，%3）</translation>
     </message>
     <message>
@@ -589,10 +817,12 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     </message>
     <message numerus="yes">
         <source>%n token(s) in the final prompt</source>
-        <translation><numerusform>最终提示词共 %n 个词元</numerusform></translation>
+        <translation>
+            <numerusform>最终提示词共 %n 个词元</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Load a model to count the prompt's tokens.</source>
+        <source>Load a model to count the prompt&apos;s tokens.</source>
         <translation>加载模型后才能统计提示词的词元数。</translation>
     </message>
     <message>
@@ -604,7 +834,7 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>删除模板</translation>
     </message>
     <message>
-        <source>Delete the template "%1"?</source>
+        <source>Delete the template &quot;%1&quot;?</source>
         <translation>要删除模板“%1”吗？</translation>
     </message>
     <message>
@@ -646,6 +876,25 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::RmsChart</name>
+    <message>
+        <source>residual RMS</source>
+        <translation>残差 RMS</translation>
+    </message>
+    <message>
+        <source>MLP activation RMS</source>
+        <translation>MLP 激活 RMS</translation>
+    </message>
+    <message>
+        <source>Layer %1
+residual RMS %2
+MLP activation RMS %3</source>
+        <translation>第 %1 层
+残差 RMS %2
+MLP 激活 RMS %3</translation>
     </message>
 </context>
 <context>
@@ -708,7 +957,7 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     </message>
     <message>
         <source>%1 / %2 tokens</source>
-        <extracomment>Context meter: tokens used of the model's context limit.</extracomment>
+        <extracomment>Context meter: tokens used of the model&apos;s context limit.</extracomment>
         <translation>%1 / %2 个词元</translation>
     </message>
     <message>
@@ -716,7 +965,7 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>无模型</translation>
     </message>
     <message>
-        <source>Tokens this conversation uses of the model's context</source>
+        <source>Tokens this conversation uses of the model&apos;s context</source>
         <translation>此对话占用的模型上下文词元数</translation>
     </message>
 </context>
@@ -804,6 +1053,197 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     </message>
 </context>
 <context>
+    <name>qe::gui::StructureDiagram</name>
+    <message>
+        <source>Token embedding</source>
+        <translation>词元嵌入</translation>
+    </message>
+    <message>
+        <source>RMSNorm (input_layernorm)</source>
+        <translation>RMSNorm（input_layernorm）</translation>
+    </message>
+    <message>
+        <source>Q, K, V projections</source>
+        <translation>Q、K、V 投影</translation>
+    </message>
+    <message>
+        <source>QK-norm: RMSNorm per head (q_norm, k_norm)</source>
+        <translation>QK-norm：每个头的 RMSNorm（q_norm、k_norm）</translation>
+    </message>
+    <message>
+        <source>RoPE: rotary position encoding</source>
+        <translation>RoPE：旋转位置编码</translation>
+    </message>
+    <message>
+        <source>Grouped-query attention: %1 query heads, %2 KV heads (%3 per group)</source>
+        <extracomment>%1 query heads, %2 key/value heads, %3 query heads per KV head.</extracomment>
+        <translation>分组查询注意力：%1 个查询头，%2 个 KV 头（每组 %3 个）</translation>
+    </message>
+    <message>
+        <source>Output projection (o_proj)</source>
+        <translation>输出投影（o_proj）</translation>
+    </message>
+    <message>
+        <source>Add to the residual stream</source>
+        <translation>加回残差流</translation>
+    </message>
+    <message>
+        <source>RMSNorm (post_attention_layernorm)</source>
+        <translation>RMSNorm（post_attention_layernorm）</translation>
+    </message>
+    <message>
+        <source>SwiGLU MLP: down(silu(gate(x)) · up(x))</source>
+        <translation>SwiGLU MLP：down(silu(gate(x)) · up(x))</translation>
+    </message>
+    <message>
+        <source>Final RMSNorm</source>
+        <translation>最终 RMSNorm</translation>
+    </message>
+    <message>
+        <source>LM head (tied: reuses the embedding matrix)</source>
+        <translation>语言模型头（绑定：复用嵌入矩阵）</translation>
+    </message>
+    <message>
+        <source>LM head (lm_head)</source>
+        <translation>语言模型头（lm_head）</translation>
+    </message>
+    <message>
+        <source>× %1 decoder layers</source>
+        <translation>× %1 个解码器层</translation>
+    </message>
+    <message>
+        <source>%1 · %2 parameters · %3</source>
+        <extracomment>Detail line of a block with weights: %1 tensor shapes, %2 parameters, %3 bytes.</extracomment>
+        <translation>%1 · %2 个参数 · %3</translation>
+    </message>
+    <message>
+        <source>no weights · θ = %1 · rotates pairs of the %2 dimensions of each q and k head</source>
+        <extracomment>%1: RoPE base frequency theta, %2: head dimension.</extracomment>
+        <translation>无权重 · θ = %1 · 旋转每个 q、k 头 %2 个维度中的成对维度</translation>
+    </message>
+    <message>
+        <source>no weights · softmax(q·kᵀ/√%1 + causal mask)·v · KV cache %2 per token and layer (BF16)</source>
+        <extracomment>%1: bytes of keys and values one token stores in one layer&apos;s KV cache.</extracomment>
+        <translation>无权重 · softmax(q·kᵀ/√%1 + 因果掩码)·v · 每个词元每层 KV 缓存 %2（BF16）</translation>
+    </message>
+    <message>
+        <source>no weights · x + f(x), width %1</source>
+        <translation>无权重 · x + f(x)，宽度 %1</translation>
+    </message>
+    <message>
+        <source>%1 · shares the embedding&apos;s parameters</source>
+        <translation>%1 · 与嵌入共享参数</translation>
+    </message>
+    <message>
+        <source>%1 parameters per layer, %2 in all layers</source>
+        <extracomment>%1 parameters per layer; %2 parameters of all layers.</extracomment>
+        <translation>每层 %1 个参数，所有层共 %2 个</translation>
+    </message>
+    <message>
+        <source>Live: bar height = time per layer, colour = residual RMS after the layer (selected token)</source>
+        <translation>实时：柱高 = 每层耗时，颜色 = 该层之后的残差 RMS（所选词元）</translation>
+    </message>
+    <message>
+        <source>Per-layer time and residual RMS appear here while the loaded model generates.</source>
+        <translation>已加载的模型生成时，这里会显示每层耗时和残差 RMS。</translation>
+    </message>
+    <message>
+        <source>Layer %1: %2 ms, residual RMS %3</source>
+        <translation>第 %1 层：%2 毫秒，残差 RMS %3</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::StructureExplanation</name>
+    <message>
+        <source>&lt;b&gt;Token embedding&lt;/b&gt;&lt;p&gt;Each token id picks one row of a vocabulary × hidden matrix: x₀ = E[id]. This vector starts the &lt;i&gt;residual stream&lt;/i&gt; that every layer reads from and adds to.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;词元嵌入&lt;/b&gt;&lt;p&gt;每个词元 ID 选取“词表 × 隐藏维度”矩阵中的一行：x₀ = E[id]。这个向量是&lt;i&gt;残差流&lt;/i&gt;的起点，之后每一层都从中读取并向其中累加。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;RMSNorm&lt;/b&gt;&lt;p&gt;y = x / √(mean(x²) + ε) · g. It rescales a vector to a fixed size and then weights each dimension with the learned gain g. Unlike LayerNorm it does not subtract the mean, which is cheaper and works as well. Qwen3 normalizes &lt;i&gt;before&lt;/i&gt; each sublayer (pre-norm), so the residual stream itself is never squashed and deep stacks train stably.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;RMSNorm&lt;/b&gt;&lt;p&gt;y = x / √(mean(x²) + ε) · g。它把向量缩放到固定大小，再用学习到的增益 g 为每个维度加权。与 LayerNorm 不同，它不减去均值，计算更省而效果相当。Qwen3 在每个子层&lt;i&gt;之前&lt;/i&gt;做归一化（pre-norm），因此残差流本身不会被压缩，深层网络训练更稳定。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Query, key and value projections&lt;/b&gt;&lt;p&gt;q = W_q·x, k = W_k·x, v = W_v·x, split into heads. A query asks &quot;what am I looking for&quot;, a key says &quot;what do I contain&quot;, a value is what gets passed on. Keys and values of every token are kept in the KV cache so later tokens can attend to them without recomputing.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;查询、键和值投影&lt;/b&gt;&lt;p&gt;q = W_q·x，k = W_k·x，v = W_v·x，再拆分成多个头。查询表示“我在找什么”，键表示“我包含什么”，值是要传递出去的内容。每个词元的键和值都保存在 KV 缓存中，后面的词元可以直接关注它们而无需重新计算。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;QK-norm&lt;/b&gt;&lt;p&gt;Qwen3 applies an RMSNorm to every query head and every key head (over the head dimension) before RoPE. This keeps q·k from growing huge, so attention logits stay in a sane range and softmax does not saturate; it replaces the QKV bias of Qwen2 and makes training more stable.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;QK-norm&lt;/b&gt;&lt;p&gt;Qwen3 在 RoPE 之前对每个查询头和每个键头（在头维度上）做 RMSNorm。这样 q·k 不会变得过大，注意力 logits 保持在合理范围，softmax 不会饱和；它取代了 Qwen2 的 QKV 偏置，使训练更稳定。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;RoPE (rotary position embedding)&lt;/b&gt;&lt;p&gt;Pairs of dimensions of q and k are rotated by an angle pos·θ^(−2i/d). The dot product q·k then depends only on the &lt;i&gt;distance&lt;/i&gt; between two tokens, so the model learns relative positions, and no position vector is added to the residual stream.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;RoPE（旋转位置编码）&lt;/b&gt;&lt;p&gt;q 和 k 的成对维度按角度 pos·θ^(−2i/d) 旋转。这样 q·k 只取决于两个词元之间的&lt;i&gt;距离&lt;/i&gt;，模型学到的是相对位置，也不需要往残差流中加入位置向量。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Grouped-query attention (GQA)&lt;/b&gt;&lt;p&gt;Each query head computes softmax(q·kᵀ/√d)·v over all earlier tokens (causal mask). Several query heads share one key/value head: here %1 query heads use %2 KV heads, so the KV cache is %3× smaller than with one KV head per query head, which saves memory and bandwidth at long contexts with little loss in quality.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;分组查询注意力（GQA）&lt;/b&gt;&lt;p&gt;每个查询头对之前的所有词元计算 softmax(q·kᵀ/√d)·v（因果掩码）。多个查询头共享一个键/值头：这里 %1 个查询头使用 %2 个 KV 头，因此 KV 缓存比每个查询头各有一个 KV 头时小 %3 倍，在长上下文下节省内存和带宽，而质量损失很小。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Output projection&lt;/b&gt;&lt;p&gt;The heads&apos; outputs are concatenated and mixed back to the hidden size: o = W_o·[head₁ … headₙ]. This is what the attention sublayer adds to the residual stream.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;输出投影&lt;/b&gt;&lt;p&gt;各个头的输出拼接后再混合回隐藏维度：o = W_o·[head₁ … headₙ]。这就是注意力子层加到残差流上的内容。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Residual stream&lt;/b&gt;&lt;p&gt;x ← x + f(norm(x)). Every sublayer only &lt;i&gt;adds&lt;/i&gt; its result to the running vector instead of replacing it. Information can flow straight from the embedding to the LM head, each layer makes a small edit, and gradients pass through deep stacks. The residual RMS chart shows how this vector grows layer by layer.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;残差流&lt;/b&gt;&lt;p&gt;x ← x + f(norm(x))。每个子层只是把结果&lt;i&gt;加&lt;/i&gt;到这个向量上，而不是替换它。信息可以从嵌入直接流到语言模型头，每一层只做小幅修改，梯度也能穿过很深的网络。残差 RMS 图显示这个向量逐层增长的情况。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;SwiGLU MLP&lt;/b&gt;&lt;p&gt;y = W_down · (silu(W_gate·x) ⊙ W_up·x), silu(z) = z·σ(z). The gate decides, per hidden unit, how much of the up-projection passes. Gated units learn better than a plain ReLU MLP for the same compute; this is where most of the parameters live and where much factual knowledge is stored.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;SwiGLU MLP&lt;/b&gt;&lt;p&gt;y = W_down · (silu(W_gate·x) ⊙ W_up·x)，silu(z) = z·σ(z)。门控为每个隐藏单元决定上投影有多少能通过。在相同计算量下，门控单元比普通 ReLU MLP 学得更好；模型的大部分参数都在这里，许多事实知识也存储在这里。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;LM head (tied)&lt;/b&gt;&lt;p&gt;logits = E·x: the next-token scores reuse the embedding matrix transposed. Small Qwen3 models tie them to save vocabulary × hidden parameters, a large share of a small model.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;语言模型头（绑定）&lt;/b&gt;&lt;p&gt;logits = E·x：下一词元的得分复用嵌入矩阵的转置。小型 Qwen3 模型采用绑定，以节省“词表 × 隐藏维度”个参数，这在小模型中占很大比例。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;LM head (untied)&lt;/b&gt;&lt;p&gt;logits = W_lm·x with its own matrix. Larger Qwen3 models keep input and output embeddings separate: the extra parameters are a small share of the model and give the output side its own freedom.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;语言模型头（不绑定）&lt;/b&gt;&lt;p&gt;logits = W_lm·x，使用独立的矩阵。较大的 Qwen3 模型让输入嵌入和输出嵌入分开：额外参数只占模型的一小部分，却让输出端有自己的自由度。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Decoder layers&lt;/b&gt;&lt;p&gt;The same block repeated %1 times, each with its own weights: attention lets tokens read from each other, the MLP transforms each token on its own. The strip shows the time each layer took for the last forward pass and the residual RMS after it.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;解码器层&lt;/b&gt;&lt;p&gt;同一个模块重复 %1 次，每次都有自己的权重：注意力让词元互相读取信息，MLP 则对每个词元单独变换。下方条带显示上一次前向计算中每层的耗时以及该层之后的残差 RMS。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::StructureView</name>
+    <message>
+        <source>Loaded model</source>
+        <translation>已加载的模型</translation>
+    </message>
+    <message>
+        <source>Tiny test model</source>
+        <translation>微型测试模型</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 parameters&lt;/b&gt; (%2 without the embedding)</source>
+        <translation>&lt;b&gt;%1 个参数&lt;/b&gt;（不含嵌入为 %2 个）</translation>
+    </message>
+    <message>
+        <source>Weights: %1 in %2</source>
+        <extracomment>%1: size of the weights, %2: data type such as bfloat16.</extracomment>
+        <translation>权重：%1，类型 %2</translation>
+    </message>
+    <message>
+        <source>KV cache per token: %1 (BF16), %2 (FP32, CPU engine)</source>
+        <extracomment>KV cache: %1 bytes per token in BF16, %2 in FP32 (the CPU engine&apos;s cache).</extracomment>
+        <translation>每个词元的 KV 缓存：%1（BF16），%2（FP32，CPU 引擎）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Current context: %n token(s) → %1 (BF16), %2 (FP32)</source>
+        <extracomment>%n tokens in the current context; %1 and %2: the KV cache they need in BF16 and in FP32.</extracomment>
+        <translation>
+            <numerusform>当前上下文：%n 个词元 → %1（BF16），%2（FP32）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Click a block of the diagram to see what it computes and why Qwen3 has it.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;单击图中的模块，查看它计算什么以及 Qwen3 为什么采用它。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
     <name>qe::gui::TemplateEditorDialog</name>
     <message>
         <source>Id</source>
@@ -846,7 +1286,7 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>用户消息；每个变量写作 {{name}}</translation>
     </message>
     <message>
-        <source>Keep the user's setting</source>
+        <source>Keep the user&apos;s setting</source>
         <translation>保留用户的设置</translation>
     </message>
     <message>
@@ -858,7 +1298,7 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>非思考模式预设</translation>
     </message>
     <message>
-        <source>The id and language may only hold letters, digits, '-' and '_'.</source>
+        <source>The id and language may only hold letters, digits, &apos;-&apos; and &apos;_&apos;.</source>
         <translation>ID 和语言只能包含字母、数字、“-”和“_”。</translation>
     </message>
     <message>
@@ -868,6 +1308,26 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     <message>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::TokenStrip</name>
+    <message>
+        <source>&quot;%1&quot; at position %2 (id %3)</source>
+        <extracomment>Tooltip header of a token: %1 token text, %2 position, %3 token id.</extracomment>
+        <translation>位置 %2 的“%1”（ID %3）</translation>
+    </message>
+    <message>
+        <source>prompt token</source>
+        <translation>提示词元</translation>
+    </message>
+    <message>
+        <source>probability %1%</source>
+        <translation>概率 %1%</translation>
+    </message>
+    <message>
+        <source>Most likely at this step:</source>
+        <translation>这一步最可能的词元：</translation>
     </message>
 </context>
 </TS>

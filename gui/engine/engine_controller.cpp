@@ -13,6 +13,11 @@ void registerEngineMetaTypes() {
     qRegisterMetaType<TokenBatch>();
     qRegisterMetaType<GenerationFinished>();
     qRegisterMetaType<EngineFailed>();
+    qRegisterMetaType<AttentionRequest>();
+    qRegisterMetaType<LogitLensRequest>();
+    qRegisterMetaType<DiagnosticsDelta>();
+    qRegisterMetaType<AttentionRows>();
+    qRegisterMetaType<LogitLens>();
 }
 
 EngineController::EngineController(QObject* parent) : QObject(parent) {
@@ -28,6 +33,15 @@ EngineController::EngineController(QObject* parent) : QObject(parent) {
     connect(m_worker, &EngineWorker::tokensReady, this, &EngineController::onTokensReady, Qt::QueuedConnection);
     connect(m_worker, &EngineWorker::generationFinished, this, &EngineController::onGenerationFinished, Qt::QueuedConnection);
     connect(m_worker, &EngineWorker::engineFailed, this, &EngineController::onEngineFailed, Qt::QueuedConnection);
+    connect(this, &EngineController::attentionRequested, m_worker, &EngineWorker::runAttention, Qt::QueuedConnection);
+    connect(this, &EngineController::logitLensRequested, m_worker, &EngineWorker::runLogitLens, Qt::QueuedConnection);
+    connect(m_worker, &EngineWorker::diagnosticsReady, this, &EngineController::onDiagnostics, Qt::QueuedConnection);
+    connect(m_worker, &EngineWorker::attentionReady, this, [this](const AttentionRows& rows) {
+        if (rows.requestId == m_attentionId) emit attentionReady(rows);
+    }, Qt::QueuedConnection);
+    connect(m_worker, &EngineWorker::logitLensReady, this, [this](const LogitLens& lens) {
+        if (lens.requestId == m_lensId) emit logitLensReady(lens);
+    }, Qt::QueuedConnection);
     m_thread.start();
 }
 
@@ -42,6 +56,7 @@ RequestId EngineController::loadModel(const QString& folder, int threads, std::i
     m_generationId = 0;
     m_loadStop = std::stop_source();
     m_loadId = m_nextId++;
+    m_diagnosticsTokens.clear();
     emit loadRequested(LoadRequest{m_loadId, folder, threads, maxContext, m_loadStop.get_token()});
     return m_loadId;
 }
@@ -51,9 +66,32 @@ RequestId EngineController::generate(std::vector<int> prompt, const SamplingPara
     cancelGeneration();
     m_generationStop = std::stop_source();
     m_generationId = m_nextId++;
-    emit generationRequested(
-        GenerationRequest{m_generationId, std::move(prompt), sampling, maxNewTokens, m_generationStop.get_token()});
+    emit generationRequested(GenerationRequest{m_generationId, std::move(prompt), sampling, maxNewTokens,
+                                               m_generationStop.get_token(), m_diagnosticsTokens});
     return m_generationId;
+}
+
+RequestId EngineController::requestAttention(std::int64_t layer, std::int64_t head, std::int64_t firstPos, std::int64_t lastPos) {
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_attentionId = m_nextId++;
+    emit attentionRequested(AttentionRequest{m_attentionId, layer, head, firstPos, lastPos});
+    return m_attentionId;
+}
+
+RequestId EngineController::requestLogitLens(std::int64_t pos, std::int64_t topK) {
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_lensId = m_nextId++;
+    emit logitLensRequested(LogitLensRequest{m_lensId, pos, topK});
+    return m_lensId;
+}
+
+void EngineController::onDiagnostics(const DiagnosticsDelta& delta) {
+    if (delta.requestId != m_generationId || !delta.data) return;
+    // The receivers now hold positions [0, firstPos + positions): truncate, then append.
+    const DiagnosticsData& d = *delta.data;
+    m_diagnosticsTokens.resize(static_cast<std::size_t>(std::min<std::int64_t>(d.firstPos, diagnosticsPositions())));
+    for (std::int64_t i = 0; i < d.positions; ++i) m_diagnosticsTokens.push_back(d.tokens[static_cast<std::size_t>(i)].id);
+    emit diagnosticsReady(delta);
 }
 
 void EngineController::cancelGeneration() { m_generationStop.request_stop(); }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 #include <stop_token>
 
 #include <QObject>
@@ -27,6 +28,13 @@ public:
     // GUI thread. Cancels a running generation and queues this one. Returns its id.
     RequestId generate(std::vector<int> prompt, const SamplingParams& sampling, std::int64_t maxNewTokens);
 
+    // GUI thread. Queues an on-demand attention / logit-lens computation (served after a running
+    // generation ends). Only the answer to the latest request of each kind is re-emitted.
+    RequestId requestAttention(std::int64_t layer, std::int64_t head, std::int64_t firstPos, std::int64_t lastPos);
+    RequestId requestLogitLens(std::int64_t pos, std::int64_t topK);
+    // Diagnostics positions delivered through diagnosticsReady since the model was loaded.
+    std::int64_t diagnosticsPositions() const { return static_cast<std::int64_t>(m_diagnosticsTokens.size()); }
+
     // GUI thread; thread-safe stop requests, no event loop needed. The engine stops within one
     // token (or one tensor while loading) and then sends the terminal event.
     void cancelGeneration();
@@ -46,12 +54,17 @@ signals:
     void modelLoaded(const qe::gui::ModelLoaded& loaded);
     void tokensReady(const qe::gui::TokenBatch& batch);
     void generationFinished(const qe::gui::GenerationFinished& finished);
+    void diagnosticsReady(const qe::gui::DiagnosticsDelta& delta);
+    void attentionReady(const qe::gui::AttentionRows& rows);
+    void logitLensReady(const qe::gui::LogitLens& lens);
     // Failure of the current load (isLoad) or generation.
     void engineFailed(const qe::gui::EngineFailed& failed, bool isLoad);
 
     // Internal: carry requests to the worker (queued, cross-thread).
     void loadRequested(const qe::gui::LoadRequest& request);
     void generationRequested(const qe::gui::GenerationRequest& request);
+    void attentionRequested(const qe::gui::AttentionRequest& request);
+    void logitLensRequested(const qe::gui::LogitLensRequest& request);
 
 private:
     void onLoadProgress(const LoadProgress& progress);
@@ -59,12 +72,16 @@ private:
     void onTokensReady(const TokenBatch& batch);
     void onGenerationFinished(const GenerationFinished& finished);
     void onEngineFailed(const EngineFailed& failed);
+    void onDiagnostics(const DiagnosticsDelta& delta);
 
     QThread m_thread;
     EngineWorker* m_worker = nullptr;  // lives on m_thread; deleted through finished -> deleteLater
     RequestId m_nextId = 1;
     RequestId m_loadId = 0;            // 0: none running
     RequestId m_generationId = 0;
+    RequestId m_attentionId = 0;       // latest on-demand requests
+    RequestId m_lensId = 0;
+    std::vector<int> m_diagnosticsTokens;  // token ids of the diagnostics positions delivered
     std::stop_source m_loadStop;
     std::stop_source m_generationStop;
     bool m_shutDown = false;

@@ -41,6 +41,27 @@ struct GenerationRequest {
     SamplingParams sampling;
     std::int64_t maxNewTokens = 1024;
     std::stop_token stop;
+    // Token ids of the diagnostics positions the GUI already holds (EngineController fills it
+    // in). The first DiagnosticsDelta of this generation starts where these, the KV cache and
+    // the prompt stop agreeing (diagnostics of a position depend only on the tokens up to it).
+    std::vector<int> diagnosticsTokens;
+};
+
+// On demand (inspector): attention of query head `head` in `layer` for query positions
+// [firstPos, lastPos], over keys 0..lastPos, recomputed by the worker from the session.
+struct AttentionRequest {
+    RequestId requestId = 0;
+    std::int64_t layer = 0;
+    std::int64_t head = 0;
+    std::int64_t firstPos = 0;
+    std::int64_t lastPos = 0;
+};
+
+// On demand (inspector): logit lens at `pos`, top-k after every layer.
+struct LogitLensRequest {
+    RequestId requestId = 0;
+    std::int64_t pos = 0;
+    std::int64_t topK = 8;
 };
 
 struct LoadProgress {
@@ -81,6 +102,7 @@ struct ModelLoaded {
     std::shared_ptr<const ChatTemplate> chatTemplate;
     std::vector<int> stopIds;
     GenerationConfig generation;
+    ModelConfig config;              // the loaded model's shape (inspector)
 };
 
 struct TokenPiece {
@@ -113,6 +135,55 @@ struct GenerationFinished {
     GenerationStats stats;
 };
 
+// One position of the context as the inspector sees it: the token there and, for a generated
+// token, its probability and the alternatives when it was sampled (prob < 0: prompt token).
+struct PositionToken {
+    int id = 0;
+    float prob = -1.0f;
+    std::vector<TokenProb> alternatives;
+};
+
+// The always-on diagnostics of new positions (core/diagnostics.h), sent with the token batches
+// of a generation and once more before GenerationFinished. The receiver drops what it holds
+// from `firstPos` on and appends. Per-position arrays cover `positions` positions; `tokens` may
+// hold one more (the last sampled token is not fed through the model yet).
+struct DiagnosticsData {
+    std::int64_t firstPos = 0;
+    std::int64_t positions = 0;
+    std::int64_t layers = 0;
+    std::int64_t heads = 0;
+    std::int64_t promptTokens = 0;           // positions < promptTokens are the prompt
+    std::vector<PositionToken> tokens;       // [positions or positions + 1]
+    std::vector<float> residualRms;          // [positions][layers]
+    std::vector<float> mlpRms;               // [positions][layers]
+    std::vector<float> entropy;              // [positions][layers][heads], nats
+    std::vector<float> sink;                 // [positions][layers][heads]
+    std::vector<double> layerSeconds;        // [layers], the latest forward call
+};
+
+struct DiagnosticsDelta {
+    RequestId requestId = 0;                 // the generation
+    std::shared_ptr<const DiagnosticsData> data;
+};
+
+struct AttentionRows {
+    RequestId requestId = 0;
+    std::int64_t layer = 0;
+    std::int64_t head = 0;
+    std::int64_t firstPos = 0;
+    std::int64_t rows = 0;                   // query positions firstPos..firstPos + rows - 1
+    std::int64_t keys = 0;                   // lastPos + 1
+    std::shared_ptr<const std::vector<float>> probs;  // [rows][keys], row-major; 0 above the diagonal
+    QString error;                           // technical message; empty on success
+};
+
+struct LogitLens {
+    RequestId requestId = 0;
+    std::int64_t pos = 0;
+    std::vector<std::vector<TokenProb>> layers;  // [layers][topK], most likely first
+    QString error;
+};
+
 // Terminal event of a failed request (load or generation).
 struct EngineFailed {
     RequestId requestId = 0;
@@ -132,3 +203,8 @@ Q_DECLARE_METATYPE(qe::gui::ModelLoaded)
 Q_DECLARE_METATYPE(qe::gui::TokenBatch)
 Q_DECLARE_METATYPE(qe::gui::GenerationFinished)
 Q_DECLARE_METATYPE(qe::gui::EngineFailed)
+Q_DECLARE_METATYPE(qe::gui::AttentionRequest)
+Q_DECLARE_METATYPE(qe::gui::LogitLensRequest)
+Q_DECLARE_METATYPE(qe::gui::DiagnosticsDelta)
+Q_DECLARE_METATYPE(qe::gui::AttentionRows)
+Q_DECLARE_METATYPE(qe::gui::LogitLens)

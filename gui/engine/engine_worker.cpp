@@ -26,6 +26,8 @@ constexpr auto kFlushInterval = std::chrono::milliseconds(30);
 constexpr std::size_t kFlushTokens = 16;
 constexpr std::int64_t kTopAlternatives = 5;  // alternatives shown for each generated token
 constexpr auto kProgressInterval = std::chrono::milliseconds(50);
+constexpr std::int64_t kMaxAttentionValues = 16 << 20;  // one AttentionRows event: at most 64 MiB of fp32
+constexpr std::int64_t kMaxLensTopK = 50;
 
 }  // namespace
 
@@ -119,6 +121,7 @@ void EngineWorker::doLoad(const LoadRequest& request) {
             loaded.stopIds.push_back(*imEnd);
     }
     loaded.generation = m_session->generationConfig();
+    loaded.config = config;
     emit modelLoaded(loaded);
 }
 
@@ -144,8 +147,22 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
     batch.tokens.reserve(kFlushTokens);
     auto lastFlush = Clock::now();
     double timeToFirstToken = -1.0;
+    // Diagnostics: positions up to the reused cache prefix are unchanged, so the first delta
+    // starts where what the GUI holds, the cache and the prompt stop agreeing.
+    const auto promptLen = static_cast<std::int64_t>(request.prompt.size());
+    const std::int64_t reused = std::min(m_session->cache().commonPrefix(request.prompt), std::max<std::int64_t>(promptLen - 1, 0));
+    std::int64_t diagSent = std::min(m_session->cache().commonPrefix(request.diagnosticsTokens), reused);
+    std::vector<int> context(request.prompt);
+    std::vector<PositionToken> generated;
+    auto sendDiagnostics = [&] {
+        const std::int64_t cached = m_session->cache().length();
+        diagSent = std::min(diagSent, cached);
+        emit diagnosticsReady(DiagnosticsDelta{id, makeDelta(diagSent, context, generated, promptLen)});
+        diagSent = cached;
+    };
     auto flush = [&] {
         if (batch.tokens.empty()) return;
+        sendDiagnostics();
         emit tokensReady(batch);
         batch.tokens.clear();
         batch.timeToFirstToken = -1.0;
@@ -156,6 +173,9 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
             timeToFirstToken = secondsSince(start);
             batch.timeToFirstToken = timeToFirstToken;
         }
+        context.push_back(token.id);
+        generated.push_back(PositionToken{token.id, token.prob,
+                                          std::vector<TokenProb>(token.alternatives.begin(), token.alternatives.end())});
         auto piece = decoder.push(token.id);
         batch.tokens.push_back(TokenPiece{token.id, piece.ok() ? std::move(piece).value() : std::string(), token.prob,
                                           std::vector<TokenProb>(token.alternatives.begin(), token.alternatives.end())});
@@ -167,6 +187,7 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
         flush();
         return fail(id, result.error());
     }
+    if (batch.tokens.empty()) sendDiagnostics();  // else flush() below sends them
     std::string tail = decoder.finish();
     if (!tail.empty()) {
         if (batch.tokens.empty()) batch.tokens.push_back(TokenPiece{-1, std::move(tail), 0.0f});
@@ -186,6 +207,105 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
     stats.timeToFirstToken = std::max(timeToFirstToken, 0.0);
     stats.totalSeconds = secondsSince(start);
     emit generationFinished(finished);
+}
+
+std::shared_ptr<const DiagnosticsData> EngineWorker::makeDelta(std::int64_t firstPos, std::span<const int> context,
+                                                               std::span<const PositionToken> generated,
+                                                               std::int64_t promptTokens) const {
+    const Diagnostics& d = m_session->diagnostics();
+    auto data = std::make_shared<DiagnosticsData>();
+    const std::int64_t cached = m_session->cache().length();
+    data->firstPos = firstPos;
+    data->positions = d.enabled() ? std::max<std::int64_t>(cached - firstPos, 0) : 0;
+    data->layers = d.layers();
+    data->heads = d.heads();
+    data->promptTokens = promptTokens;
+    const auto end = static_cast<std::int64_t>(context.size());
+    for (std::int64_t pos = firstPos; pos < end; ++pos) {
+        if (pos < promptTokens) data->tokens.push_back(PositionToken{context[pos], -1.0f, {}});
+        else data->tokens.push_back(generated[static_cast<std::size_t>(pos - promptTokens)]);
+    }
+    const std::int64_t layers = d.layers(), heads = d.heads();
+    data->residualRms.reserve(static_cast<std::size_t>(data->positions * layers));
+    data->entropy.reserve(static_cast<std::size_t>(data->positions * layers * heads));
+    for (std::int64_t pos = firstPos; pos < firstPos + data->positions; ++pos) {
+        for (std::int64_t layer = 0; layer < layers; ++layer) {
+            data->residualRms.push_back(d.residualRms(pos, layer));
+            data->mlpRms.push_back(d.mlpActivationRms(pos, layer));
+            for (std::int64_t head = 0; head < heads; ++head) {
+                data->entropy.push_back(d.attentionEntropy(pos, layer, head));
+                data->sink.push_back(d.attentionSink(pos, layer, head));
+            }
+        }
+    }
+    data->layerSeconds = d.layerSeconds();
+    return data;
+}
+
+// Engine thread.
+void EngineWorker::runAttention(const AttentionRequest& request) {
+    Q_ASSERT(QThread::currentThread() == thread());
+    try {
+        doAttention(request);
+    } catch (...) {
+        emit attentionReady(AttentionRows{request.requestId, request.layer, request.head, 0, 0, 0, nullptr,
+                                          QStringLiteral("unexpected error while computing attention")});
+    }
+}
+
+// Engine thread.
+void EngineWorker::runLogitLens(const LogitLensRequest& request) {
+    Q_ASSERT(QThread::currentThread() == thread());
+    try {
+        doLogitLens(request);
+    } catch (...) {
+        emit logitLensReady(LogitLens{request.requestId, request.pos, {}, QStringLiteral("unexpected error in the logit lens")});
+    }
+}
+
+void EngineWorker::doAttention(const AttentionRequest& request) {
+    AttentionRows rows{request.requestId, request.layer, request.head, request.firstPos, 0, 0, nullptr, {}};
+    auto failWith = [&](const std::string& message) {
+        rows.error = QString::fromStdString(message);
+        emit attentionReady(rows);
+    };
+    if (!m_session) return failWith("no model is loaded");
+    const std::int64_t cached = m_session->cache().length();
+    if (request.firstPos < 0 || request.firstPos > request.lastPos || request.lastPos >= cached)
+        return failWith("positions " + std::to_string(request.firstPos) + ".." + std::to_string(request.lastPos) +
+                        " are not in the context of " + std::to_string(cached) + " tokens");
+    rows.rows = request.lastPos - request.firstPos + 1;
+    rows.keys = request.lastPos + 1;
+    if (rows.rows * rows.keys > kMaxAttentionValues)
+        return failWith("attention range too large: " + std::to_string(rows.rows) + " x " + std::to_string(rows.keys));
+    auto probs = std::make_shared<std::vector<float>>(static_cast<std::size_t>(rows.rows * rows.keys), 0.0f);
+    std::vector<float> row;
+    for (std::int64_t pos = request.firstPos; pos <= request.lastPos; ++pos) {
+        Status s = m_session->attentionRow(request.layer, request.head, pos, row);
+        if (!s.ok()) return failWith(s.error().text());
+        std::copy(row.begin(), row.end(), probs->begin() + (pos - request.firstPos) * rows.keys);
+    }
+    rows.probs = std::move(probs);
+    emit attentionReady(rows);
+}
+
+void EngineWorker::doLogitLens(const LogitLensRequest& request) {
+    LogitLens lens{request.requestId, request.pos, {}, {}};
+    if (!m_session) {
+        lens.error = QStringLiteral("no model is loaded");
+        return emit logitLensReady(lens);
+    }
+    const std::int64_t topK = std::clamp<std::int64_t>(request.topK, 1, kMaxLensTopK);
+    for (std::int64_t layer = 0; layer < m_session->config().numHiddenLayers; ++layer) {
+        auto top = m_session->logitLens(layer, request.pos, topK);
+        if (!top.ok()) {
+            lens.layers.clear();
+            lens.error = QString::fromStdString(top.error().text());
+            break;
+        }
+        lens.layers.push_back(std::move(top).value());
+    }
+    emit logitLensReady(lens);
 }
 
 }  // namespace qe::gui

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 
 #include <QObject>
 
@@ -24,11 +25,19 @@ public slots:
     // Engine thread. Emits tokensReady... (flushed every ~30 ms or 16 tokens), then
     // generationFinished (also when cancelled) or engineFailed.
     void runGeneration(const qe::gui::GenerationRequest& request);
+    // Engine thread. Recomputes attention rows from the session's kept hidden states and KV
+    // cache; emits attentionReady (with `error` set when it cannot).
+    void runAttention(const qe::gui::AttentionRequest& request);
+    // Engine thread. Logit lens after every layer at one position; emits logitLensReady.
+    void runLogitLens(const qe::gui::LogitLensRequest& request);
 
 signals:
     void loadProgress(const qe::gui::LoadProgress& progress);
     void modelLoaded(const qe::gui::ModelLoaded& loaded);
     void tokensReady(const qe::gui::TokenBatch& batch);
+    void diagnosticsReady(const qe::gui::DiagnosticsDelta& delta);
+    void attentionReady(const qe::gui::AttentionRows& rows);
+    void logitLensReady(const qe::gui::LogitLens& lens);
     void generationFinished(const qe::gui::GenerationFinished& finished);
     void engineFailed(const qe::gui::EngineFailed& failed);
 
@@ -36,6 +45,11 @@ private:
     void doLoad(const LoadRequest& request);
     void doGenerate(const GenerationRequest& request);
     void fail(RequestId id, const Error& error);
+    // Diagnostics of positions [firstPos, cache length) and the tokens [firstPos, context end).
+    std::shared_ptr<const DiagnosticsData> makeDelta(std::int64_t firstPos, std::span<const int> context,
+                                                     std::span<const PositionToken> generated, std::int64_t promptTokens) const;
+    void doAttention(const AttentionRequest& request);
+    void doLogitLens(const LogitLensRequest& request);
 
     std::unique_ptr<Session> m_session;
     std::shared_ptr<const Tokenizer> m_tokenizer;

@@ -3,12 +3,19 @@
 //   QT_QPA_PLATFORM=offscreen gui_screenshots OUTDIR
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "gui/chat/chat_session.h"
 #include "gui/conversations/conversation_store.h"
+#include "gui/inspector/attention_heatmap.h"
+#include "gui/inspector/attention_view.h"
+#include "gui/inspector/diagnostics_store.h"
+#include "gui/inspector/inspector_panel.h"
+#include "gui/inspector/logit_lens_view.h"
+#include "gui/inspector/structure_view.h"
 #include "gui/language.h"
 #include "gui/main_window.h"
 #include "gui/settings.h"
@@ -75,6 +82,35 @@ int main(int argc, char** argv) {
         if (!QTest::qWaitFor([&] { return !window.chat()->isGenerating(); }, 60000)) qWarning("the reply did not finish");
         QTest::qWait(300);
         window.grab().save(QDir(out).filePath(QStringLiteral("main-window-%1.png").arg(language)));
+
+        // The inspector tabs, each on its own (issue #9).
+        InspectorPanel* inspector = window.inspector();
+        window.inspectorDock()->setFloating(true);
+        window.inspectorDock()->resize(760, 900);
+        QTest::qWait(200);
+        inspector->store()->select(inspector->store()->positions() - 4);
+        const QDir dirOut(out);
+        auto shot = [&](const QString& name) {
+            QTest::qWait(300);
+            inspector->grab().save(dirOut.filePath(QStringLiteral("inspector-%1-%2.png").arg(name, language)));
+        };
+        inspector->showTab(InspectorPanel::StructureTab);
+        inspector->structureView()->explain(5);  // grouped-query attention
+        shot(QStringLiteral("structure"));
+        inspector->structureView()->choosePreset(QStringLiteral("32b"));
+        inspector->structureView()->explain(9);  // SwiGLU
+        shot(QStringLiteral("structure-32b"));
+        inspector->showTab(InspectorPanel::AttentionTab);
+        inspector->attentionView()->openHead(1, 1);
+        (void)QTest::qWaitFor([&] { return inspector->attentionView()->heatmap()->rows().head == 1; }, 30000);
+        inspector->attentionView()->heatmap()->setZoom(1.0);
+        shot(QStringLiteral("attention"));
+        inspector->showTab(InspectorPanel::LayersTab);
+        shot(QStringLiteral("layers"));
+        inspector->showTab(InspectorPanel::LensTab);
+        (void)QTest::qWaitFor([&] { return inspector->logitLensView()->lens().pos == inspector->store()->selected(); }, 30000);
+        shot(QStringLiteral("logit-lens"));
+        window.inspectorDock()->setFloating(false);
     }
     return 0;
 }

@@ -1,0 +1,79 @@
+// The inspector: the context's tokens (coloured by probability, click to select) above tabs for
+// the layer structure, attention map, per-layer charts and logit lens, with PNG / JSON export of
+// the current tab. Feeds the DiagnosticsStore from the engine's events and asks the engine for
+// attention rows and logit lenses when the views need them (after a generation, never during
+// one: the worker is busy generating and the answers would queue up).
+#pragma once
+
+#include <QWidget>
+
+#include "gui/engine/engine_events.h"
+
+class QCheckBox;
+class QLabel;
+class QPushButton;
+class QScrollArea;
+class QTabWidget;
+class QTimer;
+
+namespace qe::gui {
+
+class AttentionView;
+class DiagnosticsStore;
+class EngineController;
+class ExportableView;
+class LayerChartsView;
+class LogitLensView;
+class StructureView;
+class TokenStrip;
+
+class InspectorPanel : public QWidget {
+    Q_OBJECT
+public:
+    enum Tab { StructureTab, AttentionTab, LayersTab, LensTab };
+
+    InspectorPanel(EngineController* engine, QWidget* parent = nullptr);
+
+    DiagnosticsStore* store() const { return m_store; }
+    StructureView* structureView() const { return m_structure; }
+    AttentionView* attentionView() const { return m_attention; }
+    LayerChartsView* layerChartsView() const { return m_layers; }
+    LogitLensView* logitLensView() const { return m_lens; }
+    TokenStrip* tokenStrip() const { return m_strip; }
+    QTabWidget* tabs() const { return m_tabs; }
+    ExportableView* currentView() const;
+    void showTab(Tab tab);
+
+    // Writes the current tab as PNG / JSON; false with `error` set on failure.
+    bool exportCurrentPng(const QString& path, QString* error);
+    bool exportCurrentJson(const QString& path, QString* error);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void retranslateUi();
+    void scheduleRequests();
+    void sendRequests();
+    void exportWithDialog(bool png);
+
+    EngineController* m_engine;
+    DiagnosticsStore* m_store;
+    TokenStrip* m_strip;
+    QScrollArea* m_stripScroll;
+    QLabel* m_stripTitle;
+    QCheckBox* m_colour;
+    QPushButton* m_follow;
+    QPushButton* m_exportPng;
+    QPushButton* m_exportJson;
+    QTabWidget* m_tabs;
+    StructureView* m_structure;
+    AttentionView* m_attention;
+    LayerChartsView* m_layers;
+    LogitLensView* m_lens;
+    QTimer* m_requestTimer;
+    bool m_attentionDirty = false;
+    std::int64_t m_lensPos = -1;     // position of the logit lens to ask for (-1: none)
+};
+
+}  // namespace qe::gui

@@ -1,0 +1,128 @@
+// TokenStrip: flow layout, painting, tooltips and selection.
+#include "gui/inspector/token_strip.h"
+
+#include <QFontMetricsF>
+#include <QHelpEvent>
+#include <QLocale>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QToolTip>
+
+#include "gui/inspector/diagnostics_store.h"
+#include "gui/inspector/heat_colors.h"
+
+namespace qe::gui {
+
+namespace {
+constexpr double kPad = 3.0;
+constexpr double kGap = 2.0;
+}  // namespace
+
+TokenStrip::TokenStrip(DiagnosticsStore* store, QWidget* parent) : QWidget(parent), m_store(store) {
+    setObjectName(QStringLiteral("tokenStrip"));
+    QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    policy.setHeightForWidth(true);
+    setSizePolicy(policy);
+    connect(store, &DiagnosticsStore::positionsChanged, this, &TokenStrip::relayout);
+    connect(store, &DiagnosticsStore::modelChanged, this, &TokenStrip::relayout);
+    connect(store, &DiagnosticsStore::selectionChanged, this, qOverload<>(&QWidget::update));
+}
+
+void TokenStrip::setColourByProbability(bool on) {
+    m_colour = on;
+    update();
+}
+
+int TokenStrip::layout(int width, std::vector<QRectF>* rects) const {
+    const QFontMetricsF metrics(font());
+    const double lineHeight = metrics.height() + 2 * kPad;
+    double x = 0, y = 0;
+    if (rects) rects->clear();
+    for (std::int64_t pos = 0; pos < m_store->tokenCount(); ++pos) {
+        const double w = std::max(metrics.horizontalAdvance(m_store->tokenLabel(pos)), 4.0) + 2 * kPad;
+        if (x > 0 && x + w > width) {
+            x = 0;
+            y += lineHeight + kGap;
+        }
+        if (rects) rects->emplace_back(x, y, w, lineHeight);
+        x += w + kGap;
+    }
+    return static_cast<int>(y + lineHeight + 1);
+}
+
+void TokenStrip::relayout() {
+    layout(width(), &m_rects);
+    updateGeometry();
+    update();
+}
+
+int TokenStrip::heightForWidth(int width) const { return layout(width, nullptr); }
+QSize TokenStrip::sizeHint() const { return {400, heightForWidth(400)}; }
+
+void TokenStrip::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    relayout();
+}
+
+QRectF TokenStrip::tokenRect(std::int64_t pos) const {
+    return pos >= 0 && pos < static_cast<std::int64_t>(m_rects.size()) ? m_rects[static_cast<std::size_t>(pos)] : QRectF();
+}
+
+std::int64_t TokenStrip::tokenAt(QPointF point) const {
+    for (std::size_t i = 0; i < m_rects.size(); ++i)
+        if (m_rects[i].contains(point)) return static_cast<std::int64_t>(i);
+    return -1;
+}
+
+void TokenStrip::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.fillRect(rect(), palette().base());
+    const std::int64_t selected = m_store->selected();
+    for (std::size_t i = 0; i < m_rects.size() && static_cast<std::int64_t>(i) < m_store->tokenCount(); ++i) {
+        const auto pos = static_cast<std::int64_t>(i);
+        const PositionToken& t = m_store->token(pos);
+        QColor background = t.prob < 0 ? palette().window().color() : m_colour ? probabilityColor(t.prob) : palette().alternateBase().color();
+        p.setPen(Qt::NoPen);
+        p.setBrush(background);
+        p.drawRoundedRect(m_rects[i], 3, 3);
+        if (pos == selected) {
+            p.setPen(QPen(palette().highlight().color(), 2));
+            p.setBrush(Qt::NoBrush);
+            p.drawRoundedRect(m_rects[i].adjusted(1, 1, -1, -1), 3, 3);
+        }
+        p.setPen(t.prob < 0 ? palette().placeholderText().color() : QColor(Qt::black));
+        p.drawText(m_rects[i], Qt::AlignCenter, m_store->tokenLabel(pos));
+    }
+}
+
+void TokenStrip::mousePressEvent(QMouseEvent* event) {
+    const std::int64_t pos = tokenAt(event->position());
+    if (pos >= 0) m_store->select(pos);
+}
+
+QString TokenStrip::tooltipFor(std::int64_t pos) const {
+    if (pos < 0 || pos >= m_store->tokenCount()) return {};
+    const PositionToken& t = m_store->token(pos);
+    const QLocale locale;
+    //: Tooltip header of a token: %1 token text, %2 position, %3 token id.
+    QString text = tr("\"%1\" at position %2 (id %3)").arg(m_store->tokenLabel(pos)).arg(pos).arg(t.id);
+    if (t.prob < 0) return text + QLatin1Char('\n') + tr("prompt token");
+    text += QLatin1Char('\n') + tr("probability %1%").arg(locale.toString(100.0 * t.prob, 'f', 1));
+    if (!t.alternatives.empty()) text += QLatin1Char('\n') + tr("Most likely at this step:");
+    for (const TokenProb& a : t.alternatives)
+        text += QStringLiteral("\n  %1  %2%").arg(m_store->idLabel(a.id), locale.toString(100.0 * a.prob, 'f', 1));
+    return text;
+}
+
+bool TokenStrip::event(QEvent* e) {
+    if (e->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(e);
+        const std::int64_t pos = tokenAt(help->pos());
+        if (pos >= 0) QToolTip::showText(help->globalPos(), tooltipFor(pos), this);
+        else QToolTip::hideText();
+        return true;
+    }
+    return QWidget::event(e);
+}
+
+}  // namespace qe::gui
