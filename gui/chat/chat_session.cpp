@@ -27,6 +27,9 @@ ChatSession::ChatSession(EngineController* engine, ConversationStore* store, QOb
     connect(m_engine, &EngineController::tokensReady, this, &ChatSession::onTokens);
     connect(m_engine, &EngineController::generationFinished, this, &ChatSession::onFinished);
     connect(m_engine, &EngineController::engineFailed, this, &ChatSession::onFailed);
+    m_saveTimer.setSingleShot(true);
+    m_saveTimer.setInterval(kMaxUnsavedMs);
+    connect(&m_saveTimer, &QTimer::timeout, this, &ChatSession::flushSave);
 }
 
 void ChatSession::setModel(const ModelLoaded& loaded) {
@@ -166,7 +169,6 @@ ChatSession::StartResult ChatSession::startReply(const QString& conversationId, 
     SamplingParams sampling = options.sampling;
     sampling.seed = static_cast<std::uint64_t>(QDateTime::currentMSecsSinceEpoch());
     m_sinceStart.start();
-    m_sinceSave.start();
     m_requestId = m_engine->generate(prompt.tokens, sampling, options.maxNewTokens);
     emit busyChanged(true);
     result.status = StartStatus::Started;
@@ -183,6 +185,7 @@ Message* ChatSession::streamingMessagePtr() {
 }
 
 void ChatSession::flushSave() {
+    m_saveTimer.stop();
     if (isGenerating() && m_store->find(m_conversationId)) m_store->save(m_conversationId);
 }
 
@@ -195,10 +198,7 @@ void ChatSession::onTokens(const TokenBatch& batch) {
         const ParsedOutput parsed = parseOutput(m->text.toStdString(), m->thinkingStarted);
         if (parsed.hasThinkBlock) m->thinkingSeconds = m_sinceStart.elapsed() / 1000.0;
     }
-    if (m_sinceSave.elapsed() >= kSaveIntervalMs) {
-        m_store->save(m_conversationId);
-        m_sinceSave.restart();
-    }
+    if (!m_saveTimer.isActive()) m_saveTimer.start();
     emit messageUpdated(m_conversationId, m_messageId);
 }
 
@@ -232,6 +232,7 @@ void ChatSession::onFailed(const EngineFailed& failed, bool isLoad) {
 }
 
 void ChatSession::endStream() {
+    m_saveTimer.stop();
     const QString conversationId = m_conversationId;
     const QString messageId = m_messageId;
     if (Conversation* c = m_store->find(conversationId)) {

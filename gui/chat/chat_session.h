@@ -9,6 +9,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QTimer>
 
 #include <nlohmann/json.hpp>
 
@@ -67,6 +68,9 @@ public:
     const QString& streamingMessage() const { return m_messageId; }
     // Saves the streaming reply now (quit, conversation switch).
     void flushSave();
+    // Streamed text is on disk at most this long after it arrived (the promise is 2 s; the
+    // margin covers a busy event loop).
+    static constexpr int kMaxUnsavedMs = 1500;
 
 signals:
     void messageUpdated(const QString& conversationId, const QString& messageId);
@@ -92,8 +96,7 @@ private:
     QString m_conversationId;
     QString m_messageId;
     QElapsedTimer m_sinceStart;
-    QElapsedTimer m_sinceSave;
-    static constexpr int kSaveIntervalMs = 2000;
+    QTimer m_saveTimer;               // single-shot, started by the first unsaved token
 };
 
 }  // namespace qe::gui
