@@ -24,6 +24,10 @@ std::string pyTitle(std::string s);
 std::string pyCapitalize(const std::string& s);
 std::vector<std::string> splitLines(const std::string& s);
 Value itemsOf(const Value& v, int line);
+// The elements a for loop or a filter iterates: list items, string characters, dict keys;
+// undefined is empty. Anything else (incl. namespace objects) is an error, prefixed by `what`
+// when it is not empty.
+std::vector<Value> iterableItems(const Value& v, const std::string& what, int line);
 // Sets the thread's current renderer (used by string methods); returns the previous one.
 Renderer* setCurrentRenderer(Renderer* r);
 

@@ -76,26 +76,6 @@ void assignTargets(Renderer& r, const std::vector<std::string>& targets, const V
     for (size_t i = 0; i < targets.size(); ++i) r.scope->vars[targets[i]] = items[i];
 }
 
-std::vector<Value> iterate(const Value& v, int line) {
-    switch (v.kind()) {
-        case Value::Kind::Undefined: return {};
-        case Value::Kind::List: return *v.list();
-        case Value::Kind::String: {
-            std::vector<Value> out;
-            for (auto& ch : utf8Chars(v.asString())) out.emplace_back(ch);
-            return out;
-        }
-        case Value::Kind::Dict: {
-            if (v.dict()->isNamespace) break;
-            std::vector<Value> out;
-            for (auto& [k, _] : v.dict()->items) out.emplace_back(k);
-            return out;
-        }
-        default: break;
-    }
-    throw TemplateError(line, "'" + v.typeName() + "' object is not iterable");
-}
-
 }  // namespace
 
 Flow execBody(const Body& body, Renderer& r) {
@@ -123,7 +103,7 @@ Flow IfStmt::exec(Renderer& r) const {
 }
 
 Flow ForStmt::exec(Renderer& r) const {
-    std::vector<Value> items = iterate(iterable->eval(r), line);
+    std::vector<Value> items = iterableItems(iterable->eval(r), {}, line);
     if (filter) {
         std::vector<Value> kept;
         for (const Value& item : items) {

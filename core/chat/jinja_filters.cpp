@@ -28,24 +28,6 @@ const std::set<std::string>& testNames() {
     return names;
 }
 
-std::vector<Value> toItems(const Value& v, const std::string& what, int line) {
-    switch (v.kind()) {
-        case Value::Kind::Undefined: return {};
-        case Value::Kind::List: return *v.list();
-        case Value::Kind::String: {
-            std::vector<Value> out;
-            for (auto& ch : utf8Chars(v.asString())) out.emplace_back(ch);
-            return out;
-        }
-        case Value::Kind::Dict: {
-            std::vector<Value> out;
-            for (auto& kv : v.dict()->items) out.emplace_back(kv.first);
-            return out;
-        }
-        default: throw TemplateError(line, what + ": '" + v.typeName() + "' object is not iterable");
-    }
-}
-
 // Jinja's attribute getter: "a.b" looks up item-then-attribute, undefined if missing.
 Value lookupPath(const Value& item, const std::string& path, int line) {
     Value cur = item;
@@ -78,7 +60,7 @@ Value selectOrReject(Renderer& r, const Value& input, CallArgs& args, bool byAtt
     if (args.positional.size() > testIndex) test = requireString(args.positional[testIndex], "select", line);
     if (!test.empty() && !isKnownTest(test)) throw TemplateError(line, "unknown test '" + test + "'");
     CallArgs testArgs = restArgs(args, testIndex + 1);
-    for (const Value& item : toItems(input, "select", line)) {
+    for (const Value& item : iterableItems(input, "select", line)) {
         Value v = byAttr ? lookupPath(item, attr, line) : item;
         bool ok = test.empty() ? v.truthy() : applyTest(r, test, v, testArgs, line);
         if (ok == select) out.push_back(item);
@@ -92,7 +74,7 @@ Value mapFilter(Renderer& r, const Value& input, CallArgs& args, int line) {
     if (!attribute.isUndefined()) {
         const Value& def = argAt(args, 99, "default", Value::undefined());
         std::string path = attribute.isString() ? attribute.asString() : attribute.str();
-        for (const Value& item : toItems(input, "map", line)) {
+        for (const Value& item : iterableItems(input, "map", line)) {
             Value v = lookupPath(item, path, line);
             out.push_back(v.isUndefined() && !def.isUndefined() ? def : v);
         }
@@ -103,7 +85,7 @@ Value mapFilter(Renderer& r, const Value& input, CallArgs& args, int line) {
     if (!isKnownFilter(filter)) throw TemplateError(line, "unknown filter '" + filter + "'");
     CallArgs rest = restArgs(args, 1);
     rest.kwargs = args.kwargs;
-    for (const Value& item : toItems(input, "map", line)) out.push_back(applyFilter(r, filter, item, rest, line));
+    for (const Value& item : iterableItems(input, "map", line)) out.push_back(applyFilter(r, filter, item, rest, line));
     return Value(std::move(out));
 }
 
@@ -189,7 +171,7 @@ Value sortFilter(const Value& input, const CallArgs& args, int line) {
     bool reverse = argAt(args, 0, "reverse", Value(false)).truthy();
     bool caseSensitive = argAt(args, 1, "case_sensitive", Value(false)).truthy();
     const Value& attribute = argAt(args, 2, "attribute", Value::none());
-    std::vector<Value> items = toItems(input, "sort", line);
+    std::vector<Value> items = iterableItems(input, "sort", line);
     auto key = [&](const Value& v) { return attribute.isNone() ? v : lookupPath(v, attribute.str(), line); };
     std::stable_sort(items.begin(), items.end(), [&](const Value& a, const Value& b) {
         int c = sortCompare(key(a), key(b), caseSensitive, line);
@@ -201,7 +183,7 @@ Value sortFilter(const Value& input, const CallArgs& args, int line) {
 Value minMax(const Value& input, const CallArgs& args, bool max, int line) {
     bool caseSensitive = argAt(args, 0, "case_sensitive", Value(false)).truthy();
     const Value& attribute = argAt(args, 1, "attribute", Value::none());
-    std::vector<Value> items = toItems(input, max ? "max" : "min", line);
+    std::vector<Value> items = iterableItems(input, max ? "max" : "min", line);
     if (items.empty()) return Value::undefined("empty sequence");
     auto key = [&](const Value& v) { return attribute.isNone() ? v : lookupPath(v, attribute.str(), line); };
     Value best = items[0];
@@ -279,7 +261,7 @@ Value applyFilter(Renderer& r, const std::string& name, const Value& input, Call
         std::string sep = argAt(args, 0, "d", Value("")).str();
         std::string out;
         bool first = true;
-        for (const Value& item : toItems(input, "join", line)) {
+        for (const Value& item : iterableItems(input, "join", line)) {
             if (!first) out += sep;
             first = false;
             out += (attribute.isNone() ? item : lookupPath(item, attribute.str(), line)).str();
@@ -288,11 +270,11 @@ Value applyFilter(Renderer& r, const std::string& name, const Value& input, Call
         return Value(std::move(out));
     }
     if (name == "first" || name == "last") {
-        std::vector<Value> items = toItems(input, name, line);
+        std::vector<Value> items = iterableItems(input, name, line);
         if (items.empty()) return Value::undefined("no " + name + " item");
         return name == "first" ? items.front() : items.back();
     }
-    if (name == "list") return Value(toItems(input, "list", line));
+    if (name == "list") return Value(iterableItems(input, "list", line));
     if (name == "items") return itemsOf(input, line);
     if (name == "dictsort") {
         if (!input.isDict()) throw TemplateError(line, "dictsort: expected a mapping, got '" + input.typeName() + "'");
@@ -332,7 +314,7 @@ Value applyFilter(Renderer& r, const std::string& name, const Value& input, Call
     if (name == "sum") {
         const Value& attribute = argAt(args, 0, "attribute", Value::none());
         Value total = argAt(args, 1, "start", Value(0));
-        for (const Value& item : toItems(input, "sum", line))
+        for (const Value& item : iterableItems(input, "sum", line))
             total = binaryOp(r, "+", total, attribute.isNone() ? item : lookupPath(item, attribute.str(), line), line);
         return total;
     }
@@ -340,7 +322,7 @@ Value applyFilter(Renderer& r, const std::string& name, const Value& input, Call
     if (name == "unique") {
         bool caseSensitive = argAt(args, 0, "case_sensitive", Value(false)).truthy();
         List out;
-        for (const Value& item : toItems(input, "unique", line)) {
+        for (const Value& item : iterableItems(input, "unique", line)) {
             bool seen = false;
             for (const Value& o : out)
                 seen = seen || (!caseSensitive && item.isString() && o.isString() ? pyLower(item.asString()) == pyLower(o.asString()) : valuesEqual(item, o));
@@ -349,7 +331,7 @@ Value applyFilter(Renderer& r, const std::string& name, const Value& input, Call
         return Value(std::move(out));
     }
     if (name == "reverse") {
-        std::vector<Value> items = toItems(input, "reverse", line);
+        std::vector<Value> items = iterableItems(input, "reverse", line);
         std::reverse(items.begin(), items.end());
         if (!input.isString()) return Value(std::move(items));
         std::string s;
@@ -363,7 +345,7 @@ Value applyFilter(Renderer& r, const std::string& name, const Value& input, Call
         if (n <= 0) throw TemplateError(line, "batch: size must be positive");
         const Value& fill = argAt(args, 1, "fill_with", Value::none());
         List out, cur;
-        for (const Value& item : toItems(input, "batch", line)) {
+        for (const Value& item : iterableItems(input, "batch", line)) {
             cur.push_back(item);
             if (static_cast<int64_t>(cur.size()) == n) out.emplace_back(std::exchange(cur, {}));
         }
@@ -440,6 +422,27 @@ bool applyTest(Renderer& r, const std::string& name, const Value& v, CallArgs& a
     if (name == "filter") return v.isString() && isKnownFilter(v.asString());
     if (name == "test") return v.isString() && isKnownTest(v.asString());
     throw TemplateError(line, "unknown test '" + name + "'");
+}
+
+std::vector<Value> iterableItems(const Value& v, const std::string& what, int line) {
+    switch (v.kind()) {
+        case Value::Kind::Undefined: return {};
+        case Value::Kind::List: return *v.list();
+        case Value::Kind::String: {
+            std::vector<Value> out;
+            for (auto& ch : utf8Chars(v.asString())) out.emplace_back(ch);
+            return out;
+        }
+        case Value::Kind::Dict: {
+            if (v.dict()->isNamespace) break;
+            std::vector<Value> out;
+            for (auto& [k, _] : v.dict()->items) out.emplace_back(k);
+            return out;
+        }
+        default: break;
+    }
+    const std::string prefix = what.empty() ? std::string() : what + ": ";
+    throw TemplateError(line, prefix + "'" + v.typeName() + "' object is not iterable");
 }
 
 }  // namespace qe::jinja::detail
