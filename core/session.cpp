@@ -156,7 +156,8 @@ Result<GenerateResult> Session::generate(const GenerateRequest& request, std::st
         if (request.topAlternatives > 0 && onToken)  // before the sampler edits the logits
             topProbabilities(m_logits, vocabLimit, request.topAlternatives, m_order, alternatives);
         float prob = 0.0f;
-        const int token = sampler.sample(m_logits, context, result.newTokens, &prob);
+        // The model probability costs a softmax over the vocabulary: only when someone listens.
+        const int token = sampler.sample(m_logits, context, result.newTokens, onToken ? &prob : nullptr);
         result.newTokens.push_back(token);
         context.push_back(token);
         if (n == 0) decodeStart = Clock::now();  // decode rate: passes after the first token
