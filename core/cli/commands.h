@@ -11,8 +11,12 @@ int cmdGenerate(int argc, char** argv, int first);
 int cmdMakeModel(int argc, char** argv, int first);
 int cmdBench(int argc, char** argv, int first);
 
-// Inspector: diagnose (commands_diagnose.cpp).
+// Evaluation: perplexity (commands_eval.cpp).
+int cmdPerplexity(int argc, char** argv, int first);
+
+// Inspector: diagnose (commands_diagnose.cpp); tensor-stats (commands_tensor_stats.cpp).
 int cmdDiagnose(int argc, char** argv, int first);
+int cmdTensorStats(int argc, char** argv, int first);
 
 // Text commands: tokenize, detokenize (commands_tokenize.cpp); chat-template (commands_chat.cpp).
 int cmdTokenize(int argc, char** argv, int first);

@@ -25,6 +25,8 @@ void printUsage(std::FILE* out) {
         "  bench       --model DIR [--prompt-len N] [--gen N] [--threads T] [--json]\n"
         "  diagnose    --model DIR --tokens LIST [--attention LAYER:HEAD ...] [--logit-lens LAYER:POS ...]\n"
         "              [--top-k K] --json                      per-layer diagnostics, attention, logit lens\n"
+        "  tensor-stats --model DIR --tensor NAME [--bins N] [--json]  mean, std, min, max, histogram\n"
+        "  perplexity  --model DIR (--text-file F | --tokens-file F | --tokens LIST) [--window N] [--json]\n"
         "\n"
         "text commands:\n"
         "  tokenize    --tokenizer PATH [--bench FILE]   JSON Lines {\"text\"} on stdin -> {\"ids\"}\n"
@@ -53,6 +55,7 @@ int main(int argc, char** argv) {
         {"info", qe::cli::cmdInfo},         {"logits", qe::cli::cmdLogits},
         {"generate", qe::cli::cmdGenerate}, {"make-model", qe::cli::cmdMakeModel},
         {"bench", qe::cli::cmdBench},       {"diagnose", qe::cli::cmdDiagnose},
+        {"perplexity", qe::cli::cmdPerplexity}, {"tensor-stats", qe::cli::cmdTensorStats},
         {"tokenize", qe::cli::cmdTokenize},
         {"detokenize", qe::cli::cmdDetokenize}, {"chat-template", qe::cli::cmdChatTemplate},
     };

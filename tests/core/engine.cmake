@@ -11,3 +11,5 @@ qe_add_test(test_diagnostics SOURCES test_diagnostics.cpp LIBS qe_core qe_test_h
 add_dependencies(test_diagnostics qwen-explorer-cli)
 qe_add_test(test_cli_generate_text SOURCES test_cli_generate_text.cpp LIBS qe_test_helpers LABELS core TIMEOUT 300)
 add_dependencies(test_cli_generate_text qwen-explorer-cli)
+qe_add_test(test_tensor_stats SOURCES test_tensor_stats.cpp LIBS qe_core qe_test_helpers LABELS core TIMEOUT 120)
+add_dependencies(test_tensor_stats qwen-explorer-cli)
