@@ -25,11 +25,13 @@
 
 #include "gui/chat/chat_session.h"
 #include "gui/chat/chat_view.h"
+#include "gui/chat/token_positions.h"
 #include "gui/conversations/conversation_list.h"
 #include "gui/conversations/conversation_store.h"
 #include "gui/engine/engine_controller.h"
 #include "gui/engine/model_validation.h"
 #include "gui/error_text.h"
+#include "gui/inspector/diagnostics_store.h"
 #include "gui/inspector/inspector_panel.h"
 #include "gui/language.h"
 #include "gui/model_bar.h"
@@ -145,6 +147,9 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     connect(m_chatView, &ChatView::editSubmitted, this, &MainWindow::editAndResend);
     connect(m_chatView, &ChatView::regenerateRequested, this, &MainWindow::regenerate);
     connect(m_chatView, &ChatView::siblingRequested, this, &MainWindow::switchSibling);
+    connect(m_chatView, &ChatView::tokenClicked, this, &MainWindow::selectChatToken);
+    connect(m_chatView, &ChatView::branchRequested, this, &MainWindow::branchFrom);
+    connect(m_inspector->store(), &DiagnosticsStore::selectionChanged, this, &MainWindow::showInspectorSelection);
     connect(m_sampling, &SamplingPanel::changed, this, [this] {
         m_sampling->saveTo(m_settings);
         updateContextMeter();
@@ -204,6 +209,14 @@ void MainWindow::buildMenus() {
     m_inspectorAction = m_inspectorDock->toggleViewAction();
     m_inspectorAction->setShortcut(QKeySequence(Qt::Key_F9));
     m_viewMenu->addAction(m_inspectorAction);
+    m_colourTokensAction = m_viewMenu->addAction(QString());
+    m_colourTokensAction->setCheckable(true);
+    m_colourTokensAction->setChecked(m_settings.colourTokens());
+    m_chatView->setColourTokens(m_settings.colourTokens());
+    connect(m_colourTokensAction, &QAction::toggled, this, [this](bool on) {
+        m_settings.setColourTokens(on);
+        m_chatView->setColourTokens(on);
+    });
     m_viewMenu->addSeparator();
     auto showTab = [this](InspectorPanel::Tab tab) {
         m_inspectorDock->show();
@@ -279,7 +292,7 @@ bool MainWindow::loadModel(const QString& folder) {
     m_loadingFolder = folder;
     m_card->clear(tr("Loading %1…").arg(QDir(folder).dirName()));
     m_modelBar->setLoading(true, folder);
-    m_engine->loadModel(QDir(folder).absolutePath(), m_settings.threads());
+    m_engine->loadModel(QDir(folder).absolutePath(), m_settings.threads(), 0, m_settings.diagnosticsBudgetBytes());
     updateActions();
     return true;
 }
@@ -364,12 +377,17 @@ bool MainWindow::sendMessage(const QString& rawText) {
     return true;
 }
 
-void MainWindow::startReply(const QString& parentId) {
-    hideError();
+ReplyOptions MainWindow::replyOptions() const {
     ReplyOptions options;
     options.thinking = m_sampling->thinking();
     options.sampling = m_sampling->sampling();
     options.maxNewTokens = m_sampling->maxNewTokens();
+    return options;
+}
+
+void MainWindow::startReply(const QString& parentId) {
+    hideError();
+    const ReplyOptions options = replyOptions();
     auto result = m_chat->startReply(m_current, parentId, options);
     if (result.status == ChatSession::StartStatus::Overflow) {
         const QString needed = tr("This conversation needs %1 tokens (prompt plus up to %2 new tokens), but the model's context holds %3.")
@@ -432,6 +450,66 @@ void MainWindow::switchSibling(const QString& messageId, int offset) {
     if (it == siblings.end() || index < 0 || index >= static_cast<long>(siblings.size())) return;
     c->activate(siblings[static_cast<std::size_t>(index)]);
     m_store->save(m_current);
+    refreshChat();
+    updateContextMeter();
+}
+
+void MainWindow::selectChatToken(const QString& messageId, int index) {
+    const Conversation* c = m_store->find(m_current);
+    const Message* reply = c ? c->find(messageId) : nullptr;
+    if (!reply) return;
+    m_chatView->setSelectedToken(messageId, index);
+    const std::int64_t pos = contextPosition(*reply, index, *m_inspector->store());
+    if (pos >= 0) m_inspector->store()->select(pos);
+    else statusBar()->showMessage(tr("The inspector holds the latest generation only; this token is not part of it."), 5000);
+}
+
+void MainWindow::showInspectorSelection() {
+    const DiagnosticsStore& diagnostics = *m_inspector->store();
+    const Conversation* c = m_store->find(m_current);
+    // Following the newest token is no choice of the user's: nothing to highlight.
+    if (!c || diagnostics.followsLatest()) return m_chatView->setSelectedToken(QString(), -1);
+    const auto thread = c->thread();
+    for (auto it = thread.rbegin(); it != thread.rend(); ++it) {  // the latest reply first
+        const int index = (*it)->role == Role::Assistant ? replyTokenAt(**it, diagnostics.selected(), diagnostics) : -1;
+        if (index >= 0) return m_chatView->setSelectedToken((*it)->id, index);
+    }
+    m_chatView->setSelectedToken(QString(), -1);
+}
+
+void MainWindow::branchFrom(const QString& messageId, int index, int alternativeId) {
+    if (m_chat->isGenerating()) return;
+    if (!m_modelLoaded) {
+        showError(tr("No model is loaded yet. Open a model folder or wait until loading has finished."), QString());
+        return;
+    }
+    const ChatSession::BranchResult branch = m_chat->createBranch(m_current, messageId, index, alternativeId);
+    if (branch.conversationId.isEmpty()) {
+        showError(tr("The branch could not be created."), branch.details);
+        return;
+    }
+    hideError();
+    selectConversation(branch.conversationId);
+    const ReplyOptions options = replyOptions();
+    const ChatSession::StartResult result = m_chat->continueReply(branch.conversationId, branch.messageId, options);
+    switch (result.status) {
+    case ChatSession::StartStatus::Started:
+    case ChatSession::StartStatus::Busy: break;
+    case ChatSession::StartStatus::NoModel:
+        showError(tr("No model is loaded yet. Open a model folder or wait until loading has finished."), QString());
+        break;
+    case ChatSession::StartStatus::Overflow:
+        showError(tr("The branch needs %1 tokens (prompt plus up to %2 new tokens), but the model's context holds %3. "
+                     "Lower \"Max new tokens\".")
+                      .arg(result.needed)
+                      .arg(options.maxNewTokens)
+                      .arg(result.limit),
+                  QString());
+        break;
+    case ChatSession::StartStatus::Failed:
+        showError(tr("The branch could not be continued: the reply's prompt cannot be built again as it was."), result.details);
+        break;
+    }
     refreshChat();
     updateContextMeter();
 }
@@ -540,6 +618,9 @@ void MainWindow::retranslateUi() {
     m_viewMenu->setTitle(tr("&View"));
     m_inspectorDock->setWindowTitle(tr("Inspector"));
     m_inspectorAction->setText(tr("&Inspector"));
+    m_colourTokensAction->setText(tr("&Colour tokens by probability"));
+    m_colourTokensAction->setStatusTip(tr("Show the replies token by token on the colour of each token's probability: red unlikely, "
+                                          "green likely. Hover a token for the alternatives; click it to select it or to branch."));
     m_structureAction->setText(tr("Layer &structure"));
     m_attentionAction->setText(tr("&Attention map"));
     m_layersAction->setText(tr("Per-&layer charts"));

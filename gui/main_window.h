@@ -29,6 +29,7 @@ class ModelBar;
 class ModelCardView;
 class SamplingPanel;
 class Settings;
+struct ReplyOptions;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -83,6 +84,11 @@ private:
     void editAndResend(const QString& messageId, const QString& text);
     void regenerate(const QString& messageId);
     void switchSibling(const QString& messageId, int offset);
+    ReplyOptions replyOptions() const;
+    // Chat token <-> inspector position (issue #9): a click selects everywhere.
+    void selectChatToken(const QString& messageId, int index);
+    void showInspectorSelection();
+    void branchFrom(const QString& messageId, int index, int alternativeId);
     void refreshChat();
     void updateContextMeter();
     void updateActions();
@@ -122,6 +128,7 @@ private:
     QMenu* m_helpMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QAction* m_inspectorAction = nullptr;
+    QAction* m_colourTokensAction = nullptr;
     QAction* m_structureAction = nullptr;
     QAction* m_attentionAction = nullptr;
     QAction* m_layersAction = nullptr;

@@ -13,6 +13,7 @@ const QString kModelDir = QStringLiteral("engine/modelDir");            // defau
 const QString kRecent = QStringLiteral("engine/recentModels");          // default empty
 const QString kBackend = QStringLiteral("engine/backend");              const QString kBackendDefault = QStringLiteral("cpu");
 const QString kThreads = QStringLiteral("engine/threads");              constexpr int kThreadsDefault = 0;
+const QString kDiagBudget = QStringLiteral("engine/diagnosticsBudgetMiB"); constexpr int kDiagBudgetDefault = 512;
 const QString kPreset = QStringLiteral("sampling/preset");              const QString kPresetDefault = QStringLiteral("thinking");
 const QString kTemperature = QStringLiteral("sampling/temperature");    constexpr double kTemperatureDefault = 0.7;
 const QString kTopP = QStringLiteral("sampling/topP");                  constexpr double kTopPDefault = 0.8;
@@ -20,6 +21,7 @@ const QString kTopK = QStringLiteral("sampling/topK");                  constexp
 const QString kMinP = QStringLiteral("sampling/minP");                  constexpr double kMinPDefault = 0.0;
 const QString kMaxNew = QStringLiteral("sampling/maxNewTokens");        constexpr int kMaxNewDefault = 2048;
 const QString kThinking = QStringLiteral("chat/thinking");              constexpr bool kThinkingDefault = true;
+const QString kColourTokens = QStringLiteral("chat/colourTokens");      constexpr bool kColourTokensDefault = false;
 const QString kGeometry = QStringLiteral("ui/geometry");
 const QString kState = QStringLiteral("ui/state");
 
@@ -64,6 +66,10 @@ QString Settings::backend() const { return m_settings.value(kBackend, kBackendDe
 void Settings::setBackend(const QString& backend) { m_settings.setValue(kBackend, backend); }
 int Settings::threads() const { return std::max(0, m_settings.value(kThreads, kThreadsDefault).toInt()); }
 void Settings::setThreads(int threads) { m_settings.setValue(kThreads, threads); }
+int Settings::diagnosticsBudgetMiB() const {
+    return std::clamp(m_settings.value(kDiagBudget, kDiagBudgetDefault).toInt(), 0, kMaxDiagnosticsBudgetMiB);
+}
+void Settings::setDiagnosticsBudgetMiB(int mib) { m_settings.setValue(kDiagBudget, mib); }
 
 SamplingPresetChoice Settings::samplingPreset() const {
     const QString value = m_settings.value(kPreset, kPresetDefault).toString();
@@ -95,6 +101,8 @@ int Settings::maxNewTokens() const { return std::max(1, m_settings.value(kMaxNew
 void Settings::setMaxNewTokens(int tokens) { m_settings.setValue(kMaxNew, tokens); }
 bool Settings::thinking() const { return m_settings.value(kThinking, kThinkingDefault).toBool(); }
 void Settings::setThinking(bool on) { m_settings.setValue(kThinking, on); }
+bool Settings::colourTokens() const { return m_settings.value(kColourTokens, kColourTokensDefault).toBool(); }
+void Settings::setColourTokens(bool on) { m_settings.setValue(kColourTokens, on); }
 
 QByteArray Settings::windowGeometry() const { return m_settings.value(kGeometry).toByteArray(); }
 void Settings::setWindowGeometry(const QByteArray& geometry) { m_settings.setValue(kGeometry, geometry); }

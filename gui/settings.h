@@ -3,6 +3,8 @@
 // receives copies inside its requests and never reads settings.
 #pragma once
 
+#include <cstdint>
+
 #include <QByteArray>
 #include <QSettings>
 #include <QString>
@@ -40,6 +42,12 @@ public:
     void setBackend(const QString& backend);
     int threads() const;      // 0: all hardware threads
     void setThreads(int threads);
+    // Memory for the kept hidden states the attention map and logit lens are recomputed from
+    // (SessionOptions::diagnosticsBudgetBytes); takes effect when a model loads. 0: none kept.
+    int diagnosticsBudgetMiB() const;
+    void setDiagnosticsBudgetMiB(int mib);
+    std::uint64_t diagnosticsBudgetBytes() const { return std::uint64_t(diagnosticsBudgetMiB()) << 20; }
+    static constexpr int kMaxDiagnosticsBudgetMiB = 1 << 20;  // 1 TiB: a sanity bound, not a recommendation
 
     SamplingPresetChoice samplingPreset() const;
     void setSamplingPreset(SamplingPresetChoice preset);
@@ -50,6 +58,9 @@ public:
     void setMaxNewTokens(int tokens);
     bool thinking() const;    // enable_thinking for new turns
     void setThinking(bool on);
+    // Chat replies show their tokens coloured by probability instead of Markdown.
+    bool colourTokens() const;
+    void setColourTokens(bool on);
 
     QByteArray windowGeometry() const;
     void setWindowGeometry(const QByteArray& geometry);

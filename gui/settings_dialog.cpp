@@ -23,7 +23,7 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     : QDialog(parent), m_settings(settings), m_languageLabel(new QLabel(this)), m_language(new QComboBox(this)),
       m_modelLabel(new QLabel(this)), m_model(new QLineEdit(this)), m_browse(new QPushButton(this)),
       m_backendLabel(new QLabel(this)), m_backend(new QComboBox(this)), m_threadsLabel(new QLabel(this)),
-      m_threads(new QSpinBox(this)), m_presetLabel(new QLabel(this)), m_preset(new QComboBox(this)),
+      m_threads(new QSpinBox(this)), m_budgetLabel(new QLabel(this)), m_budget(new QSpinBox(this)), m_presetLabel(new QLabel(this)), m_preset(new QComboBox(this)),
       m_temperatureLabel(new QLabel(this)), m_temperature(new QDoubleSpinBox(this)), m_topPLabel(new QLabel(this)),
       m_topP(new QDoubleSpinBox(this)), m_topKLabel(new QLabel(this)), m_topK(new QSpinBox(this)),
       m_maxNewLabel(new QLabel(this)), m_maxNew(new QSpinBox(this)),
@@ -37,6 +37,9 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     m_backend->addItem(QString(), QStringLiteral("cpu"));
     m_threads->setRange(0, std::max(1, QThread::idealThreadCount()) * 2);
     m_threads->setValue(settings.threads());
+    m_budget->setRange(0, Settings::kMaxDiagnosticsBudgetMiB);
+    m_budget->setSingleStep(128);
+    m_budget->setValue(settings.diagnosticsBudgetMiB());
     m_preset->addItems({QString(), QString(), QString()});
     m_preset->setCurrentIndex(static_cast<int>(settings.samplingPreset()));
     const SamplingParams custom = settings.customSampling();
@@ -59,6 +62,7 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     form->addRow(m_modelLabel, modelRow);
     form->addRow(m_backendLabel, m_backend);
     form->addRow(m_threadsLabel, m_threads);
+    form->addRow(m_budgetLabel, m_budget);
     form->addRow(m_presetLabel, m_preset);
     form->addRow(m_temperatureLabel, m_temperature);
     form->addRow(m_topPLabel, m_topP);
@@ -93,6 +97,7 @@ void SettingsDialog::apply() {
     m_settings.setDefaultModelDir(m_model->text().trimmed());
     m_settings.setBackend(m_backend->currentData().toString());
     m_settings.setThreads(m_threads->value());
+    m_settings.setDiagnosticsBudgetMiB(m_budget->value());
     m_settings.setSamplingPreset(static_cast<SamplingPresetChoice>(m_preset->currentIndex()));
     SamplingParams custom = m_settings.customSampling();
     custom.temperature = static_cast<float>(m_temperature->value());
@@ -120,6 +125,12 @@ void SettingsDialog::retranslateUi() {
     m_backend->setToolTip(tr("This build has the CPU backend only."));
     m_threadsLabel->setText(tr("Threads"));
     m_threads->setSpecialValueText(tr("All cores"));
+    m_budgetLabel->setText(tr("Diagnostics memory"));
+    //: Unit suffix of the diagnostics memory budget (mebibytes).
+    m_budget->setSuffix(tr(" MiB"));
+    m_budget->setSpecialValueText(tr("None kept"));
+    m_budget->setToolTip(tr("Memory for the hidden states the attention map and the logit lens are recomputed from. "
+                            "Positions beyond it cannot be inspected. Applies when a model is loaded."));
     m_presetLabel->setText(tr("Default sampling"));
     m_preset->setItemText(0, tr("Thinking preset"));
     m_preset->setItemText(1, tr("Non-thinking preset"));

@@ -1,4 +1,4 @@
-// Preferences: language, default model, backend, threads, default sampling. Reads and writes
+// Preferences: language, default model, backend, threads, diagnostics memory, default sampling. Reads and writes
 // through Settings; MainWindow applies the changes (language at once, without restart).
 #pragma once
 
@@ -24,6 +24,7 @@ public:
     // Writes the form into the settings (called on OK).
     void apply();
     QComboBox* languageCombo() const { return m_language; }
+    QSpinBox* diagnosticsBudgetSpin() const { return m_budget; }
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -41,6 +42,8 @@ private:
     QComboBox* m_backend;
     QLabel* m_threadsLabel;
     QSpinBox* m_threads;
+    QLabel* m_budgetLabel;
+    QSpinBox* m_budget;
     QLabel* m_presetLabel;
     QComboBox* m_preset;
     QLabel* m_temperatureLabel;

@@ -2,6 +2,239 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>StructureTour</name>
+    <message>
+        <source>The token</source>
+        <translation>The token</translation>
+    </message>
+    <message>
+        <source>Embedding lookup</source>
+        <translation>Embedding lookup</translation>
+    </message>
+    <message>
+        <source>Input RMSNorm</source>
+        <translation>Input RMSNorm</translation>
+    </message>
+    <message>
+        <source>Query, key and value projections</source>
+        <translation>Query, key and value projections</translation>
+    </message>
+    <message>
+        <source>QK-norm</source>
+        <translation>QK-norm</translation>
+    </message>
+    <message>
+        <source>RoPE</source>
+        <translation>RoPE</translation>
+    </message>
+    <message>
+        <source>Grouped-query attention</source>
+        <translation>Grouped-query attention</translation>
+    </message>
+    <message>
+        <source>Output projection</source>
+        <translation>Output projection</translation>
+    </message>
+    <message>
+        <source>Residual add after attention</source>
+        <translation>Residual add after attention</translation>
+    </message>
+    <message>
+        <source>Post-attention RMSNorm</source>
+        <translation>Post-attention RMSNorm</translation>
+    </message>
+    <message>
+        <source>SwiGLU MLP</source>
+        <translation>SwiGLU MLP</translation>
+    </message>
+    <message>
+        <source>Residual add after the MLP</source>
+        <translation>Residual add after the MLP</translation>
+    </message>
+    <message>
+        <source>Final RMSNorm</source>
+        <translation>Final RMSNorm</translation>
+    </message>
+    <message>
+        <source>LM head (tied)</source>
+        <translation>LM head (tied)</translation>
+    </message>
+    <message>
+        <source>LM head (untied)</source>
+        <translation>LM head (untied)</translation>
+    </message>
+    <message>
+        <source>The next token</source>
+        <translation>The next token</translation>
+    </message>
+    <message>
+        <source>Layer %1 (of %2): %3</source>
+        <extracomment>Tour heading inside a decoder layer. %1: layer index (from 0), %2: number of layers, %3: block name.</extracomment>
+        <translation>Layer %1 (of %2): %3</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The token&lt;/b&gt;&lt;p&gt;The tokenizer has cut the text into tokens from a vocabulary of %1. The model never sees letters, only the token id. This tour follows one token through the whole forward pass and shows its own numbers wherever the inspector has them.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;The token&lt;/b&gt;&lt;p&gt;The tokenizer has cut the text into tokens from a vocabulary of %1. The model never sees letters, only the token id. This tour follows one token through the whole forward pass and shows its own numbers wherever the inspector has them.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The next token&lt;/b&gt;&lt;p&gt;Softmax turns the logits z into probabilities pᵢ = exp(zᵢ/T) / Σⱼ exp(zⱼ/T) (T: the temperature); the sampler draws one token, which is appended to the context and fed in again. One forward pass per token: this loop is how the model writes.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;The next token&lt;/b&gt;&lt;p&gt;Softmax turns the logits z into probabilities pᵢ = exp(zᵢ/T) / Σⱼ exp(zⱼ/T) (T: the temperature); the sampler draws one token, which is appended to the context and fed in again. One forward pass per token: this loop is how the model writes.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;This token&apos;s live numbers for this step appear here after a generation with the loaded model: choose “Loaded model” above, generate a reply and select a token.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;This token&apos;s live numbers for this step appear here after a generation with the loaded model: choose “Loaded model” above, generate a reply and select a token.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>E has %1 rows of %2 numbers; x₀ is one of these rows.</source>
+        <extracomment>%1 vocabulary size, %2 hidden size.</extracomment>
+        <translation>E has %1 rows of %2 numbers; x₀ is one of these rows.</translation>
+    </message>
+    <message>
+        <source>ε = %1; the gain g has %2 values.</source>
+        <translation>ε = %1; the gain g has %2 values.</translation>
+    </message>
+    <message>
+        <source>From %4 numbers: q = %1 heads × %2, k = %3 heads × %2, v = %3 heads × %2.</source>
+        <extracomment>%1 query heads, %2 head dimension, %3 KV heads, %4 hidden size.</extracomment>
+        <translation>From %4 numbers: q = %1 heads × %2, k = %3 heads × %2, v = %3 heads × %2.</translation>
+    </message>
+    <message>
+        <source>%1 query heads and %2 key heads, each normalized over its own %3 dimensions.</source>
+        <translation>%1 query heads and %2 key heads, each normalized over its own %3 dimensions.</translation>
+    </message>
+    <message>
+        <source>θ = %1, d = %2: the fastest pair turns by 1 rad per position, the slowest by %3 rad (one full turn every %4 positions).</source>
+        <extracomment>%1 θ, %2 head dimension, %3 radians per position of the slowest pair, %4 positions for one turn.</extracomment>
+        <translation>θ = %1, d = %2: the fastest pair turns by 1 rad per position, the slowest by %3 rad (one full turn every %4 positions).</translation>
+    </message>
+    <message>
+        <source>YaRN stretches the slow frequencies by a factor of %1 beyond %2 positions.</source>
+        <translation>YaRN stretches the slow frequencies by a factor of %1 beyond %2 positions.</translation>
+    </message>
+    <message>
+        <source>This token is at position %1: its fastest pair is turned by %2 rad, its slowest by %3 rad.</source>
+        <extracomment>%1 position, %2 angle of the fastest pair, %3 angle of the slowest pair (radians).</extracomment>
+        <translation>This token is at position %1: its fastest pair is turned by %2 rad, its slowest by %3 rad.</translation>
+    </message>
+    <message>
+        <source>%1 query heads in %2 groups: each group of %3 query heads reads the keys and values of one KV head.</source>
+        <extracomment>%1 query heads, %2 KV heads, %3 query heads per KV head.</extracomment>
+        <translation>%1 query heads in %2 groups: each group of %3 query heads reads the keys and values of one KV head.</translation>
+    </message>
+    <message>
+        <source>%1 numbers (all heads side by side) → %2 numbers.</source>
+        <translation>%1 numbers (all heads side by side) → %2 numbers.</translation>
+    </message>
+    <message>
+        <source>%1 → %2 hidden units (gate and up) → %1 (down).</source>
+        <extracomment>%1 hidden size, %2 intermediate size.</extracomment>
+        <translation>%1 → %2 hidden units (gate and up) → %1 (down).</translation>
+    </message>
+    <message>
+        <source>%1 scores, one per vocabulary entry, from the embedding matrix E (no extra parameters).</source>
+        <translation>%1 scores, one per vocabulary entry, from the embedding matrix E (no extra parameters).</translation>
+    </message>
+    <message>
+        <source>%1 scores, one per vocabulary entry, from its own matrix of %2 parameters.</source>
+        <translation>%1 scores, one per vocabulary entry, from its own matrix of %2 parameters.</translation>
+    </message>
+    <message>
+        <source>Position %1: %2 (token id %3), part of the prompt.</source>
+        <translation>Position %1: %2 (token id %3), part of the prompt.</translation>
+    </message>
+    <message>
+        <source>Position %1: %2 (token id %3), generated with probability %4.</source>
+        <translation>Position %1: %2 (token id %3), generated with probability %4.</translation>
+    </message>
+    <message>
+        <source>This token: x₀ = E[%1].</source>
+        <translation>This token: x₀ = E[%1].</translation>
+    </message>
+    <message>
+        <source>The residual stream coming into layer %1 has RMS %2.</source>
+        <translation>The residual stream coming into layer %1 has RMS %2.</translation>
+    </message>
+    <message>
+        <source>RMS of silu(gate)·up for this token: %1; the residual stream after this layer: %2.</source>
+        <extracomment>%1 RMS of silu(gate)·up, %2 residual RMS after the layer.</extracomment>
+        <translation>RMS of silu(gate)·up for this token: %1; the residual stream after this layer: %2.</translation>
+    </message>
+    <message>
+        <source>Residual RMS after layer %1: %2.</source>
+        <translation>Residual RMS after layer %1: %2.</translation>
+    </message>
+    <message>
+        <source>%1× the RMS before this layer.</source>
+        <extracomment>%1 ratio of the residual RMS after and before this layer.</extracomment>
+        <translation>%1× the RMS before this layer.</translation>
+    </message>
+    <message>
+        <source>Input: the residual stream after layer %1, RMS %2.</source>
+        <translation>Input: the residual stream after layer %1, RMS %2.</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <source>KV head</source>
+        <translation>KV head</translation>
+    </message>
+    <message>
+        <source>Entropy (nats)</source>
+        <translation>Entropy (nats)</translation>
+    </message>
+    <message>
+        <source>Sink</source>
+        <translation>Sink</translation>
+    </message>
+    <message>
+        <source>This token attends to %1 token(s). Mean entropy %2 nats (attending evenly would be %3); sink = attention on the first token.</source>
+        <extracomment>%1 number of tokens attended to, %2 mean entropy, %3 ln(tokens): the entropy of attending evenly.</extracomment>
+        <translation>This token attends to %1 token(s). Mean entropy %2 nats (attending evenly would be %3); sink = attention on the first token.</translation>
+    </message>
+    <message>
+        <source>%1 (position %2) %3</source>
+        <extracomment>One attended token: %1 token text, %2 its position, %3 attention weight.</extracomment>
+        <translation>%1 (position %2) %3</translation>
+    </message>
+    <message>
+        <source>Head %1 (the one open in the Attention tab) looks most at: %2.</source>
+        <extracomment>%1 head, %2 list of tokens with their attention weight.</extracomment>
+        <translation>Head %1 (the one open in the Attention tab) looks most at: %2.</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;The logit lens of this token (what the LM head would say after each layer) appears here once the engine has computed it, after the generation.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;The logit lens of this token (what the LM head would say after each layer) appears here once the engine has computed it, after the generation.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>after layer %1: %2</source>
+        <extracomment>Logit lens line: %1 layer, %2 most likely next token with its probability.</extracomment>
+        <translation>after layer %1: %2</translation>
+    </message>
+    <message>
+        <source>Logit lens, the top guess for the next token if the model stopped early:</source>
+        <translation>Logit lens, the top guess for the next token if the model stopped early:</translation>
+    </message>
+    <message>
+        <source>No token follows this position yet.</source>
+        <translation>No token follows this position yet.</translation>
+    </message>
+    <message>
+        <source>The next token, %1, came from the prompt: nothing was sampled here.</source>
+        <translation>The next token, %1, came from the prompt: nothing was sampled here.</translation>
+    </message>
+    <message>
+        <source>Sampled: %1 (token id %2) with probability %3.</source>
+        <extracomment>%1 sampled token, %2 its id, %3 its probability.</extracomment>
+        <translation>Sampled: %1 (token id %2) with probability %3.</translation>
+    </message>
+    <message>
+        <source>The most likely tokens were: %1.</source>
+        <translation>The most likely tokens were: %1.</translation>
+    </message>
+</context>
+<context>
     <name>qe::gui::AttentionHeatmap</name>
     <message>
         <source>&quot;%1&quot; (%2) → &quot;%3&quot; (%4)
@@ -9,6 +242,13 @@ attention %5</source>
         <extracomment>Tooltip of the attention heatmap: query token %1 at position %2 attends to key token %3 at %4 with weight %5.</extracomment>
         <translation>&quot;%1&quot; (%2) → &quot;%3&quot; (%4)
 attention %5</translation>
+    </message>
+    <message>
+        <source>Queries %1–%2 → keys %3–%4
+max %5, mean %6 (zoom in for single tokens)</source>
+        <extracomment>Tooltip of an aggregated tile of the attention heatmap: query positions %1–%2 over key positions %3–%4; the largest and the mean attention weight in the tile.</extracomment>
+        <translation>Queries %1–%2 → keys %3–%4
+max %5, mean %6 (zoom in for single tokens)</translation>
     </message>
 </context>
 <context>
@@ -55,6 +295,43 @@ attention %5</translation>
         <source>Generate a reply to see attention patterns.</source>
         <translation>Generate a reply to see attention patterns.</translation>
     </message>
+    <message>
+        <source>No hidden states are kept (diagnostics memory is 0), so attention cannot be recomputed.</source>
+        <translation>No hidden states are kept (diagnostics memory is 0), so attention cannot be recomputed.</translation>
+    </message>
+    <message>
+        <source>Layer %1, head %2: %3 positions in tiles of %4 × %4 (zoom in for single tokens). Wheel: zoom, drag: pan, click: select the token.</source>
+        <extracomment>%3: context length; %4: positions per side of one aggregated tile.</extracomment>
+        <translation>Layer %1, head %2: %3 positions in tiles of %4 × %4 (zoom in for single tokens). Wheel: zoom, drag: pan, click: select the token.</translation>
+    </message>
+    <message>
+        <source>Tiles show</source>
+        <translation>Tiles show</translation>
+    </message>
+    <message>
+        <source>Block maximum</source>
+        <translation>Block maximum</translation>
+    </message>
+    <message>
+        <source>Block mean</source>
+        <translation>Block mean</translation>
+    </message>
+    <message>
+        <source>Where one cell on screen stands for a block of queries × keys (long contexts, zoomed out): the largest weight in the block keeps sharp heads visible; the mean shows where attention mass goes.</source>
+        <translation>Where one cell on screen stands for a block of queries × keys (long contexts, zoomed out): the largest weight in the block keeps sharp heads visible; the mean shows where attention mass goes.</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::ChatSession</name>
+    <message>
+        <source>Untitled conversation</source>
+        <translation>Untitled conversation</translation>
+    </message>
+    <message>
+        <source>Branch of %1</source>
+        <extracomment>Title of a conversation branched from a token of another one; %1 is that one&apos;s title.</extracomment>
+        <translation>Branch of %1</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ChatView</name>
@@ -64,6 +341,11 @@ attention %5</translation>
             <numerusform>The oldest turn of this conversation is no longer sent to the model, so that it fits the context.</numerusform>
             <numerusform>The %n oldest turns of this conversation are no longer sent to the model, so that it fits the context.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Token probability under the model: %1 Hover a token for the alternatives; click it to select it in the inspector or to branch from an alternative.</source>
+        <extracomment>Legend above the chat when tokens are coloured; %1 is a row of colour samples from 0% to 100%.</extracomment>
+        <translation>Token probability under the model: %1 Hover a token for the alternatives; click it to select it in the inspector or to branch from an alternative.</translation>
     </message>
 </context>
 <context>
@@ -268,6 +550,37 @@ attention %5</translation>
         <source>Logit lens</source>
         <translation>Logit lens</translation>
     </message>
+    <message>
+        <source>Kept hidden states: none (budget %1) — attention and logit lens unavailable</source>
+        <extracomment>%1: memory budget, e.g. &quot;512 MiB&quot;.</extracomment>
+        <translation>Kept hidden states: none (budget %1) — attention and logit lens unavailable</translation>
+    </message>
+    <message>
+        <source>Kept hidden states: %1 of %2 — positions %3–%4 available for the attention map and logit lens</source>
+        <extracomment>%1 used of %2 budget; %3–%4: positions that can be inspected.</extracomment>
+        <translation>Kept hidden states: %1 of %2 — positions %3–%4 available for the attention map and logit lens</translation>
+    </message>
+    <message>
+        <source>The attention map and the logit lens are recomputed from each layer&apos;s input kept for every position, within the diagnostics memory set in Settings (applies when a model is loaded).</source>
+        <translation>The attention map and the logit lens are recomputed from each layer&apos;s input kept for every position, within the diagnostics memory set in Settings (applies when a model is loaded).</translation>
+    </message>
+    <message>
+        <source>Export diagnostics as CSV</source>
+        <translation>Export diagnostics as CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Export CSV…</translation>
+    </message>
+    <message>
+        <source>Save the numbers behind the current view as CSV tables (the attention map adds a -heads file)</source>
+        <extracomment>Tooltip of the CSV export; the attention map also writes a second file &quot;&lt;name&gt;-heads.csv&quot; for the head grid.</extracomment>
+        <translation>Save the numbers behind the current view as CSV tables (the attention map adds a -heads file)</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::LayerChartsView</name>
@@ -311,6 +624,11 @@ attention %5</translation>
         <source>Next-token predictions after each layer for &quot;%1&quot; (position %2): the residual stream put through the final norm and the LM head early.</source>
         <extracomment>%1: token text, %2: its position.</extracomment>
         <translation>Next-token predictions after each layer for &quot;%1&quot; (position %2): the residual stream put through the final norm and the LM head early.</translation>
+    </message>
+    <message>
+        <source>Position %1 is outside the kept hidden states: the diagnostics memory (%2) holds positions 0–%3 only. Raise it under Settings → Diagnostics memory and reload the model to inspect it.</source>
+        <extracomment>%1: position; %2: memory budget; %3: how many positions fit it.</extracomment>
+        <translation>Position %1 is outside the kept hidden states: the diagnostics memory (%2) holds positions 0–%3 only. Raise it under Settings → Diagnostics memory and reload the model to inspect it.</translation>
     </message>
 </context>
 <context>
@@ -516,6 +834,30 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <source>Logit &amp;lens</source>
         <translation>Logit &amp;lens</translation>
     </message>
+    <message>
+        <source>The inspector holds the latest generation only; this token is not part of it.</source>
+        <translation>The inspector holds the latest generation only; this token is not part of it.</translation>
+    </message>
+    <message>
+        <source>The branch could not be created.</source>
+        <translation>The branch could not be created.</translation>
+    </message>
+    <message>
+        <source>The branch needs %1 tokens (prompt plus up to %2 new tokens), but the model&apos;s context holds %3. Lower &quot;Max new tokens&quot;.</source>
+        <translation>The branch needs %1 tokens (prompt plus up to %2 new tokens), but the model&apos;s context holds %3. Lower &quot;Max new tokens&quot;.</translation>
+    </message>
+    <message>
+        <source>The branch could not be continued: the reply&apos;s prompt cannot be built again as it was.</source>
+        <translation>The branch could not be continued: the reply&apos;s prompt cannot be built again as it was.</translation>
+    </message>
+    <message>
+        <source>&amp;Colour tokens by probability</source>
+        <translation>&amp;Colour tokens by probability</translation>
+    </message>
+    <message>
+        <source>Show the replies token by token on the colour of each token&apos;s probability: red unlikely, green likely. Hover a token for the alternatives; click it to select it or to branch.</source>
+        <translation>Show the replies token by token on the colour of each token&apos;s probability: red unlikely, green likely. Hover a token for the alternatives; click it to select it or to branch.</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MessageWidget</name>
@@ -628,6 +970,41 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <source> · </source>
         <extracomment>Separator between message statistics.</extracomment>
         <translation> · </translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; (token id %2)</source>
+        <extracomment>Tooltip of a generated token: %1 its text, %2 its id in the vocabulary.</extracomment>
+        <translation>&quot;%1&quot; (token id %2)</translation>
+    </message>
+    <message>
+        <source>probability %1%</source>
+        <extracomment>Probability of a generated token in percent.</extracomment>
+        <translation>probability %1%</translation>
+    </message>
+    <message>
+        <source>Most likely at this step:</source>
+        <translation>Most likely at this step:</translation>
+    </message>
+    <message>
+        <source>Click to select it in the inspector or to continue with an alternative.</source>
+        <translation>Click to select it in the inspector or to continue with an alternative.</translation>
+    </message>
+    <message>
+        <source>Continue in a new conversation with</source>
+        <translation>Continue in a new conversation with</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;  %2%</source>
+        <extracomment>An alternative token in the branch menu: %1 its text, %2 its probability in percent.</extracomment>
+        <translation>&quot;%1&quot;  %2%</translation>
+    </message>
+    <message>
+        <source>Available once the generation has finished</source>
+        <translation>Available once the generation has finished</translation>
+    </message>
+    <message>
+        <source>Not available for replies saved by an older version</source>
+        <translation>Not available for replies saved by an older version</translation>
     </message>
 </context>
 <context>
@@ -1056,6 +1433,23 @@ MLP activation RMS %3</translation>
         <source>Max new tokens</source>
         <translation>Max new tokens</translation>
     </message>
+    <message>
+        <source>Diagnostics memory</source>
+        <translation>Diagnostics memory</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <extracomment>Unit suffix of the diagnostics memory budget (mebibytes).</extracomment>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source>None kept</source>
+        <translation>None kept</translation>
+    </message>
+    <message>
+        <source>Memory for the hidden states the attention map and the logit lens are recomputed from. Positions beyond it cannot be inspected. Applies when a model is loaded.</source>
+        <translation>Memory for the hidden states the attention map and the logit lens are recomputed from. Positions beyond it cannot be inspected. Applies when a model is loaded.</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::StructureDiagram</name>
@@ -1207,6 +1601,63 @@ MLP activation RMS %3</translation>
         <source>&lt;b&gt;Decoder layers&lt;/b&gt;&lt;p&gt;The same block repeated %1 times, each with its own weights: attention lets tokens read from each other, the MLP transforms each token on its own. The strip shows the time each layer took for the last forward pass and the residual RMS after it.&lt;/p&gt;</source>
         <translation>&lt;b&gt;Decoder layers&lt;/b&gt;&lt;p&gt;The same block repeated %1 times, each with its own weights: attention lets tokens read from each other, the MLP transforms each token on its own. The strip shows the time each layer took for the last forward pass and the residual RMS after it.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>&lt;p&gt;For this model: each token stores %2 of keys and values over its %1 layers instead of %3; at the full context of %4 tokens that is %5 instead of %6.&lt;/p&gt;</source>
+        <extracomment>%1 layers, %2 KV bytes per token with GQA, %3 without (one KV head per query head), %4 context length, %5 and %6 the same at that context.</extracomment>
+        <translation>&lt;p&gt;For this model: each token stores %2 of keys and values over its %1 layers instead of %3; at the full context of %4 tokens that is %5 instead of %6.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Per head h: q_h ← q_h / √(mean(q_h²) + ε) · g_q and k_h ← k_h / √(mean(k_h²) + ε) · g_k, where the gains g_q and g_k have %1 values each, shared by all heads of the layer.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Per head h: q_h ← q_h / √(mean(q_h²) + ε) · g_q and k_h ← k_h / √(mean(k_h²) + ε) · g_k, where the gains g_q and g_k have %1 values each, shared by all heads of the layer.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::StructureTourPanel</name>
+    <message>
+        <source>Step %1 of %2</source>
+        <extracomment>Tour step counter, e.g. &quot;Step 7 of 53&quot;.</extracomment>
+        <translation>Step %1 of %2</translation>
+    </message>
+    <message>
+        <source>◀ Back</source>
+        <translation>◀ Back</translation>
+    </message>
+    <message>
+        <source>Previous step (Left, Page Up)</source>
+        <translation>Previous step (Left, Page Up)</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>Next ▶</translation>
+    </message>
+    <message>
+        <source>Next step (Right, Space, Page Down)</source>
+        <translation>Next step (Right, Space, Page Down)</translation>
+    </message>
+    <message>
+        <source>Next layer ▶▶</source>
+        <translation>Next layer ▶▶</translation>
+    </message>
+    <message>
+        <source>Skip to the next layer (Ctrl+Right; Ctrl+Left goes back one layer)</source>
+        <translation>Skip to the next layer (Ctrl+Right; Ctrl+Left goes back one layer)</translation>
+    </message>
+    <message>
+        <source>Last layer</source>
+        <translation>Last layer</translation>
+    </message>
+    <message>
+        <source>Skip to the last decoder layer (End goes to the last step, Home to the first)</source>
+        <translation>Skip to the last decoder layer (End goes to the last step, Home to the first)</translation>
+    </message>
+    <message>
+        <source>End tour</source>
+        <translation>End tour</translation>
+    </message>
+    <message>
+        <source>End the tour (Escape)</source>
+        <translation>End the tour (Escape)</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::StructureView</name>
@@ -1247,6 +1698,15 @@ MLP activation RMS %3</translation>
     <message>
         <source>&lt;p&gt;Click a block of the diagram to see what it computes and why Qwen3 has it.&lt;/p&gt;</source>
         <translation>&lt;p&gt;Click a block of the diagram to see what it computes and why Qwen3 has it.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Start tour</source>
+        <translation>Start tour</translation>
+    </message>
+    <message>
+        <source>Step through the forward pass of the selected token block by block, with its live numbers (F5)</source>
+        <extracomment>Tooltip of the guided tour button; F5 is its shortcut.</extracomment>
+        <translation>Step through the forward pass of the selected token block by block, with its live numbers (F5)</translation>
     </message>
 </context>
 <context>
@@ -1314,6 +1774,82 @@ MLP activation RMS %3</translation>
     <message>
         <source>Cannot write %1: %2</source>
         <translation>Cannot write %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::TensorHistogram</name>
+    <message>
+        <source>[%1, %2): %3 values</source>
+        <extracomment>Histogram bin tooltip: %1 and %2 the bin&apos;s value range, %3 how many values fall in it.</extracomment>
+        <translation>[%1, %2): %3 values</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::TensorStatsPanel</name>
+    <message>
+        <source>lm_head (tied: embed_tokens)</source>
+        <extracomment>Entry of the tensor chooser for a tied LM head, which reads the embedding matrix.</extracomment>
+        <translation>lm_head (tied: embed_tokens)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 %3 · %4 values</source>
+        <extracomment>Tensor statistics header: %1 tensor name, %2 dtype (BF16…), %3 shape, %4 number of values.</extracomment>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 %3 · %4 values</translation>
+    </message>
+    <message>
+        <source>mean %1 · std %2 · min %3 · max %4</source>
+        <extracomment>Population standard deviation; all four numbers leave out NaN and infinite values.</extracomment>
+        <translation>mean %1 · std %2 · min %3 · max %4</translation>
+    </message>
+    <message>
+        <source>No NaN or infinite values.</source>
+        <translation>No NaN or infinite values.</translation>
+    </message>
+    <message>
+        <source>%1 NaN or infinite values, left out of the numbers above.</source>
+        <translation>%1 NaN or infinite values, left out of the numbers above.</translation>
+    </message>
+    <message>
+        <source>Click a block with weights to see the statistics of its tensors.</source>
+        <translation>Click a block with weights to see the statistics of its tensors.</translation>
+    </message>
+    <message>
+        <source>Statistics need loaded weights: load a model and choose “Loaded model” above. A preset is only a config.</source>
+        <translation>Statistics need loaded weights: load a model and choose “Loaded model” above. A preset is only a config.</translation>
+    </message>
+    <message>
+        <source>This block has no weights of its own.</source>
+        <translation>This block has no weights of its own.</translation>
+    </message>
+    <message>
+        <source>Computing the statistics of %1…</source>
+        <extracomment>%1: tensor name.</extracomment>
+        <translation>Computing the statistics of %1…</translation>
+    </message>
+    <message>
+        <source>The statistics could not be computed: %1</source>
+        <extracomment>%1: technical error message.</extracomment>
+        <translation>The statistics could not be computed: %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Tensor statistics&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Tensor statistics&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Tensor:</source>
+        <translation>Tensor:</translation>
+    </message>
+    <message>
+        <source>Layer:</source>
+        <translation>Layer:</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <translation>Log scale</translation>
+    </message>
+    <message>
+        <source>Bar heights grow with log(1 + count), so rare values in the tails stay visible.</source>
+        <translation>Bar heights grow with log(1 + count), so rare values in the tails stay visible.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,239 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>StructureTour</name>
+    <message>
+        <source>The token</source>
+        <translation>这个词元</translation>
+    </message>
+    <message>
+        <source>Embedding lookup</source>
+        <translation>嵌入查表</translation>
+    </message>
+    <message>
+        <source>Input RMSNorm</source>
+        <translation>输入 RMSNorm</translation>
+    </message>
+    <message>
+        <source>Query, key and value projections</source>
+        <translation>查询、键和值投影</translation>
+    </message>
+    <message>
+        <source>QK-norm</source>
+        <translation>QK 归一化</translation>
+    </message>
+    <message>
+        <source>RoPE</source>
+        <translation>RoPE</translation>
+    </message>
+    <message>
+        <source>Grouped-query attention</source>
+        <translation>分组查询注意力</translation>
+    </message>
+    <message>
+        <source>Output projection</source>
+        <translation>输出投影</translation>
+    </message>
+    <message>
+        <source>Residual add after attention</source>
+        <translation>注意力之后的残差相加</translation>
+    </message>
+    <message>
+        <source>Post-attention RMSNorm</source>
+        <translation>注意力后的 RMSNorm</translation>
+    </message>
+    <message>
+        <source>SwiGLU MLP</source>
+        <translation>SwiGLU MLP</translation>
+    </message>
+    <message>
+        <source>Residual add after the MLP</source>
+        <translation>MLP 之后的残差相加</translation>
+    </message>
+    <message>
+        <source>Final RMSNorm</source>
+        <translation>最终 RMSNorm</translation>
+    </message>
+    <message>
+        <source>LM head (tied)</source>
+        <translation>LM 头（与嵌入共享）</translation>
+    </message>
+    <message>
+        <source>LM head (untied)</source>
+        <translation>LM 头（独立矩阵）</translation>
+    </message>
+    <message>
+        <source>The next token</source>
+        <translation>下一个词元</translation>
+    </message>
+    <message>
+        <source>Layer %1 (of %2): %3</source>
+        <extracomment>Tour heading inside a decoder layer. %1: layer index (from 0), %2: number of layers, %3: block name.</extracomment>
+        <translation>第 %1 层（共 %2 层）：%3</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The token&lt;/b&gt;&lt;p&gt;The tokenizer has cut the text into tokens from a vocabulary of %1. The model never sees letters, only the token id. This tour follows one token through the whole forward pass and shows its own numbers wherever the inspector has them.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;词元&lt;/b&gt;&lt;p&gt;分词器已把文本切分成词元，词表大小为 %1。模型从不看到字母，只看到词元 ID。本导览跟随一个词元走完整个前向计算，并在检查器有数据的地方显示它自己的数值。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The next token&lt;/b&gt;&lt;p&gt;Softmax turns the logits z into probabilities pᵢ = exp(zᵢ/T) / Σⱼ exp(zⱼ/T) (T: the temperature); the sampler draws one token, which is appended to the context and fed in again. One forward pass per token: this loop is how the model writes.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;下一个词元&lt;/b&gt;&lt;p&gt;Softmax 把 logits z 变成概率 pᵢ = exp(zᵢ/T) / Σⱼ exp(zⱼ/T)（T：温度）；采样器抽取一个词元，把它追加到上下文并再次输入模型。每个词元一次前向计算：模型就是这样循环写作的。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;This token&apos;s live numbers for this step appear here after a generation with the loaded model: choose “Loaded model” above, generate a reply and select a token.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;用已加载的模型生成之后，这个词元在本步骤的实时数值会显示在这里：在上方选择“已加载的模型”，生成一条回复，然后选择一个词元。&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>E has %1 rows of %2 numbers; x₀ is one of these rows.</source>
+        <extracomment>%1 vocabulary size, %2 hidden size.</extracomment>
+        <translation>E 有 %1 行，每行 %2 个数；x₀ 就是其中一行。</translation>
+    </message>
+    <message>
+        <source>ε = %1; the gain g has %2 values.</source>
+        <translation>ε = %1；增益 g 有 %2 个值。</translation>
+    </message>
+    <message>
+        <source>From %4 numbers: q = %1 heads × %2, k = %3 heads × %2, v = %3 heads × %2.</source>
+        <extracomment>%1 query heads, %2 head dimension, %3 KV heads, %4 hidden size.</extracomment>
+        <translation>由 %4 个数得到：q = %1 个头 × %2，k = %3 个头 × %2，v = %3 个头 × %2。</translation>
+    </message>
+    <message>
+        <source>%1 query heads and %2 key heads, each normalized over its own %3 dimensions.</source>
+        <translation>%1 个查询头和 %2 个键头，各自在自己的 %3 维上归一化。</translation>
+    </message>
+    <message>
+        <source>θ = %1, d = %2: the fastest pair turns by 1 rad per position, the slowest by %3 rad (one full turn every %4 positions).</source>
+        <extracomment>%1 θ, %2 head dimension, %3 radians per position of the slowest pair, %4 positions for one turn.</extracomment>
+        <translation>θ = %1，d = %2：最快的一对维度每个位置旋转 1 弧度，最慢的一对旋转 %3 弧度（每 %4 个位置转一整圈）。</translation>
+    </message>
+    <message>
+        <source>YaRN stretches the slow frequencies by a factor of %1 beyond %2 positions.</source>
+        <translation>超过 %2 个位置后，YaRN 把低频拉伸 %1 倍。</translation>
+    </message>
+    <message>
+        <source>This token is at position %1: its fastest pair is turned by %2 rad, its slowest by %3 rad.</source>
+        <extracomment>%1 position, %2 angle of the fastest pair, %3 angle of the slowest pair (radians).</extracomment>
+        <translation>这个词元位于位置 %1：最快的一对维度旋转了 %2 弧度，最慢的一对旋转了 %3 弧度。</translation>
+    </message>
+    <message>
+        <source>%1 query heads in %2 groups: each group of %3 query heads reads the keys and values of one KV head.</source>
+        <extracomment>%1 query heads, %2 KV heads, %3 query heads per KV head.</extracomment>
+        <translation>%1 个查询头分成 %2 组：每组 %3 个查询头读取同一个 KV 头的键和值。</translation>
+    </message>
+    <message>
+        <source>%1 numbers (all heads side by side) → %2 numbers.</source>
+        <translation>%1 个数（所有头并排）→ %2 个数。</translation>
+    </message>
+    <message>
+        <source>%1 → %2 hidden units (gate and up) → %1 (down).</source>
+        <extracomment>%1 hidden size, %2 intermediate size.</extracomment>
+        <translation>%1 → %2 个隐藏单元（gate 和 up）→ %1（down）。</translation>
+    </message>
+    <message>
+        <source>%1 scores, one per vocabulary entry, from the embedding matrix E (no extra parameters).</source>
+        <translation>%1 个分数，词表中每项一个，由嵌入矩阵 E 计算（没有额外参数）。</translation>
+    </message>
+    <message>
+        <source>%1 scores, one per vocabulary entry, from its own matrix of %2 parameters.</source>
+        <translation>%1 个分数，词表中每项一个，由它自己的 %2 参数矩阵计算。</translation>
+    </message>
+    <message>
+        <source>Position %1: %2 (token id %3), part of the prompt.</source>
+        <translation>位置 %1：%2（词元 ID %3），属于提示词。</translation>
+    </message>
+    <message>
+        <source>Position %1: %2 (token id %3), generated with probability %4.</source>
+        <translation>位置 %1：%2（词元 ID %3），以概率 %4 生成。</translation>
+    </message>
+    <message>
+        <source>This token: x₀ = E[%1].</source>
+        <translation>这个词元：x₀ = E[%1]。</translation>
+    </message>
+    <message>
+        <source>The residual stream coming into layer %1 has RMS %2.</source>
+        <translation>进入第 %1 层的残差流 RMS 为 %2。</translation>
+    </message>
+    <message>
+        <source>RMS of silu(gate)·up for this token: %1; the residual stream after this layer: %2.</source>
+        <extracomment>%1 RMS of silu(gate)·up, %2 residual RMS after the layer.</extracomment>
+        <translation>这个词元的 silu(gate)·up 的 RMS：%1；本层之后的残差流：%2。</translation>
+    </message>
+    <message>
+        <source>Residual RMS after layer %1: %2.</source>
+        <translation>第 %1 层之后的残差 RMS：%2。</translation>
+    </message>
+    <message>
+        <source>%1× the RMS before this layer.</source>
+        <extracomment>%1 ratio of the residual RMS after and before this layer.</extracomment>
+        <translation>是本层之前 RMS 的 %1 倍。</translation>
+    </message>
+    <message>
+        <source>Input: the residual stream after layer %1, RMS %2.</source>
+        <translation>输入：第 %1 层之后的残差流，RMS 为 %2。</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>头</translation>
+    </message>
+    <message>
+        <source>KV head</source>
+        <translation>KV 头</translation>
+    </message>
+    <message>
+        <source>Entropy (nats)</source>
+        <translation>熵（nat）</translation>
+    </message>
+    <message>
+        <source>Sink</source>
+        <translation>汇聚</translation>
+    </message>
+    <message>
+        <source>This token attends to %1 token(s). Mean entropy %2 nats (attending evenly would be %3); sink = attention on the first token.</source>
+        <extracomment>%1 number of tokens attended to, %2 mean entropy, %3 ln(tokens): the entropy of attending evenly.</extracomment>
+        <translation>这个词元关注 %1 个词元。平均熵 %2 nat（均匀关注时为 %3）；汇聚 = 分配给第一个词元的注意力。</translation>
+    </message>
+    <message>
+        <source>%1 (position %2) %3</source>
+        <extracomment>One attended token: %1 token text, %2 its position, %3 attention weight.</extracomment>
+        <translation>%1（位置 %2）%3</translation>
+    </message>
+    <message>
+        <source>Head %1 (the one open in the Attention tab) looks most at: %2.</source>
+        <extracomment>%1 head, %2 list of tokens with their attention weight.</extracomment>
+        <translation>头 %1（注意力标签页中打开的那个）最关注：%2。</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;The logit lens of this token (what the LM head would say after each layer) appears here once the engine has computed it, after the generation.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;这个词元的 logit 透镜（每层之后 LM 头会给出的预测）在生成结束、引擎计算完成后显示在这里。&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>after layer %1: %2</source>
+        <extracomment>Logit lens line: %1 layer, %2 most likely next token with its probability.</extracomment>
+        <translation>第 %1 层之后：%2</translation>
+    </message>
+    <message>
+        <source>Logit lens, the top guess for the next token if the model stopped early:</source>
+        <translation>Logit 透镜：如果模型提前停止，对下一个词元的首选猜测：</translation>
+    </message>
+    <message>
+        <source>No token follows this position yet.</source>
+        <translation>这个位置之后还没有词元。</translation>
+    </message>
+    <message>
+        <source>The next token, %1, came from the prompt: nothing was sampled here.</source>
+        <translation>下一个词元 %1 来自提示词：这里没有采样。</translation>
+    </message>
+    <message>
+        <source>Sampled: %1 (token id %2) with probability %3.</source>
+        <extracomment>%1 sampled token, %2 its id, %3 its probability.</extracomment>
+        <translation>采样结果：%1（词元 ID %2），概率 %3。</translation>
+    </message>
+    <message>
+        <source>The most likely tokens were: %1.</source>
+        <translation>最可能的词元是：%1。</translation>
+    </message>
+</context>
+<context>
     <name>qe::gui::AttentionHeatmap</name>
     <message>
         <source>&quot;%1&quot; (%2) → &quot;%3&quot; (%4)
@@ -9,6 +242,13 @@ attention %5</source>
         <extracomment>Tooltip of the attention heatmap: query token %1 at position %2 attends to key token %3 at %4 with weight %5.</extracomment>
         <translation>“%1”（%2）→ “%3”（%4）
 注意力 %5</translation>
+    </message>
+    <message>
+        <source>Queries %1–%2 → keys %3–%4
+max %5, mean %6 (zoom in for single tokens)</source>
+        <extracomment>Tooltip of an aggregated tile of the attention heatmap: query positions %1–%2 over key positions %3–%4; the largest and the mean attention weight in the tile.</extracomment>
+        <translation>查询 %1–%2 → 键 %3–%4
+最大 %5，平均 %6（放大可查看单个词元）</translation>
     </message>
 </context>
 <context>
@@ -55,6 +295,43 @@ attention %5</source>
         <source>Generate a reply to see attention patterns.</source>
         <translation>生成一条回复即可查看注意力模式。</translation>
     </message>
+    <message>
+        <source>No hidden states are kept (diagnostics memory is 0), so attention cannot be recomputed.</source>
+        <translation>没有保留隐藏状态（诊断内存为 0），因此无法重新计算注意力。</translation>
+    </message>
+    <message>
+        <source>Layer %1, head %2: %3 positions in tiles of %4 × %4 (zoom in for single tokens). Wheel: zoom, drag: pan, click: select the token.</source>
+        <extracomment>%3: context length; %4: positions per side of one aggregated tile.</extracomment>
+        <translation>第 %1 层，头 %2：%3 个位置，按 %4 × %4 分块显示（放大可查看单个词元）。滚轮：缩放，拖动：平移，单击：选择词元。</translation>
+    </message>
+    <message>
+        <source>Tiles show</source>
+        <translation>分块显示</translation>
+    </message>
+    <message>
+        <source>Block maximum</source>
+        <translation>块内最大值</translation>
+    </message>
+    <message>
+        <source>Block mean</source>
+        <translation>块内平均值</translation>
+    </message>
+    <message>
+        <source>Where one cell on screen stands for a block of queries × keys (long contexts, zoomed out): the largest weight in the block keeps sharp heads visible; the mean shows where attention mass goes.</source>
+        <translation>当屏幕上的一格代表一块查询 × 键（长上下文、缩小时）：块内最大权重让尖锐的注意力头保持可见；平均值显示注意力质量流向哪里。</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::ChatSession</name>
+    <message>
+        <source>Untitled conversation</source>
+        <translation>未命名对话</translation>
+    </message>
+    <message>
+        <source>Branch of %1</source>
+        <extracomment>Title of a conversation branched from a token of another one; %1 is that one&apos;s title.</extracomment>
+        <translation>%1 的分支</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ChatView</name>
@@ -63,6 +340,11 @@ attention %5</source>
         <translation>
             <numerusform>此对话最早的 %n 轮已不再发送给模型，以便放入上下文。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Token probability under the model: %1 Hover a token for the alternatives; click it to select it in the inspector or to branch from an alternative.</source>
+        <extracomment>Legend above the chat when tokens are coloured; %1 is a row of colour samples from 0% to 100%.</extracomment>
+        <translation>模型给出的词元概率：%1 悬停在词元上查看备选；单击可在检查器中选中它，或从某个备选词元开始分支。</translation>
     </message>
 </context>
 <context>
@@ -267,6 +549,37 @@ attention %5</source>
         <source>Logit lens</source>
         <translation>Logit 透镜</translation>
     </message>
+    <message>
+        <source>Kept hidden states: none (budget %1) — attention and logit lens unavailable</source>
+        <extracomment>%1: memory budget, e.g. &quot;512 MiB&quot;.</extracomment>
+        <translation>保留的隐藏状态：无（预算 %1）—— 注意力图和 logit 透镜不可用</translation>
+    </message>
+    <message>
+        <source>Kept hidden states: %1 of %2 — positions %3–%4 available for the attention map and logit lens</source>
+        <extracomment>%1 used of %2 budget; %3–%4: positions that can be inspected.</extracomment>
+        <translation>保留的隐藏状态：%1 / %2 —— 位置 %3–%4 可用于注意力图和 logit 透镜</translation>
+    </message>
+    <message>
+        <source>The attention map and the logit lens are recomputed from each layer&apos;s input kept for every position, within the diagnostics memory set in Settings (applies when a model is loaded).</source>
+        <translation>注意力图和 logit 透镜由每个位置保留的各层输入重新计算，受设置中的诊断内存限制（加载模型时生效）。</translation>
+    </message>
+    <message>
+        <source>Export diagnostics as CSV</source>
+        <translation>将诊断数据导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Save the numbers behind the current view as CSV tables (the attention map adds a -heads file)</source>
+        <extracomment>Tooltip of the CSV export; the attention map also writes a second file &quot;&lt;name&gt;-heads.csv&quot; for the head grid.</extracomment>
+        <translation>把当前视图背后的数值保存为 CSV 表格（注意力图另附一个 -heads 文件）</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::LayerChartsView</name>
@@ -310,6 +623,11 @@ attention %5</source>
         <source>Next-token predictions after each layer for &quot;%1&quot; (position %2): the residual stream put through the final norm and the LM head early.</source>
         <extracomment>%1: token text, %2: its position.</extracomment>
         <translation>“%1”（位置 %2）在每层之后的下一词元预测：把残差流提前送入最终归一化和语言模型头。</translation>
+    </message>
+    <message>
+        <source>Position %1 is outside the kept hidden states: the diagnostics memory (%2) holds positions 0–%3 only. Raise it under Settings → Diagnostics memory and reload the model to inspect it.</source>
+        <extracomment>%1: position; %2: memory budget; %3: how many positions fit it.</extracomment>
+        <translation>位置 %1 不在保留的隐藏状态范围内：诊断内存（%2）只保存位置 0–%3。请在“设置 → 诊断内存”中调高，并重新加载模型后再查看。</translation>
     </message>
 </context>
 <context>
@@ -514,6 +832,30 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <source>Logit &amp;lens</source>
         <translation>Logit 透镜(&amp;L)</translation>
     </message>
+    <message>
+        <source>The inspector holds the latest generation only; this token is not part of it.</source>
+        <translation>检查器只保存最近一次生成；这个词元不在其中。</translation>
+    </message>
+    <message>
+        <source>The branch could not be created.</source>
+        <translation>无法创建分支。</translation>
+    </message>
+    <message>
+        <source>The branch needs %1 tokens (prompt plus up to %2 new tokens), but the model&apos;s context holds %3. Lower &quot;Max new tokens&quot;.</source>
+        <translation>分支需要 %1 个词元（提示词加最多 %2 个新词元），但模型的上下文只能容纳 %3 个。请调低“最大新词元数”。</translation>
+    </message>
+    <message>
+        <source>The branch could not be continued: the reply&apos;s prompt cannot be built again as it was.</source>
+        <translation>无法继续分支：无法按原样重建这条回复的提示词。</translation>
+    </message>
+    <message>
+        <source>&amp;Colour tokens by probability</source>
+        <translation>按概率为词元着色(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Show the replies token by token on the colour of each token&apos;s probability: red unlikely, green likely. Hover a token for the alternatives; click it to select it or to branch.</source>
+        <translation>逐个词元显示回复，并按每个词元的概率着色：红色表示不太可能，绿色表示很可能。悬停在词元上查看备选；单击可选中它或从它开始分支。</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MessageWidget</name>
@@ -625,6 +967,41 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <source> · </source>
         <extracomment>Separator between message statistics.</extracomment>
         <translation> · </translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; (token id %2)</source>
+        <extracomment>Tooltip of a generated token: %1 its text, %2 its id in the vocabulary.</extracomment>
+        <translation>“%1”（词元 ID %2）</translation>
+    </message>
+    <message>
+        <source>probability %1%</source>
+        <extracomment>Probability of a generated token in percent.</extracomment>
+        <translation>概率 %1%</translation>
+    </message>
+    <message>
+        <source>Most likely at this step:</source>
+        <translation>这一步最可能的词元：</translation>
+    </message>
+    <message>
+        <source>Click to select it in the inspector or to continue with an alternative.</source>
+        <translation>单击可在检查器中选中它，或改用某个备选词元继续。</translation>
+    </message>
+    <message>
+        <source>Continue in a new conversation with</source>
+        <translation>在新对话中改用以下词元继续</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;  %2%</source>
+        <extracomment>An alternative token in the branch menu: %1 its text, %2 its probability in percent.</extracomment>
+        <translation>“%1”  %2%</translation>
+    </message>
+    <message>
+        <source>Available once the generation has finished</source>
+        <translation>生成结束后可用</translation>
+    </message>
+    <message>
+        <source>Not available for replies saved by an older version</source>
+        <translation>旧版本保存的回复不支持此功能</translation>
     </message>
 </context>
 <context>
@@ -1051,6 +1428,23 @@ MLP 激活 RMS %3</translation>
         <source>Max new tokens</source>
         <translation>最大新词元数</translation>
     </message>
+    <message>
+        <source>Diagnostics memory</source>
+        <translation>诊断内存</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <extracomment>Unit suffix of the diagnostics memory budget (mebibytes).</extracomment>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source>None kept</source>
+        <translation>不保留</translation>
+    </message>
+    <message>
+        <source>Memory for the hidden states the attention map and the logit lens are recomputed from. Positions beyond it cannot be inspected. Applies when a model is loaded.</source>
+        <translation>用于保存隐藏状态的内存，注意力图和 logit 透镜由这些状态重新计算。超出范围的位置无法查看。加载模型时生效。</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::StructureDiagram</name>
@@ -1202,6 +1596,63 @@ MLP 激活 RMS %3</translation>
         <source>&lt;b&gt;Decoder layers&lt;/b&gt;&lt;p&gt;The same block repeated %1 times, each with its own weights: attention lets tokens read from each other, the MLP transforms each token on its own. The strip shows the time each layer took for the last forward pass and the residual RMS after it.&lt;/p&gt;</source>
         <translation>&lt;b&gt;解码器层&lt;/b&gt;&lt;p&gt;同一个模块重复 %1 次，每次都有自己的权重：注意力让词元互相读取信息，MLP 则对每个词元单独变换。下方条带显示上一次前向计算中每层的耗时以及该层之后的残差 RMS。&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>&lt;p&gt;For this model: each token stores %2 of keys and values over its %1 layers instead of %3; at the full context of %4 tokens that is %5 instead of %6.&lt;/p&gt;</source>
+        <extracomment>%1 layers, %2 KV bytes per token with GQA, %3 without (one KV head per query head), %4 context length, %5 and %6 the same at that context.</extracomment>
+        <translation>&lt;p&gt;对这个模型：每个词元在 %1 层中共存储 %2 的键和值，而不是 %3；在 %4 个词元的完整上下文下，是 %5 而不是 %6。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Per head h: q_h ← q_h / √(mean(q_h²) + ε) · g_q and k_h ← k_h / √(mean(k_h²) + ε) · g_k, where the gains g_q and g_k have %1 values each, shared by all heads of the layer.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;对每个头 h：q_h ← q_h / √(mean(q_h²) + ε) · g_q，k_h ← k_h / √(mean(k_h²) + ε) · g_k；增益 g_q 和 g_k 各有 %1 个值，由该层所有头共享。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::StructureTourPanel</name>
+    <message>
+        <source>Step %1 of %2</source>
+        <extracomment>Tour step counter, e.g. &quot;Step 7 of 53&quot;.</extracomment>
+        <translation>第 %1 步，共 %2 步</translation>
+    </message>
+    <message>
+        <source>◀ Back</source>
+        <translation>◀ 上一步</translation>
+    </message>
+    <message>
+        <source>Previous step (Left, Page Up)</source>
+        <translation>上一步（左方向键、Page Up）</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一步 ▶</translation>
+    </message>
+    <message>
+        <source>Next step (Right, Space, Page Down)</source>
+        <translation>下一步（右方向键、空格、Page Down）</translation>
+    </message>
+    <message>
+        <source>Next layer ▶▶</source>
+        <translation>下一层 ▶▶</translation>
+    </message>
+    <message>
+        <source>Skip to the next layer (Ctrl+Right; Ctrl+Left goes back one layer)</source>
+        <translation>跳到下一层（Ctrl+右；Ctrl+左 返回上一层）</translation>
+    </message>
+    <message>
+        <source>Last layer</source>
+        <translation>最后一层</translation>
+    </message>
+    <message>
+        <source>Skip to the last decoder layer (End goes to the last step, Home to the first)</source>
+        <translation>跳到最后一个解码层（End 到最后一步，Home 到第一步）</translation>
+    </message>
+    <message>
+        <source>End tour</source>
+        <translation>结束导览</translation>
+    </message>
+    <message>
+        <source>End the tour (Escape)</source>
+        <translation>结束导览（Esc）</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::StructureView</name>
@@ -1241,6 +1692,15 @@ MLP 激活 RMS %3</translation>
     <message>
         <source>&lt;p&gt;Click a block of the diagram to see what it computes and why Qwen3 has it.&lt;/p&gt;</source>
         <translation>&lt;p&gt;单击图中的模块，查看它计算什么以及 Qwen3 为什么采用它。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Start tour</source>
+        <translation>开始导览</translation>
+    </message>
+    <message>
+        <source>Step through the forward pass of the selected token block by block, with its live numbers (F5)</source>
+        <extracomment>Tooltip of the guided tour button; F5 is its shortcut.</extracomment>
+        <translation>逐个模块走一遍所选词元的前向计算，并显示它的实时数值（F5）</translation>
     </message>
 </context>
 <context>
@@ -1308,6 +1768,82 @@ MLP 激活 RMS %3</translation>
     <message>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::TensorHistogram</name>
+    <message>
+        <source>[%1, %2): %3 values</source>
+        <extracomment>Histogram bin tooltip: %1 and %2 the bin&apos;s value range, %3 how many values fall in it.</extracomment>
+        <translation>[%1, %2)：%3 个值</translation>
+    </message>
+</context>
+<context>
+    <name>qe::gui::TensorStatsPanel</name>
+    <message>
+        <source>lm_head (tied: embed_tokens)</source>
+        <extracomment>Entry of the tensor chooser for a tied LM head, which reads the embedding matrix.</extracomment>
+        <translation>lm_head（共享：embed_tokens）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 %3 · %4 values</source>
+        <extracomment>Tensor statistics header: %1 tensor name, %2 dtype (BF16…), %3 shape, %4 number of values.</extracomment>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 %3 · %4 个值</translation>
+    </message>
+    <message>
+        <source>mean %1 · std %2 · min %3 · max %4</source>
+        <extracomment>Population standard deviation; all four numbers leave out NaN and infinite values.</extracomment>
+        <translation>均值 %1 · 标准差 %2 · 最小值 %3 · 最大值 %4</translation>
+    </message>
+    <message>
+        <source>No NaN or infinite values.</source>
+        <translation>没有 NaN 或无穷大值。</translation>
+    </message>
+    <message>
+        <source>%1 NaN or infinite values, left out of the numbers above.</source>
+        <translation>%1 个 NaN 或无穷大值，未计入以上数值。</translation>
+    </message>
+    <message>
+        <source>Click a block with weights to see the statistics of its tensors.</source>
+        <translation>单击一个带权重的模块，查看其张量的统计数据。</translation>
+    </message>
+    <message>
+        <source>Statistics need loaded weights: load a model and choose “Loaded model” above. A preset is only a config.</source>
+        <translation>统计数据需要已加载的权重：请加载一个模型，并在上方选择“已加载的模型”。预设只是一份配置。</translation>
+    </message>
+    <message>
+        <source>This block has no weights of its own.</source>
+        <translation>这个模块没有自己的权重。</translation>
+    </message>
+    <message>
+        <source>Computing the statistics of %1…</source>
+        <extracomment>%1: tensor name.</extracomment>
+        <translation>正在计算 %1 的统计数据…</translation>
+    </message>
+    <message>
+        <source>The statistics could not be computed: %1</source>
+        <extracomment>%1: technical error message.</extracomment>
+        <translation>无法计算统计数据：%1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Tensor statistics&lt;/b&gt;</source>
+        <translation>&lt;b&gt;张量统计&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Tensor:</source>
+        <translation>张量：</translation>
+    </message>
+    <message>
+        <source>Layer:</source>
+        <translation>层：</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <translation>对数刻度</translation>
+    </message>
+    <message>
+        <source>Bar heights grow with log(1 + count), so rare values in the tails stay visible.</source>
+        <translation>柱高按 log(1 + 计数) 增长，使尾部的少见值仍然可见。</translation>
     </message>
 </context>
 <context>

@@ -1,8 +1,11 @@
 // ChatSession: prompt building, context checks and the streaming reply's life cycle.
 #include "gui/chat/chat_session.h"
 
+#include <algorithm>
+
 #include "core/chat/chat_template.h"
 #include "core/chat/output_parser.h"
+#include "core/tokenizer/stream_decoder.h"
 #include "core/tokenizer/tokenizer.h"
 #include "gui/conversations/conversation_store.h"
 #include "gui/engine/engine_controller.h"
@@ -18,6 +21,14 @@ const char* roleKey(Role role) {
     case Role::Assistant: return "assistant";
     }
     return "user";
+}
+
+// The messages from the first one down to `id`, following parent links (not the active path).
+std::vector<Message> pathTo(const Conversation& c, const QString& id) {
+    std::vector<Message> path;
+    for (const Message* m = c.find(id); m && path.size() < c.messages.size(); m = c.find(m->parentId)) path.push_back(*m);
+    std::reverse(path.begin(), path.end());
+    return path;
 }
 
 }  // namespace
@@ -155,24 +166,141 @@ ChatSession::StartResult ChatSession::startReply(const QString& conversationId, 
     Message& reply = c->append(parentId, Role::Assistant, QString());
     reply.thinkingStarted = prompt.thinkingStarted;
     reply.finish = FinishState::Streaming;
-    m_conversationId = conversationId;
-    m_messageId = reply.id;
+    reply.prompt = PromptRecipe{options.thinking, c->droppedTurns, static_cast<qint64>(prompt.tokens.size())};
     if (c->title.isEmpty()) {
         const Message* first = nullptr;
         for (const Message* m : c->thread())
             if (!first && m->role == Role::User) first = m;
         if (first) c->title = first->text.simplified().left(48);
     }
-    // The user's message is on disk before generation starts.
+    startStream(conversationId, reply.id, prompt.tokens, options);
+    result.status = StartStatus::Started;
+    return result;
+}
+
+ChatSession::BranchResult ChatSession::createBranch(const QString& conversationId, const QString& messageId, int tokenIndex,
+                                                    int alternativeId) {
+    BranchResult result;
+    const Conversation* source = m_store->find(conversationId);
+    const Message* found = source ? source->find(messageId) : nullptr;
+    if (!found || found->role != Role::Assistant || !found->prompt || found->finish == FinishState::Streaming) {
+        result.details = QStringLiteral("message %1 is not a finished reply with a known prompt").arg(messageId);
+        return result;
+    }
+    if (tokenIndex < 0 || tokenIndex >= static_cast<int>(found->tokens.size())) {
+        result.details = QStringLiteral("token %1 is not in the reply's %2 tokens").arg(tokenIndex).arg(found->tokens.size());
+        return result;
+    }
+    const MessageToken& at = found->tokens[static_cast<std::size_t>(tokenIndex)];
+    const auto alternative = std::find_if(at.alternatives.begin(), at.alternatives.end(),
+                                          [&](const TokenAlternative& a) { return a.id == alternativeId; });
+    if (alternative == at.alternatives.end() || !m_tokenizer) {
+        result.details = m_tokenizer ? QStringLiteral("token id %1 is not an alternative at that step").arg(alternativeId)
+                                     : QStringLiteral("no model is loaded");
+        return result;
+    }
+    // Copies first: creating the conversation may move the source in memory.
+    const Message reply = *found;
+    const std::vector<Message> history = pathTo(*source, reply.parentId);
+    const int droppedTurns = source->droppedTurns;
+    const QString title = source->title.isEmpty() ? tr("Untitled conversation") : source->title;
+
+    std::vector<MessageToken> tokens(reply.tokens.begin(), reply.tokens.begin() + tokenIndex);
+    std::vector<int> ids;
+    for (const MessageToken& t : tokens) ids.push_back(t.id);
+    // The forced token's text as the engine would have streamed it after the same ids.
+    StreamDecoder decoder(*m_tokenizer, DecodeOptions{.skipSpecial = true});
+    const bool decoded = decoder.push(ids).ok();
+    auto piece = decoder.push(alternativeId);
+    tokens.push_back(MessageToken{alternativeId, decoded && piece.ok() ? QString::fromStdString(*piece) : QString(),
+                                  alternative->prob, at.alternatives});
+    QString text;
+    for (const MessageToken& t : tokens) text += t.text;
+
+    //: Title of a conversation branched from a token of another one; %1 is that one's title.
+    Conversation& branch = m_store->create(tr("Branch of %1").arg(title));
+    branch.droppedTurns = droppedTurns;
+    QString parent;
+    for (const Message& m : history) {  // fresh ids; the path is the branch's only thread
+        Message copy = m;
+        copy.id = newId();
+        copy.parentId = parent;
+        copy.activeChild.clear();
+        branch.messages.push_back(copy);
+        branch.activate(copy.id);
+        parent = copy.id;
+    }
+    Message& forced = branch.append(parent, Role::Assistant, text);
+    forced.tokens = std::move(tokens);
+    forced.prompt = reply.prompt;
+    forced.thinkingStarted = reply.thinkingStarted;
+    // Stopped until continued: a valid, if short, reply should generation not start.
+    forced.finish = FinishState::Stopped;
+    if (parseOutput(text.toStdString(), reply.thinkingStarted).hasThinkBlock) forced.thinkingSeconds = reply.thinkingSeconds;
+    result.conversationId = branch.id;
+    result.messageId = forced.id;
+    m_store->save(branch.id);
+    emit m_store->conversationsChanged();
+    return result;
+}
+
+ChatSession::StartResult ChatSession::continueReply(const QString& conversationId, const QString& messageId,
+                                                    const ReplyOptions& options) {
+    StartResult result;
+    if (!hasModel()) {
+        result.status = StartStatus::NoModel;
+        return result;
+    }
+    if (isGenerating()) {
+        result.status = StartStatus::Busy;
+        return result;
+    }
+    Conversation* c = m_store->find(conversationId);
+    Message* reply = c ? c->find(messageId) : nullptr;
+    const auto thread = c ? c->thread() : std::vector<const Message*>{};
+    if (!reply || reply->role != Role::Assistant || !reply->prompt || std::find(thread.begin(), thread.end(), reply) == thread.end()) {
+        result.details = QStringLiteral("message %1 is not a reply with a known prompt on the active thread").arg(messageId);
+        return result;
+    }
+    const PromptRecipe recipe = *reply->prompt;
+    BuiltPrompt prompt = buildPrompt(threadMessages(*c, reply->parentId, recipe.droppedTurns), recipe.thinking, true);
+    if (prompt.error.isEmpty() && static_cast<qint64>(prompt.tokens.size()) != recipe.tokens)
+        prompt.error = QStringLiteral("the reply's prompt now encodes to %1 tokens instead of %2 (another model or chat template?)")
+                           .arg(prompt.tokens.size())
+                           .arg(recipe.tokens);
+    if (!prompt.error.isEmpty()) {
+        result.details = prompt.error;
+        return result;
+    }
+    for (const MessageToken& t : reply->tokens)
+        if (t.id >= 0) prompt.tokens.push_back(t.id);  // id < 0: held-back bytes, no token
+    const auto needed = static_cast<std::int64_t>(prompt.tokens.size()) + options.maxNewTokens;
+    if (needed > m_contextLimit) {
+        // Leaving out turns would change the prefix being continued, so none is offered.
+        result.status = StartStatus::Overflow;
+        result.needed = needed;
+        result.limit = m_contextLimit;
+        return result;
+    }
+    reply->finish = FinishState::Streaming;
+    reply->stats.reset();
+    startStream(conversationId, messageId, std::move(prompt.tokens), options);
+    result.status = StartStatus::Started;
+    return result;
+}
+
+void ChatSession::startStream(const QString& conversationId, const QString& messageId, std::vector<int> prompt,
+                              const ReplyOptions& options) {
+    m_conversationId = conversationId;
+    m_messageId = messageId;
+    // The user's message (or the reply being continued) is on disk before generation starts.
     m_store->save(conversationId);
     emit m_store->conversationsChanged();
     SamplingParams sampling = options.sampling;
     sampling.seed = static_cast<std::uint64_t>(QDateTime::currentMSecsSinceEpoch());
     m_sinceStart.start();
-    m_requestId = m_engine->generate(prompt.tokens, sampling, options.maxNewTokens);
+    m_requestId = m_engine->generate(std::move(prompt), sampling, options.maxNewTokens);
     emit busyChanged(true);
-    result.status = StartStatus::Started;
-    return result;
 }
 
 void ChatSession::stop() {
@@ -189,11 +317,28 @@ void ChatSession::flushSave() {
     if (isGenerating() && m_store->find(m_conversationId)) m_store->save(m_conversationId);
 }
 
+MessageToken ChatSession::messageToken(const TokenPiece& piece) const {
+    // id < 0: the decoder's held-back bytes at the end, text without a token of its own.
+    MessageToken token{piece.id, QString::fromStdString(piece.text), piece.id < 0 ? -1.0f : piece.prob, {}};
+    token.alternatives.reserve(piece.alternatives.size());
+    for (const TokenProb& a : piece.alternatives) token.alternatives.push_back(TokenAlternative{a.id, a.prob, tokenText(a.id)});
+    return token;
+}
+
+QString ChatSession::tokenText(int id) const {
+    if (!m_tokenizer) return {};
+    auto text = m_tokenizer->decode(std::span<const int>(&id, 1), DecodeOptions{.skipSpecial = false});
+    return text.ok() ? QString::fromStdString(*text) : QString();
+}
+
 void ChatSession::onTokens(const TokenBatch& batch) {
     if (batch.requestId != m_requestId) return;
     Message* m = streamingMessagePtr();
     if (!m) return;
-    for (const TokenPiece& piece : batch.tokens) m->text += QString::fromStdString(piece.text);
+    for (const TokenPiece& piece : batch.tokens) {
+        m->tokens.push_back(messageToken(piece));
+        m->text += m->tokens.back().text;
+    }
     if (m->thinkingSeconds < 0) {
         const ParsedOutput parsed = parseOutput(m->text.toStdString(), m->thinkingStarted);
         if (parsed.hasThinkBlock) m->thinkingSeconds = m_sinceStart.elapsed() / 1000.0;

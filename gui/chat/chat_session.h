@@ -1,7 +1,9 @@
 // The chat logic on the GUI thread between the conversation store and the engine: builds the
 // prompt of a thread with the model's chat template, checks it fits the context, starts and
 // streams a reply into the conversation (saved before generation starts and at least every 2 s
-// while streaming), and records the stats. Widgets only display what it reports.
+// while streaming) with every token's probability and alternatives, and records the stats. A
+// reply can be branched from one of its tokens into a new conversation and continued there.
+// Widgets only display what it reports.
 #pragma once
 
 #include <memory>
@@ -62,6 +64,22 @@ public:
     };
     // Adds an assistant reply under `parentId` (a user message) and starts generating it.
     StartResult startReply(const QString& conversationId, const QString& parentId, const ReplyOptions& options);
+
+    struct BranchResult {
+        QString conversationId;       // the new conversation; "" on failure
+        QString messageId;            // its last message, the forced reply
+        QString details;              // technical message on failure
+    };
+    // Copies the history before the finished reply `messageId` into a new conversation and adds a
+    // reply there made of the reply's tokens before `tokenIndex` followed by `alternativeId`, one
+    // of the alternatives at that step. The original conversation is not changed. Needs a model
+    // (to decode the forced token); generate the rest with continueReply().
+    BranchResult createBranch(const QString& conversationId, const QString& messageId, int tokenIndex, int alternativeId);
+    // Generates more of the assistant reply `messageId` (on the active thread) after its tokens.
+    // The prompt is the reply's own prompt, built again from its PromptRecipe (options.thinking
+    // is not used), followed by the reply's token ids: never its re-tokenized text, which could
+    // split differently. So the engine reuses the KV cache of the prefix they share.
+    StartResult continueReply(const QString& conversationId, const QString& messageId, const ReplyOptions& options);
     void stop();
     bool isGenerating() const { return m_requestId != 0; }
     const QString& streamingConversation() const { return m_conversationId; }
@@ -80,6 +98,10 @@ signals:
     void replyFailed(const QString& conversationId, const QString& messageId, qe::ErrorCode code, const QString& details);
 
 private:
+    void startStream(const QString& conversationId, const QString& messageId, std::vector<int> prompt, const ReplyOptions& options);
+    MessageToken messageToken(const TokenPiece& piece) const;
+    // The token alone as text, special tokens kept ("" without a model).
+    QString tokenText(int id) const;
     void onTokens(const TokenBatch& batch);
     void onFinished(const GenerationFinished& finished);
     void onFailed(const EngineFailed& failed, bool isLoad);

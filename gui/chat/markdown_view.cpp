@@ -1,14 +1,29 @@
-// MarkdownView: content-height text browser.
+// MarkdownView: content-height text browser; token mode builds the document run by run and
+// hit-tests characters against the runs.
 #include "gui/chat/markdown_view.h"
 
+#include <algorithm>
+
 #include <QAbstractTextDocumentLayout>
+#include <QApplication>
+#include <QHelpEvent>
+#include <QMouseEvent>
 #include <QResizeEvent>
 #include <QScrollBar>
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QToolTip>
+
+#include "gui/inspector/heat_colors.h"
 
 namespace qe::gui {
+
+namespace {
+
+bool sameRun(const TokenRun& a, const TokenRun& b) { return a.index == b.index && a.prob == b.prob && a.text == b.text; }
+
+}  // namespace
 
 MarkdownView::MarkdownView(QWidget* parent) : QTextBrowser(parent) {
     setOpenExternalLinks(true);
@@ -25,11 +40,142 @@ MarkdownView::MarkdownView(QWidget* parent) : QTextBrowser(parent) {
 }
 
 void MarkdownView::setMarkdownText(const QString& markdown) {
-    if (markdown == m_markdown) return;
+    if (m_mode == Mode::Markdown && markdown == m_markdown) return;
+    m_mode = Mode::Markdown;
+    m_runs.clear();
     m_markdown = markdown;
     document()->setMarkdown(markdown, QTextDocument::MarkdownDialectGitHub);
     shadeCodeBlocks();
     updateHeight();
+}
+
+void MarkdownView::showPlainText(const QString& text) {
+    if (m_mode == Mode::Plain && text == m_markdown) return;
+    m_mode = Mode::Plain;
+    m_runs.clear();
+    m_markdown = text;
+    setPlainText(text);
+    updateHeight();
+}
+
+void MarkdownView::setTokens(const std::vector<TokenRun>& tokens) {
+    const bool extends = m_mode == Mode::Tokens && tokens.size() >= m_runs.size() &&
+                         std::equal(m_runs.begin(), m_runs.end(), tokens.begin(),
+                                    [](const ShownRun& shown, const TokenRun& run) { return sameRun(shown.run, run); });
+    if (extends && tokens.size() == m_runs.size()) return;
+    if (!extends) {
+        m_mode = Mode::Tokens;
+        m_markdown.clear();
+        m_runs.clear();
+        document()->clear();
+    }
+    appendRuns(tokens, m_runs.size());
+    updateHeight();
+}
+
+void MarkdownView::appendRuns(const std::vector<TokenRun>& tokens, std::size_t from) {
+    QTextCursor cursor(document());
+    cursor.movePosition(QTextCursor::End);
+    for (std::size_t i = from; i < tokens.size(); ++i) {
+        QString text = tokens[i].text;
+        // A line break alone would be invisible and could not be hovered.
+        text.replace(QLatin1Char('\n'), QStringLiteral("\u21b5\n"));  // ↵
+        const int start = cursor.position();
+        cursor.insertText(text, runFormat(tokens[i]));
+        m_runs.push_back(ShownRun{tokens[i], start, cursor.position()});
+    }
+}
+
+QTextCharFormat MarkdownView::runFormat(const TokenRun& run) const {
+    QTextCharFormat format;
+    format.setProperty(kTokenIndexProperty, run.index);
+    if (run.index == m_selected) {
+        format.setBackground(palette().highlight());
+        format.setForeground(palette().highlightedText());
+    } else if (run.prob >= 0) {
+        const QColor background = probabilityColor(run.prob);
+        format.setBackground(background);
+        format.setForeground(textOn(background));
+    }
+    return format;
+}
+
+void MarkdownView::setSelectedToken(int index) {
+    if (index == m_selected) return;
+    const int previous = m_selected;
+    m_selected = index;
+    // Re-formats just the two runs; the layout does not change.
+    for (const int changed : {previous, index}) {
+        const ShownRun* shown = shownRun(changed);
+        if (!shown || shown->start == shown->end) continue;
+        QTextCursor cursor(document());
+        cursor.setPosition(shown->start);
+        cursor.setPosition(shown->end, QTextCursor::KeepAnchor);
+        cursor.setCharFormat(runFormat(shown->run));
+    }
+}
+
+const MarkdownView::ShownRun* MarkdownView::shownRun(int index) const {
+    if (m_mode != Mode::Tokens || index < 0) return nullptr;
+    const auto it = std::find_if(m_runs.begin(), m_runs.end(), [&](const ShownRun& r) { return r.run.index == index; });
+    return it == m_runs.end() ? nullptr : &*it;
+}
+
+QRect MarkdownView::charRect(int pos) const {
+    if (pos < 0 || pos + 1 >= document()->characterCount()) return {};
+    QTextCursor cursor(document());
+    cursor.setPosition(pos);
+    const QRect left = cursorRect(cursor);
+    cursor.setPosition(pos + 1);
+    const QRect right = cursorRect(cursor);
+    // The last character of a line: the next position starts the next line.
+    const int x2 = right.top() == left.top() ? right.left() : viewport()->width();
+    return QRect(QPoint(left.left(), left.top()), QPoint(std::max(x2 - 1, left.left()), left.bottom()));
+}
+
+int MarkdownView::tokenAt(const QPoint& point) const {
+    if (m_mode != Mode::Tokens) return -1;
+    const QPoint offset(horizontalScrollBar()->value(), verticalScrollBar()->value());
+    const int hit = document()->documentLayout()->hitTest(point + offset, Qt::FuzzyHit);
+    // The nearest cursor position lies before or after the character under the point.
+    for (const int pos : {hit, hit - 1}) {
+        if (!charRect(pos).contains(point)) continue;
+        const auto it = std::upper_bound(m_runs.begin(), m_runs.end(), pos, [](int p, const ShownRun& r) { return p < r.start; });
+        if (it != m_runs.begin() && pos < std::prev(it)->end) return std::prev(it)->run.index;
+    }
+    return -1;
+}
+
+QRect MarkdownView::tokenRect(int index) const {
+    const ShownRun* shown = shownRun(index);
+    return shown && shown->start < shown->end ? charRect(shown->start) : QRect();
+}
+
+bool MarkdownView::viewportEvent(QEvent* event) {
+    if (event->type() == QEvent::ToolTip && m_mode == Mode::Tokens) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const int index = tokenAt(help->pos());
+        if (index >= 0 && m_tokenToolTip) QToolTip::showText(help->globalPos(), m_tokenToolTip(index), viewport(), tokenRect(index));
+        else QToolTip::hideText();
+        return true;
+    }
+    return QTextBrowser::viewportEvent(event);
+}
+
+void MarkdownView::mousePressEvent(QMouseEvent* event) {
+    m_pressPos = event->position().toPoint();
+    m_pressedToken = event->button() == Qt::LeftButton ? tokenAt(m_pressPos) : -1;
+    QTextBrowser::mousePressEvent(event);
+}
+
+void MarkdownView::mouseReleaseEvent(QMouseEvent* event) {
+    QTextBrowser::mouseReleaseEvent(event);
+    const QPoint pos = event->position().toPoint();
+    // A click, not the end of a text selection.
+    const bool click = (pos - m_pressPos).manhattanLength() < QApplication::startDragDistance();
+    if (event->button() == Qt::LeftButton && click && m_pressedToken >= 0 && tokenAt(pos) == m_pressedToken)
+        emit tokenClicked(m_pressedToken, viewport()->mapToGlobal(tokenRect(m_pressedToken).bottomLeft()));
+    m_pressedToken = -1;
 }
 
 QSize MarkdownView::sizeHint() const {

@@ -7,6 +7,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QToolButton>
@@ -25,6 +26,33 @@ QToolButton* smallButton(QWidget* parent) {
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
     return button;
 }
+
+// Where the answer starts in a reply's raw text (UTF-16 offset), split as parseOutput splits it:
+// after the last "</think>"; without one, all reasoning while a think block is open.
+qsizetype answerStart(const QString& raw, bool thinkingStarted) {
+    const QString close = QStringLiteral("</think>");
+    const qsizetype at = raw.lastIndexOf(close);
+    if (at >= 0) return at + close.size();
+    return thinkingStarted || raw.trimmed().startsWith(QStringLiteral("<think>")) ? raw.size() : 0;
+}
+
+// A token's text with line breaks and tabs made visible.
+QString visibleToken(QString text) {
+    text.replace(QLatin1Char('\n'), QStringLiteral("\u21b5"));  // ↵
+    text.replace(QLatin1Char('\t'), QStringLiteral("\u21e5"));  // ⇥
+    return text;
+}
+
+// The token as text; a token that adds no text (a special token such as <|im_end|>) by the
+// name its alternatives entry gives it.
+QString tokenLabel(const MessageToken& token) {
+    if (!token.text.isEmpty()) return visibleToken(token.text);
+    for (const TokenAlternative& a : token.alternatives)
+        if (a.id == token.id) return visibleToken(a.text);
+    return {};
+}
+
+QString percent(float prob) { return QLocale().toString(100.0 * prob, 'f', 1); }
 
 }  // namespace
 
@@ -68,6 +96,14 @@ MessageWidget::MessageWidget(QWidget* parent)
     QPalette dim = m_reasoning->palette();
     dim.setColor(QPalette::Text, dim.color(QPalette::PlaceholderText));
     m_reasoning->setPalette(dim);
+    m_body->setObjectName(QStringLiteral("body"));
+    for (MarkdownView* view : {m_reasoning, m_body}) {
+        view->setTokenToolTip([this](int index) { return tokenToolTip(index); });
+        connect(view, &MarkdownView::tokenClicked, this, [this](int index, const QPoint& below) {
+            emit tokenClicked(m_message.id, index);
+            showAlternatives(index, below);
+        });
+    }
 
     auto* editRow = new QHBoxLayout(m_editButtons);
     editRow->setContentsMargins(0, 0, 0, 0);
@@ -140,6 +176,79 @@ QString MessageWidget::visibleText() const {
 }
 
 bool MessageWidget::isEditing() const { return m_editor->isVisible(); }
+
+void MessageWidget::setColourTokens(bool on) {
+    if (on == m_colourTokens) return;
+    m_colourTokens = on;
+    refresh();
+}
+
+void MessageWidget::setSelectedToken(int index) {
+    m_reasoning->setSelectedToken(index);
+    m_body->setSelectedToken(index);
+}
+
+QString MessageWidget::tokenToolTip(int index) const {
+    if (index < 0 || index >= static_cast<int>(m_message.tokens.size())) return {};
+    const MessageToken& token = m_message.tokens[static_cast<std::size_t>(index)];
+    if (token.id < 0) return QStringLiteral("\"%1\"").arg(visibleToken(token.text));
+    //: Tooltip of a generated token: %1 its text, %2 its id in the vocabulary.
+    QString text = tr("\"%1\" (token id %2)").arg(tokenLabel(token)).arg(token.id);
+    //: Probability of a generated token in percent.
+    if (token.prob >= 0) text += QLatin1Char('\n') + tr("probability %1%").arg(percent(token.prob));
+    if (token.alternatives.empty()) return text;
+    text += QLatin1Char('\n') + tr("Most likely at this step:");
+    for (const TokenAlternative& a : token.alternatives)
+        text += QStringLiteral("\n  %1  %2%").arg(visibleToken(a.text), percent(a.prob));
+    return text + QLatin1Char('\n') + tr("Click to select it in the inspector or to continue with an alternative.");
+}
+
+bool MessageWidget::showTokens() {
+    const qsizetype answerAt = answerStart(m_message.text, m_message.thinkingStarted);
+    std::vector<TokenRun> reasoning;
+    std::vector<TokenRun> answer;
+    qsizetype offset = 0;
+    for (std::size_t i = 0; i < m_message.tokens.size(); ++i) {
+        const MessageToken& t = m_message.tokens[i];
+        (offset < answerAt ? reasoning : answer).push_back(TokenRun{static_cast<int>(i), t.text, t.prob});
+        offset += t.text.size();
+    }
+    m_reasoning->setTokens(reasoning);
+    m_body->setTokens(answer);
+    return !answer.empty();
+}
+
+void MessageWidget::showAlternatives(int index, const QPoint& globalPos) {
+    const MessageToken& token = m_message.tokens[static_cast<std::size_t>(index)];
+    if (token.alternatives.empty()) return;
+    if (auto* open = findChild<QMenu*>(QStringLiteral("tokenAlternatives"))) open->close();
+    auto* menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("tokenAlternatives"));
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addSection(tr("Continue in a new conversation with"));
+    const bool canBranch = !m_busy && m_message.prompt.has_value();
+    for (const TokenAlternative& a : token.alternatives) {
+        //: An alternative token in the branch menu: %1 its text, %2 its probability in percent.
+        QAction* action = menu->addAction(tr("\"%1\"  %2%").arg(visibleToken(a.text), percent(a.prob)));
+        action->setData(a.id);
+        if (a.id == token.id) {  // what the model generated
+            action->setCheckable(true);
+            action->setChecked(true);
+            action->setEnabled(false);
+            continue;
+        }
+        action->setEnabled(canBranch);
+        connect(action, &QAction::triggered, this,
+                [this, messageId = m_message.id, index, id = a.id] { emit branchRequested(messageId, index, id); });
+    }
+    if (!canBranch) {
+        menu->addSeparator();
+        menu->addAction(m_busy ? tr("Available once the generation has finished")
+                               : tr("Not available for replies saved by an older version"))
+            ->setEnabled(false);
+    }
+    menu->popup(globalPos);
+}
 
 void MessageWidget::startEdit() {
     m_editor->setPlainText(m_message.text);
@@ -217,15 +326,18 @@ void MessageWidget::refresh() {
         m_thinkingToggle->blockSignals(false);
         m_thinkingExpanded = expand;
     }
-    m_reasoning->setMarkdownText(reasoning);
+    const bool tokenMode = assistant && m_colourTokens && !m_message.tokens.empty();
+    // Tokens the Markdown would trim away (line breaks) still show, and can be clicked.
+    const bool answerTokens = tokenMode && showTokens();
+    if (!tokenMode) m_reasoning->setMarkdownText(reasoning);
     setThinkingExpanded(m_thinkingExpanded);
 
-    if (m_message.role == Role::User || m_message.role == Role::System) {
-        m_body->setPlainText(content);
-    } else {
+    if (!assistant) {
+        m_body->showPlainText(content);
+    } else if (!tokenMode) {
         m_body->setMarkdownText(content.isEmpty() && streaming && !thinkingOpen ? QStringLiteral("…") : content);
     }
-    m_body->setVisible(!isEditing() && (!content.isEmpty() || !assistant || streaming));
+    m_body->setVisible(!isEditing() && (!content.isEmpty() || !assistant || streaming || answerTokens));
 
     QStringList parts;
     if (assistant && m_message.stats) {

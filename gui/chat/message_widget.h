@@ -1,6 +1,8 @@
 // One message of the visible thread: role, version switcher ‹1/2›, collapsible thinking block
-// with its duration, Markdown body, per-message stats, and actions (copy, edit and resend,
-// regenerate). Paints what it is given; the conversation is changed by MainWindow.
+// with its duration, Markdown body (or, for a reply, its tokens coloured by probability, with
+// the alternatives on hover and a menu to branch from one on click), per-message stats, and
+// actions (copy, edit and resend, regenerate). Paints what it is given; the conversation is
+// changed by MainWindow.
 #pragma once
 
 #include <QFrame>
@@ -29,10 +31,21 @@ public:
     QString visibleText() const;
     bool isEditing() const;
 
+    // Shows a reply's generated tokens coloured by probability instead of its Markdown (replies
+    // saved without tokens stay Markdown).
+    void setColourTokens(bool on);
+    // Highlights token `index` of this message (-1: none).
+    void setSelectedToken(int index);
+    // What hovering token `index` shows: its text, probability and the alternatives.
+    QString tokenToolTip(int index) const;
+
 signals:
     void editSubmitted(const QString& messageId, const QString& text);
     void regenerateRequested(const QString& messageId);
     void siblingRequested(const QString& messageId, int offset);  // offset -1: previous, +1: next
+    void tokenClicked(const QString& messageId, int index);
+    // The user chose `alternativeId` instead of token `index` in the alternatives menu.
+    void branchRequested(const QString& messageId, int index, int alternativeId);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -42,6 +55,9 @@ private:
     void refresh();
     void startEdit();
     void setThinkingExpanded(bool expanded);
+    // Shows the reply's tokens in the reasoning and answer views; true if the answer has any.
+    bool showTokens();
+    void showAlternatives(int index, const QPoint& globalPos);
 
     Message m_message;
     int m_index = 0;
@@ -49,6 +65,7 @@ private:
     bool m_busy = false;
     bool m_thinkingExpanded = false;
     bool m_thinkingTouched = false;  // the user toggled the block: keep their choice
+    bool m_colourTokens = false;
 
     QLabel* m_role;
     QToolButton* m_previous;

@@ -1,6 +1,10 @@
 // Conversation tree operations and the JSON form stored on disk.
 #include "gui/conversations/conversation.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+
 #include <QJsonArray>
 #include <QUuid>
 
@@ -107,6 +111,61 @@ MessageStats statsFromJson(const QJsonObject& o) {
     return s;
 }
 
+// A float probability written with its shortest decimal form ("0.231", not the 17 digits of
+// the double it widens to): replies carry several numbers per token.
+double shortest(float value) {
+    char buffer[32];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer - 1, value).ptr;
+    *end = '\0';
+    return std::strtod(buffer, nullptr);
+}
+
+// Tokens in a compact form: {"id", "text", "p", "alt": [[id, p, text], ...]}.
+QJsonArray tokensToJson(const std::vector<MessageToken>& tokens) {
+    QJsonArray list;
+    for (const MessageToken& t : tokens) {
+        QJsonArray alternatives;
+        for (const TokenAlternative& a : t.alternatives) alternatives.append(QJsonArray{a.id, shortest(a.prob), a.text});
+        list.append(QJsonObject{{QStringLiteral("id"), t.id},
+                                {QStringLiteral("text"), t.text},
+                                {QStringLiteral("p"), shortest(t.prob)},
+                                {QStringLiteral("alt"), alternatives}});
+    }
+    return list;
+}
+
+std::vector<MessageToken> tokensFromJson(const QJsonArray& list) {
+    std::vector<MessageToken> tokens;
+    tokens.reserve(static_cast<std::size_t>(list.size()));
+    for (const QJsonValue& value : list) {
+        const QJsonObject o = value.toObject();
+        MessageToken t;
+        t.id = o.value(QStringLiteral("id")).toInt(-1);
+        t.text = o.value(QStringLiteral("text")).toString();
+        t.prob = static_cast<float>(o.value(QStringLiteral("p")).toDouble(-1.0));
+        for (const QJsonValue& entry : o.value(QStringLiteral("alt")).toArray()) {
+            const QJsonArray a = entry.toArray();
+            t.alternatives.push_back(TokenAlternative{a.at(0).toInt(), static_cast<float>(a.at(1).toDouble()), a.at(2).toString()});
+        }
+        tokens.push_back(std::move(t));
+    }
+    return tokens;
+}
+
+QJsonObject recipeToJson(const PromptRecipe& r) {
+    return QJsonObject{{QStringLiteral("thinking"), r.thinking},
+                       {QStringLiteral("dropped_turns"), r.droppedTurns},
+                       {QStringLiteral("tokens"), r.tokens}};
+}
+
+PromptRecipe recipeFromJson(const QJsonObject& o) {
+    PromptRecipe r;
+    r.thinking = o.value(QStringLiteral("thinking")).toBool(true);
+    r.droppedTurns = std::max(0, o.value(QStringLiteral("dropped_turns")).toInt());
+    r.tokens = std::max<qint64>(0, o.value(QStringLiteral("tokens")).toInteger());
+    return r;
+}
+
 }  // namespace
 
 QJsonObject Conversation::toJson() const {
@@ -123,6 +182,8 @@ QJsonObject Conversation::toJson() const {
             o.insert(QStringLiteral("thinking_seconds"), m.thinkingSeconds);
             o.insert(QStringLiteral("finish"), QString::fromLatin1(kFinishNames[static_cast<int>(m.finish)]));
             if (m.stats) o.insert(QStringLiteral("stats"), statsToJson(*m.stats));
+            if (m.prompt) o.insert(QStringLiteral("prompt"), recipeToJson(*m.prompt));
+            if (!m.tokens.empty()) o.insert(QStringLiteral("tokens"), tokensToJson(m.tokens));
         }
         list.append(o);
     }
@@ -166,6 +227,9 @@ std::optional<Conversation> Conversation::fromJson(const QJsonObject& json) {
         // A reply that was still streaming when the app stopped keeps its text as stopped.
         if (m.finish == FinishState::Streaming) m.finish = FinishState::Stopped;
         if (o.contains(QStringLiteral("stats"))) m.stats = statsFromJson(o.value(QStringLiteral("stats")).toObject());
+        // Files written before issue #9 have neither: the reply then shows without probabilities.
+        if (o.contains(QStringLiteral("prompt"))) m.prompt = recipeFromJson(o.value(QStringLiteral("prompt")).toObject());
+        m.tokens = tokensFromJson(o.value(QStringLiteral("tokens")).toArray());
         c.messages.push_back(m);
     }
     return c;

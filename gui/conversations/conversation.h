@@ -23,6 +23,30 @@ struct MessageStats {
     double prefillTokensPerSecond = 0.0;
 };
 
+// One of the most likely tokens at a generation step.
+struct TokenAlternative {
+    int id = 0;
+    float prob = 0.0f;
+    QString text;                     // the token alone, decoded with special tokens kept
+};
+
+// One generated token of an assistant reply. The texts of a reply's tokens concatenate to its
+// text, so a token maps to a span of the reply.
+struct MessageToken {
+    int id = -1;                      // -1: text that is no token (the decoder's held-back bytes)
+    QString text;                     // what this token added to the reply (may be empty)
+    float prob = -1.0f;               // under the model's own distribution; < 0 unknown
+    std::vector<TokenAlternative> alternatives;  // most likely first
+};
+
+// How an assistant reply's prompt was built, so that its exact token ids can be built again
+// (continuing the reply from one of its tokens reuses the cached prefix).
+struct PromptRecipe {
+    bool thinking = true;             // enable_thinking
+    int droppedTurns = 0;             // leading user turns left out
+    qint64 tokens = 0;                // prompt length = context position of the reply's first token
+};
+
 // How an assistant message ended.
 enum class FinishState { Complete, Streaming, Stopped, Length, Failed };
 
@@ -35,6 +59,8 @@ struct Message {
     double thinkingSeconds = -1.0;    // assistant: time spent reasoning; < 0 unknown
     FinishState finish = FinishState::Complete;
     std::optional<MessageStats> stats;
+    std::vector<MessageToken> tokens;  // assistant: generated tokens (empty for older files)
+    std::optional<PromptRecipe> prompt;  // assistant: unknown for older files
     QString activeChild;              // id of the child shown in the thread
     QDateTime created;
 };

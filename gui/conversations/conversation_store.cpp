@@ -93,7 +93,9 @@ bool ConversationStore::save(const QString& id) {
         emit saveFailed(tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
         return false;
     }
-    file.write(QJsonDocument(c->toJson()).toJson(QJsonDocument::Indented));
+    // Compact: replies carry every token with its alternatives, which indentation would
+    // multiply several times over, and streaming saves rewrite the file every few seconds.
+    file.write(QJsonDocument(c->toJson()).toJson(QJsonDocument::Compact));
     if (!file.commit()) {
         emit saveFailed(tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
         return false;

@@ -39,6 +39,9 @@ EngineController::EngineController(QObject* parent) : QObject(parent) {
     connect(m_worker, &EngineWorker::attentionReady, this, [this](const AttentionRows& rows) {
         if (rows.requestId == m_attentionId) emit attentionReady(rows);
     }, Qt::QueuedConnection);
+    connect(m_worker, &EngineWorker::liveAttentionReady, this, [this](const AttentionRows& rows) {
+        if (rows.requestId == m_generationId) emit liveAttentionReady(rows);
+    }, Qt::QueuedConnection);
     connect(m_worker, &EngineWorker::logitLensReady, this, [this](const LogitLens& lens) {
         if (lens.requestId == m_lensId) emit logitLensReady(lens);
     }, Qt::QueuedConnection);
@@ -49,7 +52,8 @@ EngineController::~EngineController() {
     if (!shutdown()) m_thread.wait();  // never destroy a running QThread
 }
 
-RequestId EngineController::loadModel(const QString& folder, int threads, std::int64_t maxContext) {
+RequestId EngineController::loadModel(const QString& folder, int threads, std::int64_t maxContext,
+                                      std::uint64_t diagnosticsBudgetBytes) {
     Q_ASSERT(QThread::currentThread() == thread());
     cancelGeneration();
     cancelLoad();
@@ -57,7 +61,7 @@ RequestId EngineController::loadModel(const QString& folder, int threads, std::i
     m_loadStop = std::stop_source();
     m_loadId = m_nextId++;
     m_diagnosticsTokens.clear();
-    emit loadRequested(LoadRequest{m_loadId, folder, threads, maxContext, m_loadStop.get_token()});
+    emit loadRequested(LoadRequest{m_loadId, folder, threads, maxContext, m_loadStop.get_token(), diagnosticsBudgetBytes});
     return m_loadId;
 }
 
@@ -67,14 +71,15 @@ RequestId EngineController::generate(std::vector<int> prompt, const SamplingPara
     m_generationStop = std::stop_source();
     m_generationId = m_nextId++;
     emit generationRequested(GenerationRequest{m_generationId, std::move(prompt), sampling, maxNewTokens,
-                                               m_generationStop.get_token(), m_diagnosticsTokens});
+                                               m_generationStop.get_token(), m_diagnosticsTokens, m_watch});
     return m_generationId;
 }
 
-RequestId EngineController::requestAttention(std::int64_t layer, std::int64_t head, std::int64_t firstPos, std::int64_t lastPos) {
+RequestId EngineController::requestAttention(std::int64_t layer, std::int64_t head, std::int64_t firstPos, std::int64_t lastPos,
+                                             std::int64_t block) {
     Q_ASSERT(QThread::currentThread() == thread());
     m_attentionId = m_nextId++;
-    emit attentionRequested(AttentionRequest{m_attentionId, layer, head, firstPos, lastPos});
+    emit attentionRequested(AttentionRequest{m_attentionId, layer, head, firstPos, lastPos, block});
     return m_attentionId;
 }
 

@@ -3,6 +3,7 @@
 // only the events of the current load / generation (stale request ids are dropped).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <vector>
 #include <stop_token>
@@ -24,16 +25,24 @@ public:
     ~EngineController() override;
 
     // GUI thread. Cancels a running load or generation and queues the load. Returns its id.
-    RequestId loadModel(const QString& folder, int threads, std::int64_t maxContext = 0);
+    // `diagnosticsBudgetBytes` bounds the kept hidden states (Settings::diagnosticsBudgetBytes).
+    RequestId loadModel(const QString& folder, int threads, std::int64_t maxContext = 0,
+                        std::uint64_t diagnosticsBudgetBytes = SessionOptions{}.diagnosticsBudgetBytes);
     // GUI thread. Cancels a running generation and queues this one. Returns its id.
     RequestId generate(std::vector<int> prompt, const SamplingParams& sampling, std::int64_t maxNewTokens);
 
     // GUI thread. Queues an on-demand attention / logit-lens computation (served after a running
     // generation ends). Only the answer to the latest request of each kind is re-emitted.
-    RequestId requestAttention(std::int64_t layer, std::int64_t head, std::int64_t firstPos, std::int64_t lastPos);
+    // block > 1: aggregated tiles (AttentionRequest).
+    RequestId requestAttention(std::int64_t layer, std::int64_t head, std::int64_t firstPos, std::int64_t lastPos,
+                               std::int64_t block = 1);
     RequestId requestLogitLens(std::int64_t pos, std::int64_t topK);
     // Diagnostics positions delivered through diagnosticsReady since the model was loaded.
     std::int64_t diagnosticsPositions() const { return static_cast<std::int64_t>(m_diagnosticsTokens.size()); }
+
+    // GUI thread. The head whose rows stream (liveAttentionReady) while generating; takes effect
+    // at once, also in the middle of a generation. layer < 0: none.
+    void watchAttention(std::int64_t layer, std::int64_t head) { m_watch->set({layer, head}); }
 
     // GUI thread; thread-safe stop requests, no event loop needed. The engine stops within one
     // token (or one tensor while loading) and then sends the terminal event.
@@ -56,6 +65,8 @@ signals:
     void generationFinished(const qe::gui::GenerationFinished& finished);
     void diagnosticsReady(const qe::gui::DiagnosticsDelta& delta);
     void attentionReady(const qe::gui::AttentionRows& rows);
+    // Rows of the watched head, streamed by the current generation.
+    void liveAttentionReady(const qe::gui::AttentionRows& rows);
     void logitLensReady(const qe::gui::LogitLens& lens);
     // Failure of the current load (isLoad) or generation.
     void engineFailed(const qe::gui::EngineFailed& failed, bool isLoad);
@@ -84,6 +95,8 @@ private:
     std::vector<int> m_diagnosticsTokens;  // token ids of the diagnostics positions delivered
     std::stop_source m_loadStop;
     std::stop_source m_generationStop;
+    // Read by the engine thread during generations (attention_watch.h says why it is shared).
+    std::shared_ptr<AttentionWatch> m_watch = std::make_shared<AttentionWatch>();
     bool m_shutDown = false;
 };
 

@@ -15,6 +15,7 @@
 #include "core/result.h"
 #include "core/sampler.h"
 #include "core/session.h"
+#include "gui/engine/attention_watch.h"
 
 namespace qe {
 class Tokenizer;
@@ -32,6 +33,7 @@ struct LoadRequest {
     int threads = 0;                 // 0: all hardware threads
     std::int64_t maxContext = 0;     // 0: the model's own limit
     std::stop_token stop;
+    std::uint64_t diagnosticsBudgetBytes = SessionOptions{}.diagnosticsBudgetBytes;  // kept hidden states
 };
 
 // Generate a reply for already tokenized prompt.
@@ -45,16 +47,22 @@ struct GenerationRequest {
     // in). The first DiagnosticsDelta of this generation starts where these, the KV cache and
     // the prompt stop agreeing (diagnostics of a position depend only on the tokens up to it).
     std::vector<int> diagnosticsTokens;
+    // The head the attention map shows (null or none: no live rows). While generating, the
+    // worker streams the row of each new position for it as liveAttentionReady events.
+    std::shared_ptr<const AttentionWatch> attentionWatch;
 };
 
 // On demand (inspector): attention of query head `head` in `layer` for query positions
 // [firstPos, lastPos], over keys 0..lastPos, recomputed by the worker from the session.
+// block > 1: aggregated into block × block tiles (gui/engine/attention_tiles.h) as the rows
+// are computed, so a long context never needs the exact matrix in memory.
 struct AttentionRequest {
     RequestId requestId = 0;
     std::int64_t layer = 0;
     std::int64_t head = 0;
     std::int64_t firstPos = 0;
     std::int64_t lastPos = 0;
+    std::int64_t block = 1;
 };
 
 // On demand (inspector): logit lens at `pos`, top-k after every layer.
@@ -103,6 +111,9 @@ struct ModelLoaded {
     std::vector<int> stopIds;
     GenerationConfig generation;
     ModelConfig config;              // the loaded model's shape (inspector)
+    // The checkpoint mapped once more for the inspector's tensor statistics: mapped read-only and
+    // never modified, so any thread may read it while holding this (null if it could not be opened).
+    std::shared_ptr<const SafetensorsCheckpoint> checkpoint;
 };
 
 struct TokenPiece {
@@ -159,6 +170,11 @@ struct DiagnosticsData {
     std::vector<float> entropy;              // [positions][layers][heads], nats
     std::vector<float> sink;                 // [positions][layers][heads]
     std::vector<double> layerSeconds;        // [layers], the latest forward call
+    // Kept hidden states (what the attention map and logit lens are recomputed from): bytes in
+    // use, the budget, and how many positions from 0 on have one.
+    std::uint64_t hiddenBytesUsed = 0;
+    std::uint64_t hiddenBudgetBytes = 0;
+    std::int64_t hiddenPositions = 0;
 };
 
 struct DiagnosticsDelta {
@@ -166,15 +182,20 @@ struct DiagnosticsDelta {
     std::shared_ptr<const DiagnosticsData> data;
 };
 
+// Attention of one head: exact rows (block 1) or aggregated tiles. Streamed during a generation
+// (liveAttentionReady, requestId of the generation: rows to append) or answering a request.
 struct AttentionRows {
     RequestId requestId = 0;
     std::int64_t layer = 0;
     std::int64_t head = 0;
     std::int64_t firstPos = 0;
-    std::int64_t rows = 0;                   // query positions firstPos..firstPos + rows - 1
-    std::int64_t keys = 0;                   // lastPos + 1
-    std::shared_ptr<const std::vector<float>> probs;  // [rows][keys], row-major; 0 above the diagonal
+    std::int64_t rows = 0;                   // cells down: query positions firstPos.. in steps of block
+    std::int64_t keys = 0;                   // cells across: key positions 0.. in steps of block; block 1: lastPos + 1
+    std::shared_ptr<const std::vector<float>> probs;  // [rows][keys], row-major; exact, or each tile's maximum; 0 above the diagonal
     QString error;                           // technical message; empty on success
+    std::int64_t block = 1;                  // positions per cell side
+    std::int64_t lastPos = -1;               // last query position covered (the last tiles may be partial)
+    std::shared_ptr<const std::vector<float>> means;  // [rows][keys], block > 1 only: each tile's causal mean
 };
 
 struct LogitLens {

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <exception>
 #include <filesystem>
+#include <functional>
+#include <optional>
 
 #include <QThread>
 
@@ -11,6 +13,7 @@
 #include "core/model_info.h"
 #include "core/tokenizer/stream_decoder.h"
 #include "core/tokenizer/tokenizer.h"
+#include "gui/engine/attention_tiles.h"
 
 namespace qe::gui {
 
@@ -28,6 +31,76 @@ constexpr std::int64_t kTopAlternatives = 5;  // alternatives shown for each gen
 constexpr auto kProgressInterval = std::chrono::milliseconds(50);
 constexpr std::int64_t kMaxAttentionValues = 16 << 20;  // one AttentionRows event: at most 64 MiB of fp32
 constexpr std::int64_t kMaxLensTopK = 50;
+
+// An answer of `layer`, `head` from `firstPos` on, empty until filled in.
+AttentionRows attentionRows(RequestId id, std::int64_t layer, std::int64_t head, std::int64_t firstPos) {
+    AttentionRows rows;
+    rows.requestId = id;
+    rows.layer = layer;
+    rows.head = head;
+    rows.firstPos = firstPos;
+    return rows;
+}
+
+// Attention rows of the watched head for the positions a generation feeds, batched like the
+// tokens. One row per new position (a single query over the cached keys): next to a decode
+// step's full forward pass this is a rounding error.
+class LiveAttention {
+public:
+    using SendFn = std::function<void(const AttentionRows&)>;
+
+    LiveAttention(Session& session, const GenerationRequest& request, SendFn send)
+        : m_session(session), m_watch(request.attentionWatch), m_id(request.requestId), m_send(std::move(send)) {}
+
+    // Engine thread, inside the token callback: the row of the newest cached position for the
+    // head watched now. A head switch sends what was batched for the previous head first.
+    void addNewest() {
+        const AttentionWatch::Head head = m_watch ? m_watch->get() : AttentionWatch::Head{};
+        if (head != m_head) flush();
+        m_head = head;
+        const std::int64_t pos = m_session.cache().length() - 1;
+        // Beyond the diagnostics budget there is no hidden state to recompute the row from.
+        if (!head.valid() || pos < 0 || !m_session.attentionRow(head.layer, head.head, pos, m_row).ok()) return;
+        if (m_rows == 0) m_firstPos = pos;
+        if (pos != m_firstPos + m_rows) {  // not contiguous (cannot happen while decoding): start over
+            flush();
+            m_firstPos = pos;
+        }
+        m_pending.insert(m_pending.end(), m_row.begin(), m_row.end());
+        ++m_rows;
+    }
+
+    // Sends the batched rows as one [rows][lastPos + 1] block, zero above the diagonal.
+    void flush() {
+        if (m_rows == 0) return;
+        AttentionRows rows = attentionRows(m_id, m_head.layer, m_head.head, m_firstPos);
+        rows.rows = m_rows;
+        rows.keys = m_firstPos + m_rows;
+        rows.lastPos = m_firstPos + m_rows - 1;
+        auto probs = std::make_shared<std::vector<float>>(static_cast<std::size_t>(rows.rows * rows.keys), 0.0f);
+        auto from = m_pending.begin();
+        for (std::int64_t row = 0; row < m_rows; ++row) {
+            const std::int64_t length = m_firstPos + row + 1;  // keys 0..pos
+            std::copy(from, from + length, probs->begin() + row * rows.keys);
+            from += length;
+        }
+        rows.probs = std::move(probs);
+        m_pending.clear();
+        m_rows = 0;
+        m_send(rows);
+    }
+
+private:
+    Session& m_session;
+    std::shared_ptr<const AttentionWatch> m_watch;
+    RequestId m_id;
+    SendFn m_send;
+    AttentionWatch::Head m_head;
+    std::int64_t m_firstPos = 0;
+    std::int64_t m_rows = 0;
+    std::vector<float> m_row;      // [pos + 1], scratch
+    std::vector<float> m_pending;  // rows back to back, each pos + 1 long
+};
 
 }  // namespace
 
@@ -87,6 +160,7 @@ void EngineWorker::doLoad(const LoadRequest& request) {
     SessionOptions options;
     options.threads = request.threads;
     options.maxContext = request.maxContext;
+    options.diagnosticsBudgetBytes = request.diagnosticsBudgetBytes;
     auto session = Session::load(folder, options, request.stop, progress);
     if (!session.ok()) return fail(id, session.error());
     if (request.stop.stop_requested()) return fail(id, makeError(ErrorCode::Cancelled, "loading cancelled"));
@@ -122,6 +196,8 @@ void EngineWorker::doLoad(const LoadRequest& request) {
     }
     loaded.generation = m_session->generationConfig();
     loaded.config = config;
+    if (auto checkpoint = SafetensorsCheckpoint::open(folder); checkpoint.ok())
+        loaded.checkpoint = std::make_shared<const SafetensorsCheckpoint>(std::move(checkpoint).value());
     emit modelLoaded(loaded);
 }
 
@@ -160,9 +236,11 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
         emit diagnosticsReady(DiagnosticsDelta{id, makeDelta(diagSent, context, generated, promptLen)});
         diagSent = cached;
     };
+    LiveAttention live(*m_session, request, [this](const AttentionRows& rows) { emit liveAttentionReady(rows); });
     auto flush = [&] {
         if (batch.tokens.empty()) return;
         sendDiagnostics();
+        live.flush();
         emit tokensReady(batch);
         batch.tokens.clear();
         batch.timeToFirstToken = -1.0;
@@ -173,6 +251,7 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
             timeToFirstToken = secondsSince(start);
             batch.timeToFirstToken = timeToFirstToken;
         }
+        live.addNewest();
         context.push_back(token.id);
         generated.push_back(PositionToken{token.id, token.prob,
                                           std::vector<TokenProb>(token.alternatives.begin(), token.alternatives.end())});
@@ -239,6 +318,11 @@ std::shared_ptr<const DiagnosticsData> EngineWorker::makeDelta(std::int64_t firs
         }
     }
     data->layerSeconds = d.layerSeconds();
+    data->hiddenBytesUsed = d.enabled() ? d.hiddenBytesUsed() : 0;
+    data->hiddenBudgetBytes = d.hiddenBudgetBytes();
+    // Positions 0..n-1 keep theirs: the cached ones among those the budget has room for.
+    const auto room = static_cast<std::int64_t>(d.hiddenBytesUsed() / std::max<std::uint64_t>(d.hiddenBytesPerPosition(), 1));
+    data->hiddenPositions = d.enabled() ? std::min(cached, room) : 0;
     return data;
 }
 
@@ -248,8 +332,9 @@ void EngineWorker::runAttention(const AttentionRequest& request) {
     try {
         doAttention(request);
     } catch (...) {
-        emit attentionReady(AttentionRows{request.requestId, request.layer, request.head, 0, 0, 0, nullptr,
-                                          QStringLiteral("unexpected error while computing attention")});
+        AttentionRows rows = attentionRows(request.requestId, request.layer, request.head, request.firstPos);
+        rows.error = QStringLiteral("unexpected error while computing attention");
+        emit attentionReady(rows);
     }
 }
 
@@ -264,7 +349,9 @@ void EngineWorker::runLogitLens(const LogitLensRequest& request) {
 }
 
 void EngineWorker::doAttention(const AttentionRequest& request) {
-    AttentionRows rows{request.requestId, request.layer, request.head, request.firstPos, 0, 0, nullptr, {}};
+    AttentionRows rows = attentionRows(request.requestId, request.layer, request.head, request.firstPos);
+    rows.block = request.block;
+    rows.lastPos = request.lastPos;
     auto failWith = [&](const std::string& message) {
         rows.error = QString::fromStdString(message);
         emit attentionReady(rows);
@@ -274,18 +361,32 @@ void EngineWorker::doAttention(const AttentionRequest& request) {
     if (request.firstPos < 0 || request.firstPos > request.lastPos || request.lastPos >= cached)
         return failWith("positions " + std::to_string(request.firstPos) + ".." + std::to_string(request.lastPos) +
                         " are not in the context of " + std::to_string(cached) + " tokens");
-    rows.rows = request.lastPos - request.firstPos + 1;
-    rows.keys = request.lastPos + 1;
+    if (request.block < 1) return failWith("attention block size " + std::to_string(request.block) + ", expected >= 1");
+    const std::int64_t block = request.block;
+    rows.rows = (request.lastPos - request.firstPos + block) / block;
+    rows.keys = (request.lastPos + block) / block;
     if (rows.rows * rows.keys > kMaxAttentionValues)
-        return failWith("attention range too large: " + std::to_string(rows.rows) + " x " + std::to_string(rows.keys));
-    auto probs = std::make_shared<std::vector<float>>(static_cast<std::size_t>(rows.rows * rows.keys), 0.0f);
+        return failWith("attention range too large: " + std::to_string(rows.rows) + " x " + std::to_string(rows.keys) +
+                        " cells of block " + std::to_string(request.block));
+    // Exact rows go straight into the answer; aggregated ones are folded into tiles one row at
+    // a time, so memory stays at one row plus the tiles whatever the context length.
+    std::optional<AttentionTiles> tiles;
+    std::shared_ptr<std::vector<float>> probs;
+    if (block > 1) tiles.emplace(request.firstPos, request.lastPos, block);
+    else probs = std::make_shared<std::vector<float>>(static_cast<std::size_t>(rows.rows * rows.keys), 0.0f);
     std::vector<float> row;
     for (std::int64_t pos = request.firstPos; pos <= request.lastPos; ++pos) {
         Status s = m_session->attentionRow(request.layer, request.head, pos, row);
         if (!s.ok()) return failWith(s.error().text());
-        std::copy(row.begin(), row.end(), probs->begin() + (pos - request.firstPos) * rows.keys);
+        if (probs) std::copy(row.begin(), row.end(), probs->begin() + (pos - request.firstPos) * rows.keys);
+        else tiles->addRow(pos, row);
     }
-    rows.probs = std::move(probs);
+    if (probs) {
+        rows.probs = std::move(probs);
+    } else {
+        rows.probs = std::make_shared<const std::vector<float>>(tiles->maxima());
+        rows.means = std::make_shared<const std::vector<float>>(tiles->means());
+    }
     emit attentionReady(rows);
 }
 

@@ -22,11 +22,13 @@ public slots:
     // Engine thread. Replaces the loaded model (the old one is released first, to keep peak
     // memory at one model). Emits loadProgress..., then modelLoaded or engineFailed.
     void runLoad(const qe::gui::LoadRequest& request);
-    // Engine thread. Emits tokensReady... (flushed every ~30 ms or 16 tokens), then
-    // generationFinished (also when cancelled) or engineFailed.
+    // Engine thread. Emits tokensReady... (flushed every ~30 ms or 16 tokens, each batch after
+    // its diagnosticsReady and liveAttentionReady), then generationFinished (also when
+    // cancelled) or engineFailed.
     void runGeneration(const qe::gui::GenerationRequest& request);
     // Engine thread. Recomputes attention rows from the session's kept hidden states and KV
-    // cache; emits attentionReady (with `error` set when it cannot).
+    // cache, exact or aggregated into tiles; emits attentionReady (with `error` set when it
+    // cannot). Costs one query·keys pass per query position in the range.
     void runAttention(const qe::gui::AttentionRequest& request);
     // Engine thread. Logit lens after every layer at one position; emits logitLensReady.
     void runLogitLens(const qe::gui::LogitLensRequest& request);
@@ -37,6 +39,8 @@ signals:
     void tokensReady(const qe::gui::TokenBatch& batch);
     void diagnosticsReady(const qe::gui::DiagnosticsDelta& delta);
     void attentionReady(const qe::gui::AttentionRows& rows);
+    // Rows of the watched head streamed during a generation (requestId: the generation's).
+    void liveAttentionReady(const qe::gui::AttentionRows& rows);
     void logitLensReady(const qe::gui::LogitLens& lens);
     void generationFinished(const qe::gui::GenerationFinished& finished);
     void engineFailed(const qe::gui::EngineFailed& failed);

@@ -1,6 +1,8 @@
 // AttentionView: controls, heatmap and head grid.
 #include "gui/inspector/attention_view.h"
 
+#include <cmath>
+
 #include <QComboBox>
 #include <QEvent>
 #include <QHBoxLayout>
@@ -19,7 +21,8 @@ namespace qe::gui {
 AttentionView::AttentionView(DiagnosticsStore* store, QWidget* parent)
     : QWidget(parent), m_store(store), m_layerLabel(new QLabel(this)), m_layer(new QSpinBox(this)),
       m_headLabel(new QLabel(this)), m_head(new QSpinBox(this)), m_gqa(new QLabel(this)), m_status(new QLabel(this)),
-      m_gridLabel(new QLabel(this)), m_metric(new QComboBox(this)), m_heatmap(new AttentionHeatmap(store, this)),
+      m_gridLabel(new QLabel(this)), m_metric(new QComboBox(this)), m_tileModeLabel(new QLabel(this)),
+      m_tileMode(new QComboBox(this)), m_heatmap(new AttentionHeatmap(store, this)),
       m_grid(new HeadGrid(store, this)) {
     setObjectName(QStringLiteral("attentionView"));
     auto* controls = new QHBoxLayout();
@@ -28,6 +31,8 @@ AttentionView::AttentionView(DiagnosticsStore* store, QWidget* parent)
     controls->addWidget(m_headLabel);
     controls->addWidget(m_head);
     controls->addWidget(m_gqa, 1);
+    controls->addWidget(m_tileModeLabel);
+    controls->addWidget(m_tileMode);
     auto* gridControls = new QHBoxLayout();
     gridControls->addWidget(m_gridLabel, 1);
     gridControls->addWidget(m_metric);
@@ -53,23 +58,25 @@ AttentionView::AttentionView(DiagnosticsStore* store, QWidget* parent)
     m_status->setWordWrap(true);
     m_metric->addItem(QString());
     m_metric->addItem(QString());
+    m_tileMode->addItem(QString());
+    m_tileMode->addItem(QString());
 
-    connect(m_layer, &QSpinBox::valueChanged, this, [this] {
-        m_grid->setCurrent(layer(), head());
-        emit attentionWanted();
+    connect(m_layer, &QSpinBox::valueChanged, this, &AttentionView::onHeadChanged);
+    connect(m_head, &QSpinBox::valueChanged, this, &AttentionView::onHeadChanged);
+    connect(m_tileMode, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_heatmap->setTileMode(index == 1 ? TileMode::Mean : TileMode::Max);
     });
-    connect(m_head, &QSpinBox::valueChanged, this, [this] {
-        m_grid->setCurrent(layer(), head());
-        updateGqaLine();
-        emit attentionWanted();
-    });
+    connect(m_heatmap, &AttentionHeatmap::viewChanged, this, &AttentionView::attentionWanted);
     connect(m_metric, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_grid->setMetric(index == 1 ? HeadGrid::Metric::Sink : HeadGrid::Metric::Entropy);
     });
     connect(m_grid, &HeadGrid::headClicked, this, &AttentionView::openHead);
     connect(m_heatmap, &AttentionHeatmap::queryClicked, store, &DiagnosticsStore::select);
     connect(store, &DiagnosticsStore::modelChanged, this, &AttentionView::onModelChanged);
-    connect(store, &DiagnosticsStore::positionsChanged, this, [this] { emit attentionWanted(); });
+    connect(store, &DiagnosticsStore::positionsChanged, this, [this](std::int64_t first) {
+        m_heatmap->truncate(first);
+        emit attentionWanted();
+    });
     connect(store, &DiagnosticsStore::selectionChanged, m_heatmap, qOverload<>(&QWidget::update));
     onModelChanged();
     retranslateUi();
@@ -79,35 +86,121 @@ int AttentionView::layer() const { return m_layer->value(); }
 int AttentionView::head() const { return m_head->value(); }
 
 void AttentionView::openHead(int layer, int head) {
+    if (layer == this->layer() && head == this->head()) return;
     const QSignalBlocker blockLayer(m_layer);
     const QSignalBlocker blockHead(m_head);
     m_layer->setValue(layer);
     m_head->setValue(head);
-    m_grid->setCurrent(this->layer(), this->head());
+    onHeadChanged();
+}
+
+void AttentionView::onHeadChanged() {
+    // The rows held are another head's: showing them under this one would mislead.
+    m_heatmap->clear();
+    m_grid->setCurrent(layer(), head());
     updateGqaLine();
+    updateStatus();
     emit attentionWanted();
 }
 
-bool AttentionView::wantedRange(std::int64_t* first, std::int64_t* last) const {
-    if (m_store->positions() <= 0) return false;
-    *last = m_store->positions() - 1;
-    *first = std::max<std::int64_t>(0, *last - kMaxRows + 1);
-    return true;
+// Rows can be recomputed only where the session kept the hidden state.
+std::int64_t AttentionView::inspectablePositions() const { return std::min(m_store->positions(), m_store->hiddenPositions()); }
+
+std::optional<AttentionRequest> AttentionView::wantedOverview() const {
+    const std::int64_t n = inspectablePositions();
+    if (n <= 0) return std::nullopt;
+    const std::int64_t block = n * n <= kMaxExactValues ? 1 : tileBlock(n, n, kMaxOverviewTiles);
+    const AttentionRows& held = m_heatmap->rows();
+    if (held.probs && held.layer == layer() && held.head == head() && held.firstPos == 0 && held.lastPos == n - 1 &&
+        held.block == block)
+        return std::nullopt;
+    return AttentionRequest{0, layer(), head(), 0, n - 1, block};
+}
+
+// Once the overview's tiles are larger than a pixel: finer rows of the visible queries (and as
+// many again around them, so that panning a little needs nothing new).
+std::optional<AttentionRequest> AttentionView::wantedDetail() const {
+    const AttentionRows& overview = m_heatmap->rows();
+    const std::int64_t n = inspectablePositions();
+    std::int64_t first = 0, last = 0;
+    if (!overview.probs || overview.block <= 1 || !m_heatmap->visibleQueries(&first, &last)) return std::nullopt;
+    last = std::min(last, n - 1);
+    if (first > last) return std::nullopt;
+    const auto perPixel = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(1.0 / m_heatmap->cell())));
+    if (perPixel >= overview.block) return std::nullopt;
+    const AttentionRows& held = m_heatmap->detail();
+    const std::int64_t pad = (last - first + 1) / 2;
+    const std::int64_t from = std::max<std::int64_t>(0, first - pad), to = std::min(n - 1, last + pad);
+    const std::int64_t block = std::max(perPixel, tileBlock(to - from + 1, to + 1, kMaxExactValues));
+    if (block >= overview.block) return std::nullopt;
+    if (held.probs && held.layer == layer() && held.head == head() && held.block <= block && held.firstPos <= first &&
+        held.lastPos >= last)
+        return std::nullopt;
+    return AttentionRequest{0, layer(), head(), from, to, block};
+}
+
+std::optional<AttentionRequest> AttentionView::takeRequest() {
+    bool detail = false;
+    auto next = wantedOverview();
+    if (!next) {
+        next = wantedDetail();
+        detail = next.has_value();
+    }
+    auto same = [](const AttentionRequest& a, const AttentionRequest& b) {
+        return a.layer == b.layer && a.head == b.head && a.firstPos == b.firstPos && a.lastPos == b.lastPos && a.block == b.block;
+    };
+    if (!next || (m_pending && same(*m_pending, *next))) return std::nullopt;
+    m_pending = next;
+    m_pendingDetail = detail;
+    return next;
 }
 
 void AttentionView::setRows(const AttentionRows& rows) {
+    const bool ours = m_pending && m_pending->layer == rows.layer && m_pending->head == rows.head &&
+                      m_pending->firstPos == rows.firstPos && m_pending->block == rows.block;
+    const bool detail = ours ? m_pendingDetail : rows.firstPos > 0;
+    // Whatever answered, ours is no longer on its way (the controller forwards only the latest),
+    // so the next attentionWanted may ask again.
+    m_pending.reset();
     if (!rows.error.isEmpty()) {
         m_status->setText(tr("The attention pattern could not be computed: %1").arg(rows.error));
         return;
     }
-    m_heatmap->setRows(rows);
+    if (rows.layer == layer() && rows.head == head()) {
+        if (detail) m_heatmap->setDetail(rows);
+        else m_heatmap->setRows(rows);
+        updateStatus();
+    }
+    // After our overview, maybe a finer window. Someone else's answer asks nothing: a request
+    // of ours racing theirs would drop theirs.
+    if (ours) emit attentionWanted();
+}
+
+void AttentionView::appendLiveRows(const AttentionRows& rows) {
+    if (rows.layer != layer() || rows.head != head()) return;
+    m_heatmap->appendLive(rows);
+    updateStatus();
+}
+
+void AttentionView::updateStatus() {
+    const AttentionRows& rows = m_heatmap->rows();
+    const std::int64_t n = m_heatmap->extent();
+    if (!rows.probs && m_heatmap->live().empty()) {
+        m_status->setText(n > 0 && m_store->hiddenPositions() <= 0
+                              ? tr("No hidden states are kept (diagnostics memory is 0), so attention cannot be recomputed.")
+                              : tr("Generate a reply to see attention patterns."));
+        return;
+    }
+    if (rows.block > 1) {
+        //: %3: context length; %4: positions per side of one aggregated tile.
+        m_status->setText(tr("Layer %1, head %2: %3 positions in tiles of %4 × %4 (zoom in for single tokens). "
+                             "Wheel: zoom, drag: pan, click: select the token.")
+                              .arg(layer()).arg(head()).arg(n).arg(rows.block));
+        return;
+    }
     //: %1..%2: query positions shown; %3: number of key positions.
     m_status->setText(tr("Layer %1, head %2: queries %3–%4 over %5 keys. Wheel: zoom, drag: pan, click: select the token.")
-                          .arg(rows.layer)
-                          .arg(rows.head)
-                          .arg(rows.firstPos)
-                          .arg(rows.firstPos + rows.rows - 1)
-                          .arg(rows.keys));
+                          .arg(layer()).arg(head()).arg(0).arg(n - 1).arg(n));
 }
 
 void AttentionView::onModelChanged() {
@@ -115,9 +208,11 @@ void AttentionView::onModelChanged() {
     const auto heads = std::max<std::int64_t>(m_store->heads(), 1);
     m_layer->setRange(0, static_cast<int>(layers - 1));
     m_head->setRange(0, static_cast<int>(heads - 1));
-    m_heatmap->setRows(AttentionRows{});
+    m_heatmap->clear();
+    m_heatmap->resetView();
     m_grid->setCurrent(layer(), head());
     updateGqaLine();
+    updateStatus();
 }
 
 void AttentionView::updateGqaLine() {
@@ -132,18 +227,61 @@ void AttentionView::updateGqaLine() {
     m_gqa->setText(tr("KV head %1, shared by query heads %2–%3").arg(kvHead).arg(kvHead * group).arg(kvHead * group + group - 1));
 }
 
+std::vector<std::pair<std::int64_t, const float*>> AttentionView::exactRows() const {
+    std::vector<std::pair<std::int64_t, const float*>> out;
+    const AttentionRows& rows = m_heatmap->rows();
+    if (rows.probs && rows.block == 1)
+        for (std::int64_t row = 0; row < rows.rows; ++row) out.emplace_back(rows.firstPos + row, rows.probs->data() + row * rows.keys);
+    for (const AttentionRows& live : m_heatmap->live()) {
+        for (std::int64_t row = 0; row < live.rows; ++row) {
+            const std::int64_t pos = live.firstPos + row;
+            if (out.empty() || pos == out.back().first + 1) out.emplace_back(pos, live.probs->data() + row * live.keys);
+        }
+    }
+    return out;
+}
+
 QJsonObject AttentionView::diagnosticsJson() const {
     const AttentionRows& rows = m_heatmap->rows();
-    QJsonArray probs;
-    for (std::int64_t row = 0; rows.probs && row < rows.rows; ++row) {
-        QJsonArray line;
-        const std::int64_t pos = rows.firstPos + row;
-        for (std::int64_t key = 0; key <= pos && key < rows.keys; ++key) line.append((*rows.probs)[row * rows.keys + key]);
-        probs.append(line);
+    QJsonObject map{{QStringLiteral("view"), QStringLiteral("attention")},
+                    {QStringLiteral("layer"), layer()},
+                    {QStringLiteral("head"), head()}};
+    std::int64_t keys = 0;
+    if (rows.probs && rows.block > 1) {
+        // Tiles: [row][col] of the block maximum and mean, causal tiles only.
+        QJsonArray maxima, means;
+        for (std::int64_t row = 0; row < rows.rows; ++row) {
+            QJsonArray peak, mean;
+            const std::int64_t lastQuery = std::min(rows.firstPos + (row + 1) * rows.block - 1, rows.lastPos);
+            for (std::int64_t col = 0; col < rows.keys && col * rows.block <= lastQuery; ++col) {
+                peak.append((*rows.probs)[row * rows.keys + col]);
+                mean.append((*rows.means)[row * rows.keys + col]);
+            }
+            maxima.append(peak);
+            means.append(mean);
+        }
+        map.insert(QStringLiteral("first_pos"), static_cast<qint64>(rows.firstPos));
+        map.insert(QStringLiteral("last_pos"), static_cast<qint64>(rows.lastPos));
+        map.insert(QStringLiteral("block"), static_cast<qint64>(rows.block));
+        map.insert(QStringLiteral("tile_max"), maxima);
+        map.insert(QStringLiteral("tile_mean"), means);
+        keys = rows.lastPos + 1;
+    } else {
+        const auto exact = exactRows();
+        QJsonArray probs;
+        for (const auto& [pos, values] : exact) {
+            QJsonArray line;
+            for (std::int64_t key = 0; key <= pos; ++key) line.append(values[key]);
+            probs.append(line);
+        }
+        map.insert(QStringLiteral("first_pos"), static_cast<qint64>(exact.empty() ? 0 : exact.front().first));
+        map.insert(QStringLiteral("block"), 1);
+        map.insert(QStringLiteral("probs"), probs);
+        keys = exact.empty() ? 0 : exact.back().first + 1;
     }
     QJsonArray tokens;
-    for (std::int64_t pos = 0; pos < std::min(rows.keys, m_store->tokenCount()); ++pos) tokens.append(m_store->tokenLabel(pos));
-    QJsonObject grid;
+    for (std::int64_t pos = 0; pos < std::min(keys, m_store->tokenCount()); ++pos) tokens.append(m_store->tokenLabel(pos));
+    map.insert(QStringLiteral("tokens"), tokens);
     const std::int64_t pos = m_store->selected();
     QJsonArray entropy, sink;
     for (std::int64_t layer = 0; pos >= 0 && layer < m_store->layers(); ++layer) {
@@ -155,16 +293,52 @@ QJsonObject AttentionView::diagnosticsJson() const {
         entropy.append(e);
         sink.append(s);
     }
-    return QJsonObject{{QStringLiteral("view"), QStringLiteral("attention")},
-                       {QStringLiteral("layer"), static_cast<qint64>(rows.layer)},
-                       {QStringLiteral("head"), static_cast<qint64>(rows.head)},
-                       {QStringLiteral("first_pos"), static_cast<qint64>(rows.firstPos)},
-                       {QStringLiteral("tokens"), tokens},
-                       {QStringLiteral("probs"), probs},
-                       {QStringLiteral("selected_pos"), static_cast<qint64>(pos)},
-                       {QStringLiteral("attn_entropy"), entropy},
-                       {QStringLiteral("attn_sink"), sink}};
+    map.insert(QStringLiteral("selected_pos"), static_cast<qint64>(pos));
+    map.insert(QStringLiteral("attn_entropy"), entropy);
+    map.insert(QStringLiteral("attn_sink"), sink);
+    return map;
 }
+
+CsvTable AttentionView::mapCsv() const {
+    const AttentionRows& rows = m_heatmap->rows();
+    CsvTable table;
+    auto token = [this](std::int64_t pos) { return pos < m_store->tokenCount() ? m_store->tokenLabel(pos) : QString(); };
+    if (rows.probs && rows.block > 1) {
+        table.header = {QStringLiteral("query_first"), QStringLiteral("query_last"), QStringLiteral("key_first"),
+                        QStringLiteral("key_last"), QStringLiteral("max"), QStringLiteral("mean")};
+        for (std::int64_t row = 0; row < rows.rows; ++row) {
+            const std::int64_t firstQuery = rows.firstPos + row * rows.block;
+            const std::int64_t lastQuery = std::min(firstQuery + rows.block - 1, rows.lastPos);
+            for (std::int64_t col = 0; col < rows.keys && col * rows.block <= lastQuery; ++col) {
+                const auto i = static_cast<std::size_t>(row * rows.keys + col);
+                table.rows.append({QString::number(firstQuery), QString::number(lastQuery), QString::number(col * rows.block),
+                                   QString::number(std::min((col + 1) * rows.block - 1, lastQuery)),
+                                   csvNumber((*rows.probs)[i]), csvNumber((*rows.means)[i])});
+            }
+        }
+        return table;
+    }
+    table.header = {QStringLiteral("query"), QStringLiteral("key"), QStringLiteral("query_token"), QStringLiteral("key_token"),
+                    QStringLiteral("prob")};
+    for (const auto& [pos, values] : exactRows())
+        for (std::int64_t key = 0; key <= pos; ++key)
+            table.rows.append({QString::number(pos), QString::number(key), token(pos), token(key), csvNumber(values[key])});
+    return table;
+}
+
+CsvTable AttentionView::headsCsv() const {
+    CsvTable table{QStringLiteral("heads"),
+                   {QStringLiteral("pos"), QStringLiteral("layer"), QStringLiteral("head"), QStringLiteral("entropy"), QStringLiteral("sink")},
+                   {}};
+    const std::int64_t pos = m_store->selected();
+    for (std::int64_t layer = 0; pos >= 0 && layer < m_store->layers(); ++layer)
+        for (std::int64_t head = 0; head < m_store->heads(); ++head)
+            table.rows.append({QString::number(pos), QString::number(layer), QString::number(head),
+                               csvNumber(m_store->entropy(pos, layer, head)), csvNumber(m_store->sink(pos, layer, head))});
+    return table;
+}
+
+QList<CsvTable> AttentionView::diagnosticsCsv() const { return {mapCsv(), headsCsv()}; }
 
 void AttentionView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) retranslateUi();
@@ -179,7 +353,12 @@ void AttentionView::retranslateUi() {
     m_metric->setToolTip(tr("Entropy: how spread out a head's attention is. Sink mass: the share of attention on the first token."));
     m_gridLabel->setText(tr("All heads for the selected token (click a cell to open that head; rules separate GQA groups)"));
     m_gridLabel->setWordWrap(true);
-    if (!m_heatmap->rows().probs) m_status->setText(tr("Generate a reply to see attention patterns."));
+    m_tileModeLabel->setText(tr("Tiles show"));
+    m_tileMode->setItemText(0, tr("Block maximum"));
+    m_tileMode->setItemText(1, tr("Block mean"));
+    m_tileMode->setToolTip(tr("Where one cell on screen stands for a block of queries × keys (long contexts, zoomed out): "
+                              "the largest weight in the block keeps sharp heads visible; the mean shows where attention mass goes."));
+    updateStatus();
     updateGqaLine();
 }
 

@@ -1,8 +1,12 @@
 // Attention map: the token × token heatmap of one (layer, head) next to the layers × heads grid
 // of the selected token (entropy or sink mass). Clicking a grid cell opens that head; the GQA
-// line says which query heads share its KV head. The rows are asked from the engine through
-// attentionWanted and arrive in setRows.
+// line says which query heads share its KV head. The view decides what the map needs (the
+// whole context, exact up to kMaxExactValues cells and aggregated into tiles beyond; then finer
+// rows of a zoomed-in window) and asks through attentionWanted / takeRequest; answers arrive in
+// setRows, rows streamed during a generation in appendLiveRows.
 #pragma once
+
+#include <optional>
 
 #include <QWidget>
 
@@ -22,20 +26,30 @@ class HeadGrid;
 class AttentionView : public QWidget, public ExportableView {
     Q_OBJECT
 public:
-    static constexpr std::int64_t kMaxRows = 512;  // query positions asked at once (the latest ones)
+    // Exact cells asked at once (16 MiB of fp32): a context of up to 2048 positions is shown
+    // exactly; longer ones as tiles, exact again once zoomed in that far.
+    static constexpr std::int64_t kMaxExactValues = 4 << 20;
+    static constexpr std::int64_t kMaxOverviewTiles = 1 << 20;  // tiles of a long context's overview
 
     AttentionView(DiagnosticsStore* store, QWidget* parent = nullptr);
 
     void openHead(int layer, int head);
     int layer() const;
     int head() const;
-    // The query range to ask for: the latest kMaxRows positions ([first, last]); false if none.
-    bool wantedRange(std::int64_t* first, std::int64_t* last) const;
+    // The next request the map needs, remembered as pending (requestId unset); none when the
+    // map holds what the current head, context and zoom need or that request is on its way.
+    std::optional<AttentionRequest> takeRequest();
+    // An on-demand answer (any: the controller forwards only the latest request's).
     void setRows(const AttentionRows& rows);
+    // Rows streamed during a generation; ignored unless they are of the head shown.
+    void appendLiveRows(const AttentionRows& rows);
 
     AttentionHeatmap* heatmap() const { return m_heatmap; }
     HeadGrid* grid() const { return m_grid; }
+    QComboBox* tileModeCombo() const { return m_tileMode; }
     QJsonObject diagnosticsJson() const override;
+    // The map (query,key,… per exact cell, or one line per tile) and the head grid.
+    QList<CsvTable> diagnosticsCsv() const override;
     QWidget* exportWidget() override { return this; }
 
 signals:
@@ -49,6 +63,15 @@ private:
     void retranslateUi();
     void onModelChanged();
     void updateGqaLine();
+    void updateStatus();
+    void onHeadChanged();
+    std::int64_t inspectablePositions() const;
+    std::optional<AttentionRequest> wantedOverview() const;
+    std::optional<AttentionRequest> wantedDetail() const;
+    // Exact rows held (overview, then streamed rows past it): query pos → probs over keys 0..pos.
+    std::vector<std::pair<std::int64_t, const float*>> exactRows() const;
+    CsvTable mapCsv() const;
+    CsvTable headsCsv() const;
 
     DiagnosticsStore* m_store;
     QLabel* m_layerLabel;
@@ -59,8 +82,12 @@ private:
     QLabel* m_status;
     QLabel* m_gridLabel;
     QComboBox* m_metric;
+    QLabel* m_tileModeLabel;
+    QComboBox* m_tileMode;
     AttentionHeatmap* m_heatmap;
     HeadGrid* m_grid;
+    std::optional<AttentionRequest> m_pending;
+    bool m_pendingDetail = false;
 };
 
 }  // namespace qe::gui

@@ -21,6 +21,8 @@ void DiagnosticsStore::setModel(const ModelConfig& config, std::shared_ptr<const
     m_entropy.clear();
     m_sink.clear();
     m_layerSeconds.clear();
+    m_hiddenBytesUsed = m_hiddenBudgetBytes = 0;
+    m_hiddenPositions = 0;
     emit modelChanged();
     emit positionsChanged(0);
     emit selectionChanged(selected());
@@ -63,6 +65,9 @@ void DiagnosticsStore::apply(const DiagnosticsData& d) {
     }
     m_promptTokens = d.promptTokens;
     if (!d.layerSeconds.empty()) m_layerSeconds = d.layerSeconds;
+    m_hiddenBytesUsed = d.hiddenBytesUsed;
+    m_hiddenBudgetBytes = d.hiddenBudgetBytes;
+    m_hiddenPositions = std::min(d.hiddenPositions, m_positions);
     if (m_selected >= m_positions) m_selected = -1;
     emit positionsChanged(first);
     emit selectionChanged(selected());

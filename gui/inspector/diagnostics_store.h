@@ -44,6 +44,12 @@ public:
     float sink(std::int64_t pos, std::int64_t layer, std::int64_t head) const { return m_sink[idx(pos, layer) * m_heads + head]; }
     const std::vector<double>& layerSeconds() const { return m_layerSeconds; }
 
+    // Kept hidden states, as of the latest delta: positions 0..hiddenPositions() - 1 can be
+    // inspected in the attention map and the logit lens.
+    std::uint64_t hiddenBytesUsed() const { return m_hiddenBytesUsed; }
+    std::uint64_t hiddenBudgetBytes() const { return m_hiddenBudgetBytes; }
+    std::int64_t hiddenPositions() const { return m_hiddenPositions; }
+
     // The selected position: set explicitly, else the last position with diagnostics (-1: none).
     std::int64_t selected() const;
     bool followsLatest() const { return m_selected < 0; }
@@ -71,6 +77,9 @@ private:
     std::vector<float> m_entropy;          // [positions][layers][heads]
     std::vector<float> m_sink;             // [positions][layers][heads]
     std::vector<double> m_layerSeconds;    // [layers]
+    std::uint64_t m_hiddenBytesUsed = 0;
+    std::uint64_t m_hiddenBudgetBytes = 0;
+    std::int64_t m_hiddenPositions = 0;
 };
 
 }  // namespace qe::gui

@@ -6,6 +6,7 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
@@ -18,6 +19,7 @@
 #include "gui/inspector/diagnostics_store.h"
 #include "gui/inspector/layer_charts_view.h"
 #include "gui/inspector/logit_lens_view.h"
+#include "gui/inspector/structure_tour_panel.h"
 #include "gui/inspector/structure_view.h"
 #include "gui/inspector/token_strip.h"
 
@@ -27,6 +29,7 @@ InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
     : QWidget(parent), m_engine(engine), m_store(new DiagnosticsStore(this)), m_strip(new TokenStrip(m_store, this)),
       m_stripScroll(new QScrollArea(this)), m_stripTitle(new QLabel(this)), m_colour(new QCheckBox(this)),
       m_follow(new QPushButton(this)), m_exportPng(new QPushButton(this)), m_exportJson(new QPushButton(this)),
+      m_exportCsv(new QPushButton(this)), m_budget(new QLabel(this)),
       m_tabs(new QTabWidget(this)), m_structure(new StructureView(m_store, this)), m_attention(new AttentionView(m_store, this)),
       m_layers(new LayerChartsView(m_store, this)), m_lens(new LogitLensView(m_store, this)), m_requestTimer(new QTimer(this)) {
     setObjectName(QStringLiteral("inspector"));
@@ -40,9 +43,10 @@ InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
     top->addWidget(m_colour);
     top->addWidget(m_follow);
     auto* bottom = new QHBoxLayout();
-    bottom->addStretch(1);
+    bottom->addWidget(m_budget, 1);
     bottom->addWidget(m_exportPng);
     bottom->addWidget(m_exportJson);
+    bottom->addWidget(m_exportCsv);
     m_tabs->addTab(m_structure, QString());
     m_tabs->addTab(m_attention, QString());
     m_tabs->addTab(m_layers, QString());
@@ -61,11 +65,14 @@ InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
     connect(m_follow, &QPushButton::clicked, this, [this] { m_store->select(-1); });
     connect(m_exportPng, &QPushButton::clicked, this, [this] { exportWithDialog(true); });
     connect(m_exportJson, &QPushButton::clicked, this, [this] { exportWithDialog(false); });
+    connect(m_exportCsv, &QPushButton::clicked, this, &InspectorPanel::exportCsvWithDialog);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &InspectorPanel::updateWatch);
     connect(m_layers, &LayerChartsView::headClicked, this, [this](int layer, int head) {
         m_attention->openHead(layer, head);
         showTab(AttentionTab);
     });
     connect(m_attention, &AttentionView::attentionWanted, this, [this] {
+        updateWatch();
         m_attentionDirty = true;
         scheduleRequests();
     });
@@ -75,6 +82,7 @@ InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
     });
 
     connect(engine, &EngineController::modelLoaded, this, [this](const ModelLoaded& loaded) {
+        m_structure->setCheckpoint(loaded.checkpoint);  // before setModel, which shows the loaded model
         m_store->setModel(loaded.config, loaded.tokenizer);
     });
     connect(engine, &EngineController::diagnosticsReady, this, [this](const DiagnosticsDelta& delta) {
@@ -83,7 +91,13 @@ InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
     connect(engine, &EngineController::generationFinished, this, &InspectorPanel::scheduleRequests);
     connect(engine, &EngineController::engineFailed, this, &InspectorPanel::scheduleRequests);
     connect(engine, &EngineController::attentionReady, m_attention, &AttentionView::setRows);
+    connect(engine, &EngineController::liveAttentionReady, m_attention, &AttentionView::appendLiveRows);
+    connect(m_store, &DiagnosticsStore::positionsChanged, this, &InspectorPanel::updateBudget);
+    connect(m_store, &DiagnosticsStore::modelChanged, this, &InspectorPanel::updateBudget);
     connect(engine, &EngineController::logitLensReady, m_lens, &LogitLensView::setLens);
+    // The guided tour shows the same lens and attention rows when they match its token.
+    connect(engine, &EngineController::attentionReady, m_structure->tourPanel(), &StructureTourPanel::setAttentionRows);
+    connect(engine, &EngineController::logitLensReady, m_structure->tourPanel(), &StructureTourPanel::setLens);
     connect(m_store, &DiagnosticsStore::selectionChanged, this, [this](std::int64_t pos) {
         m_follow->setEnabled(!m_store->followsLatest());
         const QRectF r = m_strip->tokenRect(pos);
@@ -97,8 +111,7 @@ void InspectorPanel::scheduleRequests() { m_requestTimer->start(); }
 void InspectorPanel::sendRequests() {
     if (m_engine->isGenerating() || m_engine->isLoading()) return;  // asked again on generationFinished
     if (m_attentionDirty) {
-        std::int64_t first = 0, last = 0;
-        if (m_attention->wantedRange(&first, &last)) m_engine->requestAttention(m_attention->layer(), m_attention->head(), first, last);
+        if (auto r = m_attention->takeRequest()) m_engine->requestAttention(r->layer, r->head, r->firstPos, r->lastPos, r->block);
         m_attentionDirty = false;
     }
     if (m_lensPos >= 0 && m_lensPos < m_store->positions()) {
@@ -119,6 +132,31 @@ ExportableView* InspectorPanel::currentView() const {
 
 void InspectorPanel::showTab(Tab tab) { m_tabs->setCurrentIndex(tab); }
 
+// Live rows cost the engine a little per token: only while the attention map is on screen.
+void InspectorPanel::updateWatch() {
+    const bool shown = m_tabs->currentIndex() == AttentionTab;
+    m_engine->watchAttention(shown ? m_attention->layer() : -1, shown ? m_attention->head() : -1);
+}
+
+void InspectorPanel::updateBudget() {
+    const QLocale locale;
+    const std::int64_t kept = m_store->hiddenPositions();
+    const QString used = locale.formattedDataSize(static_cast<qint64>(m_store->hiddenBytesUsed()), 1);
+    const QString budget = locale.formattedDataSize(static_cast<qint64>(m_store->hiddenBudgetBytes()), 1);
+    if (m_store->positions() <= 0) {
+        m_budget->clear();
+    } else if (kept <= 0) {
+        //: %1: memory budget, e.g. "512 MiB".
+        m_budget->setText(tr("Kept hidden states: none (budget %1) — attention and logit lens unavailable").arg(budget));
+    } else {
+        //: %1 used of %2 budget; %3–%4: positions that can be inspected.
+        m_budget->setText(tr("Kept hidden states: %1 of %2 — positions %3–%4 available for the attention map and logit lens")
+                              .arg(used, budget, locale.toString(0), locale.toString(kept - 1)));
+    }
+    m_budget->setToolTip(tr("The attention map and the logit lens are recomputed from each layer's input kept for every "
+                            "position, within the diagnostics memory set in Settings (applies when a model is loaded)."));
+}
+
 bool InspectorPanel::exportCurrentPng(const QString& path, QString* error) {
     ExportableView* view = currentView();
     return view && exportPng(view->exportWidget(), path, error);
@@ -127,6 +165,19 @@ bool InspectorPanel::exportCurrentPng(const QString& path, QString* error) {
 bool InspectorPanel::exportCurrentJson(const QString& path, QString* error) {
     ExportableView* view = currentView();
     return view && exportJson(view->diagnosticsJson(), path, error);
+}
+
+bool InspectorPanel::exportCurrentCsv(const QString& path, QString* error) {
+    ExportableView* view = currentView();
+    return view && exportCsv(view->diagnosticsCsv(), path, error);
+}
+
+void InspectorPanel::exportCsvWithDialog() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export diagnostics as CSV"), QString(), tr("CSV files (*.csv)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (!exportCurrentCsv(path, &error))
+        QMessageBox::warning(this, tr("Export failed"), tr("The file could not be written.") + QStringLiteral("\n\n") + error);
 }
 
 void InspectorPanel::exportWithDialog(bool png) {
@@ -153,10 +204,14 @@ void InspectorPanel::retranslateUi() {
     m_exportPng->setText(tr("Export PNG…"));
     m_exportJson->setText(tr("Export JSON…"));
     m_exportJson->setToolTip(tr("Save the numbers behind the current view"));
+    m_exportCsv->setText(tr("Export CSV…"));
+    //: Tooltip of the CSV export; the attention map also writes a second file "<name>-heads.csv" for the head grid.
+    m_exportCsv->setToolTip(tr("Save the numbers behind the current view as CSV tables (the attention map adds a -heads file)"));
     m_tabs->setTabText(StructureTab, tr("Structure"));
     m_tabs->setTabText(AttentionTab, tr("Attention"));
     m_tabs->setTabText(LayersTab, tr("Layers"));
     m_tabs->setTabText(LensTab, tr("Logit lens"));
+    updateBudget();
 }
 
 }  // namespace qe::gui

@@ -2,7 +2,9 @@
 // the layer structure, attention map, per-layer charts and logit lens, with PNG / JSON export of
 // the current tab. Feeds the DiagnosticsStore from the engine's events and asks the engine for
 // attention rows and logit lenses when the views need them (after a generation, never during
-// one: the worker is busy generating and the answers would queue up).
+// one: the worker is busy generating and the answers would queue up; while generating, the
+// engine streams the rows of the head the attention map shows instead). Shows how much memory
+// the kept hidden states use.
 #pragma once
 
 #include <QWidget>
@@ -47,6 +49,8 @@ public:
     // Writes the current tab as PNG / JSON; false with `error` set on failure.
     bool exportCurrentPng(const QString& path, QString* error);
     bool exportCurrentJson(const QString& path, QString* error);
+    bool exportCurrentCsv(const QString& path, QString* error);
+    QLabel* budgetLabel() const { return m_budget; }
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -56,6 +60,9 @@ private:
     void scheduleRequests();
     void sendRequests();
     void exportWithDialog(bool png);
+    void exportCsvWithDialog();
+    void updateWatch();
+    void updateBudget();
 
     EngineController* m_engine;
     DiagnosticsStore* m_store;
@@ -66,6 +73,8 @@ private:
     QPushButton* m_follow;
     QPushButton* m_exportPng;
     QPushButton* m_exportJson;
+    QPushButton* m_exportCsv;
+    QLabel* m_budget;
     QTabWidget* m_tabs;
     StructureView* m_structure;
     AttentionView* m_attention;

@@ -142,6 +142,23 @@ QJsonObject LayerChartsView::diagnosticsJson() const {
                        {QStringLiteral("layer_seconds"), seconds}};
 }
 
+QList<CsvTable> LayerChartsView::diagnosticsCsv() const {
+    const std::int64_t pos = m_store->selected();
+    CsvTable table;
+    table.header = {QStringLiteral("pos"), QStringLiteral("token"), QStringLiteral("layer"), QStringLiteral("residual_rms"),
+                    QStringLiteral("mlp_rms"), QStringLiteral("layer_seconds")};
+    for (std::int64_t head = 0; head < m_store->heads(); ++head) table.header << QStringLiteral("entropy_head_%1").arg(head);
+    const std::vector<double>& seconds = m_store->layerSeconds();
+    for (std::int64_t layer = 0; pos >= 0 && layer < m_store->layers(); ++layer) {
+        QStringList row{QString::number(pos), m_store->tokenLabel(pos), QString::number(layer),
+                        csvNumber(m_store->residualRms(pos, layer)), csvNumber(m_store->mlpRms(pos, layer)),
+                        layer < static_cast<std::int64_t>(seconds.size()) ? csvNumber(seconds[static_cast<std::size_t>(layer)]) : QString()};
+        for (std::int64_t head = 0; head < m_store->heads(); ++head) row << csvNumber(m_store->entropy(pos, layer, head));
+        table.rows.append(row);
+    }
+    return {table};
+}
+
 void LayerChartsView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) retranslateUi();
     QWidget::changeEvent(event);

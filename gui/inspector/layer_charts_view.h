@@ -37,6 +37,8 @@ public:
     RmsChart* chart() const { return m_chart; }
     HeadGrid* entropyGrid() const { return m_grid; }
     QJsonObject diagnosticsJson() const override;
+    // One line per layer: layer,token,residual_rms,mlp_rms,seconds,entropy_head_0,...
+    QList<CsvTable> diagnosticsCsv() const override;
     QWidget* exportWidget() override { return this; }
 
 signals:

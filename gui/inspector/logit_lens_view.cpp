@@ -26,7 +26,14 @@ LogitLensView::LogitLensView(DiagnosticsStore* store, QWidget* parent)
     layout->addWidget(m_title);
     layout->addWidget(m_table, 1);
     connect(store, &DiagnosticsStore::selectionChanged, this, [this](std::int64_t pos) {
-        if (pos >= 0 && pos != m_lens.pos) emit lensWanted(pos);
+        if (pos < 0 || pos == m_lens.pos) return;
+        if (pos < m_store->hiddenPositions()) {
+            emit lensWanted(pos);
+            return;
+        }
+        // Nothing to recompute the lens from: say so instead of asking the engine.
+        m_lens = LogitLens{0, pos, {}, {}};
+        fill();
     });
     connect(store, &DiagnosticsStore::modelChanged, this, [this] {
         m_lens = LogitLens{};
@@ -68,6 +75,14 @@ void LogitLensView::fill() {
     m_table->setVerticalHeaderLabels(rows);
     if (!m_lens.error.isEmpty()) {
         m_title->setText(tr("The logit lens could not be computed: %1").arg(m_lens.error));
+    } else if (m_lens.pos >= 0 && m_lens.pos < m_store->positions() && m_lens.pos >= m_store->hiddenPositions()) {
+        const QLocale locale;
+        //: %1: position; %2: memory budget; %3: how many positions fit it.
+        m_title->setText(tr("Position %1 is outside the kept hidden states: the diagnostics memory (%2) holds positions 0–%3 only. "
+                            "Raise it under Settings → Diagnostics memory and reload the model to inspect it.")
+                             .arg(locale.toString(m_lens.pos))
+                             .arg(locale.formattedDataSize(static_cast<qint64>(m_store->hiddenBudgetBytes()), 1))
+                             .arg(locale.toString(m_store->hiddenPositions() - 1)));
     } else if (m_lens.pos < 0 || m_lens.pos >= m_store->tokenCount()) {
         m_title->setText(tr("Select a token to see what each layer would predict next."));
     } else {
@@ -89,6 +104,19 @@ QJsonObject LogitLensView::diagnosticsJson() const {
     return QJsonObject{{QStringLiteral("view"), QStringLiteral("logit_lens")},
                        {QStringLiteral("pos"), static_cast<qint64>(m_lens.pos)},
                        {QStringLiteral("layers"), layers}};
+}
+
+QList<CsvTable> LogitLensView::diagnosticsCsv() const {
+    CsvTable table;
+    table.header = {QStringLiteral("pos"), QStringLiteral("layer"), QStringLiteral("rank"), QStringLiteral("token_id"),
+                    QStringLiteral("token"), QStringLiteral("prob")};
+    for (std::size_t layer = 0; layer < m_lens.layers.size(); ++layer) {
+        const auto& top = m_lens.layers[layer];
+        for (std::size_t rank = 0; rank < top.size(); ++rank)
+            table.rows.append({QString::number(m_lens.pos), QString::number(layer), QString::number(rank + 1),
+                               QString::number(top[rank].id), m_store->idLabel(top[rank].id), csvNumber(top[rank].prob)});
+    }
+    return {table};
 }
 
 void LogitLensView::changeEvent(QEvent* event) {

@@ -1,6 +1,7 @@
 // Logit lens: for the selected position, what the residual stream after each layer would
 // predict as the next token (final norm + LM head applied early), as a table of layers × top
-// tokens with probabilities. Computed on demand by the engine (lensWanted → setLens).
+// tokens with probabilities. Computed on demand by the engine (lensWanted → setLens) for
+// positions whose hidden states the diagnostics budget kept; for others it says so.
 #pragma once
 
 #include <QWidget>
@@ -24,7 +25,10 @@ public:
     void setLens(const LogitLens& lens);
     const LogitLens& lens() const { return m_lens; }
     QTableWidget* table() const { return m_table; }
+    QLabel* titleLabel() const { return m_title; }
     QJsonObject diagnosticsJson() const override;
+    // One line per (layer, rank): pos,layer,rank,token_id,token,prob.
+    QList<CsvTable> diagnosticsCsv() const override;
     QWidget* exportWidget() override { return this; }
 
 signals:

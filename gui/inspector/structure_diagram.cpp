@@ -353,6 +353,24 @@ bool StructureDiagram::event(QEvent* e) {
     return QWidget::event(e);
 }
 
+namespace {
+
+// What GQA saves for this config, in bytes of KV cache (BF16): per token over all layers, and at
+// the full context.
+QString gqaSavings(const ModelConfig& c) {
+    if (c.numKeyValueHeads <= 0 || c.groupSize() <= 1) return {};
+    const QLocale locale;
+    const std::int64_t perToken = computeModelSizes(c).kvBytesPerTokenBf16, withoutGqa = perToken * c.groupSize();
+    //: %1 layers, %2 KV bytes per token with GQA, %3 without (one KV head per query head), %4 context length, %5 and %6 the same at that context.
+    return QCoreApplication::translate("qe::gui::StructureExplanation", "<p>For this model: each token stores %2 of keys and values over "
+                                       "its %1 layers instead of %3; at the full context of %4 tokens that is %5 instead of %6.</p>")
+        .arg(c.numHiddenLayers)
+        .arg(locale.formattedDataSize(perToken), locale.formattedDataSize(withoutGqa), locale.toString(static_cast<qlonglong>(c.maxPositionEmbeddings)),
+             locale.formattedDataSize(perToken * c.maxPositionEmbeddings), locale.formattedDataSize(withoutGqa * c.maxPositionEmbeddings));
+}
+
+}  // namespace
+
 QString structureExplanation(StructureBlock block, const ModelConfig& c) {
     switch (block) {
     case StructureBlock::Embedding:
@@ -372,7 +390,11 @@ QString structureExplanation(StructureBlock block, const ModelConfig& c) {
     case StructureBlock::QkNorm:
         return QCoreApplication::translate("qe::gui::StructureExplanation", "<b>QK-norm</b><p>Qwen3 applies an RMSNorm to every query head and every key head (over the head "
                   "dimension) before RoPE. This keeps q·k from growing huge, so attention logits stay in a sane range and "
-                  "softmax does not saturate; it replaces the QKV bias of Qwen2 and makes training more stable.</p>");
+                  "softmax does not saturate; it replaces the QKV bias of Qwen2 and makes training more stable.</p>") +
+               //: %1: head dimension.
+               QCoreApplication::translate("qe::gui::StructureExplanation", "<p>Per head h: q_h ← q_h / √(mean(q_h²) + ε) · g_q and "
+                  "k_h ← k_h / √(mean(k_h²) + ε) · g_k, where the gains g_q and g_k have %1 values each, shared by all heads of "
+                  "the layer.</p>").arg(c.headDim);
     case StructureBlock::Rope:
         return QCoreApplication::translate("qe::gui::StructureExplanation", "<b>RoPE (rotary position embedding)</b><p>Pairs of dimensions of q and k are rotated by an angle "
                   "pos·θ^(−2i/d). The dot product q·k then depends only on the <i>distance</i> between two tokens, so "
@@ -384,7 +406,7 @@ QString structureExplanation(StructureBlock block, const ModelConfig& c) {
                   "at long contexts with little loss in quality.</p>")
             .arg(c.numAttentionHeads)
             .arg(c.numKeyValueHeads)
-            .arg(c.numKeyValueHeads > 0 ? c.groupSize() : 0);
+            .arg(c.numKeyValueHeads > 0 ? c.groupSize() : 0) + gqaSavings(c);
     case StructureBlock::OutputProjection:
         return QCoreApplication::translate("qe::gui::StructureExplanation", "<b>Output projection</b><p>The heads' outputs are concatenated and mixed back to the hidden size: "
                   "o = W_o·[head₁ … headₙ]. This is what the attention sublayer adds to the residual stream.</p>");

@@ -36,6 +36,7 @@ public:
     QRectF blockRect(StructureBlock block) const;
     std::optional<StructureBlock> blockAt(QPointF point) const;
     void setCurrent(std::optional<StructureBlock> block);
+    std::optional<StructureBlock> current() const { return m_current; }
     QSize sizeHint() const override;
 
 signals:

@@ -8,7 +8,9 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
+#include <QPushButton>
 #include <QScrollArea>
+#include <QShortcut>
 #include <QSplitter>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -16,6 +18,8 @@
 #include "core/model_info.h"
 #include "gui/inspector/diagnostics_store.h"
 #include "gui/inspector/structure_diagram.h"
+#include "gui/inspector/structure_tour_panel.h"
+#include "gui/inspector/tensor_stats_panel.h"
 
 namespace qe::gui {
 
@@ -35,14 +39,16 @@ QString presetTitle(const std::string& name) {
 
 StructureView::StructureView(DiagnosticsStore* store, QWidget* parent)
     : QWidget(parent), m_store(store), m_chooserLabel(new QLabel(this)), m_chooser(new QComboBox(this)),
-      m_diagram(new StructureDiagram(store, this)), m_totals(new QLabel(this)), m_explanation(new QTextBrowser(this)) {
+      m_tourButton(new QPushButton(this)), m_scroll(new QScrollArea(this)), m_diagram(new StructureDiagram(store, this)),
+      m_totals(new QLabel(this)), m_explanation(new QTextBrowser(this)), m_tour(new StructureTourPanel(store, this)) {
     setObjectName(QStringLiteral("structureView"));
+    m_stats = new TensorStatsPanel(this);
     auto* top = new QHBoxLayout();
     top->addWidget(m_chooserLabel);
     top->addWidget(m_chooser, 1);
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(m_diagram);
-    scroll->setWidgetResizable(true);
+    top->addWidget(m_tourButton);
+    m_scroll->setWidget(m_diagram);
+    m_scroll->setWidgetResizable(true);
     m_totals->setWordWrap(true);
     m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_explanation->setOpenExternalLinks(false);
@@ -51,8 +57,10 @@ StructureView::StructureView(DiagnosticsStore* store, QWidget* parent)
     sideLayout->setContentsMargins(0, 0, 0, 0);
     sideLayout->addWidget(m_totals);
     sideLayout->addWidget(m_explanation, 1);
+    sideLayout->addWidget(m_tour, 1);
+    sideLayout->addWidget(m_stats);
     auto* splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(scroll);
+    splitter->addWidget(m_scroll);
     splitter->addWidget(side);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
@@ -62,7 +70,17 @@ StructureView::StructureView(DiagnosticsStore* store, QWidget* parent)
     layout->addWidget(splitter, 1);
 
     connect(m_chooser, &QComboBox::currentIndexChanged, this, &StructureView::onChosen);
-    connect(m_diagram, &StructureDiagram::blockClicked, this, [this](StructureBlock block) { explain(static_cast<int>(block)); });
+    connect(m_diagram, &StructureDiagram::blockClicked, this, [this](StructureBlock block) {
+        // During the tour the highlight belongs to the tour's step.
+        if (m_tour->isRunning()) m_diagram->setCurrent(m_tour->tour()->step(m_tour->current()).block);
+        else explain(static_cast<int>(block));
+    });
+    connect(m_tourButton, &QPushButton::clicked, this, &StructureView::startTour);
+    auto* tourShortcut = new QShortcut(QKeySequence(Qt::Key_F5), this);
+    tourShortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(tourShortcut, &QShortcut::activated, this, &StructureView::startTour);
+    connect(m_tour, &StructureTourPanel::stepShown, this, [this](int, StructureBlock block) { showTourStep(block); });
+    connect(m_tour, &StructureTourPanel::finished, this, &StructureView::endTour);
     connect(store, &DiagnosticsStore::modelChanged, this, [this] {
         fillChooser();
         if (m_store->config()) chooseLoadedModel();
@@ -102,6 +120,7 @@ void StructureView::chooseLoadedModel() {
 }
 
 void StructureView::onChosen(int index) {
+    m_tour->stop();  // its steps belong to the previous config
     const QString key = m_chooser->itemData(index).toString();
     if (key == kLoaded && m_store->config()) {
         m_config = *m_store->config();
@@ -112,6 +131,7 @@ void StructureView::onChosen(int index) {
     } else {
         return;
     }
+    m_stats->setCheckpoint(key == kLoaded ? m_checkpoint : nullptr, m_config);  // a preset is a config without weights
     updateTotals();
     if (m_explained >= 0) explain(m_explained);
 }
@@ -141,6 +161,28 @@ void StructureView::explain(int block) {
     m_explained = block;
     m_diagram->setCurrent(static_cast<StructureBlock>(block));
     m_explanation->setHtml(structureExplanation(static_cast<StructureBlock>(block), m_config));
+    m_stats->showBlock(static_cast<StructureBlock>(block));
+}
+
+void StructureView::startTour() {
+    m_explanation->hide();
+    // A click on the diagram must not move the keyboard focus away from the tour panel.
+    m_scroll->setFocusPolicy(Qt::NoFocus);
+    m_tour->start(m_config, m_chooser->currentData().toString() == kLoaded && m_store->config());
+}
+
+void StructureView::showTourStep(StructureBlock block) {
+    m_diagram->setCurrent(block);
+    // Bottom edge first, then the top: the whole block ends up in view, the top winning if it cannot.
+    const QRect r = m_diagram->blockRect(block).toRect();
+    m_scroll->ensureVisible(r.center().x(), r.bottom(), 20, 8);
+    m_scroll->ensureVisible(r.center().x(), r.top(), 20, 8);
+}
+
+void StructureView::endTour() {
+    m_scroll->setFocusPolicy(Qt::StrongFocus);  // QAbstractScrollArea's own default
+    m_explanation->show();
+    m_diagram->setCurrent(m_explained >= 0 ? std::optional(static_cast<StructureBlock>(m_explained)) : std::nullopt);
 }
 
 QJsonObject StructureView::diagnosticsJson() const {
@@ -175,6 +217,9 @@ void StructureView::changeEvent(QEvent* event) {
 
 void StructureView::retranslateUi() {
     m_chooserLabel->setText(tr("Model:"));
+    m_tourButton->setText(tr("Start tour"));
+    //: Tooltip of the guided tour button; F5 is its shortcut.
+    m_tourButton->setToolTip(tr("Step through the forward pass of the selected token block by block, with its live numbers (F5)"));
     fillChooser();
     updateTotals();
     if (m_explained >= 0) explain(m_explained);

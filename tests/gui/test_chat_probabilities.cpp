@@ -1,0 +1,404 @@
+// Token probabilities in the chat (issue #9) on a tiny model, offscreen: replies keep every
+// token with its probability and alternatives, the token view colours each token with the
+// inspector's scale (also while streaming), the tooltip lists the alternatives, a click selects
+// the token in the inspector and back, branching from an alternative continues in a new
+// conversation from the cached prefix and leaves the original alone, and the tokens survive a
+// store round trip (old files without them still load).
+#include <QFile>
+#include <QHelpEvent>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QMenu>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBlock>
+#include <QToolTip>
+
+#include <map>
+#include <memory>
+
+#include "gui/chat/chat_session.h"
+#include "gui/chat/chat_view.h"
+#include "gui/chat/markdown_view.h"
+#include "gui/chat/message_widget.h"
+#include "gui/conversations/conversation_store.h"
+#include "gui/inspector/diagnostics_store.h"
+#include "gui/inspector/heat_colors.h"
+#include "gui/inspector/inspector_panel.h"
+#include "gui/language.h"
+#include "gui/main_window.h"
+#include "gui/settings.h"
+#include "gui_test_support.h"
+
+using namespace qe::gui;
+
+namespace {
+
+// Token index -> background of the characters each token view shows.
+std::map<int, QColor> shownColours(const MarkdownView* view) {
+    std::map<int, QColor> colours;
+    for (QTextBlock block = view->document()->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextCharFormat format = it.fragment().charFormat();
+            const QVariant index = format.property(MarkdownView::kTokenIndexProperty);
+            if (index.isValid()) colours[index.toInt()] = format.background().color();
+        }
+    }
+    return colours;
+}
+
+// Token text as tooltips and menus show it: line breaks and tabs as arrows.
+QString visible(QString text) {
+    text.replace(QLatin1Char('\n'), QStringLiteral("\u21b5"));
+    text.replace(QLatin1Char('\t'), QStringLiteral("\u21e5"));
+    return text;
+}
+
+QString concatenated(const Message& reply) {
+    QString text;
+    for (const MessageToken& t : reply.tokens) text += t.text;
+    return text;
+}
+
+bool sameTokens(const std::vector<MessageToken>& a, const std::vector<MessageToken>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i].id != b[i].id || a[i].text != b[i].text || a[i].prob != b[i].prob) return false;
+        if (a[i].alternatives.size() != b[i].alternatives.size()) return false;
+        for (std::size_t j = 0; j < a[i].alternatives.size(); ++j) {
+            const TokenAlternative& x = a[i].alternatives[j];
+            const TokenAlternative& y = b[i].alternatives[j];
+            if (x.id != y.id || x.prob != y.prob || x.text != y.text) return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+class TestChatProbabilities : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void tokensKeepProbabilities();
+    void coloursFollowProbabilities();
+    void tooltipListsAlternatives();
+    void clickSelectsInInspector();
+    void branchFromAlternative_data();
+    void branchFromAlternative();
+    void tokensSurviveStoreRoundTrip();
+    void oldFilesLoadWithoutTokens();
+
+private:
+    bool waitIdle(int ms = 60000) {
+        return QTest::qWaitFor([&] { return !m_window->chat()->isGenerating(); }, ms);
+    }
+    const Conversation* current() const { return m_window->store()->find(m_window->currentConversation()); }
+    // Sends a message and waits for the reply.
+    const Message* reply(const QString& text);
+    // The token view showing token `index` of `messageId`, and where it shows it.
+    MarkdownView* viewShowing(const QString& messageId, int index, QRect* rect) const;
+
+    QTemporaryDir m_dir;
+    QString m_model;
+    std::unique_ptr<QTemporaryDir> m_data;
+    std::unique_ptr<Settings> m_settings;
+    std::unique_ptr<LanguageManager> m_language;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestChatProbabilities::initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QString why;
+    m_model = qe::test::makeTinyModel(m_dir, &why);
+    if (m_model.isEmpty()) QSKIP(qPrintable(why));
+}
+
+void TestChatProbabilities::init() {
+    m_data = std::make_unique<QTemporaryDir>();
+    qputenv("XDG_DATA_HOME", QFile::encodeName(m_data->filePath(QStringLiteral("xdg"))));
+    m_settings = std::make_unique<Settings>(m_data->filePath(QStringLiteral("settings.ini")));
+    m_settings->setThreads(1);
+    m_settings->setMaxNewTokens(12);
+    m_settings->setLanguage(QStringLiteral("en"));
+    m_settings->setColourTokens(true);
+    m_language = std::make_unique<LanguageManager>();
+    m_language->apply(QStringLiteral("en"));
+    m_window = std::make_unique<MainWindow>(*m_settings, *m_language, m_data->filePath(QStringLiteral("conversations")));
+    m_window->show();
+    m_window->startup(m_model);
+    QVERIFY(QTest::qWaitFor([&] { return m_window->isModelLoaded(); }, 60000));
+}
+
+void TestChatProbabilities::cleanup() {
+    m_window.reset();
+    m_language.reset();
+    m_settings.reset();
+    m_data.reset();
+}
+
+const Message* TestChatProbabilities::reply(const QString& text) {
+    if (!m_window->sendMessage(text) || !waitIdle()) return nullptr;
+    const auto thread = current()->thread();
+    return thread.empty() || thread.back()->role != Role::Assistant ? nullptr : thread.back();
+}
+
+MarkdownView* TestChatProbabilities::viewShowing(const QString& messageId, int index, QRect* rect) const {
+    MessageWidget* widget = m_window->chatView()->widgetFor(messageId);
+    if (!widget) return nullptr;
+    for (auto* view : widget->findChildren<MarkdownView*>()) {
+        *rect = view->tokenRect(index);
+        if (view->isVisible() && !rect->isEmpty()) return view;
+    }
+    return nullptr;
+}
+
+void TestChatProbabilities::tokensKeepProbabilities() {
+    const Message* r = reply(QStringLiteral("Hello"));
+    QVERIFY(r);
+    QVERIFY(!r->tokens.empty());
+    // The texts of the tokens make up the reply; every token has the engine's probability and
+    // alternatives (most likely first).
+    QCOMPARE(concatenated(*r), r->text);
+    for (const MessageToken& t : r->tokens) {
+        QVERIFY(t.id >= 0);
+        QVERIFY(t.prob >= 0.0f && t.prob <= 1.0f);
+        QVERIFY(!t.alternatives.empty());
+        QVERIFY(t.alternatives.front().prob >= t.alternatives.back().prob);
+    }
+    QVERIFY(r->prompt.has_value());
+    QVERIFY(r->stats.has_value());
+    QCOMPARE(r->prompt->tokens, r->stats->promptTokens);
+    QCOMPARE(r->prompt->thinking, m_settings->thinking());
+}
+
+void TestChatProbabilities::coloursFollowProbabilities() {
+    // While streaming, the reply already shows as coloured tokens.
+    bool live = false;
+    connect(m_window->chat(), &ChatSession::messageUpdated, this, [&](const QString&, const QString& messageId) {
+        MessageWidget* widget = m_window->chatView()->widgetFor(messageId);
+        const Message* m = current() ? current()->find(messageId) : nullptr;
+        if (!widget || !m || m->finish != FinishState::Streaming || m->tokens.empty()) return;
+        for (auto* view : widget->findChildren<MarkdownView*>())
+            if (view->showsTokens() && !shownColours(view).empty()) live = true;
+    });
+    const Message* r = reply(QStringLiteral("Tell me something"));
+    QVERIFY(r);
+    QVERIFY(live);
+    auto* legend = m_window->chatView()->findChild<QLabel*>(QStringLiteral("probabilityLegend"));
+    QVERIFY(legend && legend->isVisible());
+    // Every token with text is shown once, on the colour of its probability (heat_colors.h, the
+    // scale of the inspector's token strip).
+    MessageWidget* widget = m_window->chatView()->widgetFor(r->id);
+    QVERIFY(widget);
+    std::map<int, QColor> colours;
+    for (auto* view : widget->findChildren<MarkdownView*>()) colours.merge(shownColours(view));
+    int withText = 0;
+    for (std::size_t i = 0; i < r->tokens.size(); ++i) {
+        if (r->tokens[i].text.isEmpty()) continue;
+        ++withText;
+        const auto it = colours.find(static_cast<int>(i));
+        QVERIFY(it != colours.end());
+        QCOMPARE(it->second, probabilityColor(r->tokens[i].prob));
+    }
+    QVERIFY(withText > 0);
+    // Off: plain Markdown again, and the choice is remembered.
+    auto* body = widget->findChild<MarkdownView*>(QStringLiteral("body"));
+    QVERIFY(body->showsTokens());
+    m_window->chatView()->setColourTokens(false);
+    QVERIFY(!body->showsTokens());
+    QVERIFY(!legend->isVisible());
+    m_window->chatView()->setColourTokens(true);
+    QVERIFY(body->showsTokens());
+}
+
+void TestChatProbabilities::tooltipListsAlternatives() {
+    const Message* r = reply(QStringLiteral("Hi there"));
+    QVERIFY(r);
+    MessageWidget* widget = m_window->chatView()->widgetFor(r->id);
+    int index = -1;
+    for (std::size_t i = 0; i < r->tokens.size() && index < 0; ++i)
+        if (!r->tokens[i].text.isEmpty()) index = static_cast<int>(i);
+    QVERIFY(index >= 0);
+    const MessageToken& token = r->tokens[static_cast<std::size_t>(index)];
+    const QString tip = widget->tokenToolTip(index);
+    QVERIFY2(tip.contains(visible(token.text)), qPrintable(tip));
+    QVERIFY(tip.contains(QStringLiteral("id %1").arg(token.id)));
+    QVERIFY(tip.contains(QStringLiteral("probability %1%").arg(QLocale().toString(100.0 * token.prob, 'f', 1))));
+    QVERIFY(tip.contains(QStringLiteral("Most likely at this step:")));
+    for (const TokenAlternative& a : token.alternatives)
+        QVERIFY2(tip.contains(QStringLiteral("%1  %2%").arg(visible(a.text), QLocale().toString(100.0 * a.prob, 'f', 1))), qPrintable(tip));
+    // Hovering the token shows that text.
+    QRect rect;
+    MarkdownView* view = viewShowing(r->id, index, &rect);
+    QVERIFY(view);
+    QHelpEvent help(QEvent::ToolTip, rect.center(), view->viewport()->mapToGlobal(rect.center()));
+    QCoreApplication::sendEvent(view->viewport(), &help);
+    QCOMPARE(QToolTip::text(), tip);
+    QToolTip::hideText();
+}
+
+void TestChatProbabilities::clickSelectsInInspector() {
+    const Message* r = reply(QStringLiteral("Count to three"));
+    QVERIFY(r);
+    const QString replyId = r->id;
+    const std::int64_t first = r->prompt->tokens;
+    DiagnosticsStore* diagnostics = m_window->inspector()->store();
+    QVERIFY(diagnostics->positions() > first + 1);
+    int index = -1;
+    QRect rect;
+    MarkdownView* view = nullptr;
+    for (int i = 0; i < static_cast<int>(r->tokens.size()) - 1 && !view; ++i) {
+        view = viewShowing(replyId, i, &rect);
+        index = i;
+    }
+    QVERIFY(view);
+    // Chat -> inspector: the token's context position is selected; the alternatives pop up.
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
+    QCOMPARE(diagnostics->selected(), first + index);
+    QVERIFY(!diagnostics->followsLatest());
+    QCOMPARE(m_window->chatView()->selectedMessage(), replyId);
+    QCOMPARE(m_window->chatView()->selectedToken(), index);
+    auto* menu = m_window->chatView()->widgetFor(replyId)->findChild<QMenu*>(QStringLiteral("tokenAlternatives"));
+    QVERIFY(menu && menu->isVisible());
+    menu->close();
+    // Inspector -> chat: selecting another position highlights that token.
+    const int other = index == 0 ? 1 : 0;
+    diagnostics->select(first + other);
+    QCOMPARE(m_window->chatView()->selectedMessage(), replyId);
+    QCOMPARE(m_window->chatView()->selectedToken(), other);
+    QRect otherRect;
+    if (MarkdownView* shown = viewShowing(replyId, other, &otherRect))
+        QCOMPARE(shownColours(shown).at(other), shown->palette().highlight().color());
+    // A prompt position is no token of the reply; following the latest clears the highlight.
+    diagnostics->select(first - 1);
+    QVERIFY(m_window->chatView()->selectedMessage().isEmpty());
+    diagnostics->select(-1);
+    QCOMPARE(m_window->chatView()->selectedToken(), -1);
+}
+
+void TestChatProbabilities::branchFromAlternative_data() {
+    QTest::addColumn<int>("index");
+    QTest::newRow("first token") << 0;
+    QTest::newRow("fourth token") << 3;
+}
+
+void TestChatProbabilities::branchFromAlternative() {
+    QFETCH(int, index);
+    const Message* r = reply(QStringLiteral("Tell me a story"));
+    QVERIFY(r);
+    QVERIFY(static_cast<int>(r->tokens.size()) > index);
+    const QString originalId = m_window->currentConversation();
+    const QJsonObject before = current()->toJson();
+    const Message original = *r;
+    const MessageToken& at = original.tokens[static_cast<std::size_t>(index)];
+    int alternative = -1;
+    for (const TokenAlternative& a : at.alternatives)
+        if (alternative < 0 && a.id != at.id) alternative = a.id;
+    QVERIFY(alternative >= 0);
+
+    // Through the alternatives menu when the token is shown; straight from the signal when the
+    // token adds no visible text (a partial character).
+    QRect rect;
+    if (MarkdownView* view = viewShowing(original.id, index, &rect)) {
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
+        auto* menu = m_window->chatView()->widgetFor(original.id)->findChild<QMenu*>(QStringLiteral("tokenAlternatives"));
+        QVERIFY(menu);
+        QAction* choice = nullptr;
+        for (QAction* action : menu->actions())
+            if (action->data().toInt() == alternative && action->isEnabled()) choice = action;
+        QVERIFY(choice);
+        choice->trigger();
+    } else {
+        emit m_window->chatView()->branchRequested(original.id, index, alternative);
+    }
+    QVERIFY(m_window->chat()->isGenerating());
+    QVERIFY(waitIdle());
+
+    // A new conversation: the same history, then the reply's tokens before `index`, the chosen
+    // alternative, and the continuation, whose prompt reused the cached prefix.
+    const QString branchId = m_window->currentConversation();
+    QVERIFY(branchId != originalId);
+    const Conversation* branch = current();
+    const auto thread = branch->thread();
+    QCOMPARE(thread.size(), std::size_t(2));
+    QCOMPARE(thread[0]->text, QStringLiteral("Tell me a story"));
+    const Message* continued = thread[1];
+    QVERIFY(static_cast<int>(continued->tokens.size()) > index);
+    for (int k = 0; k < index; ++k) QCOMPARE(continued->tokens[static_cast<std::size_t>(k)].id, original.tokens[static_cast<std::size_t>(k)].id);
+    QCOMPARE(continued->tokens[static_cast<std::size_t>(index)].id, alternative);
+    QCOMPARE(concatenated(*continued), continued->text);
+    QVERIFY(continued->stats.has_value());
+    QCOMPARE(continued->stats->promptTokens, original.prompt->tokens + index + 1);
+    QVERIFY(continued->stats->reusedTokens > 0);
+    QCOMPARE(continued->stats->reusedTokens, original.prompt->tokens + index);
+    QVERIFY(continued->finish == FinishState::Complete || continued->finish == FinishState::Length);
+    // The stats line shows the reuse.
+    MessageWidget* widget = m_window->chatView()->widgetFor(continued->id);
+    auto* stats = widget->findChild<QLabel*>(QStringLiteral("stats"));
+    QVERIFY2(stats->text().contains(QStringLiteral("reused %1 of %2 prompt tokens").arg(continued->stats->reusedTokens).arg(continued->stats->promptTokens)),
+             qPrintable(stats->text()));
+    // The original conversation is unchanged, in memory and on disk.
+    QCOMPARE(m_window->store()->find(originalId)->toJson(), before);
+    ConversationStore reloaded(m_window->store()->folder());
+    QVERIFY(reloaded.load().isEmpty());
+    QCOMPARE(reloaded.find(originalId)->toJson(), before);
+    QVERIFY(reloaded.find(branchId));
+}
+
+void TestChatProbabilities::tokensSurviveStoreRoundTrip() {
+    const Message* r = reply(QStringLiteral("Hello again"));
+    QVERIFY(r);
+    const QString id = m_window->currentConversation();
+    const Message original = *r;
+    ConversationStore reloaded(m_window->store()->folder());
+    QVERIFY(reloaded.load().isEmpty());
+    const Message* loaded = reloaded.find(id)->find(original.id);
+    QVERIFY(loaded);
+    QVERIFY(sameTokens(loaded->tokens, original.tokens));
+    QVERIFY(loaded->prompt.has_value());
+    QCOMPARE(loaded->prompt->tokens, original.prompt->tokens);
+    QCOMPARE(loaded->prompt->thinking, original.prompt->thinking);
+    QCOMPARE(loaded->prompt->droppedTurns, original.prompt->droppedTurns);
+    // Shown from the loaded copy, the colours are the same.
+    MessageWidget widget;
+    widget.setColourTokens(true);
+    widget.setMessage(*loaded, 0, 1, false);
+    auto* body = widget.findChild<MarkdownView*>(QStringLiteral("body"));
+    for (const auto& [index, colour] : shownColours(body)) QCOMPARE(colour, probabilityColor(original.tokens[static_cast<std::size_t>(index)].prob));
+}
+
+void TestChatProbabilities::oldFilesLoadWithoutTokens() {
+    // A reply as files before issue #9 held it: no "tokens", no "prompt".
+    Conversation c;
+    c.id = newId();
+    const QString userId = c.append(QString(), Role::User, QStringLiteral("Hi")).id;
+    Message& answer = c.append(userId, Role::Assistant, QStringLiteral("**Hello**"));
+    answer.tokens.push_back(MessageToken{9707, QStringLiteral("**Hello**"), 0.5f, {}});
+    QJsonObject json = c.toJson();
+    QJsonArray messages = json.value(QStringLiteral("messages")).toArray();
+    QJsonObject old = messages.at(1).toObject();
+    QVERIFY(old.contains(QStringLiteral("tokens")));
+    old.remove(QStringLiteral("tokens"));
+    messages.replace(1, old);
+    json.insert(QStringLiteral("messages"), messages);
+    const auto loaded = Conversation::fromJson(json);
+    QVERIFY(loaded.has_value());
+    const Message* reply = loaded->thread().back();
+    QVERIFY(reply->tokens.empty());
+    QVERIFY(!reply->prompt.has_value());
+    // Still Markdown with colouring on: there is nothing to colour.
+    MessageWidget widget;
+    widget.setColourTokens(true);
+    widget.setMessage(*reply, 0, 1, false);
+    auto* body = widget.findChild<MarkdownView*>(QStringLiteral("body"));
+    QVERIFY(!body->showsTokens());
+    QCOMPARE(body->markdownText(), QStringLiteral("**Hello**"));
+}
+
+QTEST_MAIN(TestChatProbabilities)
+#include "test_chat_probabilities.moc"
