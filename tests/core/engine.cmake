@@ -13,3 +13,7 @@ qe_add_test(test_cli_generate_text SOURCES test_cli_generate_text.cpp LIBS qe_te
 add_dependencies(test_cli_generate_text qwen-explorer-cli)
 qe_add_test(test_tensor_stats SOURCES test_tensor_stats.cpp LIBS qe_core qe_test_helpers LABELS core TIMEOUT 120)
 add_dependencies(test_tensor_stats qwen-explorer-cli)
+# The built-in demo model (issue #7): size, learned English, an induction head.
+qe_add_test(test_demo_model SOURCES test_demo_model.cpp LIBS qe_core qe_test_helpers LABELS core TIMEOUT 600)
+target_compile_definitions(test_demo_model PRIVATE QE_DEFAULT_MODEL_DIR="${QE_DEFAULT_MODEL_DIR}")
+add_dependencies(test_demo_model qwen-explorer-cli default-model)
