@@ -1,8 +1,10 @@
-// Takes screenshots of the main window for docs/screenshots: a tiny random-weight model is
-// loaded, a sample conversation (written here, clearly a demo) is shown next to a live reply.
+// Takes screenshots of the main window for docs/screenshots: the built-in demo model (trained
+// on the Brown corpus) is loaded, a sample conversation (written here, clearly a demo) is shown
+// next to a live reply coloured by token probability, then each inspector view.
 //   QT_QPA_PLATFORM=offscreen gui_screenshots OUTDIR
 #include <QApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QDockWidget>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -15,6 +17,8 @@
 #include "gui/inspector/diagnostics_store.h"
 #include "gui/inspector/inspector_panel.h"
 #include "gui/inspector/logit_lens_view.h"
+#include "gui/inspector/structure_diagram.h"
+#include "gui/inspector/structure_tour_panel.h"
 #include "gui/inspector/structure_view.h"
 #include "gui/language.h"
 #include "gui/main_window.h"
@@ -46,11 +50,9 @@ int main(int argc, char** argv) {
     QStandardPaths::setTestModeEnabled(true);
     const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");
     QDir().mkpath(out);
-    QTemporaryDir dir;
-    QString why;
-    const QString model = qe::test::makeTinyModel(dir, &why);
-    if (model.isEmpty()) {
-        qWarning("%s", qPrintable(why));
+    const QString model = QStringLiteral(QE_DEMO_MODEL_DIR);
+    if (!QFileInfo::exists(model + QStringLiteral("/model.safetensors"))) {
+        qWarning("no built-in model in %s (build the default-model target)", qPrintable(model));
         return 1;
     }
     for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
@@ -58,11 +60,15 @@ int main(int argc, char** argv) {
         Settings settings(data.filePath(QStringLiteral("settings.ini")));
         settings.setThreads(1);
         settings.setMaxNewTokens(24);
-        // Random weights: plain sampling shows varied tokens instead of a repeated newline.
+        // The demo model's own sampling (generation_config.json: temperature 0.8, top-k 40).
         settings.setSamplingPreset(SamplingPresetChoice::Custom);
-        qe::SamplingParams plain;
-        plain.temperature = 1.0f;
-        settings.setCustomSampling(plain);
+        qe::SamplingParams demo;
+        demo.temperature = 0.8f;
+        demo.topK = 40;
+        demo.topP = 0.95f;
+        demo.seed = 3;
+        settings.setCustomSampling(demo);
+        settings.setColourTokens(true);
         settings.setThinking(false);
         LanguageManager manager;
         manager.apply(language);
@@ -71,14 +77,14 @@ int main(int argc, char** argv) {
             ConversationStore seed(data.filePath(QStringLiteral("conversations")));
             addDemoConversation(seed);
         }
-        window.resize(1280, 800);
+        window.resize(1920, 1000);
         window.show();
         window.startup(model);
         if (!QTest::qWaitFor([&] { return window.isModelLoaded(); }, 60000)) {
             qWarning("the model did not load");
             return 1;
         }
-        window.sendMessage(language == QStringLiteral("en") ? QStringLiteral("And in C++?") : QStringLiteral("C++ 里呢？"));
+        window.sendMessage(language == QStringLiteral("en") ? QStringLiteral("The jury said") : QStringLiteral("陪审团说"));
         if (!QTest::qWaitFor([&] { return !window.chat()->isGenerating(); }, 60000)) qWarning("the reply did not finish");
         QTest::qWait(300);
         window.grab().save(QDir(out).filePath(QStringLiteral("main-window-%1.png").arg(language)));
@@ -97,6 +103,13 @@ int main(int argc, char** argv) {
         inspector->showTab(InspectorPanel::StructureTab);
         inspector->structureView()->explain(5);  // grouped-query attention
         shot(QStringLiteral("structure"));
+        inspector->structureView()->explain(static_cast<int>(StructureBlock::QkvProjection));
+        QTest::qWait(1500);  // statistics of the embedding-sized tensors are computed off the GUI thread
+        shot(QStringLiteral("tensor-stats"));
+        inspector->structureView()->startTour();
+        inspector->structureView()->tourPanel()->goTo(6);  // layer 0, grouped-query attention
+        shot(QStringLiteral("tour"));
+        inspector->structureView()->tourPanel()->stop();
         inspector->structureView()->choosePreset(QStringLiteral("32b"));
         inspector->structureView()->explain(9);  // SwiGLU
         shot(QStringLiteral("structure-32b"));
