@@ -319,12 +319,20 @@ def cmd_train(args):
             start = int(rng.integers(0, len(train_ids) - T - 1))
             x = train_ids[start:start + T + 1].copy()
             if rng.random() < args.induction_frac:
-                # n random tokens repeated twice, spliced into a stretch of text.
-                n = int(rng.integers(8, 64))
-                seq = pool[rng.integers(0, len(pool), n)]
-                at = int(rng.integers(0, T + 2 - 2 * n))
-                x[at:at + n] = seq
-                x[at + n:at + 2 * n] = seq
+                if args.induction_tile:
+                    # Text, then n random tokens repeated to the end of the window: every repeat
+                    # is predictable only by copying from the previous occurrence (induction).
+                    n = int(rng.integers(8, min(49, T // 2)))
+                    seq = pool[rng.integers(0, len(pool), n)]
+                    at = int(rng.integers(0, (T + 1) // 2))
+                    x[at:] = np.tile(seq, -(-(T + 1 - at) // n))[:T + 1 - at]
+                else:
+                    # n random tokens repeated twice, spliced into a stretch of text.
+                    n = int(rng.integers(8, 64))
+                    seq = pool[rng.integers(0, len(pool), n)]
+                    at = int(rng.integers(0, T + 2 - 2 * n))
+                    x[at:at + n] = seq
+                    x[at + n:at + 2 * n] = seq
             xs.append(x)
         return np.stack(xs)
 
@@ -492,6 +500,7 @@ def main():
     t.add_argument("--warmup", type=int, default=100)
     t.add_argument("--induction-frac", type=float, default=0.2)
     t.add_argument("--induction-vocab", type=int, default=4000)
+    t.add_argument("--induction-tile", action="store_true", help="repeat the random run to the end of the window")
     e = sub.add_parser("eval")
     e.add_argument("--data", required=True)
     e.add_argument("--model", required=True)
