@@ -269,7 +269,7 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
     if (batch.tokens.empty()) sendDiagnostics();  // else flush() below sends them
     std::string tail = decoder.finish();
     if (!tail.empty()) {
-        if (batch.tokens.empty()) batch.tokens.push_back(TokenPiece{-1, std::move(tail), 0.0f});
+        if (batch.tokens.empty()) batch.tokens.push_back(TokenPiece{-1, std::move(tail), 0.0f, {}});
         else batch.tokens.back().text += tail;
     }
     flush();

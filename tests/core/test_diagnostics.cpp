@@ -60,7 +60,7 @@ private slots:
         QCOMPARE(T, qint64(11 + 6));
 
         const ModelConfig& c = s.config();
-        test::Reference ref{s.weights().checkpoint(), c};
+        test::Reference ref{s.weights().checkpoint(), c, {}, {}};
         const auto refLogits = ref.logits(tokens);
         const Diagnostics& d = s.diagnostics();
         std::vector<float> row;
@@ -123,7 +123,7 @@ private slots:
         auto loaded = Session::load(model(), {.threads = 2});
         QVERIFY(loaded.ok());
         Session& s = **loaded;
-        GenerateRequest request{.prompt = {5, 6, 7, 8}, .sampling = {.greedy = true}, .maxNewTokens = 5};
+        GenerateRequest request{.prompt = {5, 6, 7, 8}, .sampling = {.greedy = true}, .maxNewTokens = 5, .stopIds = {}};
         QVERIFY(s.generate(request).ok());
         const std::vector<int> tokens = s.cache().tokens();
         std::vector<float> during;

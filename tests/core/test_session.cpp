@@ -88,7 +88,7 @@ private slots:
         const auto tokens = someTokens(70, int(config.vocabSize));
         std::vector<float> logits;
         QVERIFY((*session)->allLogits(tokens, 16, logits).ok());
-        Reference ref{(*session)->weights().checkpoint(), (*session)->config()};
+        Reference ref{(*session)->weights().checkpoint(), (*session)->config(), {}, {}};
         const auto expected = ref.logits(tokens);
         double worst = 0;
         for (size_t t = 0; t < tokens.size(); ++t) worst = std::max(worst, maxDiff(&logits[t * config.vocabSize], expected[t]));
@@ -191,7 +191,7 @@ private slots:
         QVERIFY(writeRandomModel(smallConfig(true), dir.path().toStdString(), {.seed = 4}).ok());
         auto session = Session::load(dir.path().toStdString(), {.threads = 2});
         QVERIFY(session.ok());
-        GenerateRequest request{.prompt = someTokens(6, 300), .sampling = {.greedy = true}, .maxNewTokens = 5, .maskFrom = 290,
+        GenerateRequest request{.prompt = someTokens(6, 300), .sampling = {.greedy = true}, .maxNewTokens = 5, .stopIds = {}, .maskFrom = 290,
                                 .topAlternatives = 4};
         int calls = 0;
         auto result = (*session)->generate(request, {}, [&](const GeneratedToken& t) {
