@@ -124,7 +124,7 @@ LayerChartsView::LayerChartsView(DiagnosticsStore* store, QWidget* parent)
 QJsonObject LayerChartsView::diagnosticsJson() const {
     const std::int64_t pos = m_store->selected();
     QJsonArray residual, mlp, entropy;
-    for (std::int64_t layer = 0; pos >= 0 && layer < m_store->layers(); ++layer) {
+    for (std::int64_t layer = 0; pos >= 0 && pos < m_store->positions() && layer < m_store->layers(); ++layer) {
         residual.append(m_store->residualRms(pos, layer));
         mlp.append(m_store->mlpRms(pos, layer));
         QJsonArray heads;
@@ -149,7 +149,7 @@ QList<CsvTable> LayerChartsView::diagnosticsCsv() const {
                     QStringLiteral("mlp_rms"), QStringLiteral("layer_seconds")};
     for (std::int64_t head = 0; head < m_store->heads(); ++head) table.header << QStringLiteral("entropy_head_%1").arg(head);
     const std::vector<double>& seconds = m_store->layerSeconds();
-    for (std::int64_t layer = 0; pos >= 0 && layer < m_store->layers(); ++layer) {
+    for (std::int64_t layer = 0; pos >= 0 && pos < m_store->positions() && layer < m_store->layers(); ++layer) {
         QStringList row{QString::number(pos), m_store->tokenLabel(pos), QString::number(layer),
                         csvNumber(m_store->residualRms(pos, layer)), csvNumber(m_store->mlpRms(pos, layer)),
                         layer < static_cast<std::int64_t>(seconds.size()) ? csvNumber(seconds[static_cast<std::size_t>(layer)]) : QString()};

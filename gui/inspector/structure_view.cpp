@@ -210,6 +210,34 @@ QJsonObject StructureView::diagnosticsJson() const {
                        {QStringLiteral("layer_seconds"), seconds}};
 }
 
+QList<CsvTable> StructureView::diagnosticsCsv() const {
+    const ModelSizes sizes = computeModelSizes(m_config);
+    CsvTable modules;
+    modules.header = {QStringLiteral("module"), QStringLiteral("shape"), QStringLiteral("parameters"), QStringLiteral("count"),
+                      QStringLiteral("parameters_total")};
+    for (const ModuleSize& m : sizes.modules) {
+        QStringList shape;
+        for (auto d : m.shape) shape << QString::number(d);
+        modules.rows.append({QString::fromStdString(m.name), shape.join(QLatin1Char('x')), QString::number(m.parameters),
+                             QString::number(m.count), QString::number(m.parameters * m.count)});
+    }
+    modules.rows.append({QStringLiteral("total"), QString(), QString(), QString(), QString::number(sizes.total)});
+    if (m_chooser->currentData().toString() != kLoaded) return {modules};
+    // The loaded model: the live numbers the diagram shows per layer.
+    CsvTable layers;
+    layers.name = QStringLiteral("layers");
+    layers.header = {QStringLiteral("layer"), QStringLiteral("seconds"), QStringLiteral("pos"), QStringLiteral("residual_rms")};
+    const std::vector<double>& seconds = m_store->layerSeconds();
+    const std::int64_t pos = m_store->selected();
+    for (std::int64_t layer = 0; layer < m_config.numHiddenLayers; ++layer) {
+        const bool timed = layer < static_cast<std::int64_t>(seconds.size());
+        const bool known = pos >= 0 && pos < m_store->positions() && layer < m_store->layers();
+        layers.rows.append({QString::number(layer), timed ? csvNumber(seconds[static_cast<std::size_t>(layer)]) : QString(),
+                            known ? QString::number(pos) : QString(), known ? csvNumber(m_store->residualRms(pos, layer)) : QString()});
+    }
+    return {modules, layers};
+}
+
 void StructureView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) retranslateUi();
     QWidget::changeEvent(event);

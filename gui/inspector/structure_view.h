@@ -50,6 +50,7 @@ public:
     void setCheckpoint(std::shared_ptr<const SafetensorsCheckpoint> checkpoint) { m_checkpoint = std::move(checkpoint); }
     TensorStatsPanel* statsPanel() const { return m_stats; }
     QJsonObject diagnosticsJson() const override;
+    QList<CsvTable> diagnosticsCsv() const override;
     QWidget* exportWidget() override { return this; }
 
 protected:

@@ -472,6 +472,29 @@ void TestAttentionLive::csvMatchesJson() {
         QCOMPARE(lensRows[i][4], top[QStringLiteral("token")].toString());
         QVERIFY(near(lensRows[i][5].toDouble(), top[QStringLiteral("prob")].toDouble()));
     }
+    // Structure: the module table (as in the JSON) and, for the loaded model, the live per-layer
+    // numbers of the selected position.
+    m_panel->showTab(InspectorPanel::StructureTab);
+    QVERIFY2(m_panel->exportCurrentJson(json, &error), qPrintable(error));
+    QVERIFY2(m_panel->exportCurrentCsv(csv, &error), qPrintable(error));
+    const QJsonObject structure = readJson(json);
+    const QJsonArray modules = structure[QStringLiteral("modules")].toArray();
+    const QList<QStringList> moduleRows = readCsv(csv);
+    QCOMPARE(moduleRows.size() - 1, modules.size() + 1);  // + the total
+    for (int i = 0; i < modules.size(); ++i) {
+        QCOMPARE(moduleRows[i + 1][0], modules[i].toObject()[QStringLiteral("name")].toString());
+        QCOMPARE(moduleRows[i + 1][2].toLongLong(), modules[i].toObject()[QStringLiteral("parameters")].toInteger());
+    }
+    QCOMPARE(moduleRows.last()[4].toLongLong(), structure[QStringLiteral("parameters")].toInteger());
+    const QList<QStringList> structureLayers = readCsv(out.filePath(QStringLiteral("attention-layers.csv")));
+    QCOMPARE(structureLayers.size() - 1, 2);
+    for (int i = 1; i < structureLayers.size(); ++i) {
+        QCOMPARE(structureLayers[i][2].toInt(), 2);
+        QVERIFY(near(structureLayers[i][3].toDouble(), m_panel->store()->residualRms(2, structureLayers[i][0].toInt())));
+    }
+    // The last sampled token has no diagnostics yet: its rows are left empty, not read past the end.
+    m_panel->store()->select(m_panel->store()->tokenCount() - 1);
+    QVERIFY2(m_panel->exportCurrentCsv(csv, &error), qPrintable(error));
     m_panel->store()->select(-1);
     QVERIFY(!m_panel->exportCurrentCsv(QStringLiteral("/nonexistent-dir/x.csv"), &error));
 }
