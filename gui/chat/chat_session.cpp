@@ -124,17 +124,25 @@ QString ChatSession::renderPreview(const nlohmann::ordered_json& messages, bool 
     return QString::fromStdString(*rendered);
 }
 
+ChatSession::StartResult ChatSession::precheck() const {
+    StartResult result;
+    if (!hasModel()) result.status = StartStatus::NoModel;
+    else if (isGenerating()) result.status = StartStatus::Busy;
+    return result;
+}
+
+bool ChatSession::overflows(std::int64_t needed, StartResult& result) const {
+    if (needed <= m_contextLimit) return false;
+    result.status = StartStatus::Overflow;
+    result.needed = needed;
+    result.limit = m_contextLimit;
+    return true;
+}
+
 ChatSession::StartResult ChatSession::startReply(const QString& conversationId, const QString& parentId,
                                                  const ReplyOptions& options) {
-    StartResult result;
-    if (!hasModel()) {
-        result.status = StartStatus::NoModel;
-        return result;
-    }
-    if (isGenerating()) {
-        result.status = StartStatus::Busy;
-        return result;
-    }
+    StartResult result = precheck();
+    if (result.status != StartStatus::Failed) return result;
     Conversation* c = m_store->find(conversationId);
     if (!c || !c->find(parentId)) {
         result.details = QStringLiteral("unknown conversation or message");
@@ -146,10 +154,7 @@ ChatSession::StartResult ChatSession::startReply(const QString& conversationId, 
         return result;
     }
     const auto needed = static_cast<std::int64_t>(prompt.tokens.size()) + options.maxNewTokens;
-    if (needed > m_contextLimit) {
-        result.status = StartStatus::Overflow;
-        result.needed = needed;
-        result.limit = m_contextLimit;
+    if (overflows(needed, result)) {
         // Fewest oldest turns to leave out so that prompt and reply fit.
         int turns = 0;
         for (const Message* m : c->thread())
@@ -246,15 +251,8 @@ ChatSession::BranchResult ChatSession::createBranch(const QString& conversationI
 
 ChatSession::StartResult ChatSession::continueReply(const QString& conversationId, const QString& messageId,
                                                     const ReplyOptions& options) {
-    StartResult result;
-    if (!hasModel()) {
-        result.status = StartStatus::NoModel;
-        return result;
-    }
-    if (isGenerating()) {
-        result.status = StartStatus::Busy;
-        return result;
-    }
+    StartResult result = precheck();
+    if (result.status != StartStatus::Failed) return result;
     Conversation* c = m_store->find(conversationId);
     Message* reply = c ? c->find(messageId) : nullptr;
     const auto thread = c ? c->thread() : std::vector<const Message*>{};
@@ -275,13 +273,7 @@ ChatSession::StartResult ChatSession::continueReply(const QString& conversationI
     for (const MessageToken& t : reply->tokens)
         if (t.id >= 0) prompt.tokens.push_back(t.id);  // id < 0: held-back bytes, no token
     const auto needed = static_cast<std::int64_t>(prompt.tokens.size()) + options.maxNewTokens;
-    if (needed > m_contextLimit) {
-        // Leaving out turns would change the prefix being continued, so none is offered.
-        result.status = StartStatus::Overflow;
-        result.needed = needed;
-        result.limit = m_contextLimit;
-        return result;
-    }
+    if (overflows(needed, result)) return result;  // leaving out turns would change the prefix being continued
     reply->finish = FinishState::Streaming;
     reply->stats.reset();
     startStream(conversationId, messageId, std::move(prompt.tokens), options);

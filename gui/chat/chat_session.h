@@ -98,6 +98,10 @@ signals:
     void replyFailed(const QString& conversationId, const QString& messageId, qe::ErrorCode code, const QString& details);
 
 private:
+    // NoModel or Busy when no reply can start now, else Failed (nothing decided yet).
+    StartResult precheck() const;
+    // Marks `result` Overflow when `needed` tokens exceed the context.
+    bool overflows(std::int64_t needed, StartResult& result) const;
     void startStream(const QString& conversationId, const QString& messageId, std::vector<int> prompt, const ReplyOptions& options);
     MessageToken messageToken(const TokenPiece& piece) const;
     // The token alone as text, special tokens kept ("" without a model).

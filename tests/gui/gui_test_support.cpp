@@ -1,8 +1,9 @@
-// makeTinyModel: CLI-generated tiny model plus the fetched tokenizer.
+// makeTinyModel: CLI-generated tiny model plus the fetched tokenizer; WindowUnderTest.
 #include "gui_test_support.h"
 
 #include <QDir>
 #include <QFile>
+#include <QTest>
 
 #include "tests/helpers/test_paths.h"
 
@@ -29,6 +30,28 @@ QString makeTinyModel(const QTemporaryDir& dir, QString* why) {
         }
     }
     return folder;
+}
+
+bool WindowUnderTest::open(const QString& model, const std::function<void(gui::Settings&)>& configure) {
+    data = std::make_unique<QTemporaryDir>();
+    qputenv("XDG_DATA_HOME", QFile::encodeName(data->filePath(QStringLiteral("xdg"))));
+    settings = std::make_unique<gui::Settings>(data->filePath(QStringLiteral("settings.ini")));
+    settings->setThreads(1);
+    settings->setLanguage(QStringLiteral("en"));
+    if (configure) configure(*settings);
+    language = std::make_unique<gui::LanguageManager>();
+    language->apply(QStringLiteral("en"));
+    window = std::make_unique<gui::MainWindow>(*settings, *language, data->filePath(QStringLiteral("conversations")));
+    window->show();
+    window->startup(model);
+    return QTest::qWaitFor([&] { return window->isModelLoaded(); }, 60000);
+}
+
+void WindowUnderTest::close() {
+    window.reset();
+    language.reset();
+    settings.reset();
+    data.reset();
 }
 
 }  // namespace qe::test

@@ -95,9 +95,9 @@ private slots:
 
 private:
     bool waitIdle(int ms = 60000) {
-        return QTest::qWaitFor([&] { return !m_window->chat()->isGenerating(); }, ms);
+        return QTest::qWaitFor([&] { return !m_app.window->chat()->isGenerating(); }, ms);
     }
-    const Conversation* current() const { return m_window->store()->find(m_window->currentConversation()); }
+    const Conversation* current() const { return m_app.window->store()->find(m_app.window->currentConversation()); }
     // Sends a message and waits for the reply.
     const Message* reply(const QString& text);
     // The token view showing token `index` of `messageId`, and where it shows it.
@@ -105,10 +105,7 @@ private:
 
     QTemporaryDir m_dir;
     QString m_model;
-    std::unique_ptr<QTemporaryDir> m_data;
-    std::unique_ptr<Settings> m_settings;
-    std::unique_ptr<LanguageManager> m_language;
-    std::unique_ptr<MainWindow> m_window;
+    qe::test::WindowUnderTest m_app;
 };
 
 void TestChatProbabilities::initTestCase() {
@@ -119,36 +116,22 @@ void TestChatProbabilities::initTestCase() {
 }
 
 void TestChatProbabilities::init() {
-    m_data = std::make_unique<QTemporaryDir>();
-    qputenv("XDG_DATA_HOME", QFile::encodeName(m_data->filePath(QStringLiteral("xdg"))));
-    m_settings = std::make_unique<Settings>(m_data->filePath(QStringLiteral("settings.ini")));
-    m_settings->setThreads(1);
-    m_settings->setMaxNewTokens(12);
-    m_settings->setLanguage(QStringLiteral("en"));
-    m_settings->setColourTokens(true);
-    m_language = std::make_unique<LanguageManager>();
-    m_language->apply(QStringLiteral("en"));
-    m_window = std::make_unique<MainWindow>(*m_settings, *m_language, m_data->filePath(QStringLiteral("conversations")));
-    m_window->show();
-    m_window->startup(m_model);
-    QVERIFY(QTest::qWaitFor([&] { return m_window->isModelLoaded(); }, 60000));
+    QVERIFY(m_app.open(m_model, [](Settings& s) {
+        s.setMaxNewTokens(12);
+        s.setColourTokens(true);
+    }));
 }
 
-void TestChatProbabilities::cleanup() {
-    m_window.reset();
-    m_language.reset();
-    m_settings.reset();
-    m_data.reset();
-}
+void TestChatProbabilities::cleanup() { m_app.close(); }
 
 const Message* TestChatProbabilities::reply(const QString& text) {
-    if (!m_window->sendMessage(text) || !waitIdle()) return nullptr;
+    if (!m_app.window->sendMessage(text) || !waitIdle()) return nullptr;
     const auto thread = current()->thread();
     return thread.empty() || thread.back()->role != Role::Assistant ? nullptr : thread.back();
 }
 
 MarkdownView* TestChatProbabilities::viewShowing(const QString& messageId, int index, QRect* rect) const {
-    MessageWidget* widget = m_window->chatView()->widgetFor(messageId);
+    MessageWidget* widget = m_app.window->chatView()->widgetFor(messageId);
     if (!widget) return nullptr;
     for (auto* view : widget->findChildren<MarkdownView*>()) {
         *rect = view->tokenRect(index);
@@ -173,14 +156,14 @@ void TestChatProbabilities::tokensKeepProbabilities() {
     QVERIFY(r->prompt.has_value());
     QVERIFY(r->stats.has_value());
     QCOMPARE(r->prompt->tokens, r->stats->promptTokens);
-    QCOMPARE(r->prompt->thinking, m_settings->thinking());
+    QCOMPARE(r->prompt->thinking, m_app.settings->thinking());
 }
 
 void TestChatProbabilities::coloursFollowProbabilities() {
     // While streaming, the reply already shows as coloured tokens.
     bool live = false;
-    connect(m_window->chat(), &ChatSession::messageUpdated, this, [&](const QString&, const QString& messageId) {
-        MessageWidget* widget = m_window->chatView()->widgetFor(messageId);
+    connect(m_app.window->chat(), &ChatSession::messageUpdated, this, [&](const QString&, const QString& messageId) {
+        MessageWidget* widget = m_app.window->chatView()->widgetFor(messageId);
         const Message* m = current() ? current()->find(messageId) : nullptr;
         if (!widget || !m || m->finish != FinishState::Streaming || m->tokens.empty()) return;
         for (auto* view : widget->findChildren<MarkdownView*>())
@@ -189,11 +172,11 @@ void TestChatProbabilities::coloursFollowProbabilities() {
     const Message* r = reply(QStringLiteral("Tell me something"));
     QVERIFY(r);
     QVERIFY(live);
-    auto* legend = m_window->chatView()->findChild<QLabel*>(QStringLiteral("probabilityLegend"));
+    auto* legend = m_app.window->chatView()->findChild<QLabel*>(QStringLiteral("probabilityLegend"));
     QVERIFY(legend && legend->isVisible());
     // Every token with text is shown once, on the colour of its probability (heat_colors.h, the
     // scale of the inspector's token strip).
-    MessageWidget* widget = m_window->chatView()->widgetFor(r->id);
+    MessageWidget* widget = m_app.window->chatView()->widgetFor(r->id);
     QVERIFY(widget);
     std::map<int, QColor> colours;
     for (auto* view : widget->findChildren<MarkdownView*>()) colours.merge(shownColours(view));
@@ -209,17 +192,17 @@ void TestChatProbabilities::coloursFollowProbabilities() {
     // Off: plain Markdown again, and the choice is remembered.
     auto* body = widget->findChild<MarkdownView*>(QStringLiteral("body"));
     QVERIFY(body->showsTokens());
-    m_window->chatView()->setColourTokens(false);
+    m_app.window->chatView()->setColourTokens(false);
     QVERIFY(!body->showsTokens());
     QVERIFY(!legend->isVisible());
-    m_window->chatView()->setColourTokens(true);
+    m_app.window->chatView()->setColourTokens(true);
     QVERIFY(body->showsTokens());
 }
 
 void TestChatProbabilities::tooltipListsAlternatives() {
     const Message* r = reply(QStringLiteral("Hi there"));
     QVERIFY(r);
-    MessageWidget* widget = m_window->chatView()->widgetFor(r->id);
+    MessageWidget* widget = m_app.window->chatView()->widgetFor(r->id);
     int index = -1;
     for (std::size_t i = 0; i < r->tokens.size() && index < 0; ++i)
         if (!r->tokens[i].text.isEmpty()) index = static_cast<int>(i);
@@ -247,7 +230,7 @@ void TestChatProbabilities::clickSelectsInInspector() {
     QVERIFY(r);
     const QString replyId = r->id;
     const std::int64_t first = r->prompt->tokens;
-    DiagnosticsStore* diagnostics = m_window->inspector()->store();
+    DiagnosticsStore* diagnostics = m_app.window->inspector()->store();
     QVERIFY(diagnostics->positions() > first + 1);
     int index = -1;
     QRect rect;
@@ -261,24 +244,24 @@ void TestChatProbabilities::clickSelectsInInspector() {
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
     QCOMPARE(diagnostics->selected(), first + index);
     QVERIFY(!diagnostics->followsLatest());
-    QCOMPARE(m_window->chatView()->selectedMessage(), replyId);
-    QCOMPARE(m_window->chatView()->selectedToken(), index);
-    auto* menu = m_window->chatView()->widgetFor(replyId)->findChild<QMenu*>(QStringLiteral("tokenAlternatives"));
+    QCOMPARE(m_app.window->chatView()->selectedMessage(), replyId);
+    QCOMPARE(m_app.window->chatView()->selectedToken(), index);
+    auto* menu = m_app.window->chatView()->widgetFor(replyId)->findChild<QMenu*>(QStringLiteral("tokenAlternatives"));
     QVERIFY(menu && menu->isVisible());
     menu->close();
     // Inspector -> chat: selecting another position highlights that token.
     const int other = index == 0 ? 1 : 0;
     diagnostics->select(first + other);
-    QCOMPARE(m_window->chatView()->selectedMessage(), replyId);
-    QCOMPARE(m_window->chatView()->selectedToken(), other);
+    QCOMPARE(m_app.window->chatView()->selectedMessage(), replyId);
+    QCOMPARE(m_app.window->chatView()->selectedToken(), other);
     QRect otherRect;
     if (MarkdownView* shown = viewShowing(replyId, other, &otherRect))
         QCOMPARE(shownColours(shown).at(other), shown->palette().highlight().color());
     // A prompt position is no token of the reply; following the latest clears the highlight.
     diagnostics->select(first - 1);
-    QVERIFY(m_window->chatView()->selectedMessage().isEmpty());
+    QVERIFY(m_app.window->chatView()->selectedMessage().isEmpty());
     diagnostics->select(-1);
-    QCOMPARE(m_window->chatView()->selectedToken(), -1);
+    QCOMPARE(m_app.window->chatView()->selectedToken(), -1);
 }
 
 void TestChatProbabilities::branchFromAlternative_data() {
@@ -292,7 +275,7 @@ void TestChatProbabilities::branchFromAlternative() {
     const Message* r = reply(QStringLiteral("Tell me a story"));
     QVERIFY(r);
     QVERIFY(static_cast<int>(r->tokens.size()) > index);
-    const QString originalId = m_window->currentConversation();
+    const QString originalId = m_app.window->currentConversation();
     const QJsonObject before = current()->toJson();
     const Message original = *r;
     const MessageToken& at = original.tokens[static_cast<std::size_t>(index)];
@@ -306,7 +289,7 @@ void TestChatProbabilities::branchFromAlternative() {
     QRect rect;
     if (MarkdownView* view = viewShowing(original.id, index, &rect)) {
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
-        auto* menu = m_window->chatView()->widgetFor(original.id)->findChild<QMenu*>(QStringLiteral("tokenAlternatives"));
+        auto* menu = m_app.window->chatView()->widgetFor(original.id)->findChild<QMenu*>(QStringLiteral("tokenAlternatives"));
         QVERIFY(menu);
         QAction* choice = nullptr;
         for (QAction* action : menu->actions())
@@ -314,14 +297,14 @@ void TestChatProbabilities::branchFromAlternative() {
         QVERIFY(choice);
         choice->trigger();
     } else {
-        emit m_window->chatView()->branchRequested(original.id, index, alternative);
+        emit m_app.window->chatView()->branchRequested(original.id, index, alternative);
     }
-    QVERIFY(m_window->chat()->isGenerating());
+    QVERIFY(m_app.window->chat()->isGenerating());
     QVERIFY(waitIdle());
 
     // A new conversation: the same history, then the reply's tokens before `index`, the chosen
     // alternative, and the continuation, whose prompt reused the cached prefix.
-    const QString branchId = m_window->currentConversation();
+    const QString branchId = m_app.window->currentConversation();
     QVERIFY(branchId != originalId);
     const Conversation* branch = current();
     const auto thread = branch->thread();
@@ -338,13 +321,13 @@ void TestChatProbabilities::branchFromAlternative() {
     QCOMPARE(continued->stats->reusedTokens, original.prompt->tokens + index);
     QVERIFY(continued->finish == FinishState::Complete || continued->finish == FinishState::Length);
     // The stats line shows the reuse.
-    MessageWidget* widget = m_window->chatView()->widgetFor(continued->id);
+    MessageWidget* widget = m_app.window->chatView()->widgetFor(continued->id);
     auto* stats = widget->findChild<QLabel*>(QStringLiteral("stats"));
     QVERIFY2(stats->text().contains(QStringLiteral("reused %1 of %2 prompt tokens").arg(continued->stats->reusedTokens).arg(continued->stats->promptTokens)),
              qPrintable(stats->text()));
     // The original conversation is unchanged, in memory and on disk.
-    QCOMPARE(m_window->store()->find(originalId)->toJson(), before);
-    ConversationStore reloaded(m_window->store()->folder());
+    QCOMPARE(m_app.window->store()->find(originalId)->toJson(), before);
+    ConversationStore reloaded(m_app.window->store()->folder());
     QVERIFY(reloaded.load().isEmpty());
     QCOMPARE(reloaded.find(originalId)->toJson(), before);
     QVERIFY(reloaded.find(branchId));
@@ -353,9 +336,9 @@ void TestChatProbabilities::branchFromAlternative() {
 void TestChatProbabilities::tokensSurviveStoreRoundTrip() {
     const Message* r = reply(QStringLiteral("Hello again"));
     QVERIFY(r);
-    const QString id = m_window->currentConversation();
+    const QString id = m_app.window->currentConversation();
     const Message original = *r;
-    ConversationStore reloaded(m_window->store()->folder());
+    ConversationStore reloaded(m_app.window->store()->folder());
     QVERIFY(reloaded.load().isEmpty());
     const Message* loaded = reloaded.find(id)->find(original.id);
     QVERIFY(loaded);

@@ -54,16 +54,13 @@ private slots:
 
 private:
     bool waitIdle(int ms = 60000) {
-        return QTest::qWaitFor([&] { return !m_window->chat()->isGenerating(); }, ms);
+        return QTest::qWaitFor([&] { return !m_app.window->chat()->isGenerating(); }, ms);
     }
-    const Conversation* current() const { return m_window->store()->find(m_window->currentConversation()); }
+    const Conversation* current() const { return m_app.window->store()->find(m_app.window->currentConversation()); }
 
     QTemporaryDir m_dir;
     QString m_model;
-    std::unique_ptr<QTemporaryDir> m_data;
-    std::unique_ptr<Settings> m_settings;
-    std::unique_ptr<LanguageManager> m_language;
-    std::unique_ptr<MainWindow> m_window;
+    qe::test::WindowUnderTest m_app;
 };
 
 void TestMainWindow::initTestCase() {
@@ -74,26 +71,12 @@ void TestMainWindow::initTestCase() {
 }
 
 void TestMainWindow::init() {
-    m_data = std::make_unique<QTemporaryDir>();
-    qputenv("XDG_DATA_HOME", QFile::encodeName(m_data->filePath(QStringLiteral("xdg"))));
-    m_settings = std::make_unique<Settings>(m_data->filePath(QStringLiteral("settings.ini")));
-    m_settings->setThreads(1);
-    m_settings->setMaxNewTokens(24);
-    m_settings->setLanguage(QStringLiteral("en"));
-    m_language = std::make_unique<LanguageManager>();
-    m_language->apply(QStringLiteral("en"));
-    m_window = std::make_unique<MainWindow>(*m_settings, *m_language, m_data->filePath(QStringLiteral("conversations")));
-    m_window->show();
-    m_window->startup(m_model);
-    QVERIFY(QTest::qWaitFor([&] { return m_window->isModelLoaded(); }, 60000));
+    QVERIFY(m_app.open(m_model, [](Settings& s) {
+        s.setMaxNewTokens(24);
+    }));
 }
 
-void TestMainWindow::cleanup() {
-    m_window.reset();
-    m_language.reset();
-    m_settings.reset();
-    m_data.reset();
-}
+void TestMainWindow::cleanup() { m_app.close(); }
 
 void TestMainWindow::sendStreamsTokens() {
     // The whole window's event loop stays responsive while a reply streams: largest gap
@@ -111,11 +94,11 @@ void TestMainWindow::sendStreamsTokens() {
     clock.start();
     ticker.start();
     int updates = 0;
-    connect(m_window->chat(), &ChatSession::messageUpdated, this, [&] { ++updates; });
-    QVERIFY(m_window->sendMessage(QStringLiteral("Hello, who are you?")));
+    connect(m_app.window->chat(), &ChatSession::messageUpdated, this, [&] { ++updates; });
+    QVERIFY(m_app.window->sendMessage(QStringLiteral("Hello, who are you?")));
     // The user's message is on disk before the reply is generated.
-    const QString id = m_window->currentConversation();
-    QFile file(m_window->store()->filePath(id));
+    const QString id = m_app.window->currentConversation();
+    QFile file(m_app.window->store()->filePath(id));
     QVERIFY(file.open(QIODevice::ReadOnly));
     QVERIFY(file.readAll().contains("Hello, who are you?"));
     file.close();
@@ -129,9 +112,9 @@ void TestMainWindow::sendStreamsTokens() {
     QVERIFY(thread[1]->stats.has_value());
     QVERIFY(thread[1]->stats->newTokens >= 1);
     QVERIFY(thread[1]->finish == FinishState::Complete || thread[1]->finish == FinishState::Length);
-    QCOMPARE(m_window->chatView()->messageCount(), 2);
+    QCOMPARE(m_app.window->chatView()->messageCount(), 2);
     // A follow-up turn reuses the cached prefix.
-    QVERIFY(m_window->sendMessage(QStringLiteral("And then?")));
+    QVERIFY(m_app.window->sendMessage(QStringLiteral("And then?")));
     QVERIFY(waitIdle());
     const auto longer = current()->thread();
     QCOMPARE(longer.size(), std::size_t(4));
@@ -139,14 +122,14 @@ void TestMainWindow::sendStreamsTokens() {
 }
 
 void TestMainWindow::stopKeepsText() {
-    m_settings->setMaxNewTokens(20000);
-    m_window->samplingPanel()->loadFrom(*m_settings);
-    QVERIFY(m_window->sendMessage(QStringLiteral("Write a long story.")));
+    m_app.settings->setMaxNewTokens(20000);
+    m_app.window->samplingPanel()->loadFrom(*m_app.settings);
+    QVERIFY(m_app.window->sendMessage(QStringLiteral("Write a long story.")));
     QVERIFY(QTest::qWaitFor([&] {
         const auto t = current()->thread();
         return t.size() == 2 && !t[1]->text.isEmpty();
     }, 60000));
-    QAbstractButton* stop = buttonWithText(m_window.get(), QStringLiteral("Stop"));
+    QAbstractButton* stop = buttonWithText(m_app.window.get(), QStringLiteral("Stop"));
     QVERIFY(stop && stop->isEnabled());
     stop->click();
     QVERIFY(waitIdle(2000));
@@ -156,10 +139,10 @@ void TestMainWindow::stopKeepsText() {
 }
 
 void TestMainWindow::regenerateAddsVersion() {
-    QVERIFY(m_window->sendMessage(QStringLiteral("Hi")));
+    QVERIFY(m_app.window->sendMessage(QStringLiteral("Hi")));
     QVERIFY(waitIdle());
     const QString first = current()->thread().back()->id;
-    MessageWidget* widget = m_window->chatView()->widgetFor(first);
+    MessageWidget* widget = m_app.window->chatView()->widgetFor(first);
     QVERIFY(widget);
     QAbstractButton* regenerate = buttonWithText(widget, QStringLiteral("Regenerate"));
     QVERIFY(regenerate);
@@ -169,7 +152,7 @@ void TestMainWindow::regenerateAddsVersion() {
     QVERIFY(second != first);
     QCOMPARE(current()->siblings(second).size(), std::size_t(2));
     // ‹ goes back to the first version.
-    MessageWidget* now = m_window->chatView()->widgetFor(second);
+    MessageWidget* now = m_app.window->chatView()->widgetFor(second);
     QAbstractButton* previous = buttonWithText(now, QStringLiteral("‹"));
     QVERIFY(previous && previous->isEnabled());
     previous->click();
@@ -177,10 +160,10 @@ void TestMainWindow::regenerateAddsVersion() {
 }
 
 void TestMainWindow::editAndResendBranches() {
-    QVERIFY(m_window->sendMessage(QStringLiteral("Original question")));
+    QVERIFY(m_app.window->sendMessage(QStringLiteral("Original question")));
     QVERIFY(waitIdle());
     const QString userId = current()->thread().front()->id;
-    MessageWidget* widget = m_window->chatView()->widgetFor(userId);
+    MessageWidget* widget = m_app.window->chatView()->widgetFor(userId);
     QAbstractButton* edit = buttonWithText(widget, QStringLiteral("Edit"));
     QVERIFY(edit);
     edit->click();
@@ -199,13 +182,13 @@ void TestMainWindow::editAndResendBranches() {
 }
 
 void TestMainWindow::templateFormPreviews() {
-    ChatSession* chat = m_window->chat();
+    ChatSession* chat = m_app.window->chat();
     PromptPreviewer previewer = [chat](const nlohmann::ordered_json& messages) {
         PromptPreview p;
         p.text = chat->renderPreview(messages, false, &p.tokens, &p.error);
         return p;
     };
-    PromptTemplateDialog dialog(QStringLiteral(QE_SOURCE_DIR "/resources/templates"), m_data->filePath(QStringLiteral("user-templates")),
+    PromptTemplateDialog dialog(QStringLiteral(QE_SOURCE_DIR "/resources/templates"), m_app.data->filePath(QStringLiteral("user-templates")),
                                 previewer);
     QVERIFY(dialog.selectTemplate(QStringLiteral("summarize"), QStringLiteral("en")));
     QVERIFY(dialog.setVariable(QStringLiteral("sentences"), QStringLiteral("2")));
@@ -217,24 +200,24 @@ void TestMainWindow::templateFormPreviews() {
 }
 
 void TestMainWindow::languageSwitchRetranslates() {
-    QVERIFY(buttonWithText(m_window.get(), QStringLiteral("Send")));
-    m_window->applyLanguage(QStringLiteral("zh_CN"));
+    QVERIFY(buttonWithText(m_app.window.get(), QStringLiteral("Send")));
+    m_app.window->applyLanguage(QStringLiteral("zh_CN"));
     QCoreApplication::processEvents();
-    QVERIFY(buttonWithText(m_window.get(), QStringLiteral("发送")));
-    QVERIFY(!buttonWithText(m_window.get(), QStringLiteral("Send")));
-    QVERIFY(m_window->modelCard()->title() == QStringLiteral("模型"));
-    m_window->applyLanguage(QStringLiteral("en"));
+    QVERIFY(buttonWithText(m_app.window.get(), QStringLiteral("发送")));
+    QVERIFY(!buttonWithText(m_app.window.get(), QStringLiteral("Send")));
+    QVERIFY(m_app.window->modelCard()->title() == QStringLiteral("模型"));
+    m_app.window->applyLanguage(QStringLiteral("en"));
     QCoreApplication::processEvents();
-    QVERIFY(buttonWithText(m_window.get(), QStringLiteral("Send")));
-    QCOMPARE(m_settings->language(), QStringLiteral("en"));
+    QVERIFY(buttonWithText(m_app.window.get(), QStringLiteral("Send")));
+    QCOMPARE(m_app.settings->language(), QStringLiteral("en"));
 }
 
 void TestMainWindow::loadFailureShowsError() {
     // Rejected before loading: the current model stays.
     QTemporaryDir empty;
-    QVERIFY(!m_window->loadModel(empty.path()));
-    QVERIFY(m_window->errorText().contains(QStringLiteral("config.json")));
-    QVERIFY(m_window->isModelLoaded());
+    QVERIFY(!m_app.window->loadModel(empty.path()));
+    QVERIFY(m_app.window->errorText().contains(QStringLiteral("config.json")));
+    QVERIFY(m_app.window->isModelLoaded());
     // Accepted by validation, rejected by the engine (truncated weights).
     QTemporaryDir broken;
     for (const QString& name : QDir(m_model).entryList(QDir::Files))
@@ -243,14 +226,14 @@ void TestMainWindow::loadFailureShowsError() {
     QVERIFY(weights.open(QIODevice::ReadWrite));
     QVERIFY(weights.resize(weights.size() / 2));
     weights.close();
-    QVERIFY(m_window->loadModel(broken.path()));
-    QVERIFY(QTest::qWaitFor([&] { return !m_window->errorText().isEmpty(); }, 30000));
-    QVERIFY(!m_window->isModelLoaded());
+    QVERIFY(m_app.window->loadModel(broken.path()));
+    QVERIFY(QTest::qWaitFor([&] { return !m_app.window->errorText().isEmpty(); }, 30000));
+    QVERIFY(!m_app.window->isModelLoaded());
     // The app keeps working: the good model loads and chats again.
-    QVERIFY(m_window->loadModel(m_model));
-    QVERIFY(QTest::qWaitFor([&] { return m_window->isModelLoaded(); }, 60000));
-    QVERIFY(m_window->errorText().isEmpty());
-    QVERIFY(m_window->sendMessage(QStringLiteral("Still there?")));
+    QVERIFY(m_app.window->loadModel(m_model));
+    QVERIFY(QTest::qWaitFor([&] { return m_app.window->isModelLoaded(); }, 60000));
+    QVERIFY(m_app.window->errorText().isEmpty());
+    QVERIFY(m_app.window->sendMessage(QStringLiteral("Still there?")));
     QVERIFY(waitIdle());
 }
 
