@@ -29,6 +29,15 @@ struct Renderer {
     uint64_t iterations = 0;  // loop iterations and macro calls so far
     uint64_t work = 0;        // bytes of strings built so far
     int depth = 0;            // macro call depth
+    // Namespaces changed by `{% set ns.attr = ... %}`: the only way a template can make a value
+    // refer to itself (`{% set ns.me = ns %}`), so the only place a shared_ptr cycle can start.
+    // The destructor empties those still alive, which breaks every cycle the render made.
+    std::vector<std::weak_ptr<Dict>> mutatedNamespaces;
+
+    Renderer() = default;
+    Renderer(const Renderer&) = delete;
+    Renderer& operator=(const Renderer&) = delete;
+    ~Renderer();
 
     void write(const std::string& text, int line);
     void countIteration(int line);

@@ -16,6 +16,15 @@ Value* Scope::lookup(const std::string& name) {
     return nullptr;
 }
 
+Renderer::~Renderer() {
+    for (const auto& weak : mutatedNamespaces) {
+        if (std::shared_ptr<Dict> d = weak.lock()) {
+            auto items = std::move(d->items);
+            d->items.clear();
+        }
+    }
+}
+
 void Renderer::write(const std::string& text, int line) {
     if (out->size() + text.size() > limits.maxOutputBytes)
         throw TemplateError(line, "output exceeds the limit of " + std::to_string(limits.maxOutputBytes) + " bytes");
@@ -170,7 +179,12 @@ Flow SetStmt::exec(Renderer& r) const {
         if (!ns || !ns->isDict() || !ns->dict()->isNamespace)
             throw TemplateError(line, "cannot assign attribute '" + targets[1] + "' on '" + targets[0] +
                                           "': only namespace() objects allow attribute assignment");
-        ns->dict()->set(targets[1], std::move(v));
+        const std::shared_ptr<Dict>& target = ns->dict();
+        if (!target->mutated) {
+            target->mutated = true;
+            r.mutatedNamespaces.push_back(target);
+        }
+        target->set(targets[1], std::move(v));
         return Flow::Normal;
     }
     assignTargets(r, targets, v, line);

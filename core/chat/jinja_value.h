@@ -91,6 +91,7 @@ private:
 struct Dict {
     std::vector<std::pair<std::string, Value>> items;
     bool isNamespace = false;
+    bool mutated = false;  // already listed in Renderer::mutatedNamespaces
 
     const Value* find(const std::string& key) const;
     void set(const std::string& key, Value value);
