@@ -6,6 +6,7 @@
 #include <array>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <set>
 #include <tuple>
@@ -358,14 +359,46 @@ struct MappedShard {
     std::vector<TensorInfo> tensors;
 };
 
-Result<MappedShard> mapShard(const std::string& path) {
-    auto file = MappedFile::open(path);
+// Where the shards are read into memory: the running byte count over all of them, for progress.
+struct ShardReader {
+    bool resident = false;
+    const CheckpointLoadOptions* options = nullptr;
+    std::uint64_t total = 0;
+    std::uint64_t before = 0;  // bytes of the shards already read
+};
+
+Result<MappedShard> mapShard(const std::string& path, ShardReader& reader) {
+    Result<MappedFile> file = makeError(ErrorCode::Internal, "not opened");
+    if (reader.resident) {
+        file = MappedFile::readResident(path, reader.options->stop, [&](std::uint64_t done) {
+            if (reader.options->progress) reader.options->progress(reader.before + done, reader.total);
+        });
+        if (!file && file.error().code == ErrorCode::OutOfMemory) {
+            log()->warn("{}: {}; mapping the file instead", path, file.error().message);
+            reader.resident = false;
+        }
+    }
+    if (!reader.resident) file = MappedFile::open(path);
     if (!file) return file.error();
     MappedShard shard;
     shard.map = std::make_unique<MappedFile>(std::move(file).value());
+    reader.before += shard.map->size();
     QE_ASSIGN_OR_RETURN(SafetensorsHeader header, parseSafetensors(shard.map->bytes(), path));
     shard.tensors = std::move(header.tensors);
     return shard;
+}
+
+// Resident when asked, or (Auto) when the files fit in MemAvailable with 1 GiB to spare.
+bool chooseResident(WeightMemory memory, std::uint64_t fileBytes) {
+    if (memory != WeightMemory::Auto) return memory == WeightMemory::Resident;
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    std::uint64_t kib = 0;
+    while (meminfo >> key >> kib) {
+        if (key == "MemAvailable:") return fileBytes + (std::uint64_t(1) << 30) <= kib * 1024;
+        meminfo.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+    }
+    return false;
 }
 
 // Shard names are plain file names in the checkpoint folder; refuse anything that could point
@@ -377,7 +410,16 @@ bool isPlainFileName(const std::string& name) {
 
 }  // namespace
 
-Result<SafetensorsCheckpoint> SafetensorsCheckpoint::open(const std::string& folder) {
+const char* weightMemoryName(WeightMemory memory) {
+    switch (memory) {
+    case WeightMemory::Auto: return "auto";
+    case WeightMemory::Mapped: return "mapped";
+    case WeightMemory::Resident: return "resident";
+    }
+    return "unknown";
+}
+
+Result<SafetensorsCheckpoint> SafetensorsCheckpoint::open(const std::string& folder, const CheckpointLoadOptions& options) {
     const fs::path dir(folder);
     const std::string indexPath = (dir / kIndexName).string();
     const std::string singlePath = (dir / kSingleName).string();
@@ -388,7 +430,10 @@ Result<SafetensorsCheckpoint> SafetensorsCheckpoint::open(const std::string& fol
         if (!fs::exists(singlePath, ec))
             return makeError(ErrorCode::NotFound,
                              std::string("no checkpoint found: looked for ") + kIndexName + " and " + kSingleName, folder);
-        QE_ASSIGN_OR_RETURN(MappedShard shard, mapShard(singlePath));
+        ShardReader reader{.options = &options, .total = fs::file_size(singlePath, ec)};
+        reader.resident = chooseResident(options.memory, reader.total);
+        QE_ASSIGN_OR_RETURN(MappedShard shard, mapShard(singlePath, reader));
+        ckpt.m_resident = reader.resident;
         ckpt.m_maps.push_back(std::move(shard.map));
         ckpt.m_files.push_back(singlePath);
         ckpt.m_tensors = std::move(shard.tensors);
@@ -412,10 +457,13 @@ Result<SafetensorsCheckpoint> SafetensorsCheckpoint::open(const std::string& fol
             return makeError(ErrorCode::NotFound, "shard \"" + shard + "\" named by the index does not exist", indexPath);
     }
 
+    ShardReader reader{.options = &options};
+    for (const auto& shard : shardNames) reader.total += fs::file_size(dir / shard, ec);
+    reader.resident = chooseResident(options.memory, reader.total);
     std::map<std::string, std::string> foundIn;  // tensor name -> shard file name
     for (const auto& shard : shardNames) {
         const std::string path = (dir / shard).string();
-        QE_ASSIGN_OR_RETURN(MappedShard mapped, mapShard(path));
+        QE_ASSIGN_OR_RETURN(MappedShard mapped, mapShard(path, reader));
         for (auto& t : mapped.tensors) {
             auto [it, inserted] = foundIn.emplace(t.name, shard);
             if (!inserted)
@@ -445,6 +493,7 @@ Result<SafetensorsCheckpoint> SafetensorsCheckpoint::open(const std::string& fol
                                                      shard + "\"", indexPath);
     }
 
+    ckpt.m_resident = reader.resident;
     for (std::size_t i = 0; i < ckpt.m_tensors.size(); ++i) ckpt.m_byName.emplace(ckpt.m_tensors[i].name, i);
     if (index.totalSize && *index.totalSize != ckpt.totalBytes())
         log()->warn("{}: metadata.total_size is {} but the shards hold {} tensor bytes", indexPath, *index.totalSize,

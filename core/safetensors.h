@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <memory>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,24 +58,41 @@ struct SafetensorsIndex {
 };
 Result<SafetensorsIndex> parseSafetensorsIndex(std::string_view json, const std::string& fileName);
 
+// How a checkpoint's files are held in memory (see MappedFile).
+enum class WeightMemory {
+    Auto,      // Resident when the files fit in available memory with 1 GiB to spare, else Mapped
+    Mapped,    // mmap: pages are read on first use and can be dropped under memory pressure
+    Resident,  // read into anonymous memory on transparent huge pages: faster matrix-vector products
+};
+const char* weightMemoryName(WeightMemory memory);  // "auto", "mapped", "resident"
+
+struct CheckpointLoadOptions {
+    WeightMemory memory = WeightMemory::Mapped;
+    std::stop_token stop;
+    // Bytes read so far of all files (Resident only; called every 64 MiB).
+    std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+};
+
 // All tensors of a checkpoint folder: `model.safetensors`, or the shards named by
 // `model.safetensors.index.json` (every shard exists, every tensor is in its named shard, no
 // duplicate names across shards, total_size checked: mismatch is logged as a warning).
 // Keeps the files mapped; movable.
 class SafetensorsCheckpoint {
 public:
-    static Result<SafetensorsCheckpoint> open(const std::string& folder);
+    static Result<SafetensorsCheckpoint> open(const std::string& folder, const CheckpointLoadOptions& options = {});
 
     const TensorInfo* find(std::string_view name) const;  // nullptr if absent
     const std::vector<TensorInfo>& tensors() const { return m_tensors; }
     std::uint64_t totalBytes() const;                      // sum of tensor data bytes
     const std::vector<std::string>& files() const { return m_files; }
+    bool resident() const { return m_resident; }  // every file was read into resident memory
 
 private:
     std::vector<std::unique_ptr<MappedFile>> m_maps;
     std::vector<TensorInfo> m_tensors;
     std::map<std::string, std::size_t, std::less<>> m_byName;
     std::vector<std::string> m_files;
+    bool m_resident = false;
 };
 
 }  // namespace qe

@@ -21,7 +21,7 @@ Result<std::unique_ptr<Session>> Session::load(const std::string& folder, const 
     QE_ASSIGN_OR_RETURN(ModelConfig config, loadModelConfig(folder));
     auto session = std::unique_ptr<Session>(new Session());
     QE_ASSIGN_OR_RETURN(session->m_generation, loadGenerationConfig(folder, config));
-    QE_ASSIGN_OR_RETURN(session->m_weights, Weights::load(folder, config, stop, progress));
+    QE_ASSIGN_OR_RETURN(session->m_weights, Weights::load(folder, config, stop, progress, options.weightMemory));
     session->m_pool = std::make_unique<cpu::ThreadPool>(options.threads);
     const std::int64_t chunk = std::max<std::int64_t>(options.chunkSize, 1);
     session->m_forward = std::make_unique<Qwen3Forward>(*session->m_weights, *session->m_pool, chunk);
@@ -31,8 +31,8 @@ Result<std::unique_ptr<Session>> Session::load(const std::string& folder, const 
     session->m_diagnostics.configure(config, options.diagnosticsBudgetBytes);
     session->m_diagnostics.setEnabled(options.diagnostics);
     session->m_logits.resize(static_cast<std::size_t>(config.vocabSize));
-    log()->info("loaded {} ({} layers, {} threads, context limit {})", folder, config.numHiddenLayers,
-                session->m_pool->size(), limit);
+    log()->info("loaded {} ({} layers, {} threads, context limit {}, weights {})", folder, config.numHiddenLayers,
+                session->m_pool->size(), limit, session->m_weights->resident() ? "resident" : "mapped");
     return session;
 }
 

@@ -29,6 +29,7 @@ struct SessionOptions {
     std::int64_t chunkSize = 128;    // prefill chunk (tokens per forward pass)
     bool diagnostics = true;         // always-on per-layer diagnostics (core/diagnostics.h)
     std::uint64_t diagnosticsBudgetBytes = 512ull << 20;  // kept hidden states for on-demand views
+    WeightMemory weightMemory = WeightMemory::Auto;       // resident copy on huge pages when it fits
 };
 
 // One entry of a top-k list.

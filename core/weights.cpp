@@ -52,10 +52,11 @@ std::vector<ExpectedTensor> expectedTensors(const ModelConfig& c) {
 }
 
 Result<std::unique_ptr<Weights>> Weights::load(const std::string& folder, const ModelConfig& config,
-                                               std::stop_token stop, const LoadProgressFn& progress) {
+                                               std::stop_token stop, const LoadProgressFn& progress, WeightMemory memory) {
     auto weights = std::unique_ptr<Weights>(new Weights());
     weights->m_config = config;
-    QE_ASSIGN_OR_RETURN(auto checkpoint, SafetensorsCheckpoint::open(folder));
+    CheckpointLoadOptions open{.memory = memory, .stop = stop, .progress = progress};
+    QE_ASSIGN_OR_RETURN(auto checkpoint, SafetensorsCheckpoint::open(folder, open));
     weights->m_checkpoint = std::make_unique<SafetensorsCheckpoint>(std::move(checkpoint));
     const SafetensorsCheckpoint& ckpt = *weights->m_checkpoint;
 
@@ -71,7 +72,7 @@ Result<std::unique_ptr<Weights>> Weights::load(const std::string& folder, const 
         }
         QE_TRY(weightType(*t));
         done += t->byteSize();
-        if (progress) progress(done, total);
+        if (progress && !ckpt.resident()) progress(done, total);
         return t;
     };
     auto matrix = [&](const ExpectedTensor& e) -> Result<cpu::MatrixView> {

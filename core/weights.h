@@ -37,9 +37,11 @@ using LoadProgressFn = std::function<void(std::uint64_t done, std::uint64_t tota
 class Weights {
 public:
     // Opens the checkpoint in `folder` and validates every expected tensor. Fails on a missing,
-    // mis-shaped or unsupported-dtype tensor with its name; stops early with Cancelled.
+    // mis-shaped or unsupported-dtype tensor with its name; stops early with Cancelled. Progress
+    // counts the bytes read when the weights are made resident, else the tensors checked.
     static Result<std::unique_ptr<Weights>> load(const std::string& folder, const ModelConfig& config,
-                                                 std::stop_token stop = {}, const LoadProgressFn& progress = {});
+                                                 std::stop_token stop = {}, const LoadProgressFn& progress = {},
+                                                 WeightMemory memory = WeightMemory::Mapped);
 
     const ModelConfig& config() const { return m_config; }
     const cpu::MatrixView& embedTokens() const { return m_embed; }  // [V, H]
@@ -48,6 +50,7 @@ public:
     const LayerWeights& layer(std::int64_t index) const { return m_layers[static_cast<std::size_t>(index)]; }
     const SafetensorsCheckpoint& checkpoint() const { return *m_checkpoint; }
     std::uint64_t fileBytes() const { return m_checkpoint->totalBytes(); }
+    bool resident() const { return m_checkpoint->resident(); }
     std::string dtypeSummary() const;  // "BF16", or "BF16+F32" when mixed
 
 private:

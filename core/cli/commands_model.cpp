@@ -258,7 +258,7 @@ int cmdMakeModel(int argc, char** argv, int first) {
 }
 
 int cmdBench(int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv, first, {"json", "no-diagnostics"}, {"model", "prompt-len", "gen", "threads", "chunk", "seed"});
+    auto args = Args::parse(argc, argv, first, {"json", "no-diagnostics"}, {"model", "prompt-len", "gen", "threads", "chunk", "seed", "weights"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     if (!dir) return fail(makeError(ErrorCode::InvalidArgument, "bench: --model DIR is required"), true);
@@ -273,6 +273,10 @@ int cmdBench(int argc, char** argv, int first) {
     auto options = sessionOptions(*args, chunkSize, *promptLen + *gen + 1);
     if (!options.ok()) return fail(options.error(), true);
     options->diagnostics = !args->has("no-diagnostics");
+    const std::string memory = args->get("weights").value_or("auto");
+    if (memory == "mapped") options->weightMemory = WeightMemory::Mapped;
+    else if (memory == "resident") options->weightMemory = WeightMemory::Resident;
+    else if (memory != "auto") return fail(makeError(ErrorCode::InvalidArgument, "bench: --weights takes auto, mapped or resident"), true);
     auto loaded = Session::load(*dir, *options);
     if (!loaded.ok()) return fail(loaded.error());
     Session& session = **loaded;
@@ -306,12 +310,14 @@ int cmdBench(int argc, char** argv, int first) {
                    {"threads", session.threads()},
                    {"isa", cpu::isaName(cpu::activeIsa())},
                    {"diagnostics", !args->has("no-diagnostics")},
-                   {"weight_bytes", session.weights().fileBytes()}});
+                   {"weight_bytes", session.weights().fileBytes()},
+                   {"weights", session.weights().resident() ? "resident" : "mapped"}});
         return kExitOk;
     }
     std::printf("model        %s\n", dir->c_str());
-    std::printf("threads      %d (%s kernels), diagnostics %s\n", session.threads(), cpu::isaName(cpu::activeIsa()),
-                args->has("no-diagnostics") ? "off" : "on");
+    std::printf("threads      %d (%s kernels), diagnostics %s, weights %s\n", session.threads(),
+                cpu::isaName(cpu::activeIsa()), args->has("no-diagnostics") ? "off" : "on",
+                session.weights().resident() ? "resident" : "mapped");
     std::printf("prefill      %.1f tok/s (%lld tokens)\n", prefill, (long long)*promptLen);
     std::printf("decode       %.2f tok/s (%lld tokens)\n", decode, (long long)result->newTokens.size() - 1);
     std::printf("peak RSS     %.1f MiB (weights %.1f MiB)\n", rss / 1048576.0, session.weights().fileBytes() / 1048576.0);

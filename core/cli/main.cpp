@@ -22,7 +22,7 @@ void printUsage(std::FILE* out) {
         "              [--template NAME --var key=value ...]) [--max-new N]\n"
         "              [--greedy | --temperature T --top-k K --top-p P --min-p M --seed S] [--json]\n"
         "  make-model  --preset tiny|0.6b|1.7b|4b|8b|14b|32b [--seed S] [--dtype bf16|f32] --out DIR [--shards N]\n"
-        "  bench       --model DIR [--prompt-len N] [--gen N] [--threads T] [--json]\n"
+        "  bench       --model DIR [--prompt-len N] [--gen N] [--threads T] [--weights auto|mapped|resident] [--json]\n"
         "  diagnose    --model DIR --tokens LIST [--attention LAYER:HEAD ...] [--logit-lens LAYER:POS ...]\n"
         "              [--top-k K] --json                      per-layer diagnostics, attention, logit lens\n"
         "  tensor-stats --model DIR --tensor NAME [--bins N] [--json]  mean, std, min, max, histogram\n"

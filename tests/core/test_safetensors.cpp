@@ -4,6 +4,7 @@
 #include <QByteArray>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -425,6 +426,61 @@ private slots:
         SafetensorsCheckpoint moved = std::move(ckpt).value();
         QVERIFY(hasPattern(*moved.find("a"), 5));
         QVERIFY(hasPattern(*moved.find("b"), 6));
+    }
+
+    void checkpointResident() {
+        QTemporaryDir dir;
+        auto map = writeShards(dir);
+        QVERIFY(writeSafetensorsIndex(path(dir, "model.safetensors.index.json"), map, 41).ok());
+        std::uint64_t fileBytes = 0;
+        for (const char* name : {"model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"})
+            fileBytes += std::uint64_t(QFileInfo(dir.filePath(name)).size());
+
+        auto optionsFor = [](WeightMemory memory) {
+            CheckpointLoadOptions options;
+            options.memory = memory;
+            return options;
+        };
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+        CheckpointLoadOptions options = optionsFor(WeightMemory::Resident);
+        options.progress = [&](std::uint64_t done, std::uint64_t total) { calls.emplace_back(done, total); };
+        auto ckpt = SafetensorsCheckpoint::open(dir.path().toStdString(), options);
+        QVERIFY2(ckpt.ok(), ckpt.ok() ? "" : ckpt.error().text().c_str());
+        QVERIFY(ckpt->resident());
+        for (auto [name, pattern] : {std::pair{"a", 1}, {"b", 2}, {"c", 3}, {"d", 4}}) QVERIFY(hasPattern(*ckpt->find(name), pattern));
+        QVERIFY(!calls.empty());
+        QCOMPARE(calls.back(), std::make_pair(fileBytes, fileBytes));
+        for (std::size_t i = 1; i < calls.size(); ++i) QVERIFY(calls[i].first > calls[i - 1].first);
+
+        // A resident copy does not depend on the files any more: truncating them (which would make
+        // a mapping fault with SIGBUS) leaves the tensors readable.
+        for (const char* name : {"model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"})
+            QVERIFY(QFile::resize(dir.filePath(name), 0));
+        for (auto [name, pattern] : {std::pair{"a", 1}, {"b", 2}, {"c", 3}, {"d", 4}}) QVERIFY(hasPattern(*ckpt->find(name), pattern));
+
+        // The default maps; Auto picks resident memory for a file this small.
+        QTemporaryDir single;
+        QVERIFY(writeSafetensors(path(single, "model.safetensors"), {patterned("a", DType::BF16, {4, 2}, 5)}, {}).ok());
+        auto mapped = SafetensorsCheckpoint::open(single.path().toStdString());
+        QVERIFY(mapped.ok() && !mapped->resident());
+        auto automatic = SafetensorsCheckpoint::open(single.path().toStdString(), optionsFor(WeightMemory::Auto));
+        QVERIFY(automatic.ok() && automatic->resident());
+        QVERIFY(hasPattern(*automatic->find("a"), 5));
+
+        // Cancelled before the first read.
+        std::stop_source stop;
+        stop.request_stop();
+        CheckpointLoadOptions stopped = optionsFor(WeightMemory::Resident);
+        stopped.stop = stop.get_token();
+        auto cancelled = SafetensorsCheckpoint::open(single.path().toStdString(), stopped);
+        QVERIFY(!cancelled.ok());
+        QCOMPARE(cancelled.error().code, ErrorCode::Cancelled);
+
+        // A corrupt file gives the same validation error either way.
+        QVERIFY(writeBytes(single.filePath("model.safetensors"), makeFile("{}", 3)));
+        auto corrupt = SafetensorsCheckpoint::open(single.path().toStdString(), optionsFor(WeightMemory::Resident));
+        QVERIFY(!corrupt.ok());
+        QVERIFY(QString::fromStdString(corrupt.error().text()).contains("model.safetensors"));
     }
 
     void checkpointNotFound() {
