@@ -388,6 +388,12 @@ Result<MappedShard> mapShard(const std::string& path, ShardReader& reader) {
     return shard;
 }
 
+std::uint64_t fileSize(const fs::path& path) {
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    return ec ? 0 : static_cast<std::uint64_t>(size);
+}
+
 // Resident when asked, or (Auto) when the files fit in MemAvailable with 1 GiB to spare.
 bool chooseResident(WeightMemory memory, std::uint64_t fileBytes) {
     if (memory != WeightMemory::Auto) return memory == WeightMemory::Resident;
@@ -410,15 +416,6 @@ bool isPlainFileName(const std::string& name) {
 
 }  // namespace
 
-const char* weightMemoryName(WeightMemory memory) {
-    switch (memory) {
-    case WeightMemory::Auto: return "auto";
-    case WeightMemory::Mapped: return "mapped";
-    case WeightMemory::Resident: return "resident";
-    }
-    return "unknown";
-}
-
 Result<SafetensorsCheckpoint> SafetensorsCheckpoint::open(const std::string& folder, const CheckpointLoadOptions& options) {
     const fs::path dir(folder);
     const std::string indexPath = (dir / kIndexName).string();
@@ -430,7 +427,7 @@ Result<SafetensorsCheckpoint> SafetensorsCheckpoint::open(const std::string& fol
         if (!fs::exists(singlePath, ec))
             return makeError(ErrorCode::NotFound,
                              std::string("no checkpoint found: looked for ") + kIndexName + " and " + kSingleName, folder);
-        ShardReader reader{.options = &options, .total = fs::file_size(singlePath, ec)};
+        ShardReader reader{.options = &options, .total = fileSize(singlePath)};
         reader.resident = chooseResident(options.memory, reader.total);
         QE_ASSIGN_OR_RETURN(MappedShard shard, mapShard(singlePath, reader));
         ckpt.m_resident = reader.resident;
@@ -458,7 +455,7 @@ Result<SafetensorsCheckpoint> SafetensorsCheckpoint::open(const std::string& fol
     }
 
     ShardReader reader{.options = &options};
-    for (const auto& shard : shardNames) reader.total += fs::file_size(dir / shard, ec);
+    for (const auto& shard : shardNames) reader.total += fileSize(dir / shard);
     reader.resident = chooseResident(options.memory, reader.total);
     std::map<std::string, std::string> foundIn;  // tensor name -> shard file name
     for (const auto& shard : shardNames) {

@@ -64,7 +64,6 @@ enum class WeightMemory {
     Mapped,    // mmap: pages are read on first use and can be dropped under memory pressure
     Resident,  // read into anonymous memory on transparent huge pages: faster matrix-vector products
 };
-const char* weightMemoryName(WeightMemory memory);  // "auto", "mapped", "resident"
 
 struct CheckpointLoadOptions {
     WeightMemory memory = WeightMemory::Mapped;
