@@ -403,6 +403,104 @@ def cmd_train(args):
     print(f"wrote {args.out}", flush=True)
 
 
+
+def cmd_induct(args):
+    """Phase 3: from a trained checkpoint, teach copying from an earlier occurrence (induction).
+
+    Each step trains on two batches. Synthetic windows: a stretch of text, then n random common
+    tokens repeated until the window ends; the loss covers only the repeats (predictable only by
+    finding the previous occurrence and copying the token after it), with the softmax over the
+    token pool, which keeps this batch cheap. Every `--english-every` steps, an ordinary text window
+    with the corpus vocabulary (or, with --english-full, the full one) keeps the language model
+    from drifting. The shipped model's runs are listed in docs/demo-model.md.
+    """
+    import torch
+
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    torch.set_num_threads(args.threads)
+    train_ids = load_ids(os.path.join(args.data, "train.ids.jsonl"))
+    common = common_tokens(train_ids, args.pool)
+    pool = common
+    if args.pool_below:
+        # Every ordinary token below this id too: most never occur in the corpus, so their
+        # embeddings are only told apart (and copied) if the curriculum shows them.
+        pool = np.union1d(pool, np.arange(min(args.pool_below, EOS_ID)))
+    print(f"pool: {len(pool)} tokens", flush=True)
+    used = np.unique(train_ids)
+    model = build_model(torch, CONFIG)
+    load_safetensors_bf16(torch, model, os.path.join(args.init, "model.safetensors"))
+    pool_t, used_t = torch.from_numpy(pool), torch.from_numpy(used)
+    pool_index = np.full(VOCAB_SIZE, -1, dtype=np.int64)
+    pool_index[pool] = np.arange(len(pool))
+    used_index = np.full(VOCAB_SIZE, -1, dtype=np.int64)
+    used_index[used] = np.arange(len(used))
+    T = args.seq_len
+
+    def synthetic(batch):
+        xs, masks = [], []
+        for _ in range(batch):
+            start = int(rng.integers(0, len(train_ids) - T - 1))
+            x = train_ids[start:start + T + 1].copy()
+            n = int(rng.integers(args.min_run, args.max_run + 1))
+            source = common if rng.random() < args.mix_common else pool
+            seq = source[rng.choice(len(source), n, replace=False)]
+            at = int(rng.integers(0, T + 1 - 2 * n))
+            x[at:] = np.tile(seq, -(-(T + 1 - at) // n))[:T + 1 - at]
+            mask = np.zeros(T, dtype=bool)
+            mask[at + n - 1:] = True  # targets x[at + n:], the repeats
+            xs.append(x)
+            masks.append(mask)
+        return torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(masks))
+
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=args.lr, betas=(0.9, 0.95))
+    begin = time.time()
+    last = min(args.steps, args.stop_after or args.steps) - 1
+    for step in range(last + 1):
+        lr = args.lr * min(1.0, (step + 1) / args.warmup) * (1.0 if step < args.steps // 2 else
+                                                             0.5 * (1 + math.cos(math.pi * (step - args.steps // 2) / (args.steps - args.steps // 2))))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        x, mask = synthetic(args.batch)
+        h = model.hidden(x[:, :-1])[mask]
+        target = torch.from_numpy(pool_index[x[:, 1:][mask].numpy()])
+        loss_syn = torch.nn.functional.cross_entropy(h @ model.embed_tokens.weight[pool_t].t(), target)
+        loss = loss_syn
+        loss_eng = None
+        if args.english_every and step % args.english_every == 0:
+            starts = rng.integers(0, len(train_ids) - T - 1, args.english_batch)
+            xe = torch.from_numpy(np.stack([train_ids[s0:s0 + T + 1] for s0 in starts]))
+            if args.english_full:
+                # Full vocabulary: also pushes down the ~118k tokens the corpus never uses, whose
+                # logits otherwise drift up through the tied embeddings.
+                loss_eng = torch.nn.functional.cross_entropy(model.logits(xe[:, :-1]).flatten(0, 1), xe[:, 1:].flatten())
+            else:
+                he = model.hidden(xe[:, :-1])
+                te = torch.from_numpy(used_index[xe[:, 1:].numpy()])
+                loss_eng = torch.nn.functional.cross_entropy((he @ model.embed_tokens.weight[used_t].t()).flatten(0, 1),
+                                                             te.flatten())
+            loss = loss + loss_eng
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        if step % 25 == 0 or step == last:
+            eng = f" english {loss_eng.item():.3f}" if loss_eng is not None else ""
+            print(f"induct step {step:4d}/{args.steps} copy-loss {loss_syn.item():.3f}{eng} lr {lr:.2e} "
+                  f"{time.time() - begin:.0f} s", flush=True)
+        if args.save_every and (step + 1) % args.save_every == 0 or step == last:
+            os.makedirs(args.out, exist_ok=True)
+            save_safetensors(torch, model, os.path.join(args.out, "model.safetensors"))
+            for name, obj in (("config.json", CONFIG), ("generation_config.json", GENERATION_CONFIG)):
+                with open(os.path.join(args.out, name), "w") as f:
+                    json.dump(obj, f, indent=2)
+                    f.write("\n")
+            print(f"wrote {args.out} at step {step + 1}", flush=True)
+
+
 # ----------------------------------------------------------------------------------------------
 # evaluation
 
@@ -501,6 +599,28 @@ def main():
     t.add_argument("--induction-frac", type=float, default=0.2)
     t.add_argument("--induction-vocab", type=int, default=4000)
     t.add_argument("--induction-tile", action="store_true", help="repeat the random run to the end of the window")
+    d = sub.add_parser("induct", help="phase 3: induction curriculum from a trained checkpoint")
+    d.add_argument("--data", required=True)
+    d.add_argument("--init", required=True)
+    d.add_argument("--out", required=True)
+    d.add_argument("--seed", type=int, default=3)
+    d.add_argument("--threads", type=int, default=os.cpu_count())
+    d.add_argument("--steps", type=int, default=2000)
+    d.add_argument("--batch", type=int, default=16)
+    d.add_argument("--seq-len", type=int, default=128)
+    d.add_argument("--min-run", type=int, default=6)
+    d.add_argument("--max-run", type=int, default=50)
+    d.add_argument("--pool", type=int, default=3000)
+    d.add_argument("--pool-below", type=int, default=0, help="add every token id below this to the pool")
+    d.add_argument("--mix-common", type=float, default=0.0,
+                   help="share of runs drawn from the --pool most frequent corpus tokens only")
+    d.add_argument("--lr", type=float, default=1e-3)
+    d.add_argument("--warmup", type=int, default=50)
+    d.add_argument("--english-every", type=int, default=4)
+    d.add_argument("--english-batch", type=int, default=4)
+    d.add_argument("--english-full", action="store_true", help="English loss over the full vocabulary")
+    d.add_argument("--save-every", type=int, default=250)
+    d.add_argument("--stop-after", type=int, default=0, help="run only this many steps of the --steps schedule")
     e = sub.add_parser("eval")
     e.add_argument("--data", required=True)
     e.add_argument("--model", required=True)
@@ -517,7 +637,7 @@ def main():
     i.add_argument("--pool", type=int, default=2000)
     i.add_argument("--json-out")
     args = p.parse_args()
-    {"corpus": cmd_corpus, "train": cmd_train, "eval": cmd_eval, "induction": cmd_induction}[args.cmd](args)
+    {"corpus": cmd_corpus, "train": cmd_train, "induct": cmd_induct, "eval": cmd_eval, "induction": cmd_induction}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,10 @@ using namespace qe::gui;
 
 namespace {
 
+// The demo model's strongest induction head (docs/demo-model.md).
+constexpr int kInductionLayer = 3;
+constexpr int kInductionHead = 4;
+
 void addDemoConversation(ConversationStore& store) {
     Conversation& c = store.create(QStringLiteral("Python: reverse a string"));
     const QString q = c.append(QString(), Role::User, QStringLiteral("How do I reverse a string in Python?")).id;
@@ -123,6 +127,28 @@ int main(int argc, char** argv) {
         inspector->showTab(InspectorPanel::LensTab);
         (void)QTest::qWaitFor([&] { return inspector->logitLensView()->lens().pos == inspector->store()->selected(); }, 30000);
         shot(QStringLiteral("logit-lens"));
+
+        // Issue #7: the demo model's induction head, on twelve words said twice. From each word of
+        // the second run it attends to the word that followed the first occurrence: the stripe
+        // below the diagonal. The selected row is the second "garden" (it looks at "number").
+        const QString words = QStringLiteral("river chair paper music table window garden number letter morning money water");
+        window.sendMessage(words + QLatin1Char(' ') + words);
+        if (!QTest::qWaitFor([&] { return !window.chat()->isGenerating(); }, 60000)) qWarning("the reply did not finish");
+        DiagnosticsStore* store = inspector->store();
+        for (std::int64_t pos = store->promptTokens() - 1; pos >= 0; --pos) {
+            if (store->tokenLabel(pos).contains(QStringLiteral("garden"))) {
+                store->select(pos);
+                break;
+            }
+        }
+        inspector->showTab(InspectorPanel::AttentionTab);
+        inspector->attentionView()->openHead(kInductionLayer, kInductionHead);
+        (void)QTest::qWaitFor([&] {
+            const auto& rows = inspector->attentionView()->heatmap()->rows();
+            return rows.layer == kInductionLayer && rows.head == kInductionHead;
+        }, 30000);
+        inspector->attentionView()->heatmap()->setZoom(1.0);
+        shot(QStringLiteral("induction"));
         window.inspectorDock()->setFloating(false);
     }
     return 0;
