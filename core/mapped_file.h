@@ -27,8 +27,8 @@ public:
 
     // Reads `path` into private anonymous memory aligned to 2 MiB and asks for transparent huge
     // pages, then makes it read-only. Streaming the weights of a decode step through 4 KiB page
-    // cache pages costs a TLB miss every 4 KiB; on huge pages the same matrix-vector products ran
-    // about 15 % faster here (docs/perf/cpu.md). `onRead(bytesSoFar)` is called every 64 MiB;
+    // cache pages costs a TLB miss every 4 KiB; on huge pages the 0.6B decode ran about 8 % faster
+    // here (docs/perf/cpu.md). `onRead(bytesSoFar)` is called every 64 MiB;
     // stops with Cancelled when `stop` is requested. Fails with OutOfMemory when the memory
     // cannot be reserved, so the caller can fall back to open().
     static Result<MappedFile> readResident(const std::string& path, std::stop_token stop = {},
