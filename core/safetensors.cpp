@@ -367,21 +367,24 @@ struct ShardReader {
     std::uint64_t before = 0;  // bytes of the shards already read
 };
 
-Result<MappedShard> mapShard(const std::string& path, ShardReader& reader) {
-    Result<MappedFile> file = makeError(ErrorCode::Internal, "not opened");
+// The shard read into resident memory when the reader says so, else mapped; a resident read
+// that cannot reserve the memory maps this shard and the rest instead.
+Result<MappedFile> openShard(const std::string& path, ShardReader& reader) {
     if (reader.resident) {
-        file = MappedFile::readResident(path, reader.options->stop, [&](std::uint64_t done) {
+        auto file = MappedFile::readResident(path, reader.options->stop, [&](std::uint64_t done) {
             if (reader.options->progress) reader.options->progress(reader.before + done, reader.total);
         });
-        if (!file && file.error().code == ErrorCode::OutOfMemory) {
-            log()->warn("{}: {}; mapping the file instead", path, file.error().message);
-            reader.resident = false;
-        }
+        if (file.ok() || file.error().code != ErrorCode::OutOfMemory) return file;
+        log()->warn("{}: {}; mapping the file instead", path, file.error().message);
+        reader.resident = false;
     }
-    if (!reader.resident) file = MappedFile::open(path);
-    if (!file) return file.error();
+    return MappedFile::open(path);
+}
+
+Result<MappedShard> mapShard(const std::string& path, ShardReader& reader) {
+    QE_ASSIGN_OR_RETURN(MappedFile file, openShard(path, reader));
     MappedShard shard;
-    shard.map = std::make_unique<MappedFile>(std::move(file).value());
+    shard.map = std::make_unique<MappedFile>(std::move(file));
     reader.before += shard.map->size();
     QE_ASSIGN_OR_RETURN(SafetensorsHeader header, parseSafetensors(shard.map->bytes(), path));
     shard.tensors = std::move(header.tensors);
@@ -430,7 +433,6 @@ Result<SafetensorsCheckpoint> SafetensorsCheckpoint::open(const std::string& fol
         ShardReader reader{.options = &options, .total = fileSize(singlePath)};
         reader.resident = chooseResident(options.memory, reader.total);
         QE_ASSIGN_OR_RETURN(MappedShard shard, mapShard(singlePath, reader));
-        ckpt.m_resident = reader.resident;
         ckpt.m_maps.push_back(std::move(shard.map));
         ckpt.m_files.push_back(singlePath);
         ckpt.m_tensors = std::move(shard.tensors);
@@ -490,12 +492,15 @@ Result<SafetensorsCheckpoint> SafetensorsCheckpoint::open(const std::string& fol
                                                      shard + "\"", indexPath);
     }
 
-    ckpt.m_resident = reader.resident;
     for (std::size_t i = 0; i < ckpt.m_tensors.size(); ++i) ckpt.m_byName.emplace(ckpt.m_tensors[i].name, i);
     if (index.totalSize && *index.totalSize != ckpt.totalBytes())
         log()->warn("{}: metadata.total_size is {} but the shards hold {} tensor bytes", indexPath, *index.totalSize,
                     ckpt.totalBytes());
     return ckpt;
+}
+
+bool SafetensorsCheckpoint::resident() const {
+    return !m_maps.empty() && std::all_of(m_maps.begin(), m_maps.end(), [](const auto& map) { return map->resident(); });
 }
 
 const TensorInfo* SafetensorsCheckpoint::find(std::string_view name) const {

@@ -84,14 +84,13 @@ public:
     const std::vector<TensorInfo>& tensors() const { return m_tensors; }
     std::uint64_t totalBytes() const;                      // sum of tensor data bytes
     const std::vector<std::string>& files() const { return m_files; }
-    bool resident() const { return m_resident; }  // every file was read into resident memory
+    bool resident() const;  // every file was read into resident memory
 
 private:
     std::vector<std::unique_ptr<MappedFile>> m_maps;
     std::vector<TensorInfo> m_tensors;
     std::map<std::string, std::size_t, std::less<>> m_byName;
     std::vector<std::string> m_files;
-    bool m_resident = false;
 };
 
 }  // namespace qe
