@@ -5,7 +5,8 @@
 
 namespace qe {
 
-void Diagnostics::configure(const ModelConfig& config, std::uint64_t hiddenBudgetBytes) {
+void Diagnostics::configure(const ModelConfig& config, std::uint64_t hiddenBudgetBytes, bool hostHidden) {
+    m_hostHidden = hostHidden;
     m_layers = config.numHiddenLayers;
     m_heads = config.numAttentionHeads;
     m_hiddenSize = config.hiddenSize;
@@ -30,12 +31,12 @@ void Diagnostics::reserve(std::int64_t positions) {
     m_sink.resize(static_cast<std::size_t>(want * m_layers * m_heads));
     const std::int64_t affordable = static_cast<std::int64_t>(m_budget / std::max<std::uint64_t>(hiddenBytesPerPosition(), 1));
     m_hiddenCapacity = std::min(want, affordable);
-    m_hidden.resize(static_cast<std::size_t>(m_hiddenCapacity * (m_layers + 1) * m_hiddenSize));
+    if (m_hostHidden) m_hidden.resize(static_cast<std::size_t>(m_hiddenCapacity * (m_layers + 1) * m_hiddenSize));
     m_positions = want;
 }
 
 void Diagnostics::storeHidden(std::int64_t pos, std::int64_t layer, const float* h) {
-    if (!keepsHidden(pos)) return;
+    if (!keepsHidden(pos) || !m_hostHidden) return;
     std::copy_n(h, m_hiddenSize, &m_hidden[static_cast<std::size_t>((pos * (m_layers + 1) + layer) * m_hiddenSize)]);
 }
 

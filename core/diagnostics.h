@@ -19,7 +19,10 @@ namespace qe {
 class Diagnostics {
 public:
     // Sizes per-position storage lazily; `hiddenBudgetBytes` bounds the kept hidden states.
-    void configure(const ModelConfig& config, std::uint64_t hiddenBudgetBytes);
+    // Without `hostHidden` the hidden states are kept by the backend (GPU memory): this object
+    // still says which positions fit the budget (keepsHidden) but stores none.
+    void configure(const ModelConfig& config, std::uint64_t hiddenBudgetBytes, bool hostHidden = true);
+    bool hostHidden() const { return m_hostHidden; }
 
     bool enabled() const { return m_enabled; }
     void setEnabled(bool on) { m_enabled = on; }
@@ -66,6 +69,7 @@ public:
 
 private:
     bool m_enabled = true;
+    bool m_hostHidden = true;
     std::int64_t m_layers = 0, m_heads = 0, m_hiddenSize = 0;
     std::int64_t m_positions = 0;       // positions with room
     std::int64_t m_hiddenCapacity = 0;  // positions whose hidden states fit the budget

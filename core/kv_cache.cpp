@@ -5,7 +5,8 @@
 
 namespace qe {
 
-void KvCache::configure(const ModelConfig& config, std::int64_t maxTokens) {
+void KvCache::configure(const ModelConfig& config, std::int64_t maxTokens, KvStorage storage) {
+    m_storage = storage;
     m_keys.assign(static_cast<std::size_t>(config.numHiddenLayers), {});
     m_values.assign(static_cast<std::size_t>(config.numHiddenLayers), {});
     m_tokens.clear();
@@ -20,6 +21,10 @@ Status KvCache::reserve(std::int64_t tokens) {
         return makeError(ErrorCode::InvalidArgument, "context overflow: " + std::to_string(tokens) +
                                                          " tokens do not fit the context limit of " +
                                                          std::to_string(m_maxTokens));
+    }
+    if (m_storage == KvStorage::External) {
+        m_capacity = m_maxTokens;
+        return {};
     }
     // Grow geometrically in whole blocks so a long generation reallocates only a few times.
     constexpr std::int64_t kBlock = 256;

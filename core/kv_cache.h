@@ -12,14 +12,20 @@
 
 namespace qe {
 
+// Where the keys and values live: in this object (the CPU backend), or in a backend's own
+// memory (the GPU), in which case KvCache keeps the token bookkeeping and the limits only.
+enum class KvStorage { Host, External };
+
 class KvCache {
 public:
     KvCache() = default;
     // Sets the layout; allocates nothing until reserve().
-    void configure(const ModelConfig& config, std::int64_t maxTokens);
+    void configure(const ModelConfig& config, std::int64_t maxTokens, KvStorage storage = KvStorage::Host);
+    KvStorage storage() const { return m_storage; }
 
     // Makes room for `tokens` positions (grows geometrically, copying what is cached; never
     // shrinks). Fails with InvalidArgument past maxTokens, OutOfMemory if allocation fails.
+    // External storage allocates nothing here: the backend sized it for maxTokens up front.
     Status reserve(std::int64_t tokens);
 
     // [capacity][numKeyValueHeads][headDim] per layer, row-major fp32.
@@ -43,7 +49,9 @@ public:
     std::int64_t commonPrefix(std::span<const int> tokens) const;
 
     std::uint64_t bytesPerToken() const { return 2ull * m_keys.size() * m_rowFloats * sizeof(float); }
-    std::uint64_t allocatedBytes() const { return bytesPerToken() * static_cast<std::uint64_t>(m_capacity); }
+    std::uint64_t allocatedBytes() const {
+        return m_storage == KvStorage::Host ? bytesPerToken() * static_cast<std::uint64_t>(m_capacity) : 0;
+    }
 
 private:
     std::vector<std::vector<float>> m_keys;    // per layer
@@ -52,6 +60,7 @@ private:
     std::int64_t m_rowFloats = 0;   // numKeyValueHeads * headDim
     std::int64_t m_capacity = 0;
     std::int64_t m_maxTokens = 0;
+    KvStorage m_storage = KvStorage::Host;
 };
 
 }  // namespace qe

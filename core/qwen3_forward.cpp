@@ -50,6 +50,10 @@ Qwen3Forward::Qwen3Forward(const Weights& weights, cpu::ThreadPool& pool, std::i
     m_scores.resize(static_cast<std::size_t>(pool.size()));
 }
 
+std::string Qwen3Forward::description() const {
+    return std::string("CPU, ") + std::to_string(m_pool.size()) + " threads, " + cpu::isaName(cpu::activeIsa());
+}
+
 Status Qwen3Forward::forward(std::span<const int> tokens, KvCache& cache, LogitsFor which, float* logits,
                              std::stop_token stop, Diagnostics* diagnostics) {
     const auto& c = m_config;

@@ -1,4 +1,4 @@
-// The Qwen3 forward pass on the CPU (spec §1.3): fp32 activations, weights read in place from
+// The CPU backend: the Qwen3 forward pass on the CPU (spec §1.3): fp32 activations, weights read in place from
 // the mapped checkpoint, multithreaded through the kernels' ThreadPool. Buffers are sized once
 // for the largest chunk; running a chunk allocates nothing.
 #pragma once
@@ -8,6 +8,7 @@
 #include <stop_token>
 #include <vector>
 
+#include "core/backend.h"
 #include "core/cpu/cpu_kernels.h"
 #include "core/diagnostics.h"
 #include "core/kv_cache.h"
@@ -17,15 +18,16 @@
 
 namespace qe {
 
-// Which positions of a chunk get logits.
-enum class LogitsFor { None, Last, All };
-
-class Qwen3Forward {
+class Qwen3Forward final : public Backend {
 public:
     // `weights` and `pool` must outlive this object. `maxChunk` bounds the tokens per forward().
     Qwen3Forward(const Weights& weights, cpu::ThreadPool& pool, std::int64_t maxChunk);
 
-    std::int64_t maxChunk() const { return m_maxChunk; }
+    BackendKind kind() const override { return BackendKind::Cpu; }
+    std::string description() const override;
+    std::int64_t maxChunk() const override { return m_maxChunk; }
+    KvStorage kvStorage() const override { return KvStorage::Host; }
+    bool hostHiddenStates() const override { return true; }
 
     // Runs `tokens` (at most maxChunk) at positions cache.length() .. and appends their keys and
     // values to `cache` (which must have room: cache.reserve()). Writes vocabSize logits per
@@ -34,16 +36,16 @@ public:
     // With `diagnostics` (enabled), also records the always-on per-layer numbers and keeps the
     // hidden states of these positions (see core/diagnostics.h); it must have room (reserve()).
     Status forward(std::span<const int> tokens, KvCache& cache, LogitsFor which, float* logits, std::stop_token stop = {},
-                   Diagnostics* diagnostics = nullptr);
+                   Diagnostics* diagnostics = nullptr) override;
 
     // On demand, from kept hidden states and the cache (nothing is stored during generation):
     // attention probabilities of query head `head` at position `pos` of `layer` over keys
     // 0..pos (out: pos + 1 values).
     Status attentionRow(std::int64_t layer, std::int64_t head, std::int64_t pos, const Diagnostics& diagnostics,
-                        const KvCache& cache, std::vector<float>& out);
+                        const KvCache& cache, std::vector<float>& out) override;
     // Logit lens: the residual stream after `layer` at `pos` through the final norm and LM head
     // (out: vocabSize logits). After the last layer this is the model's own output.
-    Status logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics, std::vector<float>& out);
+    Status logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics, std::vector<float>& out) override;
 
 private:
     void attention(std::int64_t layer, std::int64_t numTokens, std::int64_t startPos, const KvCache& cache,

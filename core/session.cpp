@@ -21,18 +21,46 @@ Result<std::unique_ptr<Session>> Session::load(const std::string& folder, const 
     QE_ASSIGN_OR_RETURN(ModelConfig config, loadModelConfig(folder));
     auto session = std::unique_ptr<Session>(new Session());
     QE_ASSIGN_OR_RETURN(session->m_generation, loadGenerationConfig(folder, config));
-    QE_ASSIGN_OR_RETURN(session->m_weights, Weights::load(folder, config, stop, progress, options.weightMemory));
-    session->m_pool = std::make_unique<cpu::ThreadPool>(options.threads);
     const std::int64_t chunk = std::max<std::int64_t>(options.chunkSize, 1);
-    session->m_forward = std::make_unique<Qwen3Forward>(*session->m_weights, *session->m_pool, chunk);
     std::int64_t limit = config.maxPositionEmbeddings;
     if (options.maxContext > 0) limit = std::min(limit, options.maxContext);
-    session->m_cache.configure(config, limit);
-    session->m_diagnostics.configure(config, options.diagnosticsBudgetBytes);
+
+    // A GPU run streams the weights to the device from the mapped files (no resident host copy).
+    bool tryCuda = options.backend == BackendKind::Cuda;
+    if (options.backend == BackendKind::Auto) {
+        const CudaProbe probe = probeCuda();
+        tryCuda = !probe.devices.empty();
+        if (!tryCuda) session->m_backendNote = probe.error;
+    }
+    const WeightMemory memory = tryCuda ? WeightMemory::Mapped : options.weightMemory;
+    QE_ASSIGN_OR_RETURN(session->m_weights, Weights::load(folder, config, stop, tryCuda ? LoadProgressFn{} : progress, memory));
+    if (tryCuda) {
+        CudaBackendOptions cuda;
+        cuda.device = options.cudaDevice;
+        cuda.maxChunk = chunk;
+        cuda.maxContext = limit;
+        cuda.hiddenBudgetBytes = options.diagnosticsBudgetBytes;
+        auto backend = createCudaBackend(*session->m_weights, cuda, stop, progress);
+        if (backend.ok()) {
+            session->m_backend = std::move(*backend);
+        } else if (options.backend == BackendKind::Cuda || backend.error().code == ErrorCode::Cancelled) {
+            return backend.error();
+        } else {
+            session->m_backendNote = backend.error().message;
+            log()->warn("CUDA backend not used: {}", backend.error().message);
+        }
+    }
+    if (!session->m_backend) {
+        session->m_pool = std::make_unique<cpu::ThreadPool>(options.threads);
+        session->m_backend = std::make_unique<Qwen3Forward>(*session->m_weights, *session->m_pool, chunk);
+    }
+    const Backend& backend = *session->m_backend;
+    session->m_cache.configure(config, limit, backend.kvStorage());
+    session->m_diagnostics.configure(config, options.diagnosticsBudgetBytes, backend.hostHiddenStates());
     session->m_diagnostics.setEnabled(options.diagnostics);
     session->m_logits.resize(static_cast<std::size_t>(config.vocabSize));
-    log()->info("loaded {} ({} layers, {} threads, context limit {}, weights {})", folder, config.numHiddenLayers,
-                session->m_pool->size(), limit, session->m_weights->resident() ? "resident" : "mapped");
+    log()->info("loaded {} ({} layers, {}, context limit {}, weights {})", folder, config.numHiddenLayers,
+                backend.description(), limit, session->m_weights->resident() ? "resident" : "mapped");
     return session;
 }
 
@@ -49,11 +77,11 @@ Result<std::int64_t> Session::prefill(std::span<const int> tokens, std::stop_tok
     // Keep the shared prefix, but recompute at least the last token to get its logits.
     const std::int64_t reuse = std::min(m_cache.commonPrefix(tokens), total - 1);
     m_cache.truncate(reuse);
-    const std::int64_t chunk = m_forward->maxChunk();
+    const std::int64_t chunk = m_backend->maxChunk();
     for (std::int64_t begin = reuse; begin < total; begin += chunk) {
         const std::int64_t end = std::min(begin + chunk, total);
         const LogitsFor which = end == total ? LogitsFor::Last : LogitsFor::None;
-        QE_TRY(m_forward->forward(tokens.subspan(begin, end - begin), m_cache, which, m_logits.data(), stop, &m_diagnostics));
+        QE_TRY(m_backend->forward(tokens.subspan(begin, end - begin), m_cache, which, m_logits.data(), stop, &m_diagnostics));
     }
     return total - reuse;
 }
@@ -61,20 +89,20 @@ Result<std::int64_t> Session::prefill(std::span<const int> tokens, std::stop_tok
 Status Session::step(int token, std::stop_token stop) {
     QE_TRY(reserve(m_cache.length() + 1));
     const int one[] = {token};
-    return m_forward->forward(one, m_cache, LogitsFor::Last, m_logits.data(), stop, &m_diagnostics);
+    return m_backend->forward(one, m_cache, LogitsFor::Last, m_logits.data(), stop, &m_diagnostics);
 }
 
 Status Session::allLogits(std::span<const int> tokens, std::int64_t chunk, std::vector<float>& out, std::stop_token stop) {
     if (tokens.empty()) return makeError(ErrorCode::InvalidArgument, "empty token list");
     const auto total = static_cast<std::int64_t>(tokens.size());
     const std::int64_t vocab = config().vocabSize;
-    chunk = chunk <= 0 ? m_forward->maxChunk() : std::min(chunk, m_forward->maxChunk());
+    chunk = chunk <= 0 ? m_backend->maxChunk() : std::min(chunk, m_backend->maxChunk());
     m_cache.clear();
     QE_TRY(reserve(total));
     out.resize(static_cast<std::size_t>(total * vocab));
     for (std::int64_t begin = 0; begin < total; begin += chunk) {
         const std::int64_t end = std::min(begin + chunk, total);
-        QE_TRY(m_forward->forward(tokens.subspan(begin, end - begin), m_cache, LogitsFor::All, &out[begin * vocab], stop,
+        QE_TRY(m_backend->forward(tokens.subspan(begin, end - begin), m_cache, LogitsFor::All, &out[begin * vocab], stop,
                                   &m_diagnostics));
     }
     std::copy_n(&out[(total - 1) * vocab], vocab, m_logits.begin());
@@ -83,14 +111,14 @@ Status Session::allLogits(std::span<const int> tokens, std::int64_t chunk, std::
 
 Status Session::attentionRow(std::int64_t layer, std::int64_t head, std::int64_t pos, std::vector<float>& out) {
     if (!m_diagnostics.enabled()) return makeError(ErrorCode::InvalidArgument, "diagnostics are switched off");
-    return m_forward->attentionRow(layer, head, pos, m_diagnostics, m_cache, out);
+    return m_backend->attentionRow(layer, head, pos, m_diagnostics, m_cache, out);
 }
 
 Result<std::vector<TokenProb>> Session::logitLens(std::int64_t layer, std::int64_t pos, std::int64_t topK) {
     if (!m_diagnostics.enabled()) return makeError(ErrorCode::InvalidArgument, "diagnostics are switched off");
     if (pos < 0 || pos >= m_cache.length())
         return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " is not in the context");
-    QE_TRY(m_forward->logitLens(layer, pos, m_diagnostics, m_lens));
+    QE_TRY(m_backend->logitLens(layer, pos, m_diagnostics, m_lens));
     std::vector<TokenProb> top;
     topProbabilities(m_lens, static_cast<std::int64_t>(m_lens.size()), topK, m_order, top);
     return top;

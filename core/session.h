@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/backend.h"
 #include "core/cpu/cpu_kernels.h"
 #include "core/diagnostics.h"
 #include "core/kv_cache.h"
@@ -29,7 +30,9 @@ struct SessionOptions {
     std::int64_t chunkSize = 128;    // prefill chunk (tokens per forward pass)
     bool diagnostics = true;         // always-on per-layer diagnostics (core/diagnostics.h)
     std::uint64_t diagnosticsBudgetBytes = 512ull << 20;  // kept hidden states for on-demand views
-    WeightMemory weightMemory = WeightMemory::Auto;       // resident copy on huge pages when it fits
+    WeightMemory weightMemory = WeightMemory::Auto;       // resident copy on huge pages when it fits (CPU)
+    BackendKind backend = BackendKind::Cpu;                // Auto: CUDA when present and the model fits
+    int cudaDevice = 0;
 };
 
 // One entry of a top-k list.
@@ -91,7 +94,10 @@ public:
     const Weights& weights() const { return *m_weights; }
     const KvCache& cache() const { return m_cache; }
     std::int64_t contextLimit() const { return m_cache.maxTokens(); }
-    int threads() const { return m_pool->size(); }
+    int threads() const { return m_pool ? m_pool->size() : 0; }
+    const Backend& backend() const { return *m_backend; }
+    // Why BackendKind::Auto did not pick the GPU (empty when it did, or was not asked to).
+    const std::string& backendNote() const { return m_backendNote; }
 
     // Makes the cache hold exactly `tokens` and leaves the last position's logits in
     // lastLogits(). Reuses the longest cached prefix (at least one token is always recomputed
@@ -130,8 +136,9 @@ private:
 
     std::unique_ptr<Weights> m_weights;
     GenerationConfig m_generation;
-    std::unique_ptr<cpu::ThreadPool> m_pool;
-    std::unique_ptr<Qwen3Forward> m_forward;
+    std::unique_ptr<cpu::ThreadPool> m_pool;  // CPU backend only
+    std::unique_ptr<Backend> m_backend;
+    std::string m_backendNote;
     KvCache m_cache;
     Diagnostics m_diagnostics;
     std::vector<float> m_logits;  // [vocabSize]

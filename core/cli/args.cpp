@@ -104,4 +104,8 @@ int fail(const Error& error, bool usage) {
     return usage ? kExitUsage : kExitError;
 }
 
+Result<BackendKind> backendArg(const Args& args) {
+    return parseBackendKind(args.getOr("backend", "auto"));
+}
+
 }  // namespace qe::cli

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/backend.h"
 #include "core/result.h"
 
 namespace qe::cli {
@@ -31,6 +32,9 @@ private:
     std::map<std::string, std::vector<std::string>> m_values;
     std::vector<std::string> m_positional;
 };
+
+// --backend auto|cpu|cuda (default auto: the GPU when this build has one and a GPU is present).
+Result<BackendKind> backendArg(const Args& args);
 
 // Parses "1,2,3" (spaces allowed) into token ids.
 Result<std::vector<int>> parseIdList(const std::string& text);

@@ -29,7 +29,7 @@ Result<std::pair<std::int64_t, std::int64_t>> parsePair(const std::string& text,
 }  // namespace
 
 int cmdDiagnose(int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "attention", "logit-lens", "top-k", "threads"});
+    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "attention", "logit-lens", "top-k", "threads", "backend"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     auto tokenText = args->get("tokens");
@@ -54,7 +54,10 @@ int cmdDiagnose(int argc, char** argv, int first) {
     }
 
     const auto numTokens = static_cast<std::int64_t>(tokens->size());
+    auto backend = backendArg(*args);
+    if (!backend.ok()) return fail(backend.error(), true);
     SessionOptions options;
+    options.backend = *backend;
     options.threads = static_cast<int>(*threads);
     options.maxContext = numTokens;
     options.chunkSize = numTokens;

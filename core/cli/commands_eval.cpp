@@ -56,7 +56,7 @@ double negativeLogProb(const float* logits, std::int64_t vocab, int target) {
 }  // namespace
 
 int cmdPerplexity(int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "text-file", "tokens-file", "tokens", "window", "threads"});
+    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "text-file", "tokens-file", "tokens", "window", "threads", "backend"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     const int sources = args->has("text-file") + args->has("tokens-file") + args->has("tokens");
@@ -83,7 +83,10 @@ int cmdPerplexity(int argc, char** argv, int first) {
     }
     if (ids.size() < 2) return fail(makeError(ErrorCode::InvalidArgument, "perplexity: need at least two tokens"));
 
+    auto backend = backendArg(*args);
+    if (!backend.ok()) return fail(backend.error(), true);
     SessionOptions options;
+    options.backend = *backend;
     options.threads = static_cast<int>(*threads);
     options.diagnostics = false;
     auto loaded = Session::load(*dir, options);

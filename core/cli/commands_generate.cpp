@@ -128,7 +128,7 @@ int cmdGenerate(int argc, char** argv, int first) {
     auto args = Args::parse(argc, argv, first, {"json", "greedy", "chat", "think", "no-think"},
                             {"model", "tokens", "prompt", "system", "template", "template-lang", "var", "max-new",
                              "temperature", "top-k", "top-p", "min-p", "seed", "repetition-penalty", "presence-penalty",
-                             "threads", "context"});
+                             "threads", "context", "backend"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     if (!dir) return fail(makeError(ErrorCode::InvalidArgument, "generate: --model DIR is required"), true);
@@ -145,7 +145,10 @@ int cmdGenerate(int argc, char** argv, int first) {
     if (!maxNew.ok() || !threads.ok() || !context.ok() || *maxNew < 0 || *threads < 0 || *context < 0)
         return fail(makeError(ErrorCode::InvalidArgument, "generate: --max-new, --threads and --context take non-negative integers"), true);
 
+    auto backend = backendArg(*args);
+    if (!backend.ok()) return fail(backend.error(), true);
     SessionOptions options;
+    options.backend = *backend;
     options.threads = static_cast<int>(*threads);
     options.maxContext = *context;
     auto loaded = Session::load(*dir, options);

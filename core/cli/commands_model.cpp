@@ -44,7 +44,9 @@ bool hasCheckpoint(const std::string& dir) {
 Result<SessionOptions> sessionOptions(const Args& args, std::int64_t chunk, std::int64_t maxContext) {
     QE_ASSIGN_OR_RETURN(long long threads, args.getInt("threads", 0));
     if (threads < 0) return makeError(ErrorCode::InvalidArgument, "--threads must not be negative");
+    QE_ASSIGN_OR_RETURN(BackendKind backend, backendArg(args));
     SessionOptions options;
+    options.backend = backend;
     options.threads = static_cast<int>(threads);
     options.chunkSize = chunk;
     options.maxContext = maxContext;
@@ -127,7 +129,7 @@ int cmdInfo(int argc, char** argv, int first) {
 }
 
 int cmdLogits(int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "top-k", "chunk", "last-logits", "threads"});
+    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "top-k", "chunk", "last-logits", "threads", "backend"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     auto tokenText = args->get("tokens");
@@ -258,7 +260,8 @@ int cmdMakeModel(int argc, char** argv, int first) {
 }
 
 int cmdBench(int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv, first, {"json", "no-diagnostics"}, {"model", "prompt-len", "gen", "threads", "chunk", "seed", "weights"});
+    auto args = Args::parse(argc, argv, first, {"json", "no-diagnostics"},
+                            {"model", "prompt-len", "gen", "threads", "chunk", "seed", "weights", "backend"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     if (!dir) return fail(makeError(ErrorCode::InvalidArgument, "bench: --model DIR is required"), true);
@@ -311,10 +314,13 @@ int cmdBench(int argc, char** argv, int first) {
                    {"isa", cpu::isaName(cpu::activeIsa())},
                    {"diagnostics", !args->has("no-diagnostics")},
                    {"weight_bytes", session.weights().fileBytes()},
-                   {"weights", session.weights().resident() ? "resident" : "mapped"}});
+                   {"weights", session.weights().resident() ? "resident" : "mapped"},
+                   {"backend", backendKindName(session.backend().kind())},
+                   {"device", session.backend().description()}});
         return kExitOk;
     }
     std::printf("model        %s\n", dir->c_str());
+    std::printf("backend      %s\n", session.backend().description().c_str());
     std::printf("threads      %d (%s kernels), diagnostics %s, weights %s\n", session.threads(),
                 cpu::isaName(cpu::activeIsa()), args->has("no-diagnostics") ? "off" : "on",
                 session.weights().resident() ? "resident" : "mapped");

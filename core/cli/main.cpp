@@ -27,6 +27,8 @@ void printUsage(std::FILE* out) {
         "              [--top-k K] --json                      per-layer diagnostics, attention, logit lens\n"
         "  tensor-stats --model DIR --tensor NAME [--bins N] [--json]  mean, std, min, max, histogram\n"
         "  perplexity  --model DIR (--text-file F | --tokens-file F | --tokens LIST) [--window N] [--json]\n"
+        "  Model commands that run the model take --backend auto|cpu|cuda (default auto: the GPU\n"
+        "  when this build has the CUDA backend and an NVIDIA GPU is present).\n"
         "\n"
         "text commands:\n"
         "  tokenize    --tokenizer PATH [--bench FILE]   JSON Lines {\"text\"} on stdin -> {\"ids\"}\n"

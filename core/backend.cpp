@@ -1,0 +1,111 @@
+#include "core/backend.h"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+#include "core/backend_plugin.h"
+#include "core/log.h"
+
+namespace qe {
+
+const char* backendKindName(BackendKind kind) {
+    switch (kind) {
+    case BackendKind::Auto: return "auto";
+    case BackendKind::Cpu: return "cpu";
+    case BackendKind::Cuda: return "cuda";
+    }
+    return "unknown";
+}
+
+Result<BackendKind> parseBackendKind(const std::string& name) {
+    for (BackendKind kind : {BackendKind::Auto, BackendKind::Cpu, BackendKind::Cuda})
+        if (name == backendKindName(kind)) return kind;
+    return makeError(ErrorCode::InvalidArgument, "unknown backend '" + name + "' (expected auto, cpu or cuda)");
+}
+
+namespace {
+
+struct CudaLibrary {
+    void* handle = nullptr;
+    QeCudaProbeFn probe = nullptr;
+    QeCudaCreateFn create = nullptr;
+    std::string error;  // why it is not there
+};
+
+std::vector<std::string> candidatePaths() {
+    std::vector<std::string> paths;
+    if (const char* env = std::getenv("QE_CUDA_BACKEND"); env && *env) paths.emplace_back(env);
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const auto dir = exe.parent_path();
+        paths.push_back((dir / "libqe_cuda.so").string());
+        paths.push_back((dir / "../lib/qwen-explorer/libqe_cuda.so").lexically_normal().string());
+    }
+#ifdef QE_CUDA_BUILD_PATH
+    paths.emplace_back(QE_CUDA_BUILD_PATH);  // the build tree's copy, for tests and uninstalled runs
+#endif
+    return paths;
+}
+
+const CudaLibrary& cudaLibrary() {
+    static CudaLibrary library;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        std::string tried;
+        for (const std::string& path : candidatePaths()) {
+            if (!std::filesystem::exists(path)) continue;
+            void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+            if (!handle) {
+                // Present but unusable, typically libcublas missing: say so, do not look further.
+                const char* why = dlerror();
+                library.error = "cannot load " + path + ": " + (why ? why : "unknown error");
+                return;
+            }
+            auto abi = reinterpret_cast<QeCudaAbiFn>(dlsym(handle, QE_CUDA_ABI_SYMBOL));
+            auto probe = reinterpret_cast<QeCudaProbeFn>(dlsym(handle, QE_CUDA_PROBE_SYMBOL));
+            auto create = reinterpret_cast<QeCudaCreateFn>(dlsym(handle, QE_CUDA_CREATE_SYMBOL));
+            if (!abi || !probe || !create || abi() != kCudaPluginAbi) {
+                library.error = path + " is not a CUDA backend of this version of Qwen Explorer";
+                dlclose(handle);
+                return;
+            }
+            library = {handle, probe, create, {}};
+            log()->info("CUDA backend library: {}", path);
+            return;
+        }
+        library.error = "this build has no CUDA backend (libqe_cuda.so not found)";
+    });
+    return library;
+}
+
+}  // namespace
+
+CudaProbe probeCuda() {
+    CudaProbe probe;
+    const CudaLibrary& library = cudaLibrary();
+    if (!library.handle) {
+        probe.error = library.error;
+        return probe;
+    }
+    probe.libraryFound = true;
+    library.probe(&probe);
+    return probe;
+}
+
+Result<std::unique_ptr<Backend>> createCudaBackend(const Weights& weights, const CudaBackendOptions& options,
+                                                   std::stop_token stop,
+                                                   const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+    const CudaLibrary& library = cudaLibrary();
+    if (!library.handle) return makeError(ErrorCode::Unsupported, library.error);
+    CudaCreateArgs args{&weights, options, std::move(stop), progress};
+    Result<std::unique_ptr<Backend>> out = makeError(ErrorCode::Internal, "the CUDA backend returned nothing");
+    library.create(&args, &out);
+    return out;
+}
+
+}  // namespace qe

@@ -1,0 +1,97 @@
+// The engine's backend interface: one forward pass of Qwen3 over a chunk of tokens, plus the
+// on-demand diagnostics recomputed from what the pass keeps. The CPU backend (Qwen3Forward,
+// core/qwen3_forward.h) and the CUDA backend (kernels/, loaded at run time from libqe_cuda.so so
+// the app starts on machines without the CUDA libraries) implement it; Session drives either.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.h"
+#include "core/kv_cache.h"
+#include "core/result.h"
+
+namespace qe {
+
+class Weights;
+
+// Which positions of a chunk get logits.
+enum class LogitsFor { None, Last, All };
+
+// Where a session computes.
+enum class BackendKind {
+    Auto,  // CUDA when this build has it, a GPU is present and the model fits; else CPU
+    Cpu,
+    Cuda,
+};
+const char* backendKindName(BackendKind kind);              // "auto", "cpu", "cuda"
+Result<BackendKind> parseBackendKind(const std::string& name);  // the names above
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+
+    // "cpu" or "cuda"; description() names the device, e.g. "NVIDIA H200 (sm_90, 139.8 GiB)".
+    virtual BackendKind kind() const = 0;
+    virtual std::string description() const = 0;
+    // Bounds the tokens per forward().
+    virtual std::int64_t maxChunk() const = 0;
+    // Whether the KV cache's keys and values live in host memory (KvCache storage); the CUDA
+    // backend keeps them in device memory and uses KvCache for the token bookkeeping only.
+    virtual KvStorage kvStorage() const = 0;
+    // Whether kept hidden states live in Diagnostics' host memory (else on the device).
+    virtual bool hostHiddenStates() const = 0;
+
+    // Runs `tokens` (at most maxChunk) at positions cache.length() .. and appends their keys and
+    // values to `cache` (which must have room: cache.reserve()). Writes vocabSize logits per
+    // selected position to `logits` (rows in token order). Checks `stop` between layers; on any
+    // failure the cache keeps its previous length.
+    // With `diagnostics` (enabled), also records the always-on per-layer numbers and keeps the
+    // hidden states of these positions (see core/diagnostics.h); it must have room (reserve()).
+    virtual Status forward(std::span<const int> tokens, KvCache& cache, LogitsFor which, float* logits,
+                           std::stop_token stop = {}, Diagnostics* diagnostics = nullptr) = 0;
+
+    // On demand, from kept hidden states and the cache (nothing is stored during generation):
+    // attention probabilities of query head `head` at position `pos` of `layer` over keys
+    // 0..pos (out: pos + 1 values).
+    virtual Status attentionRow(std::int64_t layer, std::int64_t head, std::int64_t pos, const Diagnostics& diagnostics,
+                                const KvCache& cache, std::vector<float>& out) = 0;
+    // Logit lens: the residual stream after `layer` at `pos` through the final norm and LM head
+    // (out: vocabSize logits). After the last layer this is the model's own output.
+    virtual Status logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics,
+                             std::vector<float>& out) = 0;
+};
+
+// What a GPU backend needs to size itself before it allocates anything.
+struct CudaBackendOptions {
+    int device = 0;                          // CUDA device ordinal
+    std::int64_t maxChunk = 128;             // tokens per forward pass
+    std::int64_t maxContext = 0;             // KV cache positions, allocated up front
+    std::uint64_t hiddenBudgetBytes = 0;     // kept hidden states (Diagnostics' budget)
+};
+
+// What the CUDA library reports about the machine: empty `devices` when it cannot run here.
+struct CudaProbe {
+    bool libraryFound = false;
+    std::string error;                       // why there is no usable device, when there is none
+    std::vector<std::string> devices;        // "NVIDIA H200 (sm_90, 139.8 GiB)"
+};
+
+// Loads libqe_cuda.so (next to the executable, in ../lib/qwen-explorer, QE_CUDA_BACKEND, or the
+// build tree) and asks it for its devices. Never fails: a missing library or driver is reported
+// in the result.
+CudaProbe probeCuda();
+
+// Creates the CUDA backend for `weights` (uploading them with `progress`). Fails with Unsupported
+// when the library or a device is missing, OutOfMemory with the estimate when the model and the
+// requested context do not fit.
+Result<std::unique_ptr<Backend>> createCudaBackend(const Weights& weights, const CudaBackendOptions& options,
+                                                   std::stop_token stop,
+                                                   const std::function<void(std::uint64_t, std::uint64_t)>& progress);
+
+}  // namespace qe

@@ -1,0 +1,547 @@
+#include "kernels/cuda_backend.h"
+
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "core/log.h"
+#include "core/weights.h"
+#include "kernels/device_kernels.h"
+#include "kernels/plan.h"
+
+namespace qe::cuda {
+
+namespace {
+
+Error cudaError(cudaError_t e, const char* what) {
+    const ErrorCode code = e == cudaErrorMemoryAllocation ? ErrorCode::OutOfMemory : ErrorCode::Device;
+    return makeError(code, std::string("CUDA error ") + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ") in " + what);
+}
+
+Error blasError(cublasStatus_t s, const char* what) {
+    const ErrorCode code = s == CUBLAS_STATUS_ALLOC_FAILED ? ErrorCode::OutOfMemory : ErrorCode::Device;
+    return makeError(code, std::string("cuBLAS error ") + cublasGetStatusName(s) + " (" + cublasGetStatusString(s) +
+                               ") in " + what);
+}
+
+#define QE_CUDA_TRY(expr)                                      \
+    do {                                                       \
+        const cudaError_t qe_cuda_e_ = (expr);                 \
+        if (qe_cuda_e_ != cudaSuccess) return cudaError(qe_cuda_e_, #expr); \
+    } while (0)
+
+#define QE_BLAS_TRY(expr)                                      \
+    do {                                                       \
+        const cublasStatus_t qe_blas_s_ = (expr);              \
+        if (qe_blas_s_ != CUBLAS_STATUS_SUCCESS) return blasError(qe_blas_s_, #expr); \
+    } while (0)
+
+// A device allocation of `count` T, freed with the object.
+template <class T>
+class DeviceArray {
+public:
+    DeviceArray() = default;
+    DeviceArray(const DeviceArray&) = delete;
+    DeviceArray& operator=(const DeviceArray&) = delete;
+    DeviceArray(DeviceArray&& other) noexcept : m_ptr(std::exchange(other.m_ptr, nullptr)), m_count(other.m_count) {}
+    ~DeviceArray() {
+        if (m_ptr) cudaFree(m_ptr);
+    }
+    Status allocate(std::size_t count) {
+        if (count == 0) return {};
+        void* p = nullptr;
+        const cudaError_t e = cudaMalloc(&p, count * sizeof(T));
+        if (e != cudaSuccess) {
+            cudaGetLastError();  // clear the (non-sticky) allocation error
+            return makeError(e == cudaErrorMemoryAllocation ? ErrorCode::OutOfMemory : ErrorCode::Device,
+                             "cannot allocate " + std::to_string((count * sizeof(T)) >> 20) + " MiB of GPU memory: " +
+                                 cudaGetErrorString(e));
+        }
+        m_ptr = static_cast<T*>(p);
+        m_count = count;
+        return {};
+    }
+    T* get() const { return m_ptr; }
+    std::size_t count() const { return m_count; }
+
+private:
+    T* m_ptr = nullptr;
+    std::size_t m_count = 0;
+};
+
+struct DeviceLayer {
+    DeviceArray<bf16> qkv;       // [(Nq + 2·Nkv)·d, H]: q_proj, k_proj, v_proj rows
+    DeviceArray<bf16> o;         // [H, Nq·d]
+    DeviceArray<bf16> gateUp;    // [2·I, H]: gate_proj, up_proj rows
+    DeviceArray<bf16> down;      // [H, I]
+    DeviceArray<float> inputNorm, postNorm, qNorm, kNorm;
+};
+
+std::uint16_t floatToBf16Bits(float f) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) return 0x7fc0;  // NaN
+    bits += 0x7fffu + ((bits >> 16) & 1u);                  // round to nearest even
+    return static_cast<std::uint16_t>(bits >> 16);
+}
+
+std::size_t elementBytes(cpu::WeightType type) { return type == cpu::WeightType::F32 ? 4 : 2; }
+
+// Streams host matrices to the device through two pinned buffers: while one chunk copies, the
+// next is read (from the page cache or the disk) and converted into the other.
+class Uploader {
+public:
+    static constexpr std::size_t kChunkBytes = 64ull << 20;
+
+    Uploader(cudaStream_t stream, std::uint64_t totalBytes, std::stop_token stop,
+             const std::function<void(std::uint64_t, std::uint64_t)>& progress)
+        : m_stream(stream), m_total(totalBytes), m_stop(std::move(stop)), m_progress(progress) {}
+    ~Uploader() {
+        for (int i = 0; i < 2; ++i) {
+            if (m_done[i]) {
+                cudaEventSynchronize(m_done[i]);  // the copy may still read the staging buffer
+                cudaEventDestroy(m_done[i]);
+            }
+            if (m_staging[i]) cudaFreeHost(m_staging[i]);
+        }
+    }
+
+    Status init() {
+        for (int i = 0; i < 2; ++i) {
+            QE_CUDA_TRY(cudaHostAlloc(&m_staging[i], kChunkBytes, cudaHostAllocDefault));
+            QE_CUDA_TRY(cudaEventCreateWithFlags(&m_done[i], cudaEventDisableTiming));
+        }
+        return {};
+    }
+
+    // Rows of `w` as bf16 to dst ([rows, cols]).
+    Status matrix(const cpu::MatrixView& w, bf16* dst) {
+        const std::size_t rowOut = static_cast<std::size_t>(w.cols) * 2;
+        const std::int64_t rowsPerChunk = std::max<std::int64_t>(1, static_cast<std::int64_t>(kChunkBytes / rowOut));
+        if (rowOut > kChunkBytes) return makeError(ErrorCode::Unsupported, "a weight row exceeds the staging buffer");
+        std::vector<float> widened(w.type == cpu::WeightType::BF16 ? 0 : static_cast<std::size_t>(w.cols));
+        for (std::int64_t row = 0; row < w.rows; row += rowsPerChunk) {
+            if (m_stop.stop_requested()) return makeError(ErrorCode::Cancelled, "loading cancelled");
+            const std::int64_t rows = std::min(rowsPerChunk, w.rows - row);
+            // Wait until the copy that last used this buffer has finished.
+            QE_CUDA_TRY(cudaEventSynchronize(m_done[m_next]));
+            auto* staging = static_cast<std::uint16_t*>(m_staging[m_next]);
+            const auto* src = static_cast<const unsigned char*>(w.data) + row * w.cols * elementBytes(w.type);
+            if (w.type == cpu::WeightType::BF16) {
+                std::memcpy(staging, src, static_cast<std::size_t>(rows) * rowOut);
+            } else {
+                for (std::int64_t r = 0; r < rows; ++r) {
+                    cpu::rowToFloat(w, row + r, widened.data());
+                    for (std::int64_t c = 0; c < w.cols; ++c) staging[r * w.cols + c] = floatToBf16Bits(widened[c]);
+                }
+            }
+            QE_CUDA_TRY(cudaMemcpyAsync(dst + row * w.cols, staging, static_cast<std::size_t>(rows) * rowOut,
+                                        cudaMemcpyHostToDevice, m_stream));
+            QE_CUDA_TRY(cudaEventRecord(m_done[m_next], m_stream));
+            m_next ^= 1;
+            m_doneBytes += static_cast<std::uint64_t>(rows * w.cols) * elementBytes(w.type);
+            if (m_progress) m_progress(m_doneBytes, m_total);
+        }
+        return {};
+    }
+
+    Status vector(const std::vector<float>& v, DeviceArray<float>& dst) {
+        QE_TRY(dst.allocate(v.size()));
+        QE_CUDA_TRY(cudaMemcpy(dst.get(), v.data(), v.size() * sizeof(float), cudaMemcpyHostToDevice));
+        return {};
+    }
+
+    Status finish() {
+        QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
+        return {};
+    }
+
+private:
+    cudaStream_t m_stream;
+    std::uint64_t m_total, m_doneBytes = 0;
+    std::stop_token m_stop;
+    const std::function<void(std::uint64_t, std::uint64_t)>& m_progress;
+    void* m_staging[2] = {nullptr, nullptr};
+    cudaEvent_t m_done[2] = {nullptr, nullptr};
+    int m_next = 0;
+};
+
+std::string deviceName(int device) {
+    cudaDeviceProp props{};
+    if (cudaGetDeviceProperties(&props, device) != cudaSuccess) return "CUDA device " + std::to_string(device);
+    char size[32];
+    std::snprintf(size, sizeof size, "%.1f GiB", static_cast<double>(props.totalGlobalMem) / double(1ull << 30));
+    return std::string(props.name) + " (sm_" + std::to_string(props.major) + std::to_string(props.minor) + ", " + size + ")";
+}
+
+class CudaBackend final : public Backend {
+public:
+    explicit CudaBackend(const Weights& weights) : m_weights(weights), m_config(weights.config()) {}
+    ~CudaBackend() override {
+        if (m_stream) cudaStreamSynchronize(m_stream);
+        for (cudaEvent_t e : m_layerEvents) cudaEventDestroy(e);
+        if (m_blas) cublasDestroy(m_blas);
+        if (m_stream) cudaStreamDestroy(m_stream);
+    }
+
+    Status init(const CudaCreateArgs& args);
+
+    BackendKind kind() const override { return BackendKind::Cuda; }
+    std::string description() const override { return m_description; }
+    std::int64_t maxChunk() const override { return m_maxChunk; }
+    KvStorage kvStorage() const override { return KvStorage::External; }
+    bool hostHiddenStates() const override { return false; }
+
+    Status forward(std::span<const int> tokens, KvCache& cache, LogitsFor which, float* logits, std::stop_token stop,
+                   Diagnostics* diagnostics) override;
+    Status attentionRow(std::int64_t layer, std::int64_t head, std::int64_t pos, const Diagnostics& diagnostics,
+                        const KvCache& cache, std::vector<float>& out) override;
+    Status logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics, std::vector<float>& out) override;
+
+private:
+    // y[t, n] = Σ_k x[t, k] · w[n, k] for t < tokens: bf16 inputs, fp32 output and accumulation.
+    Status gemm(const bf16* w, std::int64_t n, std::int64_t k, const bf16* x, std::int64_t tokens, float* y);
+    bf16* keys(std::int64_t layer) const { return m_kCache.get() + layer * m_cacheLayerElems; }
+    bf16* values(std::int64_t layer) const { return m_vCache.get() + layer * m_cacheLayerElems; }
+    const float* keptHidden(std::int64_t pos, std::int64_t layer) const {
+        return m_kept.get() + (static_cast<std::size_t>(pos) * (m_config.numHiddenLayers + 1) + layer) * m_config.hiddenSize;
+    }
+    Status upload(const CudaCreateArgs& args);
+
+    const Weights& m_weights;
+    const ModelConfig& m_config;
+    std::string m_description;
+    int m_device = 0;
+    std::int64_t m_maxChunk = 1, m_maxContext = 0, m_keptCapacity = 0;
+    std::size_t m_cacheLayerElems = 0;
+    float m_eps = 0.0f, m_ropeScaling = 1.0f;
+    cudaStream_t m_stream = nullptr;
+    cublasHandle_t m_blas = nullptr;
+    std::vector<cudaEvent_t> m_layerEvents;  // [layers + 1], timing of the last forward
+
+    // Weights.
+    DeviceArray<bf16> m_embed, m_lmHeadOwn;
+    const bf16* m_lmHead = nullptr;
+    DeviceArray<float> m_finalNorm, m_invFreq;
+    std::vector<DeviceLayer> m_layers;
+    // State.
+    DeviceArray<bf16> m_kCache, m_vCache;  // [layers][maxContext][Nkv][d]
+    DeviceArray<float> m_kept;             // [keptCapacity][layers + 1][H]
+    // Scratch for a chunk of maxChunk tokens.
+    DeviceArray<int> m_ids;
+    DeviceArray<float> m_hidden, m_delta, m_qkv, m_gateUp, m_logits, m_cos, m_sin;
+    DeviceArray<bf16> m_normed, m_attn, m_act;
+    DeviceArray<float> m_residualRms, m_mlpRms, m_entropy, m_sink;  // [t][layer]([head])
+    DeviceArray<float> m_rowQ, m_probs, m_lensLogits;
+    DeviceArray<bf16> m_rowNormed;
+    DeviceArray<unsigned char> m_blasWorkspace;
+};
+
+Status CudaBackend::init(const CudaCreateArgs& args) {
+    const ModelConfig& c = m_config;
+    const CudaBackendOptions& o = args.options;
+    QE_TRY(checkModelShape(c));
+    int count = 0;
+    if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess || count == 0) {
+        cudaGetLastError();
+        return makeError(ErrorCode::Unsupported, std::string("no usable NVIDIA GPU: ") +
+                                                     (e != cudaSuccess ? cudaGetErrorString(e) : "none found"));
+    }
+    if (o.device < 0 || o.device >= count)
+        return makeError(ErrorCode::InvalidArgument, "no CUDA device " + std::to_string(o.device) + " (" +
+                                                         std::to_string(count) + " present)");
+    m_device = o.device;
+    QE_CUDA_TRY(cudaSetDevice(m_device));
+    cudaDeviceProp props{};
+    QE_CUDA_TRY(cudaGetDeviceProperties(&props, m_device));
+    m_description = "CUDA, " + deviceName(m_device);
+    if (props.major < 8)
+        return makeError(ErrorCode::Unsupported, m_description + " is not supported: bf16 kernels need compute capability 8.0 or newer");
+
+    m_maxChunk = std::clamp<std::int64_t>(o.maxChunk, 1, kMaxChunk);
+    m_maxContext = std::max<std::int64_t>(o.maxContext, 1);
+    CudaBackendOptions sized = o;
+    sized.maxChunk = m_maxChunk;
+    sized.maxContext = m_maxContext;
+    const DeviceMemoryEstimate estimate = estimateDeviceMemory(c, sized);
+    std::size_t freeBytes = 0, totalBytes = 0;
+    QE_CUDA_TRY(cudaMemGetInfo(&freeBytes, &totalBytes));
+    if (estimate.total() > freeBytes) {
+        const std::int64_t fits = maxContextFitting(c, sized, freeBytes);
+        std::string advice = fits >= 1 ? "; a context of " + std::to_string(fits) + " tokens would fit"
+                                       : "; the weights alone do not fit this GPU";
+        return makeError(ErrorCode::OutOfMemory, "the model does not fit " + deviceName(m_device) + ": it needs about " +
+                                                     describe(estimate, m_maxContext) + ", " +
+                                                     std::to_string(freeBytes >> 20) + " MiB are free" + advice);
+    }
+    log()->info("CUDA: {} ({} MiB free): {}", m_description, freeBytes >> 20, describe(estimate, m_maxContext));
+
+    QE_CUDA_TRY(cudaStreamCreateWithFlags(&m_stream, cudaStreamNonBlocking));
+    QE_BLAS_TRY(cublasCreate(&m_blas));
+    QE_BLAS_TRY(cublasSetStream(m_blas, m_stream));
+    QE_TRY(m_blasWorkspace.allocate(32ull << 20));
+    QE_BLAS_TRY(cublasSetWorkspace(m_blas, m_blasWorkspace.get(), m_blasWorkspace.count()));
+    m_layerEvents.resize(static_cast<std::size_t>(c.numHiddenLayers + 1), nullptr);
+    for (cudaEvent_t& e : m_layerEvents) QE_CUDA_TRY(cudaEventCreate(&e));
+
+    m_eps = static_cast<float>(c.rmsNormEps);
+    const RopeTables rope = computeRope(c);
+    m_ropeScaling = rope.attentionScaling;
+    QE_TRY(m_invFreq.allocate(rope.invFreq.size()));
+    QE_CUDA_TRY(cudaMemcpy(m_invFreq.get(), rope.invFreq.data(), rope.invFreq.size() * sizeof(float), cudaMemcpyHostToDevice));
+
+    // State and scratch first (so a context that does not fit fails before the long upload).
+    const auto T = static_cast<std::size_t>(m_maxChunk), L = static_cast<std::size_t>(c.numHiddenLayers);
+    const auto H = static_cast<std::size_t>(c.hiddenSize), I = static_cast<std::size_t>(c.intermediateSize);
+    const auto V = static_cast<std::size_t>(c.vocabSize), Nq = static_cast<std::size_t>(c.numAttentionHeads);
+    const auto qkvWidth = static_cast<std::size_t>(c.qWidth() + 2 * c.kvWidth());
+    m_cacheLayerElems = static_cast<std::size_t>(m_maxContext) * static_cast<std::size_t>(c.kvWidth());
+    QE_TRY(m_kCache.allocate(L * m_cacheLayerElems));
+    QE_TRY(m_vCache.allocate(L * m_cacheLayerElems));
+    const std::uint64_t keptPerPos = (L + 1) * H * sizeof(float);
+    m_keptCapacity = static_cast<std::int64_t>(std::min<std::uint64_t>(o.hiddenBudgetBytes / keptPerPos, m_maxContext));
+    QE_TRY(m_kept.allocate(static_cast<std::size_t>(m_keptCapacity) * (L + 1) * H));
+    QE_TRY(m_ids.allocate(T));
+    QE_TRY(m_hidden.allocate(T * H));
+    QE_TRY(m_delta.allocate(T * H));
+    QE_TRY(m_normed.allocate(T * H));
+    QE_TRY(m_qkv.allocate(T * qkvWidth));
+    QE_TRY(m_attn.allocate(T * static_cast<std::size_t>(c.qWidth())));
+    QE_TRY(m_gateUp.allocate(T * 2 * I));
+    QE_TRY(m_act.allocate(T * I));
+    QE_TRY(m_logits.allocate(std::min<std::size_t>(T, kLogitRows) * V));
+    QE_TRY(m_cos.allocate(T * static_cast<std::size_t>(c.headDim / 2)));
+    QE_TRY(m_sin.allocate(T * static_cast<std::size_t>(c.headDim / 2)));
+    QE_TRY(m_residualRms.allocate(T * L));
+    QE_TRY(m_mlpRms.allocate(T * L));
+    QE_TRY(m_entropy.allocate(T * L * Nq));
+    QE_TRY(m_sink.allocate(T * L * Nq));
+    QE_TRY(m_rowQ.allocate(static_cast<std::size_t>(c.headDim)));
+    QE_TRY(m_probs.allocate(static_cast<std::size_t>(m_maxContext) + 1));
+    QE_TRY(m_lensLogits.allocate(V));
+    QE_TRY(m_rowNormed.allocate(H));
+    return upload(args);
+}
+
+Status CudaBackend::upload(const CudaCreateArgs& args) {
+    const ModelConfig& c = m_config;
+    const Weights& w = m_weights;
+    std::uint64_t total = 0;
+    auto bytes = [](const cpu::MatrixView& m) { return static_cast<std::uint64_t>(m.rows * m.cols) * elementBytes(m.type); };
+    total += bytes(w.embedTokens());
+    if (!c.tieWordEmbeddings) total += bytes(w.lmHead());
+    for (std::int64_t l = 0; l < c.numHiddenLayers; ++l) {
+        const LayerWeights& lw = w.layer(l);
+        for (const cpu::MatrixView* m : {&lw.qProj, &lw.kProj, &lw.vProj, &lw.oProj, &lw.gateProj, &lw.upProj, &lw.downProj})
+            total += bytes(*m);
+    }
+    Uploader up(m_stream, total, args.stop, args.progress);
+    QE_TRY(up.init());
+    const auto H = static_cast<std::size_t>(c.hiddenSize);
+    QE_TRY(m_embed.allocate(static_cast<std::size_t>(c.vocabSize) * H));
+    QE_TRY(up.matrix(w.embedTokens(), m_embed.get()));
+    m_layers.resize(static_cast<std::size_t>(c.numHiddenLayers));
+    for (std::int64_t l = 0; l < c.numHiddenLayers; ++l) {
+        const LayerWeights& lw = w.layer(l);
+        DeviceLayer& d = m_layers[static_cast<std::size_t>(l)];
+        QE_TRY(d.qkv.allocate(static_cast<std::size_t>(c.qWidth() + 2 * c.kvWidth()) * H));
+        QE_TRY(up.matrix(lw.qProj, d.qkv.get()));
+        QE_TRY(up.matrix(lw.kProj, d.qkv.get() + static_cast<std::size_t>(c.qWidth()) * H));
+        QE_TRY(up.matrix(lw.vProj, d.qkv.get() + static_cast<std::size_t>(c.qWidth() + c.kvWidth()) * H));
+        QE_TRY(d.o.allocate(H * static_cast<std::size_t>(c.qWidth())));
+        QE_TRY(up.matrix(lw.oProj, d.o.get()));
+        QE_TRY(d.gateUp.allocate(2 * static_cast<std::size_t>(c.intermediateSize) * H));
+        QE_TRY(up.matrix(lw.gateProj, d.gateUp.get()));
+        QE_TRY(up.matrix(lw.upProj, d.gateUp.get() + static_cast<std::size_t>(c.intermediateSize) * H));
+        QE_TRY(d.down.allocate(H * static_cast<std::size_t>(c.intermediateSize)));
+        QE_TRY(up.matrix(lw.downProj, d.down.get()));
+        QE_TRY(up.vector(lw.inputLayernorm, d.inputNorm));
+        QE_TRY(up.vector(lw.postAttentionLayernorm, d.postNorm));
+        QE_TRY(up.vector(lw.qNorm, d.qNorm));
+        QE_TRY(up.vector(lw.kNorm, d.kNorm));
+    }
+    QE_TRY(up.vector(w.finalNorm(), m_finalNorm));
+    if (c.tieWordEmbeddings) {
+        m_lmHead = m_embed.get();
+    } else {
+        QE_TRY(m_lmHeadOwn.allocate(static_cast<std::size_t>(c.vocabSize) * H));
+        QE_TRY(up.matrix(w.lmHead(), m_lmHeadOwn.get()));
+        m_lmHead = m_lmHeadOwn.get();
+    }
+    return up.finish();
+}
+
+Status CudaBackend::gemm(const bf16* w, std::int64_t n, std::int64_t k, const bf16* x, std::int64_t tokens, float* y) {
+    const float alpha = 1.0f, beta = 0.0f;
+    // Row-major y[tokens, n] = x[tokens, k] · w[n, k]ᵀ is column-major yᵀ = (wᵀ)ᵀ · xᵀ.
+    QE_BLAS_TRY(cublasGemmEx(m_blas, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(n), static_cast<int>(tokens),
+                             static_cast<int>(k), &alpha, w, CUDA_R_16BF, static_cast<int>(k), x, CUDA_R_16BF,
+                             static_cast<int>(k), &beta, y, CUDA_R_32F, static_cast<int>(n), CUBLAS_COMPUTE_32F,
+                             CUBLAS_GEMM_DEFAULT));
+    return {};
+}
+
+Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsFor which, float* logits,
+                            std::stop_token stop, Diagnostics* diagnostics) {
+    const ModelConfig& c = m_config;
+    const auto numTokens = static_cast<std::int64_t>(tokens.size());
+    const std::int64_t startPos = cache.length();
+    if (numTokens == 0) return {};
+    if (numTokens > m_maxChunk)
+        return makeError(ErrorCode::Internal, "chunk of " + std::to_string(numTokens) + " tokens exceeds the maximum of " +
+                                                  std::to_string(m_maxChunk));
+    if (startPos + numTokens > std::min(cache.capacity(), m_maxContext))
+        return makeError(ErrorCode::Internal, "the GPU KV cache has room for " + std::to_string(m_maxContext) +
+                                                  " tokens, need " + std::to_string(startPos + numTokens));
+    for (int tok : tokens)
+        if (tok < 0 || tok >= c.vocabSize)
+            return makeError(ErrorCode::InvalidArgument, "token id " + std::to_string(tok) + " is outside the vocabulary [0, " +
+                                                             std::to_string(c.vocabSize) + ")");
+    Diagnostics* diag = diagnostics && diagnostics->enabled() ? diagnostics : nullptr;
+    if (diag && diag->positions() < startPos + numTokens)
+        return makeError(ErrorCode::Internal, "diagnostics have room for " + std::to_string(diag->positions()) +
+                                                  " positions, need " + std::to_string(startPos + numTokens));
+    QE_CUDA_TRY(cudaSetDevice(m_device));
+    const int T = static_cast<int>(numTokens), H = static_cast<int>(c.hiddenSize), I = static_cast<int>(c.intermediateSize);
+    const int L = static_cast<int>(c.numHiddenLayers), Nq = static_cast<int>(c.numAttentionHeads);
+    const int Nkv = static_cast<int>(c.numKeyValueHeads), d = static_cast<int>(c.headDim);
+    const int qkvWidth = static_cast<int>(c.qWidth() + 2 * c.kvWidth());
+
+    QE_CUDA_TRY(cudaMemcpyAsync(m_ids.get(), tokens.data(), tokens.size() * sizeof(int), cudaMemcpyHostToDevice, m_stream));
+    QE_CUDA_TRY(launchEmbed(m_embed.get(), m_ids.get(), m_hidden.get(), T, H, m_stream));
+    QE_CUDA_TRY(launchRopeTable(m_invFreq.get(), m_ropeScaling, startPos, T, d / 2, m_cos.get(), m_sin.get(), m_stream));
+    HiddenKeep keep;
+    if (diag && m_keptCapacity > 0) keep = {m_kept.get(), m_keptCapacity, startPos, 0, L};
+    if (diag) QE_CUDA_TRY(cudaEventRecord(m_layerEvents[0], m_stream));
+    for (int layer = 0; layer < L; ++layer) {
+        if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "cancelled");
+        const DeviceLayer& w = m_layers[static_cast<std::size_t>(layer)];
+        keep.layer = layer;
+        // h += previous layer's MLP output; x = RMSNorm(h; input_layernorm). The residual RMS
+        // after the previous layer and the hidden state entering this one are recorded here.
+        QE_CUDA_TRY(launchResidualNorm(m_hidden.get(), layer > 0 ? m_delta.get() : nullptr, w.inputNorm.get(), m_normed.get(),
+                                       T, H, m_eps, keep, diag && layer > 0 ? m_residualRms.get() + (layer - 1) : nullptr, L,
+                                       m_stream));
+        QE_TRY(gemm(w.qkv.get(), qkvWidth, H, m_normed.get(), T, m_qkv.get()));
+        QE_CUDA_TRY(launchQkNormRope(m_qkv.get(), w.qNorm.get(), w.kNorm.get(), m_cos.get(), m_sin.get(), keys(layer),
+                                     values(layer), T, startPos, Nq, Nkv, d, m_eps, m_stream));
+        QE_CUDA_TRY(launchAttention(m_qkv.get(), qkvWidth, keys(layer), values(layer), m_attn.get(), T, startPos, Nq, Nkv, d,
+                                    diag ? m_entropy.get() + std::size_t(layer) * Nq : nullptr,
+                                    diag ? m_sink.get() + std::size_t(layer) * Nq : nullptr, L * Nq, m_stream));
+        QE_TRY(gemm(w.o.get(), H, c.qWidth(), m_attn.get(), T, m_delta.get()));
+        QE_CUDA_TRY(launchResidualNorm(m_hidden.get(), m_delta.get(), w.postNorm.get(), m_normed.get(), T, H, m_eps,
+                                       HiddenKeep{}, nullptr, 0, m_stream));
+        QE_TRY(gemm(w.gateUp.get(), 2 * I, H, m_normed.get(), T, m_gateUp.get()));
+        QE_CUDA_TRY(launchSwiGlu(m_gateUp.get(), m_act.get(), T, I, diag ? m_mlpRms.get() + layer : nullptr, L, m_stream));
+        QE_TRY(gemm(w.down.get(), H, I, m_act.get(), T, m_delta.get()));
+        if (diag) QE_CUDA_TRY(cudaEventRecord(m_layerEvents[static_cast<std::size_t>(layer + 1)], m_stream));
+    }
+    if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "cancelled");
+    keep.layer = L;
+    QE_CUDA_TRY(launchResidualNorm(m_hidden.get(), m_delta.get(), m_finalNorm.get(),
+                                   which != LogitsFor::None ? m_normed.get() : nullptr, T, H, m_eps, keep,
+                                   diag ? m_residualRms.get() + (L - 1) : nullptr, L, m_stream));
+    if (which != LogitsFor::None) {
+        // In blocks of kLogitRows rows, each copied out before the next overwrites the buffer
+        // (the copy to pageable host memory returns when it is done).
+        const int first = which == LogitsFor::Last ? T - 1 : 0;
+        for (int row = first; row < T; row += static_cast<int>(kLogitRows)) {
+            const int rows = std::min(T - row, static_cast<int>(kLogitRows));
+            QE_TRY(gemm(m_lmHead, c.vocabSize, H, m_normed.get() + std::size_t(row) * H, rows, m_logits.get()));
+            QE_CUDA_TRY(cudaMemcpyAsync(logits + std::size_t(row - first) * c.vocabSize, m_logits.get(),
+                                        std::size_t(rows) * c.vocabSize * sizeof(float), cudaMemcpyDeviceToHost, m_stream));
+            QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
+        }
+    }
+    if (diag) {
+        const std::size_t perLayer = std::size_t(T) * L * sizeof(float), perHead = perLayer * Nq;
+        QE_CUDA_TRY(cudaMemcpyAsync(&diag->residualRms(startPos, 0), m_residualRms.get(), perLayer, cudaMemcpyDeviceToHost, m_stream));
+        QE_CUDA_TRY(cudaMemcpyAsync(&diag->mlpActivationRms(startPos, 0), m_mlpRms.get(), perLayer, cudaMemcpyDeviceToHost, m_stream));
+        QE_CUDA_TRY(cudaMemcpyAsync(&diag->attentionEntropy(startPos, 0, 0), m_entropy.get(), perHead, cudaMemcpyDeviceToHost, m_stream));
+        QE_CUDA_TRY(cudaMemcpyAsync(&diag->attentionSink(startPos, 0, 0), m_sink.get(), perHead, cudaMemcpyDeviceToHost, m_stream));
+    }
+    QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
+    if (diag) {
+        for (int layer = 0; layer < L; ++layer) {
+            float ms = 0.0f;
+            QE_CUDA_TRY(cudaEventElapsedTime(&ms, m_layerEvents[std::size_t(layer)], m_layerEvents[std::size_t(layer + 1)]));
+            diag->layerSeconds()[std::size_t(layer)] = ms * 1e-3;
+        }
+    }
+    cache.append(tokens);
+    return {};
+}
+
+Status CudaBackend::attentionRow(std::int64_t layer, std::int64_t head, std::int64_t pos, const Diagnostics& diagnostics,
+                                 const KvCache& cache, std::vector<float>& out) {
+    const ModelConfig& c = m_config;
+    if (layer < 0 || layer >= c.numHiddenLayers || head < 0 || head >= c.numAttentionHeads)
+        return makeError(ErrorCode::InvalidArgument, "no attention head " + std::to_string(layer) + ":" + std::to_string(head));
+    if (pos < 0 || pos >= cache.length())
+        return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " is not in the context");
+    if (!diagnostics.keepsHidden(pos) || pos >= m_keptCapacity)
+        return makeError(ErrorCode::OutOfMemory, "position " + std::to_string(pos) + " is beyond the diagnostics memory budget");
+    QE_CUDA_TRY(cudaSetDevice(m_device));
+    const DeviceLayer& w = m_layers[static_cast<std::size_t>(layer)];
+    const std::int64_t H = c.hiddenSize, d = c.headDim;
+    // x = RMSNorm(h; input_layernorm); q = rows [head·d, head·d + d) of q_proj · x; then q-norm,
+    // RoPE and the softmax over keys 0..pos in one kernel.
+    QE_CUDA_TRY(launchResidualNorm(const_cast<float*>(keptHidden(pos, layer)), nullptr, w.inputNorm.get(), m_rowNormed.get(),
+                                   1, static_cast<int>(H), m_eps, HiddenKeep{}, nullptr, 0, m_stream));
+    QE_TRY(gemm(w.qkv.get() + static_cast<std::size_t>(head * d * H), d, H, m_rowNormed.get(), 1, m_rowQ.get()));
+    QE_CUDA_TRY(launchAttentionRow(m_rowQ.get(), w.qNorm.get(), m_invFreq.get(), m_ropeScaling, m_eps, keys(layer),
+                                   static_cast<int>(c.numKeyValueHeads), static_cast<int>(head / c.groupSize()),
+                                   static_cast<int>(d), pos, m_probs.get(), m_stream));
+    out.resize(static_cast<std::size_t>(pos + 1));
+    QE_CUDA_TRY(cudaMemcpyAsync(out.data(), m_probs.get(), out.size() * sizeof(float), cudaMemcpyDeviceToHost, m_stream));
+    QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
+    return {};
+}
+
+Status CudaBackend::logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics, std::vector<float>& out) {
+    const ModelConfig& c = m_config;
+    if (layer < 0 || layer >= c.numHiddenLayers) return makeError(ErrorCode::InvalidArgument, "no layer " + std::to_string(layer));
+    if (pos < 0 || !diagnostics.keepsHidden(pos) || pos >= diagnostics.positions() || pos >= m_keptCapacity)
+        return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " has no kept hidden state");
+    QE_CUDA_TRY(cudaSetDevice(m_device));
+    QE_CUDA_TRY(launchResidualNorm(const_cast<float*>(keptHidden(pos, layer + 1)), nullptr, m_finalNorm.get(),
+                                   m_rowNormed.get(), 1, static_cast<int>(c.hiddenSize), m_eps, HiddenKeep{}, nullptr, 0,
+                                   m_stream));
+    QE_TRY(gemm(m_lmHead, c.vocabSize, c.hiddenSize, m_rowNormed.get(), 1, m_lensLogits.get()));
+    out.resize(static_cast<std::size_t>(c.vocabSize));
+    QE_CUDA_TRY(cudaMemcpyAsync(out.data(), m_lensLogits.get(), out.size() * sizeof(float), cudaMemcpyDeviceToHost, m_stream));
+    QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
+    return {};
+}
+
+}  // namespace
+
+void probeDevices(CudaProbe* out) {
+    int count = 0;
+    const cudaError_t e = cudaGetDeviceCount(&count);
+    if (e != cudaSuccess) {
+        cudaGetLastError();
+        out->error = std::string("no usable NVIDIA GPU: ") + cudaGetErrorString(e);
+        return;
+    }
+    if (count == 0) {
+        out->error = "no NVIDIA GPU found";
+        return;
+    }
+    for (int i = 0; i < count; ++i) out->devices.push_back(deviceName(i));
+}
+
+Result<std::unique_ptr<Backend>> createBackend(const CudaCreateArgs& args) {
+    if (!args.weights) return makeError(ErrorCode::InvalidArgument, "no weights");
+    auto backend = std::make_unique<CudaBackend>(*args.weights);
+    Status s = backend->init(args);
+    if (!s.ok()) return s.error();
+    return std::unique_ptr<Backend>(std::move(backend));
+}
+
+}  // namespace qe::cuda

@@ -1,0 +1,352 @@
+#include "kernels/device_kernels.h"
+
+#include <cmath>
+
+#include "kernels/plan.h"
+#include "kernels/softmax_state.h"
+
+namespace qe::cuda {
+
+namespace {
+
+constexpr unsigned kFullMask = 0xffffffffu;
+constexpr int kLanesPerHead = kMaxHeadDim / kWarp;  // per-lane share of a head
+
+__device__ __forceinline__ float warpSum(float v) {
+    for (int offset = kWarp / 2; offset > 0; offset >>= 1) v += __shfl_xor_sync(kFullMask, v, offset);
+    return v;
+}
+
+__device__ __forceinline__ float warpMax(float v) {
+    for (int offset = kWarp / 2; offset > 0; offset >>= 1) v = fmaxf(v, __shfl_xor_sync(kFullMask, v, offset));
+    return v;
+}
+
+// Sum over a 1-D block whose size is a multiple of 32; `scratch` holds a float per warp. Every
+// thread gets the total. Safe to call repeatedly (the first barrier protects the scratch).
+__device__ float blockSum(float v, float* scratch) {
+    v = warpSum(v);
+    const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp, warps = blockDim.x / kWarp;
+    __syncthreads();
+    if (lane == 0) scratch[warp] = v;
+    __syncthreads();
+    float total = 0.0f;
+    for (int i = 0; i < warps; ++i) total += scratch[i];
+    return total;
+}
+
+__device__ float blockMax(float v, float* scratch) {
+    v = warpMax(v);
+    const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp, warps = blockDim.x / kWarp;
+    __syncthreads();
+    if (lane == 0) scratch[warp] = v;
+    __syncthreads();
+    float total = -INFINITY;
+    for (int i = 0; i < warps; ++i) total = fmaxf(total, scratch[i]);
+    return total;
+}
+
+dim3 gridOf(const LaunchShape& s) {
+    return dim3(static_cast<unsigned>(s.grid[0]), static_cast<unsigned>(s.grid[1]), static_cast<unsigned>(s.grid[2]));
+}
+dim3 blockOf(const LaunchShape& s) {
+    return dim3(static_cast<unsigned>(s.block[0]), static_cast<unsigned>(s.block[1]), static_cast<unsigned>(s.block[2]));
+}
+
+
+__global__ void embedKernel(const bf16* table, const int* ids, float* hidden, int width) {
+    const int t = blockIdx.x;
+    const bf16* row = table + static_cast<std::size_t>(ids[t]) * width;
+    float* out = hidden + static_cast<std::size_t>(t) * width;
+    for (int i = threadIdx.x; i < width; i += blockDim.x) out[i] = __bfloat162float(row[i]);
+}
+
+__global__ void residualNormKernel(float* hidden, const float* delta, const float* weight, bf16* out, int width,
+                                   float eps, HiddenKeep keep, float* residualRms, int rmsStride) {
+    extern __shared__ float scratch[];
+    const int t = blockIdx.x;
+    float* row = hidden + static_cast<std::size_t>(t) * width;
+    float sumSquares = 0.0f;
+    for (int i = threadIdx.x; i < width; i += blockDim.x) {
+        float v = row[i];
+        if (delta) {
+            v += delta[static_cast<std::size_t>(t) * width + i];
+            row[i] = v;
+        }
+        sumSquares += v * v;
+    }
+    const float meanSquare = blockSum(sumSquares, scratch) / static_cast<float>(width);
+    const std::int64_t pos = keep.startPos + t;
+    if (keep.base && pos < keep.capacity) {
+        float* dst = keep.base + (static_cast<std::size_t>(pos) * (keep.layers + 1) + keep.layer) * width;
+        for (int i = threadIdx.x; i < width; i += blockDim.x) dst[i] = row[i];
+    }
+    if (residualRms && threadIdx.x == 0) residualRms[static_cast<std::size_t>(t) * rmsStride] = sqrtf(meanSquare);
+    if (!out) return;
+    const float scale = 1.0f / sqrtf(meanSquare + eps);
+    bf16* o = out + static_cast<std::size_t>(t) * width;
+    for (int i = threadIdx.x; i < width; i += blockDim.x) o[i] = __float2bfloat16(row[i] * scale * weight[i]);
+}
+
+__global__ void ropeTableKernel(const float* invFreq, float scaling, std::int64_t startPos, int tokens, int half,
+                                float* cosOut, float* sinOut) {
+    const std::int64_t index = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (index >= static_cast<std::int64_t>(tokens) * half) return;
+    const std::int64_t t = index / half, j = index % half;
+    const float angle = static_cast<float>(startPos + t) * invFreq[j];
+    double s, c;
+    sincos(static_cast<double>(angle), &s, &c);
+    cosOut[index] = static_cast<float>(c) * scaling;
+    sinOut[index] = static_cast<float>(s) * scaling;
+}
+
+__global__ void qkNormRopeKernel(float* qkv, const float* qNorm, const float* kNorm, const float* cosTable,
+                                 const float* sinTable, bf16* kCache, bf16* vCache, std::int64_t startPos, int numHeads,
+                                 int numKvHeads, int headDim, float eps) {
+    extern __shared__ float shared[];
+    const int lane = threadIdx.x, head = blockIdx.x * blockDim.y + threadIdx.y, t = blockIdx.y;
+    const int allHeads = numHeads + 2 * numKvHeads;
+    if (head >= allHeads) return;
+    float* x = qkv + static_cast<std::size_t>(t) * allHeads * headDim + static_cast<std::size_t>(head) * headDim;
+    const std::size_t pos = static_cast<std::size_t>(startPos + t);
+    if (head >= numHeads + numKvHeads) {  // a value head: to the cache as is
+        const int kvHead = head - numHeads - numKvHeads;
+        bf16* dst = vCache + (pos * numKvHeads + kvHead) * headDim;
+        for (int i = lane; i < headDim; i += kWarp) dst[i] = __float2bfloat16(x[i]);
+        return;
+    }
+    float* buf = shared + threadIdx.y * kMaxHeadDim;
+    const bool isQuery = head < numHeads;
+    const float* weight = isQuery ? qNorm : kNorm;
+    float sumSquares = 0.0f;
+    for (int i = lane; i < headDim; i += kWarp) {
+        const float v = x[i];
+        buf[i] = v;
+        sumSquares += v * v;
+    }
+    sumSquares = warpSum(sumSquares);
+    const float scale = 1.0f / sqrtf(sumSquares / static_cast<float>(headDim) + eps);
+    for (int i = lane; i < headDim; i += kWarp) buf[i] = buf[i] * scale * weight[i];
+    __syncwarp();
+    const int half = headDim / 2;
+    const float* cosRow = cosTable + static_cast<std::size_t>(t) * half;
+    const float* sinRow = sinTable + static_cast<std::size_t>(t) * half;
+    const float queryScale = 1.0f / sqrtf(static_cast<float>(headDim));
+    bf16* key = isQuery ? nullptr : kCache + (pos * numKvHeads + (head - numHeads)) * headDim;
+    for (int j = lane; j < half; j += kWarp) {
+        const float a = buf[j], b = buf[j + half], c = cosRow[j], s = sinRow[j];
+        const float r0 = a * c - b * s, r1 = b * c + a * s;
+        if (isQuery) {
+            x[j] = r0 * queryScale;
+            x[j + half] = r1 * queryScale;
+        } else {
+            key[j] = __float2bfloat16(r0);
+            key[j + half] = __float2bfloat16(r1);
+        }
+    }
+}
+
+__global__ void attentionKernel(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out,
+                                std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy,
+                                float* sink, int diagStride) {
+    extern __shared__ float shared[];
+    const int lane = threadIdx.x, head = blockIdx.x * blockDim.y + threadIdx.y, t = blockIdx.y;
+    if (head >= numHeads) return;
+    float* qs = shared + threadIdx.y * kMaxHeadDim;
+    const float* qRow = q + static_cast<std::size_t>(t) * qStride + static_cast<std::size_t>(head) * headDim;
+    for (int i = lane; i < headDim; i += kWarp) qs[i] = qRow[i];
+    __syncwarp();
+    const int kvHead = head / (numHeads / numKvHeads);
+    const std::int64_t keys = startPos + t + 1;  // causal
+    float acc[kLanesPerHead];
+#pragma unroll
+    for (int k = 0; k < kLanesPerHead; ++k) acc[k] = 0.0f;
+    SoftmaxState state;
+    float firstScore = 0.0f;
+    for (std::int64_t base = 0; base < keys; base += kWarp) {
+        // Each lane scores one key of the tile.
+        const std::int64_t p = base + lane;
+        float score = -INFINITY;
+        if (p < keys) {
+            const __nv_bfloat162* k2 =
+                reinterpret_cast<const __nv_bfloat162*>(kCache + (static_cast<std::size_t>(p) * numKvHeads + kvHead) * headDim);
+            float dot = 0.0f;
+            for (int i = 0; i < headDim / 2; ++i) {
+                const float2 kv = __bfloat1622float2(k2[i]);
+                dot += qs[2 * i] * kv.x + qs[2 * i + 1] * kv.y;
+            }
+            score = dot;
+        }
+        if (base == 0) firstScore = __shfl_sync(kFullMask, score, 0);
+        const float newMax = state.merged(warpMax(score));
+        const float e = p < keys ? expf(score - newMax) : 0.0f;
+        const float ew = p < keys ? e * (score - newMax) : 0.0f;
+        const float factor = state.merge(newMax, warpSum(e), warpSum(ew));
+#pragma unroll
+        for (int k = 0; k < kLanesPerHead; ++k) acc[k] *= factor;
+        const int inTile = static_cast<int>(keys - base < kWarp ? keys - base : kWarp);
+        for (int j = 0; j < inTile; ++j) {
+            const float weight = __shfl_sync(kFullMask, e, j);
+            const bf16* vRow = vCache + (static_cast<std::size_t>(base + j) * numKvHeads + kvHead) * headDim;
+#pragma unroll
+            for (int k = 0; k < kLanesPerHead; ++k) {
+                const int dim = lane + k * kWarp;
+                if (dim < headDim) acc[k] += weight * __bfloat162float(vRow[dim]);
+            }
+        }
+    }
+    const float inv = 1.0f / state.sum;
+    bf16* o = out + static_cast<std::size_t>(t) * numHeads * headDim + static_cast<std::size_t>(head) * headDim;
+#pragma unroll
+    for (int k = 0; k < kLanesPerHead; ++k) {
+        const int dim = lane + k * kWarp;
+        if (dim < headDim) o[dim] = __float2bfloat16(acc[k] * inv);
+    }
+    if (entropy && lane == 0) {
+        entropy[static_cast<std::size_t>(t) * diagStride + head] = state.entropy();
+        sink[static_cast<std::size_t>(t) * diagStride + head] = state.probability(firstScore);
+    }
+}
+
+__global__ void swiGluKernel(const float* gateUp, bf16* act, int inter, float* mlpRms, int rmsStride) {
+    extern __shared__ float scratch[];
+    const int t = blockIdx.x;
+    const float* gate = gateUp + static_cast<std::size_t>(t) * 2 * inter;
+    const float* up = gate + inter;
+    bf16* out = act + static_cast<std::size_t>(t) * inter;
+    float sumSquares = 0.0f;
+    for (int i = threadIdx.x; i < inter; i += blockDim.x) {
+        const float g = gate[i];
+        const float a = g / (1.0f + expf(-g)) * up[i];
+        out[i] = __float2bfloat16(a);
+        sumSquares += a * a;
+    }
+    if (!mlpRms) return;
+    const float total = blockSum(sumSquares, scratch);
+    if (threadIdx.x == 0) mlpRms[static_cast<std::size_t>(t) * rmsStride] = sqrtf(total / static_cast<float>(inter));
+}
+
+__global__ void attentionRowKernel(const float* q, const float* qNorm, const float* invFreq, float scaling, float eps,
+                                   const bf16* kCache, int numKvHeads, int kvHead, int headDim, std::int64_t pos,
+                                   float* probs) {
+    __shared__ float qs[kMaxHeadDim];
+    __shared__ float scratch[kRowThreads / kWarp];
+    const int tid = threadIdx.x;
+    if (tid < kWarp) {  // the first warp: q-norm and RoPE, as at position `pos` of the forward pass
+        float sumSquares = 0.0f;
+        for (int i = tid; i < headDim; i += kWarp) {
+            qs[i] = q[i];
+            sumSquares += q[i] * q[i];
+        }
+        sumSquares = warpSum(sumSquares);
+        const float scale = 1.0f / sqrtf(sumSquares / static_cast<float>(headDim) + eps);
+        for (int i = tid; i < headDim; i += kWarp) qs[i] = qs[i] * scale * qNorm[i];
+        __syncwarp();
+        const int half = headDim / 2;
+        for (int j = tid; j < half; j += kWarp) {
+            const float angle = static_cast<float>(pos) * invFreq[j];
+            double s, c;
+            sincos(static_cast<double>(angle), &s, &c);
+            const float cf = static_cast<float>(c) * scaling, sf = static_cast<float>(s) * scaling;
+            const float a = qs[j], b = qs[j + half];
+            qs[j] = a * cf - b * sf;
+            qs[j + half] = b * cf + a * sf;
+        }
+    }
+    __syncthreads();
+    const float scale = 1.0f / sqrtf(static_cast<float>(headDim));
+    float localMax = -INFINITY;
+    for (std::int64_t key = tid; key <= pos; key += blockDim.x) {
+        const bf16* k = kCache + (static_cast<std::size_t>(key) * numKvHeads + kvHead) * headDim;
+        float dot = 0.0f;
+        for (int i = 0; i < headDim; ++i) dot += qs[i] * __bfloat162float(k[i]);
+        probs[key] = dot * scale;
+        localMax = fmaxf(localMax, probs[key]);
+    }
+    const float maxScore = blockMax(localMax, scratch);
+    float localSum = 0.0f;
+    for (std::int64_t key = tid; key <= pos; key += blockDim.x) {
+        const float e = expf(probs[key] - maxScore);
+        probs[key] = e;
+        localSum += e;
+    }
+    const float inv = 1.0f / blockSum(localSum, scratch);
+    for (std::int64_t key = tid; key <= pos; key += blockDim.x) probs[key] *= inv;
+}
+
+__global__ void toBf16Kernel(const float* in, bf16* out, std::int64_t n) {
+    const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (i < n) out[i] = __float2bfloat16(in[i]);
+}
+
+}  // namespace
+
+cudaError_t launchEmbed(const bf16* table, const int* ids, float* hidden, int tokens, int width, cudaStream_t stream) {
+    auto shape = rowLaunch(tokens, width);
+    if (!shape.ok()) return cudaErrorInvalidValue;
+    embedKernel<<<gridOf(*shape), blockOf(*shape), 0, stream>>>(table, ids, hidden, width);
+    return cudaGetLastError();
+}
+
+cudaError_t launchResidualNorm(float* hidden, const float* delta, const float* weight, bf16* out, int rows, int width,
+                               float eps, HiddenKeep keep, float* residualRms, int rmsStride, cudaStream_t stream) {
+    auto shape = rowLaunch(rows, width);
+    if (!shape.ok()) return cudaErrorInvalidValue;
+    residualNormKernel<<<gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream>>>(
+        hidden, delta, weight, out, width, eps, keep, residualRms, rmsStride);
+    return cudaGetLastError();
+}
+
+cudaError_t launchRopeTable(const float* invFreq, float scaling, std::int64_t startPos, int tokens, int half, float* cosOut,
+                            float* sinOut, cudaStream_t stream) {
+    auto shape = flatLaunch(std::int64_t(tokens) * half);
+    if (!shape.ok()) return cudaErrorInvalidValue;
+    ropeTableKernel<<<gridOf(*shape), blockOf(*shape), 0, stream>>>(invFreq, scaling, startPos, tokens, half, cosOut, sinOut);
+    return cudaGetLastError();
+}
+
+cudaError_t launchQkNormRope(float* qkv, const float* qNorm, const float* kNorm, const float* cosTable,
+                             const float* sinTable, bf16* kCache, bf16* vCache, int tokens, std::int64_t startPos,
+                             int numHeads, int numKvHeads, int headDim, float eps, cudaStream_t stream) {
+    auto shape = headLaunch(tokens, numHeads + 2 * numKvHeads);
+    if (!shape.ok() || headDim > kMaxHeadDim || headDim % 2 != 0) return cudaErrorInvalidValue;
+    qkNormRopeKernel<<<gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream>>>(
+        qkv, qNorm, kNorm, cosTable, sinTable, kCache, vCache, startPos, numHeads, numKvHeads, headDim, eps);
+    return cudaGetLastError();
+}
+
+cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens,
+                            std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
+                            int diagStride, cudaStream_t stream) {
+    auto shape = headLaunch(tokens, numHeads);
+    if (!shape.ok() || headDim > kMaxHeadDim || headDim % 2 != 0 || numHeads % numKvHeads != 0) return cudaErrorInvalidValue;
+    attentionKernel<<<gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream>>>(
+        q, qStride, kCache, vCache, out, startPos, numHeads, numKvHeads, headDim, entropy, sink, diagStride);
+    return cudaGetLastError();
+}
+
+cudaError_t launchSwiGlu(const float* gateUp, bf16* act, int tokens, int inter, float* mlpRms, int rmsStride,
+                         cudaStream_t stream) {
+    auto shape = rowLaunch(tokens, inter);
+    if (!shape.ok()) return cudaErrorInvalidValue;
+    swiGluKernel<<<gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream>>>(gateUp, act, inter, mlpRms, rmsStride);
+    return cudaGetLastError();
+}
+
+cudaError_t launchAttentionRow(const float* q, const float* qNorm, const float* invFreq, float scaling, float eps,
+                               const bf16* kCache, int numKvHeads, int kvHead, int headDim, std::int64_t pos,
+                               float* probs, cudaStream_t stream) {
+    if (headDim > kMaxHeadDim || headDim % 2 != 0) return cudaErrorInvalidValue;
+    attentionRowKernel<<<1, kRowThreads, 0, stream>>>(q, qNorm, invFreq, scaling, eps, kCache, numKvHeads, kvHead, headDim,
+                                                      pos, probs);
+    return cudaGetLastError();
+}
+
+cudaError_t launchToBf16(const float* in, bf16* out, std::int64_t n, cudaStream_t stream) {
+    auto shape = flatLaunch(n);
+    if (!shape.ok()) return cudaErrorInvalidValue;
+    toBf16Kernel<<<gridOf(*shape), blockOf(*shape), 0, stream>>>(in, out, n);
+    return cudaGetLastError();
+}
+
+}  // namespace qe::cuda

@@ -1,0 +1,67 @@
+// The CUDA kernels of the forward pass (device_kernels.cu), as host functions that launch them on
+// a stream with the geometry of plan.h. Tensors are row-major; activations fp32 unless noted,
+// GEMM inputs bf16. Each launcher returns cudaSuccess or the launch error.
+#pragma once
+
+#include <cstdint>
+
+#include <cuda_bf16.h>
+#include <cuda_runtime.h>
+
+namespace qe::cuda {
+
+using bf16 = __nv_bfloat16;
+
+// Where a row kernel keeps the hidden states of a chunk for the diagnostics (positions
+// [startPos, startPos + rows) at `layer` of [capacity][layers + 1][width]); base null: none.
+struct HiddenKeep {
+    float* base = nullptr;
+    std::int64_t capacity = 0;
+    std::int64_t startPos = 0;
+    int layer = 0;
+    int layers = 0;
+};
+
+// hidden[t, :] = float(table[ids[t], :]).
+cudaError_t launchEmbed(const bf16* table, const int* ids, float* hidden, int tokens, int width, cudaStream_t stream);
+
+// Per row t: h += delta (when delta is non-null); rms = sqrt(mean(h²)); out = bf16(h / sqrt(mean(h²) + eps) ⊙ w).
+// Before the add nothing is kept; after it, `keep` copies h and residualRms[t·rmsStride] = rms
+// (when non-null). out may be null (only the add, the keep and the RMS).
+cudaError_t launchResidualNorm(float* hidden, const float* delta, const float* weight, bf16* out, int rows, int width,
+                               float eps, HiddenKeep keep, float* residualRms, int rmsStride, cudaStream_t stream);
+
+// RoPE table of a chunk: cos/sin[t, j] = cos/sin(float(startPos + t) · invFreq[j]) · scaling,
+// the angle formed in fp32 and its cosine in double (spec §1.5).
+cudaError_t launchRopeTable(const float* invFreq, float scaling, std::int64_t startPos, int tokens, int half, float* cosOut,
+                            float* sinOut, cudaStream_t stream);
+
+// For each token row of qkv [tokens, (Nq + 2·Nkv)·d] (q heads, then k heads, then v heads):
+// RMSNorm each q and k head with qNorm/kNorm, rotate (NeoX halves), scale q by 1/√d in place,
+// and write k and v as bf16 to the caches at position startPos + t ([pos][Nkv][d] per layer).
+cudaError_t launchQkNormRope(float* qkv, const float* qNorm, const float* kNorm, const float* cosTable,
+                             const float* sinTable, bf16* kCache, bf16* vCache, int tokens, std::int64_t startPos,
+                             int numHeads, int numKvHeads, int headDim, float eps, cudaStream_t stream);
+
+// Causal GQA attention of a chunk over the cache (keys 0 .. startPos + t), online softmax over
+// 32-key tiles (no score matrix in memory). q: the (scaled) q part of qkv, row stride qStride.
+// out: bf16 [tokens, Nq·d]. entropy/sink: [t·diagStride + head] when non-null.
+cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens,
+                            std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
+                            int diagStride, cudaStream_t stream);
+
+// act[t, i] = bf16(silu(gateUp[t, i]) · gateUp[t, I + i]); mlpRms[t·rmsStride] = RMS of the fp32
+// products (when non-null).
+cudaError_t launchSwiGlu(const float* gateUp, bf16* act, int tokens, int inter, float* mlpRms, int rmsStride,
+                         cudaStream_t stream);
+
+// One attention row for the inspector: q = RoPE(qNorm(q)) at `pos` from the fp32 projection row q
+// [d] (unscaled), probabilities over keys 0..pos of KV head kvHead into probs [pos + 1].
+cudaError_t launchAttentionRow(const float* q, const float* qNorm, const float* invFreq, float scaling, float eps,
+                               const bf16* kCache, int numKvHeads, int kvHead, int headDim, std::int64_t pos,
+                               float* probs, cudaStream_t stream);
+
+// Converts n floats to bf16 (round to nearest even).
+cudaError_t launchToBf16(const float* in, bf16* out, std::int64_t n, cudaStream_t stream);
+
+}  // namespace qe::cuda

@@ -1,0 +1,65 @@
+// Plain C++ half of the CUDA backend: the shape limits of the kernels, their launch geometry and
+// the device-memory estimate made before anything is allocated. No CUDA headers, so all of it is
+// unit-tested on machines without a GPU (tests/kernels/test_cuda_plan.cpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/backend.h"
+#include "core/model_config.h"
+#include "core/result.h"
+
+namespace qe::cuda {
+
+inline constexpr std::int64_t kMaxHeadDim = 256;   // attention kernels keep a head in registers
+inline constexpr int kWarp = 32;
+inline constexpr int kHeadWarpsPerBlock = 4;       // qk-norm/RoPE and attention: a warp per (token, head)
+inline constexpr int kRowThreads = 256;            // row kernels (norms, SwiGLU, embedding)
+inline constexpr std::int64_t kMaxGridY = 65535;
+inline constexpr std::int64_t kMaxGridX = 2147483647;
+inline constexpr std::int64_t kMaxChunk = 16384;     // tokens per forward pass (grid.y and buffers)
+inline constexpr std::int64_t kLogitRows = 256;      // LM-head rows per GEMM (bounds the logits buffer)
+
+// Grid and block of one launch, and the dynamic shared memory it needs.
+struct LaunchShape {
+    std::int64_t grid[3] = {1, 1, 1};
+    int block[3] = {1, 1, 1};
+    std::size_t sharedBytes = 0;
+
+    std::int64_t blocks() const { return grid[0] * grid[1] * grid[2]; }
+    std::int64_t threadsPerBlock() const { return std::int64_t(block[0]) * block[1] * block[2]; }
+};
+
+// What the kernels require of a config (head dim even and at most kMaxHeadDim, whole GQA groups,
+// sizes that fit 32-bit indexing per row); the message names the offending value.
+Status checkModelShape(const ModelConfig& config);
+
+// A block of up to kRowThreads threads per row (`rows` rows of `width` elements).
+Result<LaunchShape> rowLaunch(std::int64_t rows, std::int64_t width);
+// A warp per (token, head): grid.x covers heads in kHeadWarpsPerBlock-warp blocks, grid.y tokens.
+Result<LaunchShape> headLaunch(std::int64_t tokens, std::int64_t heads);
+// Elementwise over n items, `perThread` items per thread.
+Result<LaunchShape> flatLaunch(std::int64_t n, int perThread = 1);
+
+// Device memory the backend allocates for a model and context, in bytes.
+struct DeviceMemoryEstimate {
+    std::uint64_t weights = 0;      // bf16 matrices + fp32 norm vectors
+    std::uint64_t kvCache = 0;      // bf16 keys and values for maxContext positions
+    std::uint64_t hidden = 0;       // kept hidden states (diagnostics budget)
+    std::uint64_t activations = 0;  // per-chunk buffers, logits included
+    std::uint64_t workspace = 0;    // cuBLAS workspace and the CUDA context's own use (estimated)
+    std::uint64_t total() const { return weights + kvCache + hidden + activations + workspace; }
+};
+DeviceMemoryEstimate estimateDeviceMemory(const ModelConfig& config, const CudaBackendOptions& options);
+
+// "61.0 GiB weights + 10.0 GiB KV cache (40960 tokens) + ... = 72.1 GiB"
+std::string describe(const DeviceMemoryEstimate& estimate, std::int64_t maxContext);
+
+// The bytes of KV cache per position: layers × 2 × Nkv × d × 2 (bf16).
+std::uint64_t kvBytesPerToken(const ModelConfig& config);
+
+// The longest context that fits `freeBytes` next to the rest of the estimate (0 if none).
+std::int64_t maxContextFitting(const ModelConfig& config, const CudaBackendOptions& options, std::uint64_t freeBytes);
+
+}  // namespace qe::cuda

@@ -1,0 +1,269 @@
+// The CUDA backend as a whole, through Session: against the CPU engine and the independent
+// double-precision reference (tests/helpers/reference_forward.h) on generated checkpoints, with
+// and without YaRN, f32/f16/bf16 files, chunked prefill, prefix reuse, greedy generation,
+// diagnostics, the inspector's on-demand views, cancellation and the out-of-memory estimate.
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+
+#include "core/model_writer.h"
+#include "core/session.h"
+#include "tests/gpu/gpu_test.h"
+#include "tests/helpers/reference_forward.h"
+
+using namespace qe;
+using namespace qe::gputest;
+
+namespace {
+
+// A temporary folder removed at scope exit.
+struct TempDir {
+    std::string path;
+    TempDir() {
+        char tmpl[] = "/tmp/qe-gpu-test-XXXXXX";
+        path = mkdtemp(tmpl);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
+ModelConfig smallConfig(bool tied, double yarn = 0.0, std::int64_t headDim = 16) {
+    ModelConfig c = *presetConfig("tiny");
+    c.vocabSize = 300;
+    c.hiddenSize = 48;  // Nq·d != hidden
+    c.intermediateSize = 80;
+    c.numAttentionHeads = 4;
+    c.numKeyValueHeads = 2;
+    c.headDim = headDim;
+    c.numHiddenLayers = 3;
+    c.tieWordEmbeddings = tied;
+    c.maxPositionEmbeddings = 256;
+    c.eosTokenIds = {7};
+    if (yarn > 0) {
+        RopeScaling rs;
+        rs.ropeType = "yarn";
+        rs.factor = yarn;
+        rs.originalMaxPositionEmbeddings = 64;
+        c.ropeScaling = rs;
+    }
+    return c;
+}
+
+std::vector<int> someTokens(int n, int vocab, int salt = 0) {
+    std::vector<int> t;
+    for (int i = 0; i < n; ++i) t.push_back((i * 37 + 11 + salt * 101) % vocab);
+    return t;
+}
+
+std::unique_ptr<Session> load(const std::string& dir, BackendKind backend, std::int64_t chunk = 16) {
+    SessionOptions o;
+    o.threads = 4;
+    o.chunkSize = chunk;
+    o.backend = backend;
+    auto s = Session::load(dir, o);
+    GPU_CHECK(s.ok(), s.ok() ? "" : s.error().text());
+    GPU_CHECK((*s)->backend().kind() == backend, "wrong backend");
+    return std::move(*s);
+}
+
+// Issue #5's agreement measure: top-1 agreement over positions and ‖a − b‖ / ‖b‖ of the logits.
+struct Agreement {
+    double top1 = 0.0, relL2 = 0.0;
+};
+template <class Row>
+Agreement agreement(const std::vector<float>& got, const std::vector<Row>& want, std::int64_t vocab) {
+    double diff = 0, norm = 0;
+    std::size_t same = 0;
+    for (std::size_t t = 0; t < want.size(); ++t) {
+        std::size_t a = 0, b = 0;
+        for (std::int64_t v = 0; v < vocab; ++v) {
+            const double g = got[t * vocab + v], w = want[t][v];
+            diff += (g - w) * (g - w);
+            norm += w * w;
+            if (g > got[t * vocab + a]) a = std::size_t(v);
+            if (w > want[t][b]) b = std::size_t(v);
+        }
+        same += a == b;
+    }
+    return {double(same) / double(want.size()), std::sqrt(diff / norm)};
+}
+
+std::vector<std::vector<float>> rows(const std::vector<float>& flat, std::int64_t vocab) {
+    std::vector<std::vector<float>> out(flat.size() / vocab);
+    for (std::size_t t = 0; t < out.size(); ++t) out[t].assign(flat.begin() + t * vocab, flat.begin() + (t + 1) * vocab);
+    return out;
+}
+
+void checkAgreement(const std::string& what, Agreement a) {
+    std::printf("| %s | %.4f | %.3g |\n", what.c_str(), a.top1, a.relL2);
+    GPU_CHECK(a.top1 >= 0.99, what + ": top-1 agreement " + std::to_string(a.top1));
+    GPU_CHECK(a.relL2 <= 2e-2, what + ": relative L2 error " + std::to_string(a.relL2));
+}
+
+void wholeModel(bool tied, double yarn, DType dtype, int shards, std::int64_t headDim) {
+    TempDir dir;
+    const ModelConfig config = smallConfig(tied, yarn, headDim);
+    RandomModelOptions options;
+    options.seed = 5;
+    options.dtype = dtype;
+    options.shards = shards;
+    GPU_CHECK(writeRandomModel(config, dir.path, options).ok(), "write checkpoint");
+    auto cpu = load(dir.path, BackendKind::Cpu);
+    auto gpu = load(dir.path, BackendKind::Cuda);
+    const auto tokens = someTokens(70, int(config.vocabSize));  // past original_max_position_embeddings (64)
+    std::vector<float> cpuLogits, gpuLogits, gpuChunked;
+    GPU_CHECK(cpu->allLogits(tokens, 0, cpuLogits).ok(), "cpu logits");
+    GPU_CHECK(gpu->allLogits(tokens, 0, gpuLogits).ok(), "gpu logits");
+    GPU_CHECK(gpu->allLogits(tokens, 7, gpuChunked).ok(), "gpu logits in chunks of 7");
+    test::Reference ref{gpu->weights().checkpoint(), config, {}, {}};
+    const auto expected = ref.logits(tokens);
+    const std::string name = std::string(tied ? "tied" : "untied") + (yarn > 0 ? " yarn" : "") + " " + dtypeName(dtype) +
+                             " d=" + std::to_string(headDim) + " " + std::to_string(shards) + " shard(s)";
+    checkAgreement(name + ": GPU vs CPU engine", agreement(gpuLogits, rows(cpuLogits, config.vocabSize), config.vocabSize));
+    checkAgreement(name + ": GPU vs fp64 reference", agreement(gpuLogits, expected, config.vocabSize));
+    checkAgreement(name + ": GPU chunk 7 vs chunk 16", agreement(gpuChunked, rows(gpuLogits, config.vocabSize), config.vocabSize));
+}
+
+void greedyMatchesCpu() {
+    TempDir dir;
+    const ModelConfig config = smallConfig(true);
+    GPU_CHECK(writeRandomModel(config, dir.path, {.seed = 11}).ok(), "write checkpoint");
+    auto cpu = load(dir.path, BackendKind::Cpu);
+    auto gpu = load(dir.path, BackendKind::Cuda);
+    GenerateRequest request;
+    request.prompt = someTokens(9, int(config.vocabSize), 2);
+    request.sampling.greedy = true;
+    request.maxNewTokens = 32;
+    auto a = cpu->generate(request);
+    auto b = gpu->generate(request);
+    GPU_CHECK(a.ok() && b.ok(), "generate");
+    std::string ids;
+    for (int id : b->newTokens) ids += std::to_string(id) + " ";
+    std::printf("greedy (GPU): %s\n", ids.c_str());
+    GPU_CHECK(a->newTokens == b->newTokens, "greedy tokens differ from the CPU engine's");
+    GPU_CHECK(b->newTokens.size() == 32 || b->stopReason == StopReason::Eos, "stopped early");
+}
+
+void prefixReuseAndCancel() {
+    TempDir dir;
+    const ModelConfig config = smallConfig(false);
+    GPU_CHECK(writeRandomModel(config, dir.path, {.seed = 9}).ok(), "write checkpoint");
+    auto gpu = load(dir.path, BackendKind::Cuda, 8);
+    const auto shortPrompt = someTokens(20, int(config.vocabSize), 3);
+    auto longer = shortPrompt;
+    for (int i = 0; i < 13; ++i) longer.push_back((i * 13 + 5) % int(config.vocabSize));
+    GPU_CHECK(gpu->prefill(shortPrompt).ok(), "prefill");
+    auto computed = gpu->prefill(longer);
+    GPU_CHECK(computed.ok() && *computed == 13, "prefix not reused");
+    const std::vector<float> reused(gpu->lastLogits().begin(), gpu->lastLogits().end());
+    gpu->resetCache();
+    GPU_CHECK(gpu->prefill(longer).ok(), "fresh prefill");
+    const std::vector<float> fresh(gpu->lastLogits().begin(), gpu->lastLogits().end());
+    report("prefix reuse vs fresh prefill", "33 tokens", "f32", compare(reused, fresh, fresh.size()), 1e-5);
+    // A cancelled pass leaves the cache as it was.
+    std::stop_source source;
+    source.request_stop();
+    const std::int64_t before = gpu->cache().length();
+    Status s = gpu->step(3, source.get_token());
+    GPU_CHECK(!s.ok() && s.error().code == ErrorCode::Cancelled, "not cancelled");
+    GPU_CHECK(gpu->cache().length() == before, "cache changed by a cancelled pass");
+    GPU_CHECK(gpu->step(3).ok(), "step after cancel");
+}
+
+void diagnosticsMatchCpu() {
+    TempDir dir;
+    const ModelConfig config = smallConfig(true, 0.0, 32);
+    GPU_CHECK(writeRandomModel(config, dir.path, {.seed = 21}).ok(), "write checkpoint");
+    auto cpu = load(dir.path, BackendKind::Cpu, 5);
+    auto gpu = load(dir.path, BackendKind::Cuda, 5);
+    const auto tokens = someTokens(23, int(config.vocabSize), 4);
+    GPU_CHECK(cpu->prefill(tokens).ok() && gpu->prefill(tokens).ok(), "prefill");
+    std::vector<double> a, b, ea, eb, sa, sb;
+    const Diagnostics &dc = cpu->diagnostics(), &dg = gpu->diagnostics();
+    for (std::int64_t pos = 0; pos < std::int64_t(tokens.size()); ++pos)
+        for (std::int64_t layer = 0; layer < config.numHiddenLayers; ++layer) {
+            a.push_back(dg.residualRms(pos, layer)), b.push_back(dc.residualRms(pos, layer));
+            a.push_back(dg.mlpActivationRms(pos, layer)), b.push_back(dc.mlpActivationRms(pos, layer));
+            for (std::int64_t head = 0; head < config.numAttentionHeads; ++head) {
+                ea.push_back(dg.attentionEntropy(pos, layer, head)), eb.push_back(dc.attentionEntropy(pos, layer, head));
+                sa.push_back(dg.attentionSink(pos, layer, head)), sb.push_back(dc.attentionSink(pos, layer, head));
+            }
+        }
+    report("diagnostics residual/MLP RMS", "23 pos", "f32", compare(a, b, b.size()), 2e-2);
+    report("diagnostics entropy", "23 pos", "f32", compare(ea, eb, eb.size()), 2e-2);
+    report("diagnostics sink", "23 pos", "f32", compare(sa, sb, sb.size()), 2e-2);
+    for (double t : dg.layerSeconds()) GPU_CHECK(t > 0, "layer time not measured");
+    for (auto [layer, head, pos] : {std::tuple{0, 0, 0}, {2, 3, 22}, {1, 2, 10}}) {
+        std::vector<float> rc, rg;
+        GPU_CHECK(cpu->attentionRow(layer, head, pos, rc).ok() && gpu->attentionRow(layer, head, pos, rg).ok(), "attention row");
+        report("attention row " + std::to_string(layer) + ":" + std::to_string(head), "pos " + std::to_string(pos), "f32",
+               compare(rg, rc, rc.size()), 2e-2);
+    }
+    for (auto [layer, pos] : {std::pair{0, 3}, {2, 22}}) {
+        auto lc = cpu->logitLens(layer, pos, 5);
+        auto lg = gpu->logitLens(layer, pos, 5);
+        GPU_CHECK(lc.ok() && lg.ok(), "logit lens");
+        GPU_CHECK((*lc)[0].id == (*lg)[0].id, "logit lens top-1 differs");
+        std::printf("logit lens %d@%d: top-1 %d p=%.4f (CPU %.4f)\n", layer, pos, (*lg)[0].id, (*lg)[0].prob, (*lc)[0].prob);
+        GPU_CHECK(std::abs((*lc)[0].prob - (*lg)[0].prob) < 2e-2, "logit lens probability differs");
+    }
+    // Beyond the kept positions: a clear error, no crash.
+    std::vector<float> row;
+    Status s = gpu->attentionRow(0, 0, 1000, row);
+    GPU_CHECK(!s.ok(), "attention row outside the context accepted");
+}
+
+void outOfMemoryIsAnEstimate() {
+    TempDir dir;
+    ModelConfig config = smallConfig(true);
+    config.maxPositionEmbeddings = std::int64_t(1) << 40;  // a context no GPU holds
+    GPU_CHECK(writeRandomModel(config, dir.path, {.seed = 2}).ok(), "write checkpoint");
+    SessionOptions o;
+    o.backend = BackendKind::Cuda;
+    auto s = Session::load(dir.path, o);
+    GPU_CHECK(!s.ok(), "a 2^40-token KV cache was accepted");
+    std::printf("out of memory: %s\n", s.error().text().c_str());
+    GPU_CHECK(s.error().code == ErrorCode::OutOfMemory, "not reported as out of memory");
+    GPU_CHECK(s.error().message.find("KV cache") != std::string::npos && s.error().message.find("would fit") != std::string::npos,
+              "the message lacks the estimate: " + s.error().message);
+    // Auto falls back to the CPU with the reason, and the GPU still works afterwards.
+    o.backend = BackendKind::Auto;
+    o.maxContext = 0;
+    auto fallback = Session::load(dir.path, o);
+    GPU_CHECK(fallback.ok() && (*fallback)->backend().kind() == BackendKind::Cpu, "auto did not fall back to the CPU");
+    GPU_CHECK(!(*fallback)->backendNote().empty(), "no reason given for the fallback");
+    o.maxContext = 128;
+    auto small = Session::load(dir.path, o);
+    GPU_CHECK(small.ok() && (*small)->backend().kind() == BackendKind::Cuda, "auto did not pick the GPU");
+}
+
+void badTokenIsAnError() {
+    TempDir dir;
+    const ModelConfig config = smallConfig(true);
+    GPU_CHECK(writeRandomModel(config, dir.path, {.seed = 3}).ok(), "write checkpoint");
+    auto gpu = load(dir.path, BackendKind::Cuda);
+    auto r = gpu->prefill(std::vector<int>{1, 2, 300});
+    GPU_CHECK(!r.ok() && r.error().code == ErrorCode::InvalidArgument, "token 300 of a 300-token vocabulary accepted");
+    GPU_CHECK(gpu->prefill(std::vector<int>{1, 2, 3}).ok(), "session unusable after a bad token");
+}
+
+}  // namespace
+
+int main() {
+    std::printf("| comparison | top-1 agreement | relative L2 |\n|---|---|---|\n");
+    return runAll("test_gpu_backend",
+                  {
+                      {"tied bf16", [] { wholeModel(true, 0.0, DType::BF16, 1, 16); }},
+                      {"untied bf16 3 shards, d=128", [] { wholeModel(false, 0.0, DType::BF16, 3, 128); }},
+                      {"untied f32", [] { wholeModel(false, 0.0, DType::F32, 1, 16); }},
+                      {"tied f16", [] { wholeModel(true, 0.0, DType::F16, 2, 64); }},
+                      {"yarn x4", [] { wholeModel(false, 4.0, DType::BF16, 1, 16); }},
+                      {"greedy 32 tokens = CPU", greedyMatchesCpu},
+                      {"prefix reuse, cancel", prefixReuseAndCancel},
+                      {"diagnostics = CPU", diagnosticsMatchCpu},
+                      {"out of memory estimate", outOfMemoryIsAnEstimate},
+                      {"bad token", badTokenIsAnError},
+                  });
+}

@@ -1,0 +1,337 @@
+// Every CUDA kernel of the forward pass against a CPU twin written here in double precision, on
+// random inputs, odd sizes included. Prints a table row per kernel and shape (max abs and max
+// relative error per output dtype); scripts/gpu-check.sh copies it into the docs/perf log.
+#include <cuda_bf16.h>
+#include <cuda_runtime.h>
+
+#include <random>
+
+#include "core/model_config.h"
+#include "kernels/device_kernels.h"
+#include "kernels/plan.h"
+#include "tests/gpu/gpu_test.h"
+
+using namespace qe;
+using namespace qe::cuda;
+using namespace qe::gputest;
+
+namespace {
+
+void cudaCheck(cudaError_t e, const char* what) {
+    GPU_CHECK(e == cudaSuccess, std::string(what) + ": " + cudaGetErrorString(e));
+}
+
+template <class T>
+struct Dev {
+    T* p = nullptr;
+    std::size_t n = 0;
+    explicit Dev(std::size_t count) : n(count) { cudaCheck(cudaMalloc(&p, std::max<std::size_t>(count, 1) * sizeof(T)), "cudaMalloc"); }
+    explicit Dev(const std::vector<T>& host) : Dev(host.size()) { put(host); }
+    ~Dev() { cudaFree(p); }
+    void put(const std::vector<T>& host) { cudaCheck(cudaMemcpy(p, host.data(), n * sizeof(T), cudaMemcpyHostToDevice), "upload"); }
+    std::vector<T> get() const {
+        std::vector<T> host(n);
+        cudaCheck(cudaDeviceSynchronize(), "kernel");
+        cudaCheck(cudaMemcpy(host.data(), p, n * sizeof(T), cudaMemcpyDeviceToHost), "download");
+        return host;
+    }
+};
+
+std::mt19937 rng(1234);
+std::vector<float> randomFloats(std::size_t n, float scale = 1.0f, float offset = 0.0f) {
+    std::normal_distribution<float> normal(0.0f, scale);
+    std::vector<float> v(n);
+    for (float& x : v) x = normal(rng) + offset;
+    return v;
+}
+std::vector<bf16> toBf16(const std::vector<float>& v) {
+    std::vector<bf16> out(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) out[i] = __float2bfloat16(v[i]);
+    return out;
+}
+std::vector<float> toFloat(const std::vector<bf16>& v) {
+    std::vector<float> out(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) out[i] = __bfloat162float(v[i]);
+    return out;
+}
+std::string dims(std::initializer_list<long long> d) {
+    std::string s;
+    for (long long x : d) s += (s.empty() ? "" : "×") + std::to_string(x);
+    return s;
+}
+constexpr double kBf16Bound = 1.0 / 128;  // two bf16 roundings (8 mantissa bits) of the largest value
+constexpr double kF32Bound = 1e-5;
+
+void embed() {
+    const int vocab = 1001, width = 333, tokens = 7;
+    const auto table = toBf16(randomFloats(std::size_t(vocab) * width));
+    std::vector<int> ids = {0, 1000, 17, 17, 500, 3, 999};
+    Dev<bf16> dTable(table);
+    Dev<int> dIds(ids);
+    Dev<float> dOut(std::size_t(tokens) * width);
+    cudaCheck(launchEmbed(dTable.p, dIds.p, dOut.p, tokens, width, nullptr), "launch");
+    const auto out = dOut.get();
+    std::vector<double> want(out.size());
+    for (int t = 0; t < tokens; ++t)
+        for (int i = 0; i < width; ++i) want[t * width + i] = __bfloat162float(table[std::size_t(ids[t]) * width + i]);
+    report("embed", dims({tokens, width}), "f32", compare(out, want, out.size()), 0.0);
+}
+
+void residualNorm(int rows, int width, bool withDelta) {
+    auto h = randomFloats(std::size_t(rows) * width, 2.0f, 0.5f);
+    const auto delta = randomFloats(h.size());
+    const auto weight = randomFloats(width, 0.3f, 1.0f);
+    const float eps = 1e-6f;
+    const int layers = 3, layer = 1, startPos = 5, capacity = startPos + rows - 1;  // the last row is past the budget
+    Dev<float> dH(h), dDelta(delta), dW(weight), dRms(std::size_t(rows) * layers);
+    Dev<float> dKeep(std::size_t(capacity) * (layers + 1) * width);
+    Dev<bf16> dOut(h.size());
+    HiddenKeep keep{dKeep.p, capacity, startPos, layer, layers};
+    cudaCheck(launchResidualNorm(dH.p, withDelta ? dDelta.p : nullptr, dW.p, dOut.p, rows, width, eps, keep, dRms.p + layer,
+                                 layers, nullptr),
+              "launch");
+    const auto out = toFloat(dOut.get());
+    const auto hOut = dH.get(), rms = dRms.get(), kept = dKeep.get();
+    std::vector<double> wantH(h.size()), wantOut(h.size()), wantRms(rows), gotRms(rows), wantKeep, gotKeep;
+    for (int r = 0; r < rows; ++r) {
+        double ss = 0;
+        for (int i = 0; i < width; ++i) {
+            const double v = double(h[r * width + i]) + (withDelta ? double(delta[r * width + i]) : 0.0);
+            wantH[r * width + i] = v;
+            ss += v * v;
+        }
+        const double scale = 1.0 / std::sqrt(ss / width + eps);
+        for (int i = 0; i < width; ++i) wantOut[r * width + i] = wantH[r * width + i] * scale * weight[i];
+        wantRms[r] = std::sqrt(ss / width);
+        gotRms[r] = rms[std::size_t(r) * layers + layer];
+        if (startPos + r < capacity)
+            for (int i = 0; i < width; ++i) {
+                wantKeep.push_back(wantH[r * width + i]);
+                gotKeep.push_back(kept[(std::size_t(startPos + r) * (layers + 1) + layer) * width + i]);
+            }
+    }
+    const std::string shape = dims({rows, width}) + (withDelta ? " +residual" : "");
+    report("residual_norm h", shape, "f32", compare(hOut, wantH, h.size()), kF32Bound);
+    report("residual_norm out", shape, "bf16", compare(out, wantOut, out.size()), kBf16Bound);
+    report("residual_norm rms", shape, "f32", compare(gotRms, wantRms, rows), kF32Bound);
+    report("residual_norm keep", shape, "f32", compare(gotKeep, wantKeep, wantKeep.size()), kF32Bound);
+}
+
+// Shared by the RoPE tests: the table the CPU engine uses (spec §1.5).
+RopeTables ropeOf(int headDim, bool yarn) {
+    ModelConfig c = *presetConfig("0.6b");
+    c.headDim = headDim;
+    if (yarn) {
+        c.ropeScaling = RopeScaling{};
+        c.ropeScaling->ropeType = "yarn";
+        c.ropeScaling->factor = 4.0;
+        c.ropeScaling->originalMaxPositionEmbeddings = 32768;
+    }
+    return computeRope(c);
+}
+
+void ropeTable(int tokens, int headDim, long long startPos, bool yarn) {
+    const RopeTables rope = ropeOf(headDim, yarn);
+    const int half = headDim / 2;
+    Dev<float> dInv(rope.invFreq), dCos(std::size_t(tokens) * half), dSin(std::size_t(tokens) * half);
+    cudaCheck(launchRopeTable(dInv.p, rope.attentionScaling, startPos, tokens, half, dCos.p, dSin.p, nullptr), "launch");
+    const auto cosT = dCos.get(), sinT = dSin.get();
+    std::vector<double> wantCos(cosT.size()), wantSin(sinT.size());
+    for (int t = 0; t < tokens; ++t)
+        for (int j = 0; j < half; ++j) {
+            const float angle = float(startPos + t) * rope.invFreq[j];
+            wantCos[t * half + j] = float(std::cos(double(angle))) * rope.attentionScaling;
+            wantSin[t * half + j] = float(std::sin(double(angle))) * rope.attentionScaling;
+        }
+    const std::string shape = dims({tokens, half}) + " @" + std::to_string(startPos) + (yarn ? " yarn" : "");
+    report("rope_table cos", shape, "f32", compare(cosT, wantCos, cosT.size()), 1e-6);
+    report("rope_table sin", shape, "f32", compare(sinT, wantSin, sinT.size()), 1e-6);
+}
+
+void qkNormRope(int tokens, int numHeads, int numKv, int headDim, long long startPos) {
+    const int all = numHeads + 2 * numKv, half = headDim / 2;
+    const auto qkv = randomFloats(std::size_t(tokens) * all * headDim, 1.5f);
+    const auto qNorm = randomFloats(headDim, 0.2f, 1.0f), kNorm = randomFloats(headDim, 0.2f, 1.0f);
+    const RopeTables rope = ropeOf(headDim, false);
+    std::vector<float> cosT(std::size_t(tokens) * half), sinT(cosT.size());
+    for (int t = 0; t < tokens; ++t)
+        for (int j = 0; j < half; ++j) {
+            const float angle = float(startPos + t) * rope.invFreq[j];
+            cosT[t * half + j] = float(std::cos(double(angle)));
+            sinT[t * half + j] = float(std::sin(double(angle)));
+        }
+    const std::size_t cacheRows = std::size_t(startPos + tokens);
+    Dev<float> dQkv(qkv), dQn(qNorm), dKn(kNorm), dCos(cosT), dSin(sinT);
+    Dev<bf16> dK(cacheRows * numKv * headDim), dV(cacheRows * numKv * headDim);
+    const float eps = 1e-6f;
+    cudaCheck(launchQkNormRope(dQkv.p, dQn.p, dKn.p, dCos.p, dSin.p, dK.p, dV.p, tokens, startPos, numHeads, numKv, headDim,
+                               eps, nullptr),
+              "launch");
+    const auto outQkv = dQkv.get();
+    const auto kc = toFloat(dK.get()), vc = toFloat(dV.get());
+    std::vector<double> wantQ, gotQ, wantK, gotK, wantV, gotV;
+    for (int t = 0; t < tokens; ++t) {
+        for (int head = 0; head < numHeads + numKv; ++head) {
+            const float* x = &qkv[(std::size_t(t) * all + head) * headDim];
+            const bool isQ = head < numHeads;
+            double ss = 0;
+            for (int i = 0; i < headDim; ++i) ss += double(x[i]) * x[i];
+            const double scale = 1.0 / std::sqrt(ss / headDim + eps);
+            std::vector<double> n(headDim);
+            for (int i = 0; i < headDim; ++i) n[i] = x[i] * scale * (isQ ? qNorm[i] : kNorm[i]);
+            for (int j = 0; j < headDim; ++j) {
+                const int p = j % half;
+                const double c = cosT[t * half + p], s = sinT[t * half + p];
+                const double r = j < half ? n[j] * c - n[j + half] * s : n[j] * c + n[j - half] * s;
+                if (isQ) {
+                    wantQ.push_back(r / std::sqrt(double(headDim)));
+                    gotQ.push_back(outQkv[(std::size_t(t) * all + head) * headDim + j]);
+                } else {
+                    wantK.push_back(r);
+                    gotK.push_back(kc[((startPos + t) * numKv + (head - numHeads)) * std::size_t(headDim) + j]);
+                }
+            }
+        }
+        for (int kv = 0; kv < numKv; ++kv)
+            for (int i = 0; i < headDim; ++i) {
+                wantV.push_back(qkv[(std::size_t(t) * all + numHeads + numKv + kv) * headDim + i]);
+                gotV.push_back(vc[((startPos + t) * numKv + kv) * std::size_t(headDim) + i]);
+            }
+    }
+    const std::string shape = dims({tokens, numHeads, numKv, headDim}) + " @" + std::to_string(startPos);
+    report("qk_norm_rope q", shape, "f32", compare(gotQ, wantQ, wantQ.size()), kF32Bound);
+    report("qk_norm_rope k", shape, "bf16", compare(gotK, wantK, wantK.size()), kBf16Bound);
+    report("qk_norm_rope v", shape, "bf16", compare(gotV, wantV, wantV.size()), kBf16Bound);
+}
+
+void attention(int tokens, long long startPos, int numHeads, int numKv, int headDim) {
+    const std::size_t context = std::size_t(startPos + tokens);
+    const int qStride = (numHeads + 2 * numKv) * headDim + 3;  // odd stride: q is a slice of qkv
+    const auto q = randomFloats(std::size_t(tokens) * qStride, 0.4f);
+    const auto k = toBf16(randomFloats(context * numKv * headDim, 1.0f));
+    const auto v = toBf16(randomFloats(context * numKv * headDim, 1.0f));
+    const int layers = 2, layer = 1, diagStride = layers * numHeads;
+    Dev<float> dQ(q), dEntropy(std::size_t(tokens) * diagStride), dSink(std::size_t(tokens) * diagStride);
+    Dev<bf16> dK(k), dV(v), dOut(std::size_t(tokens) * numHeads * headDim);
+    cudaCheck(launchAttention(dQ.p, qStride, dK.p, dV.p, dOut.p, tokens, startPos, numHeads, numKv, headDim,
+                              dEntropy.p + layer * numHeads, dSink.p + layer * numHeads, diagStride, nullptr),
+              "launch");
+    const auto out = toFloat(dOut.get());
+    const auto entropy = dEntropy.get(), sink = dSink.get();
+    std::vector<double> want(out.size()), wantEntropy, gotEntropy, wantSink, gotSink;
+    const int group = numHeads / numKv;
+    for (int t = 0; t < tokens; ++t)
+        for (int head = 0; head < numHeads; ++head) {
+            const int kv = head / group;
+            const std::size_t keys = std::size_t(startPos + t + 1);
+            std::vector<double> s(keys);
+            double m = -INFINITY;
+            for (std::size_t p = 0; p < keys; ++p) {
+                double dot = 0;
+                for (int i = 0; i < headDim; ++i)
+                    dot += double(q[std::size_t(t) * qStride + head * headDim + i]) *
+                           __bfloat162float(k[(p * numKv + kv) * headDim + i]);
+                s[p] = dot;
+                m = std::max(m, dot);
+            }
+            double z = 0, w = 0;
+            for (double& x : s) z += std::exp(x - m);
+            for (double x : s) w += std::exp(x - m) / z * (x - m);
+            for (int i = 0; i < headDim; ++i) {
+                double acc = 0;
+                for (std::size_t p = 0; p < keys; ++p) acc += std::exp(s[p] - m) / z * __bfloat162float(v[(p * numKv + kv) * headDim + i]);
+                want[(std::size_t(t) * numHeads + head) * headDim + i] = acc;
+            }
+            wantEntropy.push_back(std::log(z) - w);
+            gotEntropy.push_back(entropy[std::size_t(t) * diagStride + layer * numHeads + head]);
+            wantSink.push_back(std::exp(s[0] - m) / z);
+            gotSink.push_back(sink[std::size_t(t) * diagStride + layer * numHeads + head]);
+        }
+    const std::string shape = dims({tokens, numHeads, numKv, headDim}) + " keys≤" + std::to_string(context);
+    report("attention out", shape, "bf16", compare(out, want, out.size()), kBf16Bound);
+    report("attention entropy", shape, "f32", compare(gotEntropy, wantEntropy, wantEntropy.size()), 1e-4);
+    report("attention sink", shape, "f32", compare(gotSink, wantSink, wantSink.size()), 1e-4);
+}
+
+void swiGlu(int tokens, int inter) {
+    const auto gateUp = randomFloats(std::size_t(tokens) * 2 * inter, 2.0f);
+    const int layers = 4, layer = 2;
+    Dev<float> dIn(gateUp), dRms(std::size_t(tokens) * layers);
+    Dev<bf16> dAct(std::size_t(tokens) * inter);
+    cudaCheck(launchSwiGlu(dIn.p, dAct.p, tokens, inter, dRms.p + layer, layers, nullptr), "launch");
+    const auto act = toFloat(dAct.get());
+    const auto rms = dRms.get();
+    std::vector<double> want(act.size()), wantRms(tokens), gotRms(tokens);
+    for (int t = 0; t < tokens; ++t) {
+        double ss = 0;
+        for (int i = 0; i < inter; ++i) {
+            const double g = gateUp[std::size_t(t) * 2 * inter + i], u = gateUp[std::size_t(t) * 2 * inter + inter + i];
+            const double a = g / (1 + std::exp(-g)) * u;
+            want[std::size_t(t) * inter + i] = a;
+            ss += a * a;
+        }
+        wantRms[t] = std::sqrt(ss / inter);
+        gotRms[t] = rms[std::size_t(t) * layers + layer];
+    }
+    const std::string shape = dims({tokens, inter});
+    report("swiglu act", shape, "bf16", compare(act, want, act.size()), kBf16Bound);
+    report("swiglu rms", shape, "f32", compare(gotRms, wantRms, tokens), kF32Bound);
+}
+
+void attentionRow(long long pos, int numKv, int kvHead, int headDim, bool yarn) {
+    const RopeTables rope = ropeOf(headDim, yarn);
+    const auto q = randomFloats(headDim, 1.0f);
+    const auto qNorm = randomFloats(headDim, 0.2f, 1.0f);
+    const auto k = toBf16(randomFloats(std::size_t(pos + 1) * numKv * headDim, 1.0f));
+    const float eps = 1e-6f;
+    Dev<float> dQ(q), dQn(qNorm), dInv(rope.invFreq), dProbs(std::size_t(pos + 1));
+    Dev<bf16> dK(k);
+    cudaCheck(launchAttentionRow(dQ.p, dQn.p, dInv.p, rope.attentionScaling, eps, dK.p, numKv, kvHead, headDim, pos, dProbs.p,
+                                 nullptr),
+              "launch");
+    const auto probs = dProbs.get();
+    const int half = headDim / 2;
+    double ss = 0;
+    for (float x : q) ss += double(x) * x;
+    std::vector<double> n(headDim), r(headDim);
+    for (int i = 0; i < headDim; ++i) n[i] = q[i] / std::sqrt(ss / headDim + eps) * qNorm[i];
+    for (int j = 0; j < half; ++j) {
+        const float angle = float(pos) * rope.invFreq[j];
+        const double c = float(std::cos(double(angle))) * rope.attentionScaling;
+        const double s = float(std::sin(double(angle))) * rope.attentionScaling;
+        r[j] = n[j] * c - n[j + half] * s;
+        r[j + half] = n[j + half] * c + n[j] * s;
+    }
+    std::vector<double> want(std::size_t(pos + 1));
+    double m = -INFINITY, z = 0;
+    for (long long p = 0; p <= pos; ++p) {
+        double dot = 0;
+        for (int i = 0; i < headDim; ++i) dot += r[i] * __bfloat162float(k[(std::size_t(p) * numKv + kvHead) * headDim + i]);
+        want[p] = dot / std::sqrt(double(headDim));
+        m = std::max(m, want[p]);
+    }
+    for (double& x : want) z += (x = std::exp(x - m));
+    for (double& x : want) x /= z;
+    report("attention_row", dims({pos + 1, numKv, headDim}) + (yarn ? " yarn" : ""), "f32", compare(probs, want, want.size()),
+           1e-4);
+}
+
+}  // namespace
+
+int main() {
+    return runAll("test_gpu_kernels",
+                  {
+                      {"embed", embed},
+                      {"residual_norm", [] { residualNorm(3, 1001, true); residualNorm(1, 5120, false); residualNorm(17, 64, true); }},
+                      {"rope_table", [] { ropeTable(5, 128, 1000, false); ropeTable(3, 128, 131000, true); ropeTable(2, 16, 0, false); }},
+                      {"qk_norm_rope", [] { qkNormRope(3, 8, 2, 128, 37); qkNormRope(5, 5, 1, 16, 0); qkNormRope(1, 64, 8, 128, 4095); }},
+                      {"attention", [] {
+                           attention(5, 37, 8, 2, 128);      // prefill chunk after a cached prefix
+                           attention(1, 2000, 4, 1, 128);    // decode over many tiles
+                           attention(7, 0, 4, 2, 16);        // tiny head dim, first chunk
+                           attention(3, 100, 6, 3, 66);      // head dim not a multiple of 32
+                       }},
+                      {"swiglu", [] { swiGlu(3, 1001); swiGlu(1, 25600); }},
+                      {"attention_row", [] { attentionRow(0, 2, 1, 128, false); attentionRow(777, 8, 5, 128, true); attentionRow(40, 1, 0, 16, false); }},
+                  });
+}
