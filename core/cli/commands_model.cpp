@@ -129,7 +129,7 @@ int cmdInfo(int argc, char** argv, int first) {
 }
 
 int cmdLogits(int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "top-k", "chunk", "last-logits", "threads", "backend"});
+    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "top-k", "chunk", "last-logits", "all-logits", "threads", "backend"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     auto tokenText = args->get("tokens");
@@ -156,6 +156,11 @@ int cmdLogits(int argc, char** argv, int first) {
     if (auto s = (*session)->allLogits(*tokens, chunkSize, logits); !s.ok()) return fail(s.error());
     const std::int64_t vocab = (*session)->config().vocabSize;
 
+    if (auto path = args->get("all-logits")) {  // [tokens, vocab] float32, for comparisons with other engines
+        std::ofstream out(*path, std::ios::binary);
+        out.write(reinterpret_cast<const char*>(logits.data()), static_cast<std::streamsize>(logits.size() * sizeof(float)));
+        if (!out) return fail(makeError(ErrorCode::InvalidArgument, "cannot write " + *path));
+    }
     if (auto path = args->get("last-logits")) {
         std::ofstream out(*path, std::ios::binary);
         out.write(reinterpret_cast<const char*>(&logits[(numTokens - 1) * vocab]), static_cast<std::streamsize>(vocab * sizeof(float)));

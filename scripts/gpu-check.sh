@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The one-call GPU check (issue #5), run on the GPU machine from the repository root:
+#   1. builds core + kernels + CLI + the GPU tests (no GUI, no Qt) for this GPU;
+#   2. runs the `gpu` tests (every kernel against its CPU twin, the backend against the CPU engine
+#      and the fp64 reference);
+#   3. compares whole models with the CPU engine and transformers (scripts/gpu_compare.py);
+#   4. benchmarks the 0.6B shape on both backends;
+# and writes the dated result table to docs/perf/gpu-check-DATE.md (and to $OUT when set, which
+# the device tool brings back). Budget: 8 minutes on the H200 machine.
+#
+# The GPU machine has CUDA, CMake, ninja, Python with PyTorch and transformers, but no Debian
+# packages: the libraries come as .debs fetched here by scripts/gpu-deps.sh (build-gpu-deps/).
+#   usage: QE_COMMIT=<hash> bash scripts/gpu-check.sh [--build-only]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+start=$(date +%s)
+stamp=$(date -u +%Y-%m-%d)
+commit=${QE_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
+work=${QE_GPU_WORK:-/tmp/qe-gpu-check}
+mkdir -p "$work"
+log="$work/log.md"
+elapsed() { echo $(( $(date +%s) - start )); }
+
+# Libraries: unpacked .debs when this machine lacks them.
+extra=()
+if [ -d build-gpu-deps/debs ]; then
+  [ -d build-gpu-deps/root/usr ] || python3 scripts/unpack_debs.py build-gpu-deps/debs build-gpu-deps/root
+  usr=$root/build-gpu-deps/root/usr
+  lib=$usr/lib/x86_64-linux-gnu
+  extra=(-DCMAKE_PREFIX_PATH="$usr" -Dspdlog_DIR="$lib/cmake/spdlog" -Dfmt_DIR="$lib/cmake/fmt"
+         -Dnlohmann_json_DIR="$usr/share/cmake/nlohmann_json" -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON
+         "-DCMAKE_EXE_LINKER_FLAGS=-Wl,-rpath-link,$lib" "-DCMAKE_SHARED_LINKER_FLAGS=-Wl,-rpath-link,$lib"
+         "-DCMAKE_MODULE_LINKER_FLAGS=-Wl,-rpath-link,$lib")
+  export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+arch=${QE_CUDA_ARCH:-native}
+command -v nvidia-smi >/dev/null && arch=${QE_CUDA_ARCH:-$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d .)}
+echo "== configure and build (CUDA architecture $arch) [$(elapsed) s]"
+cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DQE_BUILD_GUI=OFF -DQE_QT_TESTS=OFF \
+  -DQE_FETCH_TOKENIZER=OFF -DQE_WITH_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" "${extra[@]}" > "$work/configure.txt"
+cmake --build build-gpu -j"$(nproc)" --target qwen-explorer-cli qe_cuda test_gpu_kernels test_gpu_backend > "$work/build.txt"
+cli=$root/build-gpu/core/cli/qwen-explorer-cli
+if [ "${1:-}" = "--build-only" ]; then echo "built in $(elapsed) s"; exit 0; fi
+
+status=0
+echo "== GPU tests [$(elapsed) s]"
+build-gpu/tests/gpu/test_gpu_kernels > "$work/kernels.txt" 2>&1 || status=1
+build-gpu/tests/gpu/test_gpu_backend > "$work/backend.txt" 2>&1 || status=1
+(cd build-gpu && ctest -L gpu 2>&1 | tail -n 4) > "$work/ctest.txt" || status=1
+cat "$work/kernels.txt" "$work/backend.txt" "$work/ctest.txt"
+
+echo "== whole-model comparisons [$(elapsed) s]"
+python3 scripts/gpu_compare.py --cli "$cli" --work "$work/models" --out "$work/compare.md" || status=1
+
+echo "== benchmark, 0.6B shape [$(elapsed) s]"
+bench() { "$cli" bench --model "$work/models/0.6b" --prompt-len 512 --gen 128 --backend "$1" --json 2>&1 | tail -n 1; }
+bench_gpu=$(bench cuda) || status=1
+bench_cpu=$(bench cpu) || status=1
+echo "$bench_gpu"; echo "$bench_cpu"
+
+gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null | head -1 || echo unknown)
+{
+  echo "# GPU check $stamp"
+  echo
+  echo "- commit: \`$commit\`"
+  echo "- GPU: $gpu; CUDA $(nvcc --version 2>/dev/null | sed -n 's/.*release \([0-9.]*\).*/\1/p'); architecture sm_$arch"
+  echo "- host: $(nproc) cores; transformers $(python3 -c 'import transformers; print(transformers.__version__)' 2>/dev/null || echo '?'), torch $(python3 -c 'import torch; print(torch.__version__)' 2>/dev/null || echo '?')"
+  echo "- result: $([ $status = 0 ] && echo 'all checks passed' || echo '**FAILED** (see below)'); total time $(elapsed) s"
+  echo
+  echo "## Kernels against their CPU twins (random inputs, fp64 reference)"
+  echo
+  echo "| kernel | shape | dtype | max abs error | max error / max abs reference | within bound |"
+  echo "|---|---|---|---|---|---|"
+  grep '^| ' "$work/kernels.txt" || true
+  grep -E '^(PASS|FAIL|SKIP)|passed,' "$work/kernels.txt" || true
+  echo
+  echo "## Backend against the CPU engine and the fp64 reference (tests/gpu/test_gpu_backend.cpp)"
+  echo
+  grep -E '^\|' "$work/backend.txt" || true
+  echo
+  grep -vE '^\|' "$work/backend.txt" || true
+  echo
+  echo "## Whole model against the CPU engine and transformers (scripts/gpu_compare.py)"
+  echo
+  cat "$work/compare.md" 2>/dev/null || echo "(no result)"
+  echo
+  echo "## Benchmark: 0.6B shape, random bf16 weights, 512-token prompt, 128 new tokens, greedy"
+  echo
+  echo '```'
+  echo "cuda: $bench_gpu"
+  echo "cpu:  $bench_cpu"
+  echo '```'
+} > "$log"
+mkdir -p docs/perf
+cp "$log" "docs/perf/gpu-check-$stamp.md"
+if [ -n "${OUT:-}" ]; then cp "$log" "$OUT/gpu-check-$stamp.md"; cp "$work"/*.txt "$OUT/" 2>/dev/null || true; fi
+echo "== wrote docs/perf/gpu-check-$stamp.md in $(elapsed) s (status $status)"
+exit $status

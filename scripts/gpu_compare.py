@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Whole-model comparisons for scripts/gpu-check.sh (issue #5), on the GPU machine.
+
+On generated random-weight checkpoints (tiny and 0.6B shape, each with and without YaRN) it
+compares the logits of our CUDA backend with our CPU engine and with Hugging Face transformers'
+Qwen3ForCausalLM in bf16 on the same checkpoint: top-1 agreement over positions (target >= 99 %)
+and relative L2 error of the logits (target <= 2e-2). It also checks that greedy generation on
+the tiny checkpoint gives the same first 32 tokens on both backends. Writes a Markdown table.
+
+usage: gpu_compare.py --cli PATH --work DIR --out FILE.md
+Exit status 1 when a target is missed.
+"""
+import argparse
+import json
+import pathlib
+import random
+import subprocess
+import sys
+import time
+
+YARN = {"rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 64}
+CASES = [  # name, preset, yarn, tokens
+    ("tiny", "tiny", False, 96),
+    ("tiny + YaRN x4", "tiny", True, 160),
+    ("0.6B shape", "0.6b", False, 128),
+    ("0.6B shape + YaRN x4", "0.6b", True, 160),
+]
+
+
+def run(cmd):
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+    return done.stdout
+
+
+def make_model(cli, work, preset, yarn):
+    folder = work / (preset + ("-yarn" if yarn else ""))
+    if not (folder / "config.json").exists():
+        run([cli, "make-model", "--preset", preset, "--seed", "7", "--dtype", "bf16", "--out", str(folder)])
+        if yarn:
+            config = json.loads((folder / "config.json").read_text())
+            config["rope_scaling"] = dict(YARN)
+            (folder / "config.json").write_text(json.dumps(config, indent=2))
+    return folder
+
+
+def our_logits(torch, cli, folder, tokens, backend, vocab):
+    path = folder / f"logits-{backend}.bin"
+    run([cli, "logits", "--model", str(folder), "--tokens", ",".join(map(str, tokens)), "--backend", backend,
+         "--chunk", "64", "--all-logits", str(path), "--json"])
+    data = torch.frombuffer(bytearray(path.read_bytes()), dtype=torch.float32)
+    return data.reshape(len(tokens), vocab).double()
+
+
+def hf_logits(torch, folder, tokens):
+    from transformers import Qwen3ForCausalLM
+    model = Qwen3ForCausalLM.from_pretrained(str(folder), torch_dtype=torch.bfloat16, attn_implementation="sdpa")
+    model = model.cuda().eval()
+    with torch.no_grad():
+        out = model(torch.tensor([tokens], device="cuda")).logits[0].double().cpu()
+    del model
+    torch.cuda.empty_cache()
+    return out
+
+
+def agreement(a, b):
+    top1 = (a.argmax(-1) == b.argmax(-1)).double().mean().item()
+    rel = ((a - b).norm() / b.norm()).item()
+    return top1, rel
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--cli", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--out", required=True)
+    args = p.parse_args()
+    import torch
+    work = pathlib.Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    rows, failed = [], False
+    for name, preset, yarn, count in CASES:
+        t0 = time.time()
+        folder = make_model(args.cli, work, preset, yarn)
+        config = json.loads((folder / "config.json").read_text())
+        vocab = config["vocab_size"]
+        rng = random.Random(count)
+        tokens = [rng.randrange(min(vocab, 151643)) for _ in range(count)]
+        cpu = our_logits(torch, args.cli, folder, tokens, "cpu", vocab)
+        gpu = our_logits(torch, args.cli, folder, tokens, "cuda", vocab)
+        hf = hf_logits(torch, folder, tokens)
+        for pair, (a, b), gated in (("CUDA vs CPU engine", (gpu, cpu), True),
+                                     ("CUDA vs transformers bf16", (gpu, hf), True),
+                                     ("CPU engine vs transformers bf16", (cpu, hf), False)):
+            top1, rel = agreement(a, b)
+            ok = top1 >= 0.99 and rel <= 2e-2
+            failed |= gated and not ok
+            verdict = ("pass" if ok else "FAIL") if gated else "info"
+            rows.append(f"| {name} | {count} | {pair} | {top1 * 100:.2f} % | {rel:.2e} | {verdict} |")
+        print(f"{name}: {time.time() - t0:.1f} s", file=sys.stderr)
+
+    # Greedy generation: the first 32 tokens on the tiny checkpoint, CPU vs CUDA.
+    folder = make_model(args.cli, work, "tiny", False)
+    prompt = "1,2,3,17,42,99,5,8"
+    ids = {}
+    for backend in ("cpu", "cuda"):
+        out = run([args.cli, "generate", "--model", str(folder), "--tokens", prompt, "--max-new", "32", "--greedy",
+                   "--backend", backend, "--json"])
+        ids[backend] = json.loads(out)["new_tokens"]
+    same = ids["cpu"] == ids["cuda"] and len(ids["cpu"]) > 0
+    failed |= not same
+    greedy = (f"Greedy generation, tiny checkpoint, {len(ids['cuda'])} tokens: "
+              f"{'identical on CPU and CUDA' if same else 'DIFFERENT'} (`{' '.join(map(str, ids['cuda']))}`)")
+
+    text = ["| checkpoint | positions | comparison | top-1 agreement | logits rel. L2 | target (>= 99 %, <= 2e-2) |",
+            "|---|---|---|---|---|---|", *rows, "", greedy, ""]
+    pathlib.Path(args.out).write_text("\n".join(text))
+    print("\n".join(text))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
