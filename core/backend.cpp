@@ -101,7 +101,7 @@ Result<std::unique_ptr<Backend>> createCudaBackend(const Weights& weights, const
                                                    std::stop_token stop,
                                                    const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
     const CudaLibrary& library = cudaLibrary();
-    if (!library.handle) return makeError(ErrorCode::Unsupported, library.error);
+    if (!library.handle) return makeError(ErrorCode::Device, library.error);
     CudaCreateArgs args{&weights, options, std::move(stop), progress};
     Result<std::unique_ptr<Backend>> out = makeError(ErrorCode::Internal, "the CUDA backend returned nothing");
     library.create(&args, &out);

@@ -87,9 +87,9 @@ struct CudaProbe {
 // in the result.
 CudaProbe probeCuda();
 
-// Creates the CUDA backend for `weights` (uploading them with `progress`). Fails with Unsupported
-// when the library or a device is missing, OutOfMemory with the estimate when the model and the
-// requested context do not fit.
+// Creates the CUDA backend for `weights` (uploading them with `progress`). Fails with Device
+// when the library or a usable GPU is missing, Unsupported when the model's shape is beyond the
+// kernels, OutOfMemory with the estimate when the model and the requested context do not fit.
 Result<std::unique_ptr<Backend>> createCudaBackend(const Weights& weights, const CudaBackendOptions& options,
                                                    std::stop_token stop,
                                                    const std::function<void(std::uint64_t, std::uint64_t)>& progress);

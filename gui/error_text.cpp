@@ -10,7 +10,7 @@ QString ErrorText::loadFailed(ErrorCode code) {
     case ErrorCode::Corrupt: return tr("The model could not be loaded: a file is damaged or incomplete.");
     case ErrorCode::Unsupported: return tr("This model is not supported: Qwen Explorer runs dense Qwen3 models.");
     case ErrorCode::OutOfMemory: return tr("There is not enough memory to load this model.");
-    case ErrorCode::Device: return tr("The compute device reported an error while loading.");
+    case ErrorCode::Device: return tr("The GPU could not be used. Choose CPU as the backend and load the model again.");
     case ErrorCode::Cancelled: return tr("Loading was cancelled; no model is loaded.");
     case ErrorCode::Internal: break;
     }
@@ -21,7 +21,8 @@ QString ErrorText::generationFailed(ErrorCode code) {
     switch (code) {
     case ErrorCode::InvalidArgument: return tr("The reply could not be generated: the request was invalid.");
     case ErrorCode::OutOfMemory: return tr("The reply stopped: there is not enough memory.");
-    case ErrorCode::Device: return tr("The reply stopped: the compute device reported an error.");
+    case ErrorCode::Device:
+        return tr("The reply stopped: the GPU reported an error. Choose CPU as the backend and load the model again to go on.");
     case ErrorCode::Cancelled: return tr("The reply was stopped.");
     case ErrorCode::NotFound:
     case ErrorCode::Corrupt:

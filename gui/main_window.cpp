@@ -34,6 +34,7 @@
 #include "gui/inspector/diagnostics_store.h"
 #include "gui/inspector/inspector_panel.h"
 #include "gui/language.h"
+#include "gui/backend_choice.h"
 #include "gui/model_bar.h"
 #include "gui/model_card.h"
 #include "gui/paths.h"
@@ -129,6 +130,7 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     buildMenus();
     m_sampling->loadFrom(m_settings);
     m_modelBar->setThreads(m_settings.threads());
+    m_modelBar->setBackend(m_settings.backend());
     m_modelBar->setRecentModels(m_settings.recentModels());
     m_card->clear(QString());
 
@@ -137,6 +139,7 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     connect(m_modelBar, &ModelBar::loadRequested, this, &MainWindow::loadModel);
     connect(m_modelBar, &ModelBar::cancelRequested, m_engine, &EngineController::cancelLoad);
     connect(m_modelBar, &ModelBar::threadsChanged, this, [this](int threads) { m_settings.setThreads(threads); });
+    connect(m_modelBar, &ModelBar::backendChanged, this, [this](const QString& backend) { m_settings.setBackend(backend); });
     connect(m_list, &ConversationList::currentChanged, this, &MainWindow::selectConversation);
     connect(m_list, &ConversationList::newRequested, this, &MainWindow::newConversation);
     connect(m_list, &ConversationList::renameRequested, this, &MainWindow::renameConversation);
@@ -292,7 +295,8 @@ bool MainWindow::loadModel(const QString& folder) {
     m_loadingFolder = folder;
     m_card->clear(tr("Loading %1…").arg(QDir(folder).dirName()));
     m_modelBar->setLoading(true, folder);
-    m_engine->loadModel(QDir(folder).absolutePath(), m_settings.threads(), 0, m_settings.diagnosticsBudgetBytes());
+    m_engine->loadModel(QDir(folder).absolutePath(), m_settings.threads(), 0, m_settings.diagnosticsBudgetBytes(),
+                        backendFromSetting(m_settings.backend()));
     updateActions();
     return true;
 }
@@ -570,6 +574,7 @@ void MainWindow::openSettings() {
     applyLanguage(m_settings.language());
     m_sampling->loadFrom(m_settings);
     m_modelBar->setThreads(m_settings.threads());
+    m_modelBar->setBackend(m_settings.backend());
 }
 
 void MainWindow::applyLanguage(const QString& language) {

@@ -12,6 +12,8 @@
 #include <QSpinBox>
 #include <QThread>
 
+#include "gui/backend_choice.h"
+
 namespace qe::gui {
 
 ModelBar::ModelBar(QWidget* parent)
@@ -21,7 +23,7 @@ ModelBar::ModelBar(QWidget* parent)
       m_cancel(new QPushButton(this)) {
     m_recent->setMinimumContentsLength(24);
     m_recent->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_backend->addItem(QString(), QStringLiteral("cpu"));
+    initBackendCombo(m_backend, QStringLiteral("auto"));
     m_threads->setRange(0, std::max(1, QThread::idealThreadCount()) * 2);
     m_progress->setRange(0, 1000);
     m_progress->setMaximumWidth(220);
@@ -48,6 +50,7 @@ ModelBar::ModelBar(QWidget* parent)
     });
     connect(m_cancel, &QPushButton::clicked, this, &ModelBar::cancelRequested);
     connect(m_threads, &QSpinBox::valueChanged, this, &ModelBar::threadsChanged);
+    connect(m_backend, &QComboBox::activated, this, [this] { emit backendChanged(backend()); });
     retranslateUi();
 }
 
@@ -62,6 +65,7 @@ void ModelBar::setRecentModels(const QStringList& folders) {
 void ModelBar::setThreads(int threads) { m_threads->setValue(threads); }
 int ModelBar::threads() const { return m_threads->value(); }
 QString ModelBar::backend() const { return m_backend->currentData().toString(); }
+void ModelBar::setBackend(const QString& backend) { selectBackend(m_backend, backend); }
 
 void ModelBar::setLoading(bool loading, const QString& folder) {
     m_loadingFolder = folder;
@@ -91,8 +95,7 @@ void ModelBar::retranslateUi() {
     m_recentLabel->setText(tr("Recent:"));
     m_recent->setToolTip(tr("Load a recently used model"));
     m_backendLabel->setText(tr("Backend:"));
-    m_backend->setItemText(0, tr("CPU"));
-    m_backend->setToolTip(tr("This build has the CPU backend only."));
+    retranslateBackendCombo(m_backend);
     m_threadsLabel->setText(tr("Threads:"));
     m_threads->setSpecialValueText(tr("All cores"));
     m_threads->setToolTip(tr("Compute threads; applies to the next model load"));

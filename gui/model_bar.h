@@ -22,7 +22,8 @@ public:
     void setRecentModels(const QStringList& folders);
     void setThreads(int threads);
     int threads() const;
-    QString backend() const;
+    QString backend() const;  // "auto", "cpu" or "cuda"
+    void setBackend(const QString& backend);
 
     // Load state: shows the progress bar and Cancel while loading.
     void setLoading(bool loading, const QString& folder = {});
@@ -33,6 +34,7 @@ signals:
     void loadRequested(const QString& folder);
     void cancelRequested();
     void threadsChanged(int threads);
+    void backendChanged(const QString& backend);
 
 protected:
     void changeEvent(QEvent* event) override;

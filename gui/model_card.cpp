@@ -69,7 +69,9 @@ void ModelCardView::retranslateUi() {
                                        locale.formattedDataSize(c.kvBytesPerToken)));
     html += row(tr("Context"), tr("%1 tokens").arg(locale.toString(static_cast<qlonglong>(c.contextLimit))));
     html += row(tr("Layers"), locale.toString(static_cast<qlonglong>(c.layers)));
-    html += row(tr("Threads"), locale.toString(c.threads));
+    //: Where the model runs: the CPU with its threads, or the GPU's name.
+    html += row(tr("Device"), c.device);
+    if (!c.backendNote.isEmpty()) html += row(tr("GPU not used"), c.backendNote);
     html += row(tr("Loaded in"), tr("%1 s").arg(locale.toString(c.loadSeconds, 'f', 2)));
     html += QStringLiteral("</table>");
     m_label->setText(html);

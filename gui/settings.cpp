@@ -11,7 +11,7 @@ namespace {
 const QString kLanguage = QStringLiteral("ui/language");                const QString kLanguageDefault = QStringLiteral("system");
 const QString kModelDir = QStringLiteral("engine/modelDir");            // default "": built-in model
 const QString kRecent = QStringLiteral("engine/recentModels");          // default empty
-const QString kBackend = QStringLiteral("engine/backend");              const QString kBackendDefault = QStringLiteral("cpu");
+const QString kBackend = QStringLiteral("engine/backend");              const QString kBackendDefault = QStringLiteral("auto");
 const QString kThreads = QStringLiteral("engine/threads");              constexpr int kThreadsDefault = 0;
 const QString kDiagBudget = QStringLiteral("engine/diagnosticsBudgetMiB"); constexpr int kDiagBudgetDefault = 512;
 const QString kPreset = QStringLiteral("sampling/preset");              const QString kPresetDefault = QStringLiteral("thinking");

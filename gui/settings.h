@@ -38,7 +38,7 @@ public:
     void addRecentModel(const QString& folder);
     static constexpr int kMaxRecent = 8;
 
-    QString backend() const;  // "cpu" (CUDA once built)
+    QString backend() const;  // "auto" (default), "cpu" or "cuda" (gui/backend_choice.h)
     void setBackend(const QString& backend);
     int threads() const;      // 0: all hardware threads
     void setThreads(int threads);

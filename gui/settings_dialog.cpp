@@ -15,6 +15,7 @@
 #include <QThread>
 #include <QVBoxLayout>
 
+#include "gui/backend_choice.h"
 #include "gui/settings.h"
 
 namespace qe::gui {
@@ -34,7 +35,7 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     m_language->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
     m_language->setCurrentIndex(std::max(0, m_language->findData(settings.language())));
     m_model->setText(settings.defaultModelDir());
-    m_backend->addItem(QString(), QStringLiteral("cpu"));
+    initBackendCombo(m_backend, settings.backend());
     m_threads->setRange(0, std::max(1, QThread::idealThreadCount()) * 2);
     m_threads->setValue(settings.threads());
     m_budget->setRange(0, Settings::kMaxDiagnosticsBudgetMiB);
@@ -121,8 +122,7 @@ void SettingsDialog::retranslateUi() {
     m_model->setPlaceholderText(tr("Built-in model"));
     m_browse->setText(tr("Browse…"));
     m_backendLabel->setText(tr("Backend"));
-    m_backend->setItemText(0, tr("CPU"));
-    m_backend->setToolTip(tr("This build has the CPU backend only."));
+    retranslateBackendCombo(m_backend);
     m_threadsLabel->setText(tr("Threads"));
     m_threads->setSpecialValueText(tr("All cores"));
     m_budgetLabel->setText(tr("Diagnostics memory"));

@@ -249,7 +249,7 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
     int count = 0;
     if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess || count == 0) {
         cudaGetLastError();
-        return makeError(ErrorCode::Unsupported, std::string("no usable NVIDIA GPU: ") +
+        return makeError(ErrorCode::Device, std::string("no usable NVIDIA GPU: ") +
                                                      (e != cudaSuccess ? cudaGetErrorString(e) : "none found"));
     }
     if (o.device < 0 || o.device >= count)
@@ -261,7 +261,7 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
     QE_CUDA_TRY(cudaGetDeviceProperties(&props, m_device));
     m_description = "CUDA, " + deviceName(m_device);
     if (props.major < 8)
-        return makeError(ErrorCode::Unsupported, m_description + " is not supported: bf16 kernels need compute capability 8.0 or newer");
+        return makeError(ErrorCode::Device, m_description + " is not supported: bf16 kernels need compute capability 8.0 or newer");
 
     m_maxChunk = std::clamp<std::int64_t>(o.maxChunk, 1, kMaxChunk);
     m_maxContext = std::max<std::int64_t>(o.maxContext, 1);

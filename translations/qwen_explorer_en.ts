@@ -2,6 +2,35 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>BackendChoice</name>
+    <message>
+        <source>Automatic</source>
+        <translation>Automatic</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <extracomment>The CUDA backend on an NVIDIA graphics card.</extracomment>
+        <translation>GPU (CUDA)</translation>
+    </message>
+    <message>
+        <source>Where the model runs; applies to the next model load. Automatic uses the GPU when the model fits in its memory, else the CPU.</source>
+        <translation>Where the model runs; applies to the next model load. Automatic uses the GPU when the model fits in its memory, else the CPU.</translation>
+    </message>
+    <message>
+        <source>GPU: %1</source>
+        <translation>GPU: %1</translation>
+    </message>
+    <message>
+        <source>No GPU available: %1</source>
+        <extracomment>%1: the technical reason, in English.</extracomment>
+        <translation>No GPU available: %1</translation>
+    </message>
+</context>
+<context>
     <name>StructureTour</name>
     <message>
         <source>The token</source>
@@ -426,10 +455,6 @@ max %5, mean %6 (zoom in for single tokens)</translation>
         <translation>There is not enough memory to load this model.</translation>
     </message>
     <message>
-        <source>The compute device reported an error while loading.</source>
-        <translation>The compute device reported an error while loading.</translation>
-    </message>
-    <message>
         <source>Loading was cancelled; no model is loaded.</source>
         <translation>Loading was cancelled; no model is loaded.</translation>
     </message>
@@ -446,16 +471,20 @@ max %5, mean %6 (zoom in for single tokens)</translation>
         <translation>The reply stopped: there is not enough memory.</translation>
     </message>
     <message>
-        <source>The reply stopped: the compute device reported an error.</source>
-        <translation>The reply stopped: the compute device reported an error.</translation>
-    </message>
-    <message>
         <source>The reply was stopped.</source>
         <translation>The reply was stopped.</translation>
     </message>
     <message>
         <source>The reply stopped because of an internal error.</source>
         <translation>The reply stopped because of an internal error.</translation>
+    </message>
+    <message>
+        <source>The GPU could not be used. Choose CPU as the backend and load the model again.</source>
+        <translation>The GPU could not be used. Choose CPU as the backend and load the model again.</translation>
+    </message>
+    <message>
+        <source>The reply stopped: the GPU reported an error. Choose CPU as the backend and load the model again to go on.</source>
+        <translation>The reply stopped: the GPU reported an error. Choose CPU as the backend and load the model again to go on.</translation>
     </message>
 </context>
 <context>
@@ -1030,14 +1059,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>Backend:</translation>
     </message>
     <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>This build has the CPU backend only.</source>
-        <translation>This build has the CPU backend only.</translation>
-    </message>
-    <message>
         <source>Threads:</source>
         <translation>Threads:</translation>
     </message>
@@ -1115,16 +1136,21 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>Layers</translation>
     </message>
     <message>
-        <source>Threads</source>
-        <translation>Threads</translation>
-    </message>
-    <message>
         <source>Loaded in</source>
         <translation>Loaded in</translation>
     </message>
     <message>
         <source>%1 s</source>
         <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <extracomment>Where the model runs: the CPU with its threads, or the GPU&apos;s name.</extracomment>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>GPU not used</source>
+        <translation>GPU not used</translation>
     </message>
 </context>
 <context>
@@ -1384,14 +1410,6 @@ MLP activation RMS %3</translation>
     <message>
         <source>Backend</source>
         <translation>Backend</translation>
-    </message>
-    <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>This build has the CPU backend only.</source>
-        <translation>This build has the CPU backend only.</translation>
     </message>
     <message>
         <source>Threads</source>

@@ -2,6 +2,35 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BackendChoice</name>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <extracomment>The CUDA backend on an NVIDIA graphics card.</extracomment>
+        <translation>GPU（CUDA）</translation>
+    </message>
+    <message>
+        <source>Where the model runs; applies to the next model load. Automatic uses the GPU when the model fits in its memory, else the CPU.</source>
+        <translation>模型在哪里运行；下次加载模型时生效。“自动”在模型能放入显存时使用 GPU，否则使用 CPU。</translation>
+    </message>
+    <message>
+        <source>GPU: %1</source>
+        <translation>GPU：%1</translation>
+    </message>
+    <message>
+        <source>No GPU available: %1</source>
+        <extracomment>%1: the technical reason, in English.</extracomment>
+        <translation>没有可用的 GPU：%1</translation>
+    </message>
+</context>
+<context>
     <name>StructureTour</name>
     <message>
         <source>The token</source>
@@ -425,10 +454,6 @@ max %5, mean %6 (zoom in for single tokens)</source>
         <translation>内存不足，无法加载此模型。</translation>
     </message>
     <message>
-        <source>The compute device reported an error while loading.</source>
-        <translation>加载时计算设备报告了错误。</translation>
-    </message>
-    <message>
         <source>Loading was cancelled; no model is loaded.</source>
         <translation>已取消加载；当前没有加载模型。</translation>
     </message>
@@ -445,16 +470,20 @@ max %5, mean %6 (zoom in for single tokens)</source>
         <translation>回复已中止：内存不足。</translation>
     </message>
     <message>
-        <source>The reply stopped: the compute device reported an error.</source>
-        <translation>回复已中止：计算设备报告了错误。</translation>
-    </message>
-    <message>
         <source>The reply was stopped.</source>
         <translation>回复已停止。</translation>
     </message>
     <message>
         <source>The reply stopped because of an internal error.</source>
         <translation>由于内部错误，回复已中止。</translation>
+    </message>
+    <message>
+        <source>The GPU could not be used. Choose CPU as the backend and load the model again.</source>
+        <translation>无法使用 GPU。请将后端选为 CPU，然后重新加载模型。</translation>
+    </message>
+    <message>
+        <source>The reply stopped: the GPU reported an error. Choose CPU as the backend and load the model again to go on.</source>
+        <translation>回复已停止：GPU 报告了错误。请将后端选为 CPU 并重新加载模型后继续。</translation>
     </message>
 </context>
 <context>
@@ -1027,14 +1056,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>后端：</translation>
     </message>
     <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>This build has the CPU backend only.</source>
-        <translation>此版本只有 CPU 后端。</translation>
-    </message>
-    <message>
         <source>Threads:</source>
         <translation>线程：</translation>
     </message>
@@ -1112,16 +1133,21 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>层数</translation>
     </message>
     <message>
-        <source>Threads</source>
-        <translation>线程</translation>
-    </message>
-    <message>
         <source>Loaded in</source>
         <translation>加载用时</translation>
     </message>
     <message>
         <source>%1 s</source>
         <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <extracomment>Where the model runs: the CPU with its threads, or the GPU&apos;s name.</extracomment>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>GPU not used</source>
+        <translation>未使用 GPU</translation>
     </message>
 </context>
 <context>
@@ -1379,14 +1405,6 @@ MLP 激活 RMS %3</translation>
     <message>
         <source>Backend</source>
         <translation>后端</translation>
-    </message>
-    <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>This build has the CPU backend only.</source>
-        <translation>此版本只有 CPU 后端。</translation>
     </message>
     <message>
         <source>Threads</source>

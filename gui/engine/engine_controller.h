@@ -27,7 +27,8 @@ public:
     // GUI thread. Cancels a running load or generation and queues the load. Returns its id.
     // `diagnosticsBudgetBytes` bounds the kept hidden states (Settings::diagnosticsBudgetBytes).
     RequestId loadModel(const QString& folder, int threads, std::int64_t maxContext = 0,
-                        std::uint64_t diagnosticsBudgetBytes = SessionOptions{}.diagnosticsBudgetBytes);
+                        std::uint64_t diagnosticsBudgetBytes = SessionOptions{}.diagnosticsBudgetBytes,
+                        BackendKind backend = BackendKind::Auto);
     // GUI thread. Cancels a running generation and queues this one. Returns its id.
     RequestId generate(std::vector<int> prompt, const SamplingParams& sampling, std::int64_t maxNewTokens);
 

@@ -34,6 +34,7 @@ struct LoadRequest {
     std::int64_t maxContext = 0;     // 0: the model's own limit
     std::stop_token stop;
     std::uint64_t diagnosticsBudgetBytes = SessionOptions{}.diagnosticsBudgetBytes;  // kept hidden states
+    BackendKind backend = BackendKind::Auto;
 };
 
 // Generate a reply for already tokenized prompt.
@@ -97,7 +98,9 @@ struct ModelCard {
     std::int64_t contextLimit = 0;
     std::int64_t layers = 0;
     std::int64_t hiddenSize = 0;
-    int threads = 0;
+    int threads = 0;                 // CPU threads (0 on the GPU)
+    QString device;                  // Backend::description(): "CPU, 8 threads, avx2+fma+f16c", "CUDA, NVIDIA H200 (…)"
+    QString backendNote;             // why Automatic did not use the GPU (English detail), or empty
     double loadSeconds = 0.0;
 };
 

@@ -161,6 +161,7 @@ void EngineWorker::doLoad(const LoadRequest& request) {
     options.threads = request.threads;
     options.maxContext = request.maxContext;
     options.diagnosticsBudgetBytes = request.diagnosticsBudgetBytes;
+    options.backend = request.backend;
     auto session = Session::load(folder, options, request.stop, progress);
     if (!session.ok()) return fail(id, session.error());
     if (request.stop.stop_requested()) return fail(id, makeError(ErrorCode::Cancelled, "loading cancelled"));
@@ -181,7 +182,10 @@ void EngineWorker::doLoad(const LoadRequest& request) {
     card.parameters = sizes.total;
     card.dtype = QString::fromStdString(m_session->weights().dtypeSummary());
     card.weightBytes = m_session->weights().fileBytes();
-    card.kvBytesPerToken = sizes.kvBytesPerTokenF32;
+    const bool onGpu = m_session->backend().kind() == BackendKind::Cuda;
+    card.kvBytesPerToken = onGpu ? sizes.kvBytesPerTokenBf16 : sizes.kvBytesPerTokenF32;
+    card.device = QString::fromStdString(m_session->backend().description());
+    card.backendNote = request.backend == BackendKind::Auto ? QString::fromStdString(m_session->backendNote()) : QString();
     card.contextLimit = m_session->contextLimit();
     card.layers = config.numHiddenLayers;
     card.hiddenSize = config.hiddenSize;

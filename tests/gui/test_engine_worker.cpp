@@ -87,6 +87,7 @@ private slots:
     void cancelYieldsCancelledPromptly();
     void staleRequestsProduceNoEvents();
     void loadFailureIsOneEvent();
+    void backendChoiceReachesTheCard();
     void shutdownDuringGenerationIsClean();
     void eventLoopNeverBlocks();
 
@@ -227,6 +228,37 @@ void TestEngineWorker::loadFailureIsOneEvent() {
     QCOMPARE(log.count(QStringLiteral("loaded")), 0);
     QVERIFY(!log.failures.front().message.isEmpty());
     // The engine keeps working after a failure.
+    log.clear();
+    QVERIFY(load(c, log));
+}
+
+// The backend setting travels with the load request. The card names the device; Automatic
+// without a usable GPU runs on the CPU and says why; asking for the GPU where there is none is
+// one clear failure, after which the engine still loads on the CPU.
+void TestEngineWorker::backendChoiceReachesTheCard() {
+    EngineController c;
+    EventLog log;
+    log.attach(c);
+    c.loadModel(m_model, 1, 0, 1 << 20, qe::BackendKind::Cpu);
+    QVERIFY(QTest::qWaitFor([&] { return !log.loaded.empty() || !log.failures.empty(); }, 60000));
+    QCOMPARE(log.loaded.size(), std::size_t(1));
+    QVERIFY2(log.loaded.front().card.device.startsWith(QStringLiteral("CPU")), qPrintable(log.loaded.front().card.device));
+    QVERIFY(log.loaded.front().card.backendNote.isEmpty());
+    if (!qe::probeCuda().devices.empty()) QSKIP("this machine has a GPU: the no-GPU paths are not reachable");
+    log.clear();
+    c.loadModel(m_model, 1, 0, 1 << 20, qe::BackendKind::Auto);
+    QVERIFY(QTest::qWaitFor([&] { return !log.loaded.empty() || !log.failures.empty(); }, 60000));
+    QCOMPARE(log.loaded.size(), std::size_t(1));
+    QVERIFY(log.loaded.front().card.device.startsWith(QStringLiteral("CPU")));
+    QVERIFY2(!log.loaded.front().card.backendNote.isEmpty(), "Automatic fell back to the CPU without saying why");
+    log.clear();
+    c.loadModel(m_model, 1, 0, 1 << 20, qe::BackendKind::Cuda);
+    QVERIFY(QTest::qWaitFor([&] { return !log.loaded.empty() || !log.failures.empty(); }, 60000));
+    QTest::qWait(50);
+    QCOMPARE(log.count(QStringLiteral("failed")), 1);
+    QCOMPARE(log.count(QStringLiteral("loaded")), 0);
+    const QString message = log.failures.front().message;
+    QVERIFY2(message.contains(QStringLiteral("CUDA")) || message.contains(QStringLiteral("GPU")), qPrintable(message));
     log.clear();
     QVERIFY(load(c, log));
 }
