@@ -5,6 +5,13 @@
 #include "kernels/plan.h"
 #include "kernels/softmax_state.h"
 
+// Launch syntax and dynamic shared memory through macros, so that the CPU emulator of the GPU
+// tests (tests/gpu/emu) can compile these kernels as plain C++ and run them on the host.
+#ifndef QE_LAUNCH
+#define QE_LAUNCH(kernel, grid, block, shared, stream) kernel<<<grid, block, shared, stream>>>
+#define QE_DYNAMIC_SHARED(type, name) extern __shared__ type name[]
+#endif
+
 namespace qe::cuda {
 
 namespace {
@@ -63,7 +70,7 @@ __global__ void embedKernel(const bf16* table, const int* ids, float* hidden, in
 
 __global__ void residualNormKernel(float* hidden, const float* delta, const float* weight, bf16* out, int width,
                                    float eps, HiddenKeep keep, float* residualRms, int rmsStride) {
-    extern __shared__ float scratch[];
+    QE_DYNAMIC_SHARED(float, scratch);
     const int t = blockIdx.x;
     float* row = hidden + static_cast<std::size_t>(t) * width;
     float sumSquares = 0.0f;
@@ -103,7 +110,7 @@ __global__ void ropeTableKernel(const float* invFreq, float scaling, std::int64_
 __global__ void qkNormRopeKernel(float* qkv, const float* qNorm, const float* kNorm, const float* cosTable,
                                  const float* sinTable, bf16* kCache, bf16* vCache, std::int64_t startPos, int numHeads,
                                  int numKvHeads, int headDim, float eps) {
-    extern __shared__ float shared[];
+    QE_DYNAMIC_SHARED(float, shared);
     const int lane = threadIdx.x, head = blockIdx.x * blockDim.y + threadIdx.y, t = blockIdx.y;
     const int allHeads = numHeads + 2 * numKvHeads;
     if (head >= allHeads) return;
@@ -149,7 +156,7 @@ __global__ void qkNormRopeKernel(float* qkv, const float* qNorm, const float* kN
 __global__ void attentionKernel(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out,
                                 std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy,
                                 float* sink, int diagStride) {
-    extern __shared__ float shared[];
+    QE_DYNAMIC_SHARED(float, shared);
     const int lane = threadIdx.x, head = blockIdx.x * blockDim.y + threadIdx.y, t = blockIdx.y;
     if (head >= numHeads) return;
     float* qs = shared + threadIdx.y * kMaxHeadDim;
@@ -209,7 +216,7 @@ __global__ void attentionKernel(const float* q, int qStride, const bf16* kCache,
 }
 
 __global__ void swiGluKernel(const float* gateUp, bf16* act, int inter, float* mlpRms, int rmsStride) {
-    extern __shared__ float scratch[];
+    QE_DYNAMIC_SHARED(float, scratch);
     const int t = blockIdx.x;
     const float* gate = gateUp + static_cast<std::size_t>(t) * 2 * inter;
     const float* up = gate + inter;
@@ -229,8 +236,9 @@ __global__ void swiGluKernel(const float* gateUp, bf16* act, int inter, float* m
 __global__ void attentionRowKernel(const float* q, const float* qNorm, const float* invFreq, float scaling, float eps,
                                    const bf16* kCache, int numKvHeads, int kvHead, int headDim, std::int64_t pos,
                                    float* probs) {
-    __shared__ float qs[kMaxHeadDim];
-    __shared__ float scratch[kRowThreads / kWarp];
+    QE_DYNAMIC_SHARED(float, shared);  // [kMaxHeadDim] query, then a float per warp
+    float* qs = shared;
+    float* scratch = shared + kMaxHeadDim;
     const int tid = threadIdx.x;
     if (tid < kWarp) {  // the first warp: q-norm and RoPE, as at position `pos` of the forward pass
         float sumSquares = 0.0f;
@@ -284,7 +292,7 @@ __global__ void toBf16Kernel(const float* in, bf16* out, std::int64_t n) {
 cudaError_t launchEmbed(const bf16* table, const int* ids, float* hidden, int tokens, int width, cudaStream_t stream) {
     auto shape = rowLaunch(tokens, width);
     if (!shape.ok()) return cudaErrorInvalidValue;
-    embedKernel<<<gridOf(*shape), blockOf(*shape), 0, stream>>>(table, ids, hidden, width);
+    QE_LAUNCH(embedKernel, gridOf(*shape), blockOf(*shape), 0, stream)(table, ids, hidden, width);
     return cudaGetLastError();
 }
 
@@ -292,7 +300,7 @@ cudaError_t launchResidualNorm(float* hidden, const float* delta, const float* w
                                float eps, HiddenKeep keep, float* residualRms, int rmsStride, cudaStream_t stream) {
     auto shape = rowLaunch(rows, width);
     if (!shape.ok()) return cudaErrorInvalidValue;
-    residualNormKernel<<<gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream>>>(
+    QE_LAUNCH(residualNormKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
         hidden, delta, weight, out, width, eps, keep, residualRms, rmsStride);
     return cudaGetLastError();
 }
@@ -301,7 +309,7 @@ cudaError_t launchRopeTable(const float* invFreq, float scaling, std::int64_t st
                             float* sinOut, cudaStream_t stream) {
     auto shape = flatLaunch(std::int64_t(tokens) * half);
     if (!shape.ok()) return cudaErrorInvalidValue;
-    ropeTableKernel<<<gridOf(*shape), blockOf(*shape), 0, stream>>>(invFreq, scaling, startPos, tokens, half, cosOut, sinOut);
+    QE_LAUNCH(ropeTableKernel, gridOf(*shape), blockOf(*shape), 0, stream)(invFreq, scaling, startPos, tokens, half, cosOut, sinOut);
     return cudaGetLastError();
 }
 
@@ -310,7 +318,7 @@ cudaError_t launchQkNormRope(float* qkv, const float* qNorm, const float* kNorm,
                              int numHeads, int numKvHeads, int headDim, float eps, cudaStream_t stream) {
     auto shape = headLaunch(tokens, numHeads + 2 * numKvHeads);
     if (!shape.ok() || headDim > kMaxHeadDim || headDim % 2 != 0) return cudaErrorInvalidValue;
-    qkNormRopeKernel<<<gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream>>>(
+    QE_LAUNCH(qkNormRopeKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
         qkv, qNorm, kNorm, cosTable, sinTable, kCache, vCache, startPos, numHeads, numKvHeads, headDim, eps);
     return cudaGetLastError();
 }
@@ -320,7 +328,7 @@ cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, con
                             int diagStride, cudaStream_t stream) {
     auto shape = headLaunch(tokens, numHeads);
     if (!shape.ok() || headDim > kMaxHeadDim || headDim % 2 != 0 || numHeads % numKvHeads != 0) return cudaErrorInvalidValue;
-    attentionKernel<<<gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream>>>(
+    QE_LAUNCH(attentionKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
         q, qStride, kCache, vCache, out, startPos, numHeads, numKvHeads, headDim, entropy, sink, diagStride);
     return cudaGetLastError();
 }
@@ -329,7 +337,7 @@ cudaError_t launchSwiGlu(const float* gateUp, bf16* act, int tokens, int inter, 
                          cudaStream_t stream) {
     auto shape = rowLaunch(tokens, inter);
     if (!shape.ok()) return cudaErrorInvalidValue;
-    swiGluKernel<<<gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream>>>(gateUp, act, inter, mlpRms, rmsStride);
+    QE_LAUNCH(swiGluKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(gateUp, act, inter, mlpRms, rmsStride);
     return cudaGetLastError();
 }
 
@@ -337,7 +345,7 @@ cudaError_t launchAttentionRow(const float* q, const float* qNorm, const float* 
                                const bf16* kCache, int numKvHeads, int kvHead, int headDim, std::int64_t pos,
                                float* probs, cudaStream_t stream) {
     if (headDim > kMaxHeadDim || headDim % 2 != 0) return cudaErrorInvalidValue;
-    attentionRowKernel<<<1, kRowThreads, 0, stream>>>(q, qNorm, invFreq, scaling, eps, kCache, numKvHeads, kvHead, headDim,
+    QE_LAUNCH(attentionRowKernel, 1, kRowThreads, (kMaxHeadDim + kRowThreads / kWarp) * sizeof(float), stream)(q, qNorm, invFreq, scaling, eps, kCache, numKvHeads, kvHead, headDim,
                                                       pos, probs);
     return cudaGetLastError();
 }
@@ -345,7 +353,7 @@ cudaError_t launchAttentionRow(const float* q, const float* qNorm, const float* 
 cudaError_t launchToBf16(const float* in, bf16* out, std::int64_t n, cudaStream_t stream) {
     auto shape = flatLaunch(n);
     if (!shape.ok()) return cudaErrorInvalidValue;
-    toBf16Kernel<<<gridOf(*shape), blockOf(*shape), 0, stream>>>(in, out, n);
+    QE_LAUNCH(toBf16Kernel, gridOf(*shape), blockOf(*shape), 0, stream)(in, out, n);
     return cudaGetLastError();
 }
 

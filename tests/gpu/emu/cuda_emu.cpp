@@ -1,0 +1,367 @@
+// The CPU emulator behind cuda_emu.h: fibers for CUDA threads, and the CUDA runtime and cuBLAS
+// functions the backend calls, implemented on host memory (synchronously: streams and events
+// are bookkeeping only).
+#include "tests/gpu/emu/cuda_emu.h"
+
+#include <cublas_v2.h>
+#include <cuda_bf16.h>
+#include <cuda_runtime.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace qe::emu {
+
+namespace {
+
+enum class State { Runnable, BlockBarrier, WarpBarrier, Done };
+
+struct Fiber {
+    ucontext_t context{};
+    Index thread;
+    int warp = 0, lane = 0;
+    State state = State::Runnable;
+};
+
+struct Block {
+    ucontext_t scheduler{};
+    std::vector<Fiber> fibers;
+    std::vector<float> slots;  // a float per lane, for shuffles
+    std::vector<unsigned char> shared;
+    int current = 0;
+    Index block, blockDims, gridDims;
+    const std::function<void()>* body = nullptr;
+};
+
+constexpr std::size_t kStackBytes = 64 * 1024;
+thread_local Block* t_block = nullptr;
+thread_local std::vector<std::unique_ptr<char[]>> t_stacks;
+
+[[noreturn]] void fail(const char* what) {
+    std::fprintf(stderr, "CUDA emulator: %s\n", what);
+    std::abort();
+}
+
+void fiberMain() {
+    Block& b = *t_block;
+    (*b.body)();
+    b.fibers[std::size_t(b.current)].state = State::Done;
+    // Returning resumes uc_link: the scheduler.
+}
+
+// A fresh context that runs fiberMain on `stack` and returns to `link` (kept out of line: the
+// context is entered only through swapcontext, never by returning from getcontext here).
+[[gnu::noinline]] void startFiber(Fiber& f, char* stack, ucontext_t* link) {
+    getcontext(&f.context);
+    f.context.uc_stack.ss_sp = stack;
+    f.context.uc_stack.ss_size = kStackBytes;
+    f.context.uc_link = link;
+    makecontext(&f.context, fiberMain, 0);
+}
+
+void yieldAs(State state) {
+    Block& b = *t_block;
+    Fiber& f = b.fibers[std::size_t(b.current)];
+    f.state = state;
+    swapcontext(&f.context, &b.scheduler);
+}
+
+void schedule(Block& b) {
+    const int n = static_cast<int>(b.fibers.size());
+    const int warps = (n + 31) / 32;
+    for (;;) {
+        for (int i = 0; i < n; ++i) {
+            if (b.fibers[std::size_t(i)].state != State::Runnable) continue;
+            b.current = i;
+            swapcontext(&b.scheduler, &b.fibers[std::size_t(i)].context);
+        }
+        // Every fiber is done or waiting: release what can go on.
+        bool allDone = true, released = false;
+        for (const Fiber& f : b.fibers) allDone &= f.state == State::Done;
+        if (allDone) return;
+        for (int w = 0; w < warps; ++w) {
+            int live = 0, waiting = 0;
+            for (int i = w * 32; i < std::min(n, w * 32 + 32); ++i) {
+                const State s = b.fibers[std::size_t(i)].state;
+                live += s != State::Done;
+                waiting += s == State::WarpBarrier;
+            }
+            if (live > 0 && live == waiting) {
+                for (int i = w * 32; i < std::min(n, w * 32 + 32); ++i)
+                    if (b.fibers[std::size_t(i)].state == State::WarpBarrier) b.fibers[std::size_t(i)].state = State::Runnable;
+                released = true;
+            }
+        }
+        if (!released) {
+            bool all = true;
+            for (const Fiber& f : b.fibers) all &= f.state == State::Done || f.state == State::BlockBarrier;
+            if (all) {
+                for (Fiber& f : b.fibers)
+                    if (f.state == State::BlockBarrier) f.state = State::Runnable;
+                released = true;
+            }
+        }
+        if (!released) fail("barrier deadlock: threads wait at different barriers (divergent __syncthreads or warp primitive)");
+    }
+}
+
+}  // namespace
+
+const Index& threadIndex() { return t_block->fibers[std::size_t(t_block->current)].thread; }
+const Index& blockIndex() { return t_block->block; }
+const Index& blockDimension() { return t_block->blockDims; }
+const Index& gridDimension() { return t_block->gridDims; }
+void syncThreads() { yieldAs(State::BlockBarrier); }
+void syncWarp() { yieldAs(State::WarpBarrier); }
+void* dynamicShared() { return t_block->shared.data(); }
+
+float shuffle(float value, int lane, bool xorMode) {
+    Block& b = *t_block;
+    const Fiber& f = b.fibers[std::size_t(b.current)];
+    const int base = f.warp * 32;
+    b.slots[std::size_t(base + f.lane)] = value;
+    syncWarp();
+    const int from = xorMode ? (f.lane ^ lane) : lane;
+    if (from < 0 || from >= 32) fail("shuffle from a lane outside the warp");
+    const float out = b.slots[std::size_t(base + from)];
+    syncWarp();  // nobody overwrites the slots before every lane has read
+    return out;
+}
+
+void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function<void()>& body) {
+    const unsigned n = block.x * block.y * block.z;
+    if (n == 0 || n > 1024 || block.z > 64) fail("invalid block size");
+    if (grid.x == 0 || grid.y == 0 || grid.z == 0 || grid.y > 65535 || grid.z > 65535) fail("invalid grid size");
+    if (sharedBytes > 227 * 1024) fail("more dynamic shared memory than a GPU has");
+    if (t_block) fail("kernel launched from a kernel");
+    Block b;
+    b.body = &body;
+    b.blockDims = {block.x, block.y, block.z};
+    b.gridDims = {grid.x, grid.y, grid.z};
+    b.fibers.resize(n);
+    b.slots.resize(std::size_t((n + 31) / 32) * 32);
+    while (t_stacks.size() < n) t_stacks.emplace_back(new char[kStackBytes]);
+    t_block = &b;
+    for (unsigned z = 0; z < grid.z; ++z)
+        for (unsigned y = 0; y < grid.y; ++y)
+            for (unsigned x = 0; x < grid.x; ++x) {
+                b.block = {x, y, z};
+                b.shared.assign(sharedBytes, 0xFF);  // NaN floats: reading unwritten shared memory shows
+                for (unsigned i = 0; i < n; ++i) {
+                    Fiber& f = b.fibers[i];
+                    f.thread = {i % block.x, (i / block.x) % block.y, i / (block.x * block.y)};
+                    f.warp = int(i / 32);
+                    f.lane = int(i % 32);
+                    f.state = State::Runnable;
+                    startFiber(f, t_stacks[i].get(), &b.scheduler);
+                }
+                schedule(b);
+            }
+    t_block = nullptr;
+}
+
+}  // namespace qe::emu
+
+// ---- CUDA runtime ---------------------------------------------------------------------------
+
+namespace {
+
+struct Allocation {
+    void* base;
+    std::size_t mapped;
+    std::size_t bytes;
+};
+std::mutex g_mutex;
+std::map<void*, Allocation> g_allocations;
+std::size_t g_allocated = 0;
+constexpr std::size_t kDeviceBytes = 8ull << 30;
+cudaError_t g_lastError = cudaSuccess;
+
+// The buffer ends right before an inaccessible page, so reading past its end faults.
+void* guardedAlloc(std::size_t bytes) {
+    const std::size_t page = std::size_t(sysconf(_SC_PAGESIZE));
+    const std::size_t rounded = (bytes + 7) / 8 * 8;
+    const std::size_t mapped = (rounded + page - 1) / page * page + page;
+    void* base = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED) return nullptr;
+    char* guard = static_cast<char*>(base) + mapped - page;
+    mprotect(guard, page, PROT_NONE);
+    void* p = guard - rounded;
+    std::memset(p, 0xFF, rounded);  // like uninitialised device memory: garbage, here NaN
+    std::lock_guard lock(g_mutex);
+    g_allocations[p] = {base, mapped, bytes};
+    g_allocated += bytes;
+    return p;
+}
+
+cudaError_t guardedFree(void* p) {
+    if (!p) return cudaSuccess;
+    std::lock_guard lock(g_mutex);
+    auto it = g_allocations.find(p);
+    if (it == g_allocations.end()) return cudaErrorInvalidValue;
+    munmap(it->second.base, it->second.mapped);
+    g_allocated -= it->second.bytes;
+    g_allocations.erase(it);
+    return cudaSuccess;
+}
+
+cudaError_t fail(cudaError_t e) { return g_lastError = e; }
+
+struct EmuEvent {
+    std::chrono::steady_clock::time_point at;
+};
+
+}  // namespace
+
+extern "C" {
+
+const char* cudaGetErrorName(cudaError_t e) {
+    switch (e) {
+    case cudaSuccess: return "cudaSuccess";
+    case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
+    case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
+    default: return "cudaError (emulated)";
+    }
+}
+const char* cudaGetErrorString(cudaError_t e) {
+    switch (e) {
+    case cudaSuccess: return "no error";
+    case cudaErrorMemoryAllocation: return "out of memory";
+    case cudaErrorInvalidValue: return "invalid argument";
+    default: return "error (emulated)";
+    }
+}
+cudaError_t cudaGetLastError() { return std::exchange(g_lastError, cudaSuccess); }
+cudaError_t cudaPeekAtLastError() { return g_lastError; }
+
+cudaError_t cudaGetDeviceCount(int* count) {
+    *count = 1;
+    return cudaSuccess;
+}
+cudaError_t cudaSetDevice(int device) { return device == 0 ? cudaSuccess : fail(cudaErrorInvalidDevice); }
+cudaError_t cudaGetDeviceProperties(cudaDeviceProp* props, int device) {
+    if (device != 0) return fail(cudaErrorInvalidDevice);
+    std::memset(props, 0, sizeof *props);
+    std::snprintf(props->name, sizeof props->name, "CUDA emulator on the CPU");
+    props->major = 9;
+    props->minor = 0;
+    props->totalGlobalMem = kDeviceBytes;
+    return cudaSuccess;
+}
+cudaError_t cudaMemGetInfo(std::size_t* freeBytes, std::size_t* totalBytes) {
+    std::lock_guard lock(g_mutex);
+    *freeBytes = kDeviceBytes - g_allocated;
+    *totalBytes = kDeviceBytes;
+    return cudaSuccess;
+}
+cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
+
+cudaError_t cudaMalloc(void** p, std::size_t bytes) {
+    {
+        std::lock_guard lock(g_mutex);
+        if (g_allocated + bytes > kDeviceBytes) return fail(cudaErrorMemoryAllocation);
+    }
+    *p = guardedAlloc(bytes);
+    return *p ? cudaSuccess : fail(cudaErrorMemoryAllocation);
+}
+cudaError_t cudaFree(void* p) { return guardedFree(p); }
+cudaError_t cudaHostAlloc(void** p, std::size_t bytes, unsigned int) {
+    *p = std::malloc(bytes);
+    return *p ? cudaSuccess : fail(cudaErrorMemoryAllocation);
+}
+cudaError_t cudaFreeHost(void* p) {
+    std::free(p);
+    return cudaSuccess;
+}
+cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind) {
+    std::memmove(dst, src, bytes);
+    return cudaSuccess;
+}
+cudaError_t cudaMemcpyAsync(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind, cudaStream_t) {
+    return cudaMemcpy(dst, src, bytes, kind);
+}
+
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned int) {
+    *stream = reinterpret_cast<cudaStream_t>(new int(0));
+    return cudaSuccess;
+}
+cudaError_t cudaStreamDestroy(cudaStream_t stream) {
+    delete reinterpret_cast<int*>(stream);
+    return cudaSuccess;
+}
+cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
+
+cudaError_t cudaEventCreate(cudaEvent_t* event) {
+    *event = reinterpret_cast<cudaEvent_t>(new EmuEvent{});
+    return cudaSuccess;
+}
+cudaError_t cudaEventCreateWithFlags(cudaEvent_t* event, unsigned int) { return cudaEventCreate(event); }
+cudaError_t cudaEventDestroy(cudaEvent_t event) {
+    delete reinterpret_cast<EmuEvent*>(event);
+    return cudaSuccess;
+}
+cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t) {
+    reinterpret_cast<EmuEvent*>(event)->at = std::chrono::steady_clock::now();
+    return cudaSuccess;
+}
+cudaError_t cudaEventSynchronize(cudaEvent_t) { return cudaSuccess; }
+cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end) {
+    *ms = std::chrono::duration<float, std::milli>(reinterpret_cast<EmuEvent*>(end)->at - reinterpret_cast<EmuEvent*>(start)->at).count();
+    return cudaSuccess;
+}
+
+// ---- cuBLAS ---------------------------------------------------------------------------------
+
+cublasStatus_t cublasCreate_v2(cublasHandle_t* handle) {
+    *handle = reinterpret_cast<cublasHandle_t>(new int(0));
+    return CUBLAS_STATUS_SUCCESS;
+}
+cublasStatus_t cublasDestroy_v2(cublasHandle_t handle) {
+    delete reinterpret_cast<int*>(handle);
+    return CUBLAS_STATUS_SUCCESS;
+}
+cublasStatus_t cublasSetStream_v2(cublasHandle_t, cudaStream_t) { return CUBLAS_STATUS_SUCCESS; }
+cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t, void*, std::size_t) { return CUBLAS_STATUS_SUCCESS; }
+const char* cublasGetStatusName(cublasStatus_t s) { return s == CUBLAS_STATUS_SUCCESS ? "CUBLAS_STATUS_SUCCESS" : "CUBLAS_STATUS_ERROR"; }
+const char* cublasGetStatusString(cublasStatus_t s) { return s == CUBLAS_STATUS_SUCCESS ? "success" : "error (emulated)"; }
+
+// C = α·op(A)·op(B) + β·C, column-major, as the cuBLAS documentation defines it; only the types
+// the backend uses (bf16 inputs, fp32 output and compute).
+cublasStatus_t cublasGemmEx(cublasHandle_t, cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k,
+                            const void* alpha, const void* A, cudaDataType Atype, int lda, const void* B, cudaDataType Btype,
+                            int ldb, const void* beta, void* C, cudaDataType Ctype, int ldc, cublasComputeType_t computeType,
+                            cublasGemmAlgo_t) {
+    if (Atype != CUDA_R_16BF || Btype != CUDA_R_16BF || Ctype != CUDA_R_32F || computeType != CUBLAS_COMPUTE_32F)
+        return CUBLAS_STATUS_NOT_SUPPORTED;
+    if (m < 0 || n < 0 || k < 0) return CUBLAS_STATUS_INVALID_VALUE;
+    if (lda < std::max(1, transa == CUBLAS_OP_N ? m : k) || ldb < std::max(1, transb == CUBLAS_OP_N ? k : n) ||
+        ldc < std::max(1, m))
+        return CUBLAS_STATUS_INVALID_VALUE;
+    const auto* a = static_cast<const __nv_bfloat16*>(A);
+    const auto* b = static_cast<const __nv_bfloat16*>(B);
+    auto* c = static_cast<float*>(C);
+    const float al = *static_cast<const float*>(alpha), be = *static_cast<const float*>(beta);
+    for (int j = 0; j < n; ++j)
+        for (int i = 0; i < m; ++i) {
+            float acc = 0.0f;
+            for (int l = 0; l < k; ++l) {
+                const float x = __bfloat162float(transa == CUBLAS_OP_N ? a[i + std::size_t(l) * lda] : a[l + std::size_t(i) * lda]);
+                const float y = __bfloat162float(transb == CUBLAS_OP_N ? b[l + std::size_t(j) * ldb] : b[j + std::size_t(l) * ldb]);
+                acc += x * y;
+            }
+            float& out = c[i + std::size_t(j) * ldc];
+            out = al * acc + (be == 0.0f ? 0.0f : be * out);
+        }
+    return CUBLAS_STATUS_SUCCESS;
+}
+
+}  // extern "C"
