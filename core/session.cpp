@@ -48,6 +48,11 @@ Result<std::unique_ptr<Session>> Session::load(const std::string& folder, const 
         } else {
             session->m_backendNote = backend.error().message;
             log()->warn("CUDA backend not used: {}", backend.error().message);
+            if (options.weightMemory != WeightMemory::Mapped) {  // the CPU reads resident weights faster
+                session->m_weights.reset();
+                QE_ASSIGN_OR_RETURN(session->m_weights,
+                                    Weights::load(folder, config, stop, progress, options.weightMemory));
+            }
         }
     }
     if (!session->m_backend) {
