@@ -33,6 +33,7 @@ struct CudaLibrary {
     void* handle = nullptr;
     QeCudaProbeFn probe = nullptr;
     QeCudaCreateFn create = nullptr;
+    QeCudaCeilingsFn ceilings = nullptr;
     std::string error;  // why it is not there
 };
 
@@ -69,12 +70,13 @@ const CudaLibrary& cudaLibrary() {
             auto abi = reinterpret_cast<QeCudaAbiFn>(dlsym(handle, QE_CUDA_ABI_SYMBOL));
             auto probe = reinterpret_cast<QeCudaProbeFn>(dlsym(handle, QE_CUDA_PROBE_SYMBOL));
             auto create = reinterpret_cast<QeCudaCreateFn>(dlsym(handle, QE_CUDA_CREATE_SYMBOL));
-            if (!abi || !probe || !create || abi() != kCudaPluginAbi) {
+            auto ceilings = reinterpret_cast<QeCudaCeilingsFn>(dlsym(handle, QE_CUDA_CEILINGS_SYMBOL));
+            if (!abi || !probe || !create || !ceilings || abi() != kCudaPluginAbi) {
                 library.error = path + " is not a CUDA backend of this version of Qwen Explorer";
                 dlclose(handle);
                 return;
             }
-            library = {handle, probe, create, {}};
+            library = {handle, probe, create, ceilings, {}};
             log()->info("CUDA backend library: {}", path);
             return;
         }
@@ -102,9 +104,34 @@ Result<std::unique_ptr<Backend>> createCudaBackend(const Weights& weights, const
                                                    const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
     const CudaLibrary& library = cudaLibrary();
     if (!library.handle) return makeError(ErrorCode::Device, library.error);
-    CudaCreateArgs args{&weights, options, std::move(stop), progress};
+    CudaCreateArgs args;
+    args.weights = &weights;
+    args.options = options;
+    args.stop = std::move(stop);
+    args.progress = progress;
     Result<std::unique_ptr<Backend>> out = makeError(ErrorCode::Internal, "the CUDA backend returned nothing");
     library.create(&args, &out);
+    return out;
+}
+
+Result<std::unique_ptr<Backend>> createSyntheticCudaBackend(const ModelConfig& config, const CudaBackendOptions& options,
+                                                            std::uint64_t seed) {
+    const CudaLibrary& library = cudaLibrary();
+    if (!library.handle) return makeError(ErrorCode::Device, library.error);
+    CudaCreateArgs args;
+    args.syntheticConfig = &config;
+    args.syntheticSeed = seed;
+    args.options = options;
+    Result<std::unique_ptr<Backend>> out = makeError(ErrorCode::Internal, "the CUDA backend returned nothing");
+    library.create(&args, &out);
+    return out;
+}
+
+Result<CudaCeilings> measureCudaCeilings(int device, std::uint64_t copyBytes, int gemmSize) {
+    const CudaLibrary& library = cudaLibrary();
+    if (!library.handle) return makeError(ErrorCode::Device, library.error);
+    Result<CudaCeilings> out = makeError(ErrorCode::Internal, "the CUDA backend returned nothing");
+    library.ceilings(device, copyBytes, gemmSize, &out);
     return out;
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/diagnostics.h"
 #include "core/kv_cache.h"
+#include "core/model_config.h"
 #include "core/result.h"
 
 namespace qe {
@@ -65,6 +66,13 @@ public:
     // (out: vocabSize logits). After the last layer this is the model's own output.
     virtual Status logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics,
                              std::vector<float>& out) = 0;
+
+    // Benchmarks: makes `cache` hold `tokens` positions of random keys and values (token ids 0)
+    // without computing them, so decoding at a long context is measured without its prefill.
+    virtual Status fillSyntheticContext(KvCache& cache, std::int64_t tokens, std::uint64_t seed) {
+        (void)cache, (void)tokens, (void)seed;
+        return makeError(ErrorCode::Unsupported, "this backend has no synthetic context");
+    }
 };
 
 // What a GPU backend needs to size itself before it allocates anything.
@@ -86,6 +94,22 @@ struct CudaProbe {
 // build tree) and asks it for its devices. Never fails: a missing library or driver is reported
 // in the result.
 CudaProbe probeCuda();
+
+// The GPU's measured ceilings (issue #6): device-to-device copy bandwidth counting bytes read and
+// written, and the cuBLAS GEMM rate with the types the backend uses (bf16 in, fp32 out).
+struct CudaCeilings {
+    std::string device;
+    double copyBytesPerSecond = 0.0;
+    double gemmFlopsPerSecond = 0.0;
+    std::uint64_t copyBytes = 0;  // per copy
+    int gemmSize = 0;             // m = n = k
+};
+Result<CudaCeilings> measureCudaCeilings(int device = 0, std::uint64_t copyBytes = 2ull << 30, int gemmSize = 8192);
+
+// A CUDA backend for `config` with random bf16 weights made on the device (no checkpoint): for
+// benchmarks of shapes whose files would not fit the disk, e.g. Qwen3-32B.
+Result<std::unique_ptr<Backend>> createSyntheticCudaBackend(const ModelConfig& config, const CudaBackendOptions& options,
+                                                            std::uint64_t seed);
 
 // Creates the CUDA backend for `weights` (uploading them with `progress`). Fails with Device
 // when the library or a usable GPU is missing, Unsupported when the model's shape is beyond the

@@ -12,10 +12,12 @@
 
 namespace qe {
 
-inline constexpr int kCudaPluginAbi = 1;
+inline constexpr int kCudaPluginAbi = 2;
 
 struct CudaCreateArgs {
-    const Weights* weights = nullptr;
+    const Weights* weights = nullptr;          // or, for benchmarks:
+    const ModelConfig* syntheticConfig = nullptr;  // random weights made on the device
+    std::uint64_t syntheticSeed = 0;
     CudaBackendOptions options;
     std::stop_token stop;
     std::function<void(std::uint64_t, std::uint64_t)> progress;
@@ -30,8 +32,11 @@ using QeCudaAbiFn = int (*)();
 using QeCudaProbeFn = void (*)(qe::CudaProbe* out);
 // Creates the backend; never throws.
 using QeCudaCreateFn = void (*)(const qe::CudaCreateArgs* args, qe::Result<std::unique_ptr<qe::Backend>>* out);
+// Measures copy bandwidth and GEMM rate.
+using QeCudaCeilingsFn = void (*)(int device, std::uint64_t copyBytes, int gemmSize, qe::Result<qe::CudaCeilings>* out);
 }
 
 #define QE_CUDA_ABI_SYMBOL "qe_cuda_abi"
 #define QE_CUDA_PROBE_SYMBOL "qe_cuda_probe"
 #define QE_CUDA_CREATE_SYMBOL "qe_cuda_create"
+#define QE_CUDA_CEILINGS_SYMBOL "qe_cuda_ceilings"

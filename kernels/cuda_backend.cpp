@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <vector>
 
 #include "core/log.h"
@@ -181,7 +182,8 @@ std::string deviceName(int device) {
 
 class CudaBackend final : public Backend {
 public:
-    explicit CudaBackend(const Weights& weights) : m_weights(weights), m_config(weights.config()) {}
+    // `weights` null: random weights made on the device (synthesize()).
+    CudaBackend(const ModelConfig& config, const Weights* weights) : m_weights(weights), m_config(config) {}
     ~CudaBackend() override {
         if (m_stream) cudaStreamSynchronize(m_stream);
         for (cudaEvent_t e : m_layerEvents) cudaEventDestroy(e);
@@ -202,6 +204,7 @@ public:
     Status attentionRow(std::int64_t layer, std::int64_t head, std::int64_t pos, const Diagnostics& diagnostics,
                         const KvCache& cache, std::vector<float>& out) override;
     Status logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics, std::vector<float>& out) override;
+    Status fillSyntheticContext(KvCache& cache, std::int64_t tokens, std::uint64_t seed) override;
 
 private:
     // y[t, n] = Σ_k x[t, k] · w[n, k] for t < tokens: bf16 inputs, fp32 output and accumulation.
@@ -212,9 +215,10 @@ private:
         return m_kept.get() + (static_cast<std::size_t>(pos) * (m_config.numHiddenLayers + 1) + layer) * m_config.hiddenSize;
     }
     Status upload(const CudaCreateArgs& args);
+    Status synthesize(std::uint64_t seed);
 
-    const Weights& m_weights;
-    const ModelConfig& m_config;
+    const Weights* m_weights;
+    const ModelConfig m_config;
     std::string m_description;
     int m_device = 0;
     std::int64_t m_maxChunk = 1, m_maxContext = 0, m_keptCapacity = 0;
@@ -325,12 +329,69 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
     QE_TRY(m_probs.allocate(static_cast<std::size_t>(m_maxContext) + 1));
     QE_TRY(m_lensLogits.allocate(V));
     QE_TRY(m_rowNormed.allocate(H));
-    return upload(args);
+    return m_weights ? upload(args) : synthesize(args.syntheticSeed);
+}
+
+Status CudaBackend::synthesize(std::uint64_t seed) {
+    const ModelConfig& c = m_config;
+    const auto H = static_cast<std::size_t>(c.hiddenSize), I = static_cast<std::size_t>(c.intermediateSize);
+    const auto qkvRows = static_cast<std::size_t>(c.qWidth() + 2 * c.kvWidth()), q = static_cast<std::size_t>(c.qWidth());
+    std::uint64_t stream = seed * 0x9e3779b97f4a7c15ull;
+    // Uniform in ±1/√fan_in keeps activations of every layer in range, whatever the shape.
+    auto matrix = [&](DeviceArray<bf16>& dst, std::size_t rows, std::size_t cols) -> Status {
+        QE_TRY(dst.allocate(rows * cols));
+        QE_CUDA_TRY(launchFillUniformBf16(dst.get(), static_cast<std::int64_t>(rows * cols), ++stream,
+                                          1.0f / std::sqrt(static_cast<float>(cols)), m_stream));
+        return {};
+    };
+    auto ones = [&](DeviceArray<float>& dst, std::size_t n) -> Status {
+        QE_TRY(dst.allocate(n));
+        QE_CUDA_TRY(launchFillFloat(dst.get(), static_cast<std::int64_t>(n), 1.0f, m_stream));
+        return {};
+    };
+    QE_TRY(matrix(m_embed, static_cast<std::size_t>(c.vocabSize), H));
+    m_layers.resize(static_cast<std::size_t>(c.numHiddenLayers));
+    for (DeviceLayer& d : m_layers) {
+        QE_TRY(matrix(d.qkv, qkvRows, H));
+        QE_TRY(matrix(d.o, H, q));
+        QE_TRY(matrix(d.gateUp, 2 * I, H));
+        QE_TRY(matrix(d.down, H, I));
+        QE_TRY(ones(d.inputNorm, H));
+        QE_TRY(ones(d.postNorm, H));
+        QE_TRY(ones(d.qNorm, static_cast<std::size_t>(c.headDim)));
+        QE_TRY(ones(d.kNorm, static_cast<std::size_t>(c.headDim)));
+    }
+    QE_TRY(ones(m_finalNorm, H));
+    if (c.tieWordEmbeddings) {
+        m_lmHead = m_embed.get();
+    } else {
+        QE_TRY(matrix(m_lmHeadOwn, static_cast<std::size_t>(c.vocabSize), H));
+        m_lmHead = m_lmHeadOwn.get();
+    }
+    QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
+    return {};
+}
+
+Status CudaBackend::fillSyntheticContext(KvCache& cache, std::int64_t tokens, std::uint64_t seed) {
+    if (tokens < 0 || tokens > std::min(cache.maxTokens(), m_maxContext))
+        return makeError(ErrorCode::InvalidArgument, "a synthetic context of " + std::to_string(tokens) +
+                                                         " tokens does not fit the KV cache of " + std::to_string(m_maxContext));
+    QE_CUDA_TRY(cudaSetDevice(m_device));
+    const auto n = static_cast<std::int64_t>(tokens) * m_config.kvWidth();
+    for (std::int64_t layer = 0; layer < m_config.numHiddenLayers; ++layer) {
+        QE_CUDA_TRY(launchFillUniformBf16(keys(layer), n, seed + 2 * std::uint64_t(layer), 1.7f, m_stream));
+        QE_CUDA_TRY(launchFillUniformBf16(values(layer), n, seed + 2 * std::uint64_t(layer) + 1, 1.7f, m_stream));
+    }
+    QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
+    QE_TRY(cache.reserve(tokens));
+    cache.clear();
+    cache.append(std::vector<int>(static_cast<std::size_t>(tokens), 0));
+    return {};
 }
 
 Status CudaBackend::upload(const CudaCreateArgs& args) {
     const ModelConfig& c = m_config;
-    const Weights& w = m_weights;
+    const Weights& w = *m_weights;
     std::uint64_t total = 0;
     auto bytes = [](const cpu::MatrixView& m) { return static_cast<std::uint64_t>(m.rows * m.cols) * elementBytes(m.type); };
     total += bytes(w.embedTokens());
@@ -537,11 +598,89 @@ void probeDevices(CudaProbe* out) {
 }
 
 Result<std::unique_ptr<Backend>> createBackend(const CudaCreateArgs& args) {
-    if (!args.weights) return makeError(ErrorCode::InvalidArgument, "no weights");
-    auto backend = std::make_unique<CudaBackend>(*args.weights);
+    if (!args.weights && !args.syntheticConfig) return makeError(ErrorCode::InvalidArgument, "no weights");
+    auto backend = args.weights ? std::make_unique<CudaBackend>(args.weights->config(), args.weights)
+                                : std::make_unique<CudaBackend>(*args.syntheticConfig, nullptr);
     Status s = backend->init(args);
     if (!s.ok()) return s.error();
     return std::unique_ptr<Backend>(std::move(backend));
+}
+
+Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int gemmSize) {
+    int count = 0;
+    if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess || count == 0) {
+        cudaGetLastError();
+        return makeError(ErrorCode::Device, std::string("no usable NVIDIA GPU: ") + (e != cudaSuccess ? cudaGetErrorString(e) : "none found"));
+    }
+    if (device < 0 || device >= count) return makeError(ErrorCode::InvalidArgument, "no CUDA device " + std::to_string(device));
+    QE_CUDA_TRY(cudaSetDevice(device));
+    CudaCeilings out;
+    out.device = deviceName(device);
+    out.copyBytes = copyBytes;
+    out.gemmSize = gemmSize;
+    cudaStream_t stream = nullptr;
+    cudaEvent_t start = nullptr, stop = nullptr;
+    cublasHandle_t blas = nullptr;
+    // Released on every path.
+    struct Cleanup {
+        cudaStream_t& stream;
+        cudaEvent_t &start, &stop;
+        cublasHandle_t& blas;
+        ~Cleanup() {
+            if (blas) cublasDestroy(blas);
+            if (start) cudaEventDestroy(start);
+            if (stop) cudaEventDestroy(stop);
+            if (stream) cudaStreamDestroy(stream);
+        }
+    } cleanup{stream, start, stop, blas};
+    QE_CUDA_TRY(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    QE_CUDA_TRY(cudaEventCreate(&start));
+    QE_CUDA_TRY(cudaEventCreate(&stop));
+    auto timeIt = [&](int repeats, const std::function<Status()>& work, double& seconds) -> Status {
+        QE_TRY(work());  // warm-up
+        QE_CUDA_TRY(cudaEventRecord(start, stream));
+        for (int i = 0; i < repeats; ++i) QE_TRY(work());
+        QE_CUDA_TRY(cudaEventRecord(stop, stream));
+        QE_CUDA_TRY(cudaEventSynchronize(stop));
+        float ms = 0.0f;
+        QE_CUDA_TRY(cudaEventElapsedTime(&ms, start, stop));
+        seconds = ms * 1e-3 / repeats;
+        return {};
+    };
+    {
+        DeviceArray<unsigned char> a, b;
+        QE_TRY(a.allocate(copyBytes));
+        QE_TRY(b.allocate(copyBytes));
+        double seconds = 0.0;
+        QE_TRY(timeIt(10, [&]() -> Status {
+            QE_CUDA_TRY(cudaMemcpyAsync(b.get(), a.get(), copyBytes, cudaMemcpyDeviceToDevice, stream));
+            return {};
+        }, seconds));
+        out.copyBytesPerSecond = 2.0 * static_cast<double>(copyBytes) / seconds;  // read + written
+    }
+    {
+        const auto n = static_cast<std::size_t>(gemmSize);
+        DeviceArray<bf16> a, b;
+        DeviceArray<float> c;
+        QE_TRY(a.allocate(n * n));
+        QE_TRY(b.allocate(n * n));
+        QE_TRY(c.allocate(n * n));
+        QE_CUDA_TRY(launchFillUniformBf16(a.get(), static_cast<std::int64_t>(n * n), 1, 0.05f, stream));
+        QE_CUDA_TRY(launchFillUniformBf16(b.get(), static_cast<std::int64_t>(n * n), 2, 0.05f, stream));
+        QE_BLAS_TRY(cublasCreate(&blas));
+        QE_BLAS_TRY(cublasSetStream(blas, stream));
+        const float alpha = 1.0f, beta = 0.0f;
+        double seconds = 0.0;
+        QE_TRY(timeIt(10, [&]() -> Status {
+            // The backend's case: weights transposed, bf16 in, fp32 out and accumulate.
+            QE_BLAS_TRY(cublasGemmEx(blas, CUBLAS_OP_T, CUBLAS_OP_N, gemmSize, gemmSize, gemmSize, &alpha, a.get(), CUDA_R_16BF,
+                                     gemmSize, b.get(), CUDA_R_16BF, gemmSize, &beta, c.get(), CUDA_R_32F, gemmSize,
+                                     CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+            return {};
+        }, seconds));
+        out.gemmFlopsPerSecond = 2.0 * double(gemmSize) * gemmSize * gemmSize / seconds;
+    }
+    return out;
 }
 
 }  // namespace qe::cuda

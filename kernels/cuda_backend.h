@@ -22,6 +22,10 @@ void probeDevices(CudaProbe* out);
 
 // Checks the shape, estimates device memory (fails early with the estimate when it does not fit),
 // allocates and uploads.
+// With args.syntheticConfig: random weights made on the device instead of an upload.
 Result<std::unique_ptr<Backend>> createBackend(const CudaCreateArgs& args);
+
+// Copy bandwidth (device to device, bytes read + written) and cuBLAS bf16 GEMM rate.
+Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int gemmSize);
 
 }  // namespace qe::cuda

@@ -1,5 +1,6 @@
 #include "kernels/device_kernels.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "kernels/plan.h"
@@ -282,6 +283,27 @@ __global__ void attentionRowKernel(const float* q, const float* qNorm, const flo
     for (std::int64_t key = tid; key <= pos; key += blockDim.x) probs[key] *= inv;
 }
 
+__device__ __forceinline__ std::uint64_t splitMix64(std::uint64_t x) {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+__global__ void fillUniformBf16Kernel(bf16* out, std::int64_t n, std::uint64_t seed, float scale) {
+    const std::int64_t stride = static_cast<std::int64_t>(gridDim.x) * blockDim.x;
+    for (std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
+        const std::uint64_t bits = splitMix64(seed ^ (static_cast<std::uint64_t>(i) * 0xd1b54a32d192ed03ull));
+        const float unit = static_cast<float>(bits >> 40) * (1.0f / 16777216.0f);  // [0, 1)
+        out[i] = __float2bfloat16((2.0f * unit - 1.0f) * scale);
+    }
+}
+
+__global__ void fillFloatKernel(float* out, std::int64_t n, float value) {
+    const std::int64_t stride = static_cast<std::int64_t>(gridDim.x) * blockDim.x;
+    for (std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) out[i] = value;
+}
+
 __global__ void toBf16Kernel(const float* in, bf16* out, std::int64_t n) {
     const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i < n) out[i] = __float2bfloat16(in[i]);
@@ -347,6 +369,22 @@ cudaError_t launchAttentionRow(const float* q, const float* qNorm, const float* 
     if (headDim > kMaxHeadDim || headDim % 2 != 0) return cudaErrorInvalidValue;
     QE_LAUNCH(attentionRowKernel, 1, kRowThreads, (kMaxHeadDim + kRowThreads / kWarp) * sizeof(float), stream)(q, qNorm, invFreq, scaling, eps, kCache, numKvHeads, kvHead, headDim,
                                                       pos, probs);
+    return cudaGetLastError();
+}
+
+cudaError_t launchFillUniformBf16(bf16* out, std::int64_t n, std::uint64_t seed, float scale, cudaStream_t stream) {
+    if (n <= 0) return cudaSuccess;
+    auto shape = flatLaunch(std::min<std::int64_t>(n, std::int64_t(1) << 22));  // grid-stride beyond 4 M threads
+    if (!shape.ok()) return cudaErrorInvalidValue;
+    QE_LAUNCH(fillUniformBf16Kernel, gridOf(*shape), blockOf(*shape), 0, stream)(out, n, seed, scale);
+    return cudaGetLastError();
+}
+
+cudaError_t launchFillFloat(float* out, std::int64_t n, float value, cudaStream_t stream) {
+    if (n <= 0) return cudaSuccess;
+    auto shape = flatLaunch(std::min<std::int64_t>(n, std::int64_t(1) << 22));
+    if (!shape.ok()) return cudaErrorInvalidValue;
+    QE_LAUNCH(fillFloatKernel, gridOf(*shape), blockOf(*shape), 0, stream)(out, n, value);
     return cudaGetLastError();
 }
 

@@ -61,6 +61,11 @@ cudaError_t launchAttentionRow(const float* q, const float* qNorm, const float* 
                                const bf16* kCache, int numKvHeads, int kvHead, int headDim, std::int64_t pos,
                                float* probs, cudaStream_t stream);
 
+// Benchmarks of shapes whose checkpoints do not fit a disk: out[i] = bf16 uniform in
+// [-scale, scale] from a hash of (seed, i); and out[i] = value.
+cudaError_t launchFillUniformBf16(bf16* out, std::int64_t n, std::uint64_t seed, float scale, cudaStream_t stream);
+cudaError_t launchFillFloat(float* out, std::int64_t n, float value, cudaStream_t stream);
+
 // Converts n floats to bf16 (round to nearest even).
 cudaError_t launchToBf16(const float* in, bf16* out, std::int64_t n, cudaStream_t stream);
 

@@ -17,6 +17,14 @@ QE_EXPORT void qe_cuda_probe(qe::CudaProbe* out) {
     }
 }
 
+QE_EXPORT void qe_cuda_ceilings(int device, std::uint64_t copyBytes, int gemmSize, qe::Result<qe::CudaCeilings>* out) {
+    try {
+        *out = qe::cuda::measureCeilings(device, copyBytes, gemmSize);
+    } catch (const std::exception& e) {
+        *out = qe::makeError(qe::ErrorCode::Internal, std::string("CUDA ceilings: ") + e.what());
+    }
+}
+
 QE_EXPORT void qe_cuda_create(const qe::CudaCreateArgs* args, qe::Result<std::unique_ptr<qe::Backend>>* out) {
     try {
         *out = qe::cuda::createBackend(*args);

@@ -10,6 +10,8 @@ int cmdLogits(int argc, char** argv, int first);
 int cmdGenerate(int argc, char** argv, int first);
 int cmdMakeModel(int argc, char** argv, int first);
 int cmdBench(int argc, char** argv, int first);
+// GPU benchmark on random weights made on the device (commands_gpu_bench.cpp).
+int cmdGpuBench(int argc, char** argv, int first);
 
 // Evaluation: perplexity (commands_eval.cpp).
 int cmdPerplexity(int argc, char** argv, int first);

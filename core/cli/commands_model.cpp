@@ -192,7 +192,7 @@ int cmdLogits(int argc, char** argv, int first) {
 }
 
 int cmdMakeModel(int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv, first, {"tied", "untied"},
+    auto args = Args::parse(argc, argv, first, {"tied", "untied", "config-only"},
                             {"preset", "seed", "dtype", "out", "shards", "threads", "hidden-size", "intermediate-size",
                              "layers", "heads", "kv-heads", "head-dim", "vocab-size", "max-position", "rope-theta",
                              "yarn-factor"});
@@ -242,6 +242,15 @@ int cmdMakeModel(int argc, char** argv, int first) {
     // Round-trip through the parser so a bad shape is reported exactly as for a loaded model.
     auto checked = parseModelConfig(modelConfigToJson(config), "make-model options");
     if (!checked.ok()) return fail(checked.error(), true);
+    if (args->has("config-only")) {  // the shape alone, e.g. for transformers to build a random model
+        std::error_code ec;
+        std::filesystem::create_directories(*out, ec);
+        std::ofstream(*out + "/config.json") << modelConfigToJson(*checked);
+        std::ofstream(*out + "/generation_config.json") << generationConfigToJson(*checked);
+        if (!std::filesystem::exists(*out + "/config.json"))
+            return fail(makeError(ErrorCode::InvalidArgument, "cannot write " + *out + "/config.json"));
+        return kExitOk;
+    }
 
     RandomModelOptions options;
     auto seed = args->getInt("seed", 1);

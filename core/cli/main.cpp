@@ -23,7 +23,10 @@ void printUsage(std::FILE* out) {
         "              [--template NAME --var key=value ...]) [--max-new N]\n"
         "              [--greedy | --temperature T --top-k K --top-p P --min-p M --seed S] [--json]\n"
         "  make-model  --preset tiny|0.6b|1.7b|4b|8b|14b|32b [--seed S] [--dtype bf16|f32] --out DIR [--shards N]\n"
+        "              [--config-only]\n"
         "  bench       --model DIR [--prompt-len N] [--gen N] [--threads T] [--weights auto|mapped|resident] [--json]\n"
+        "  gpu-bench   --preset NAME [--contexts 512,32768] [--gen N] [--prompt-len N] [--yarn-factor F] [--json]\n"
+        "              GPU ceilings, decode and time to first token on random weights (no checkpoint)\n"
         "  diagnose    --model DIR --tokens LIST [--attention LAYER:HEAD ...] [--logit-lens LAYER:POS ...]\n"
         "              [--top-k K] --json                      per-layer diagnostics, attention, logit lens\n"
         "  tensor-stats --model DIR --tensor NAME [--bins N] [--json]  mean, std, min, max, histogram\n"
@@ -57,7 +60,7 @@ int main(int argc, char** argv) {
     const Entry entries[] = {
         {"info", qe::cli::cmdInfo},         {"logits", qe::cli::cmdLogits},
         {"generate", qe::cli::cmdGenerate}, {"make-model", qe::cli::cmdMakeModel},
-        {"bench", qe::cli::cmdBench},       {"diagnose", qe::cli::cmdDiagnose},
+        {"bench", qe::cli::cmdBench},       {"gpu-bench", qe::cli::cmdGpuBench},       {"diagnose", qe::cli::cmdDiagnose},
         {"perplexity", qe::cli::cmdPerplexity}, {"tensor-stats", qe::cli::cmdTensorStats},
         {"tokenize", qe::cli::cmdTokenize},
         {"detokenize", qe::cli::cmdDetokenize}, {"chat-template", qe::cli::cmdChatTemplate},

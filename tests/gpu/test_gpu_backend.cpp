@@ -253,6 +253,38 @@ void badTokenIsAnError() {
     GPU_CHECK(gpu->prefill(std::vector<int>{1, 2, 3}).ok(), "session unusable after a bad token");
 }
 
+// Benchmarks' path (gpu-bench): random weights made on the device, a random context, decoding.
+void syntheticWeightsAndContext() {
+    ModelConfig config = smallConfig(false, 4.0, 32);
+    CudaBackendOptions options;
+    options.maxChunk = 8;
+    options.maxContext = 200;
+    options.hiddenBudgetBytes = 1 << 20;
+    auto created = createSyntheticCudaBackend(config, options, 3);
+    GPU_CHECK(created.ok(), created.ok() ? "" : created.error().text());
+    Backend& backend = **created;
+    KvCache cache;
+    cache.configure(config, options.maxContext, backend.kvStorage());
+    Diagnostics diagnostics;
+    diagnostics.configure(config, options.hiddenBudgetBytes, backend.hostHiddenStates());
+    diagnostics.reserve(options.maxContext);
+    GPU_CHECK(backend.fillSyntheticContext(cache, 150, 9).ok(), "synthetic context");
+    GPU_CHECK(cache.length() == 150, "synthetic context length");
+    std::vector<float> logits(static_cast<std::size_t>(config.vocabSize));
+    const int token[] = {5};
+    GPU_CHECK(backend.forward(token, cache, LogitsFor::Last, logits.data(), {}, &diagnostics).ok(), "decode step");
+    GPU_CHECK(cache.length() == 151, "cache length after a step");
+    double spread = 0;
+    for (float v : logits) {
+        GPU_CHECK(std::isfinite(v), "non-finite logit");
+        spread = std::max(spread, std::abs(double(v) - logits[0]));
+    }
+    GPU_CHECK(spread > 0, "constant logits");
+    const float entropy = diagnostics.attentionEntropy(150, 1, 2);
+    GPU_CHECK(entropy > 0 && entropy <= std::log(151.0) + 1e-3, "attention entropy over 151 keys: " + std::to_string(entropy));
+    GPU_CHECK(!backend.fillSyntheticContext(cache, 201, 9).ok(), "a context beyond the cache accepted");
+}
+
 }  // namespace
 
 int main() {
@@ -269,5 +301,6 @@ int main() {
                       {"diagnostics = CPU", diagnosticsMatchCpu},
                       {"out of memory estimate", outOfMemoryIsAnEstimate},
                       {"bad token", badTokenIsAnError},
+                      {"synthetic weights and context", syntheticWeightsAndContext},
                   });
 }
