@@ -5,6 +5,9 @@
 #      and the fp64 reference);
 #   3. compares whole models with the CPU engine and transformers (scripts/gpu_compare.py);
 #   4. benchmarks the 0.6B shape on both backends;
+#   5. issue #6: measures the GPU's copy bandwidth and GEMM rate, then Qwen3-32B's shape on random
+#      weights (decode at 512, 32K and 128K with YaRN, diagnostics cost, first token of a 4K
+#      prompt) as ratios to those ceilings, and the same shape through transformers;
 # and writes the dated result table to docs/perf/gpu-check-DATE.md (and to $OUT when set, which
 # the device tool brings back). Budget: 8 minutes on the H200 machine.
 #
@@ -43,7 +46,8 @@ cmake --build build-gpu -j"$(nproc)" --target qwen-explorer-cli qe_cuda test_gpu
 cli=$root/build-gpu/core/cli/qwen-explorer-cli
 if [ "${1:-}" = "--build-only" ]; then echo "built in $(elapsed) s"; exit 0; fi
 
-status=0
+status=0   # issue #5's checks
+targets=0  # issue #6's speed targets
 echo "== GPU tests [$(elapsed) s]"
 build-gpu/tests/gpu/test_gpu_kernels > "$work/kernels.txt" 2>&1 || status=1
 build-gpu/tests/gpu/test_gpu_backend > "$work/backend.txt" 2>&1 || status=1
@@ -54,10 +58,19 @@ echo "== whole-model comparisons [$(elapsed) s]"
 python3 scripts/gpu_compare.py --cli "$cli" --work "$work/models" --out "$work/compare.md" || status=1
 
 echo "== benchmark, 0.6B shape [$(elapsed) s]"
-bench() { "$cli" bench --model "$work/models/0.6b" --prompt-len 512 --gen 128 --backend "$1" --json 2>&1 | tail -n 1; }
-bench_gpu=$(bench cuda) || status=1
-bench_cpu=$(bench cpu) || status=1
+bench() { "$cli" bench --model "$work/models/0.6b" --prompt-len 512 --gen "$2" --backend "$1" --json 2>&1 | tail -n 1; }
+bench_gpu=$(bench cuda 128) || status=1
+bench_cpu=$(bench cpu 32) || status=1
 echo "$bench_gpu"; echo "$bench_cpu"
+
+echo "== issue #6: Qwen3-32B shape, random weights [$(elapsed) s]"
+"$cli" gpu-bench --preset 32b --contexts 512,32768,131072 --gen 16 --prompt-len 4096 --yarn-factor 4 --json \
+  > "$work/gpu-bench.json" 2> "$work/gpu-bench.err" || targets=1
+"$cli" make-model --preset 32b --config-only --out "$work/models/32b-config"
+python3 scripts/gpu_bench_transformers.py --config "$work/models/32b-config" --context 512 --gen 32 \
+  > "$work/hf-bench.json" 2> "$work/hf-bench.err" || true  # a failure is reported in the table
+python3 scripts/gpu_report.py "$work/gpu-bench.json" "$work/hf-bench.json" > "$work/issue6.md" || targets=1
+cat "$work/issue6.md" "$work/gpu-bench.err"
 
 gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null | head -1 || echo unknown)
 {
@@ -66,7 +79,9 @@ gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,nohea
   echo "- commit: \`$commit\`"
   echo "- GPU: $gpu; CUDA $(nvcc --version 2>/dev/null | sed -n 's/.*release \([0-9.]*\).*/\1/p'); architecture sm_$arch"
   echo "- host: $(nproc) cores; transformers $(python3 -c 'import transformers; print(transformers.__version__)' 2>/dev/null || echo '?'), torch $(python3 -c 'import torch; print(torch.__version__)' 2>/dev/null || echo '?')"
-  echo "- result: $([ $status = 0 ] && echo 'all checks passed' || echo '**FAILED** (see below)'); total time $(elapsed) s"
+  echo "- issue #5 checks (tests, agreement, greedy): $([ $status = 0 ] && echo 'all passed' || echo '**FAILED** (see below)')"
+  echo "- issue #6 speed targets: $([ $targets = 0 ] && echo 'all met' || echo '**not all met** (see the last table)')"
+  echo "- total time $(elapsed) s"
   echo
   echo "## Kernels against their CPU twins (random inputs, fp64 reference)"
   echo
@@ -85,15 +100,23 @@ gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,nohea
   echo
   cat "$work/compare.md" 2>/dev/null || echo "(no result)"
   echo
-  echo "## Benchmark: 0.6B shape, random bf16 weights, 512-token prompt, 128 new tokens, greedy"
+  echo "## Benchmark: 0.6B shape, random bf16 weights, 512-token prompt, greedy (GPU 128 new tokens, CPU 32)"
   echo
   echo '```'
   echo "cuda: $bench_gpu"
   echo "cpu:  $bench_cpu"
   echo '```'
+  echo
+  echo "## Issue #6: Qwen3-32B shape against the measured ceilings (qwen-explorer-cli gpu-bench)"
+  echo
+  cat "$work/issue6.md" 2>/dev/null || echo "(no result)"
+  echo
+  echo '```'
+  cat "$work/gpu-bench.err" "$work/hf-bench.err" 2>/dev/null | tail -n 20
+  echo '```'
 } > "$log"
 mkdir -p docs/perf
 cp "$log" "docs/perf/gpu-check-$stamp.md"
 if [ -n "${OUT:-}" ]; then cp "$log" "$OUT/gpu-check-$stamp.md"; cp "$work"/*.txt "$OUT/" 2>/dev/null || true; fi
-echo "== wrote docs/perf/gpu-check-$stamp.md in $(elapsed) s (status $status)"
+echo "== wrote docs/perf/gpu-check-$stamp.md in $(elapsed) s (issue #5 status $status, issue #6 targets $targets)"
 exit $status

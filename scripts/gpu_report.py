@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Formats `qwen-explorer-cli gpu-bench --json` (and the transformers figure) as issue #6's table:
+every figure against its roofline and target. Exit status 1 when a target is missed.
+
+usage: gpu_report.py BENCH.json [TRANSFORMERS.json]
+"""
+import json
+import sys
+
+DECODE_TARGETS = {512: 0.90, 32768: 0.80}  # ratio to the copy-bandwidth roofline
+
+
+def main():
+    bench = json.load(open(sys.argv[1]))
+    theirs = None
+    if len(sys.argv) > 2:
+        try:
+            theirs = json.load(open(sys.argv[2]))
+        except (OSError, ValueError):
+            theirs = None
+    c = bench["ceilings"]
+    lines = [f"Device: {bench['device']}; shape `{bench['preset']}`"
+             + (f", YaRN x{bench['yarn_factor']:g}" if bench.get("yarn_factor") else "") + "; random bf16 weights made on the GPU.",
+             "",
+             f"Ceilings measured in the same run: copy {c['copy_bytes_per_s'] / 1e9:.0f} GB/s (device to device, "
+             f"bytes read + written, {c['copy_bytes'] >> 20} MiB per copy); cuBLAS GEMM {c['gemm_flops_per_s'] / 1e12:.0f} "
+             f"TFLOP/s (bf16 in, fp32 out, {c['gemm_size']}³).",
+             "",
+             "| figure | measured | roofline | ratio | target | |",
+             "|---|---|---|---|---|---|"]
+    failed = False
+    on = {d["context"]: d for d in bench["decode"] if d["diagnostics"]}
+    off = {d["context"]: d for d in bench["decode"] if not d["diagnostics"]}
+    for context, d in sorted(on.items()):
+        target = DECODE_TARGETS.get(context)
+        ok = target is None or d["ratio"] >= target
+        failed |= not ok
+        lines.append(f"| decode, context {context:,} | {d['tok_s']:.2f} tok/s | {d['roofline_tok_s']:.2f} tok/s "
+                     f"({d['bytes_per_token'] / 1e9:.1f} GB/token) | {d['ratio'] * 100:.0f} % | "
+                     f"{'≥ %d %%' % round(target * 100) if target else 'decodes (report)'} | {'pass' if ok else 'MISS'} |")
+    for context, d in sorted(off.items()):
+        cost = 1 - on[context]["tok_s"] / d["tok_s"] if context in on else float("nan")
+        ok = cost <= 0.05
+        failed |= not ok
+        lines.append(f"| always-on diagnostics, context {context:,} | {on[context]['tok_s']:.2f} vs {d['tok_s']:.2f} tok/s "
+                     f"without | | cost {cost * 100:.1f} % | ≤ 5 % | {'pass' if ok else 'MISS'} |")
+    t = bench["ttft"]
+    ok = t["ratio_to_floor"] <= 1.2
+    failed |= not ok
+    lines.append(f"| time to first token, {t['prompt_tokens']:,}-token prompt | {t['seconds']:.3f} s | {t['floor_seconds']:.3f} s "
+                 f"(FLOP floor) | {t['ratio_to_floor']:.2f}× | ≤ 1.2× | {'pass' if ok else 'MISS'} |")
+    if theirs and 512 in on:
+        ratio = on[512]["tok_s"] / theirs["decode_tok_s"]
+        lines.append(f"| transformers {theirs['transformers']} (torch {theirs['torch']}, sdpa, {theirs['cache']} cache), "
+                     f"decode at 512 | {theirs['decode_tok_s']:.2f} tok/s | | ours ÷ theirs {ratio:.2f}× | report | |")
+    elif len(sys.argv) > 2:
+        lines.append("| transformers, decode at 512 | no result (see hf-bench.err) | | | report | |")
+    print("\n".join(lines))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
