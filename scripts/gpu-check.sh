@@ -55,6 +55,8 @@ build-gpu/tests/gpu/test_gpu_backend > "$work/backend.txt" 2>&1 || status=1
 cat "$work/kernels.txt" "$work/backend.txt" "$work/ctest.txt"
 
 echo "== whole-model comparisons [$(elapsed) s]"
+mkdir -p "$work/models"
+[ -f "$work/models/0.6b/config.json" ] || "$cli" make-model --preset 0.6b --seed 7 --dtype bf16 --out "$work/models/0.6b" || status=1
 python3 scripts/gpu_compare.py --cli "$cli" --work "$work/models" --out "$work/compare.md" || status=1
 
 echo "== benchmark, 0.6B shape [$(elapsed) s]"
@@ -64,7 +66,7 @@ bench_cpu=$(bench cpu 32) || status=1
 echo "$bench_gpu"; echo "$bench_cpu"
 
 echo "== issue #6: Qwen3-32B shape, random weights [$(elapsed) s]"
-"$cli" gpu-bench --preset 32b --contexts 512,32768,131072 --gen 16 --prompt-len 4096 --yarn-factor 4 --json \
+"$cli" gpu-bench --preset 32b --contexts 512,32768,131000 --gen 16 --prompt-len 4096 --yarn-factor 4 --json \
   > "$work/gpu-bench.json" 2> "$work/gpu-bench.err" || targets=1
 "$cli" make-model --preset 32b --config-only --out "$work/models/32b-config"
 python3 scripts/gpu_bench_transformers.py --config "$work/models/32b-config" --context 512 --gen 32 \
@@ -92,7 +94,13 @@ gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,nohea
   echo
   echo "## Backend against the CPU engine and the fp64 reference (tests/gpu/test_gpu_backend.cpp)"
   echo
-  grep -E '^\|' "$work/backend.txt" || true
+  echo "| comparison (70 positions) | top-1 agreement | logits relative L2 |"
+  echo "|---|---|---|"
+  grep -E '^\| [^|]+ \| [0-9.]+ \| [0-9.e+-]+ \|$' "$work/backend.txt" || true
+  echo
+  echo "| check | shape | dtype | max abs error | max error / max abs reference | within bound |"
+  echo "|---|---|---|---|---|---|"
+  grep -E '^\|.*\| (ok|FAIL) \|$' "$work/backend.txt" || true
   echo
   grep -vE '^\|' "$work/backend.txt" || true
   echo

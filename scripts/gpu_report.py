@@ -11,7 +11,11 @@ DECODE_TARGETS = {512: 0.90, 32768: 0.80}  # ratio to the copy-bandwidth rooflin
 
 
 def main():
-    bench = json.load(open(sys.argv[1]))
+    try:
+        bench = json.load(open(sys.argv[1]))
+    except (OSError, ValueError):
+        print("gpu-bench gave no result (its errors are below).")
+        return 1
     theirs = None
     if len(sys.argv) > 2:
         try:

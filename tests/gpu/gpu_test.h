@@ -52,13 +52,20 @@ inline void report(const std::string& kernel, const std::string& shape, const ch
                                      std::to_string(bound));
 }
 
-inline int runAll(const char* suite, const std::vector<Case>& cases) {
+// The device as the backend library sees it ("" and the reason when there is none).
+inline std::string pluginDevice(std::string& whyNot) {
     const CudaProbe probe = probeCuda();
-    if (probe.devices.empty()) {
-        std::printf("SKIP %s: %s\n", suite, probe.error.c_str());
+    whyNot = probe.error;
+    return probe.devices.empty() ? std::string() : probe.devices.front();
+}
+
+// Runs the cases on `device`, or skips them all (exit 77) when it is empty.
+inline int runAll(const char* suite, const std::vector<Case>& cases, const std::string& device, const std::string& whyNot) {
+    if (device.empty()) {
+        std::printf("SKIP %s: %s\n", suite, whyNot.c_str());
         return 77;
     }
-    std::printf("%s on %s\n", suite, probe.devices.front().c_str());
+    std::printf("%s on %s\n", suite, device.c_str());
     int failed = 0;
     for (const Case& c : cases) {
         try {

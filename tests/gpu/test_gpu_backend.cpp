@@ -289,6 +289,8 @@ void syntheticWeightsAndContext() {
 
 int main() {
     std::printf("| comparison | top-1 agreement | relative L2 |\n|---|---|---|\n");
+    std::string whyNot;
+    const std::string device = pluginDevice(whyNot);
     return runAll("test_gpu_backend",
                   {
                       {"tied bf16", [] { wholeModel(true, 0.0, DType::BF16, 1, 16); }},
@@ -302,5 +304,6 @@ int main() {
                       {"out of memory estimate", outOfMemoryIsAnEstimate},
                       {"bad token", badTokenIsAnError},
                       {"synthetic weights and context", syntheticWeightsAndContext},
-                  });
+                  },
+                  device, whyNot);
 }

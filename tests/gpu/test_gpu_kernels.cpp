@@ -319,6 +319,16 @@ void attentionRow(long long pos, int numKv, int kvHead, int headDim, bool yarn) 
 }  // namespace
 
 int main() {
+    // These call the CUDA runtime directly (not through the backend library): ask it.
+    int count = 0;
+    std::string device, whyNot;
+    if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess || count == 0) {
+        whyNot = std::string("no usable NVIDIA GPU: ") + (e != cudaSuccess ? cudaGetErrorString(e) : "none found");
+    } else {
+        cudaDeviceProp props{};
+        cudaGetDeviceProperties(&props, 0);
+        device = std::string(props.name) + " (sm_" + std::to_string(props.major) + std::to_string(props.minor) + ")";
+    }
     return runAll("test_gpu_kernels",
                   {
                       {"embed", embed},
@@ -333,5 +343,6 @@ int main() {
                        }},
                       {"swiglu", [] { swiGlu(3, 1001); swiGlu(1, 25600); }},
                       {"attention_row", [] { attentionRow(0, 2, 1, 128, false); attentionRow(777, 8, 5, 128, true); attentionRow(40, 1, 0, 16, false); }},
-                  });
+                  },
+                  device, whyNot);
 }
