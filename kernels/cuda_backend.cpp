@@ -242,6 +242,7 @@ private:
     DeviceArray<bf16> m_normed, m_attn, m_act;
     DeviceArray<float> m_residualRms, m_mlpRms, m_entropy, m_sink;  // [t][layer]([head])
     DeviceArray<float> m_rowQ, m_probs, m_lensLogits;
+    DeviceArray<float> m_splitPartial;     // split-KV decode: [Nq][splits][d + 4]
     DeviceArray<bf16> m_rowNormed;
     DeviceArray<unsigned char> m_blasWorkspace;
 };
@@ -329,6 +330,8 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
     QE_TRY(m_probs.allocate(static_cast<std::size_t>(m_maxContext) + 1));
     QE_TRY(m_lensLogits.allocate(V));
     QE_TRY(m_rowNormed.allocate(H));
+    QE_TRY(m_splitPartial.allocate(Nq * static_cast<std::size_t>(decodeSplits(m_maxContext)) *
+                                   static_cast<std::size_t>(decodePartialFloats(c.headDim))));
     return m_weights ? upload(args) : synthesize(args.syntheticSeed);
 }
 
@@ -491,9 +494,17 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
         QE_TRY(gemm(w.qkv.get(), qkvWidth, H, m_normed.get(), T, m_qkv.get()));
         QE_CUDA_TRY(launchQkNormRope(m_qkv.get(), w.qNorm.get(), w.kNorm.get(), m_cos.get(), m_sin.get(), keys(layer),
                                      values(layer), T, startPos, Nq, Nkv, d, m_eps, m_stream));
-        QE_CUDA_TRY(launchAttention(m_qkv.get(), qkvWidth, keys(layer), values(layer), m_attn.get(), T, startPos, Nq, Nkv, d,
-                                    diag ? m_entropy.get() + std::size_t(layer) * Nq : nullptr,
-                                    diag ? m_sink.get() + std::size_t(layer) * Nq : nullptr, L * Nq, m_stream));
+        float* entropy = diag ? m_entropy.get() + std::size_t(layer) * Nq : nullptr;
+        float* sink = diag ? m_sink.get() + std::size_t(layer) * Nq : nullptr;
+        if (T == 1 && startPos + 1 > kDecodeSplitMinKeys) {  // decode over a long context: split the keys
+            QE_CUDA_TRY(launchAttentionSplit(m_qkv.get(), keys(layer), values(layer), m_splitPartial.get(), startPos, Nq, Nkv, d,
+                                             static_cast<int>(kDecodeSplitKeys), m_stream));
+            QE_CUDA_TRY(launchAttentionMerge(m_splitPartial.get(), m_attn.get(), startPos, Nq, d,
+                                             static_cast<int>(kDecodeSplitKeys), entropy, sink, m_stream));
+        } else {
+            QE_CUDA_TRY(launchAttention(m_qkv.get(), qkvWidth, keys(layer), values(layer), m_attn.get(), T, startPos, Nq, Nkv, d,
+                                        entropy, sink, L * Nq, m_stream));
+        }
         QE_TRY(gemm(w.o.get(), H, c.qWidth(), m_attn.get(), T, m_delta.get()));
         QE_CUDA_TRY(launchResidualNorm(m_hidden.get(), m_delta.get(), w.postNorm.get(), m_normed.get(), T, H, m_eps,
                                        HiddenKeep{}, nullptr, 0, m_stream));

@@ -154,6 +154,57 @@ __global__ void qkNormRopeKernel(float* qkv, const float* qNorm, const float* kN
     }
 }
 
+// One warp's online softmax over keys [begin, end) of KV head `kvHead` for the query in `qs`
+// (this warp's shared copy, already scaled): a key per lane per 32-key tile for the scores, then
+// the tile's values accumulated with each lane holding dims lane, lane + 32, ... firstScore is
+// the score of key `begin`.
+struct WarpAttention {
+    SoftmaxState state;
+    float acc[kLanesPerHead];
+    float firstScore;
+};
+
+__device__ void attendKeys(const float* qs, const bf16* kCache, const bf16* vCache, int numKvHeads, int kvHead, int headDim,
+                           std::int64_t begin, std::int64_t end, WarpAttention& w) {
+    const int lane = threadIdx.x;
+#pragma unroll
+    for (int k = 0; k < kLanesPerHead; ++k) w.acc[k] = 0.0f;
+    w.state = SoftmaxState{};
+    w.firstScore = 0.0f;
+    for (std::int64_t base = begin; base < end; base += kWarp) {
+        // Each lane scores one key of the tile.
+        const std::int64_t p = base + lane;
+        float score = -INFINITY;
+        if (p < end) {
+            const __nv_bfloat162* k2 =
+                reinterpret_cast<const __nv_bfloat162*>(kCache + (static_cast<std::size_t>(p) * numKvHeads + kvHead) * headDim);
+            float dot = 0.0f;
+            for (int i = 0; i < headDim / 2; ++i) {
+                const float2 kv = __bfloat1622float2(k2[i]);
+                dot += qs[2 * i] * kv.x + qs[2 * i + 1] * kv.y;
+            }
+            score = dot;
+        }
+        if (base == begin) w.firstScore = __shfl_sync(kFullMask, score, 0);
+        const float newMax = w.state.merged(warpMax(score));
+        const float e = p < end ? expf(score - newMax) : 0.0f;
+        const float ew = p < end ? e * (score - newMax) : 0.0f;
+        const float factor = w.state.merge(newMax, warpSum(e), warpSum(ew));
+#pragma unroll
+        for (int k = 0; k < kLanesPerHead; ++k) w.acc[k] *= factor;
+        const int inTile = static_cast<int>(end - base < kWarp ? end - base : kWarp);
+        for (int j = 0; j < inTile; ++j) {
+            const float weight = __shfl_sync(kFullMask, e, j);
+            const bf16* vRow = vCache + (static_cast<std::size_t>(base + j) * numKvHeads + kvHead) * headDim;
+#pragma unroll
+            for (int k = 0; k < kLanesPerHead; ++k) {
+                const int dim = lane + k * kWarp;
+                if (dim < headDim) w.acc[k] += weight * __bfloat162float(vRow[dim]);
+            }
+        }
+    }
+}
+
 __global__ void attentionKernel(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out,
                                 std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy,
                                 float* sink, int diagStride) {
@@ -164,55 +215,83 @@ __global__ void attentionKernel(const float* q, int qStride, const bf16* kCache,
     const float* qRow = q + static_cast<std::size_t>(t) * qStride + static_cast<std::size_t>(head) * headDim;
     for (int i = lane; i < headDim; i += kWarp) qs[i] = qRow[i];
     __syncwarp();
-    const int kvHead = head / (numHeads / numKvHeads);
-    const std::int64_t keys = startPos + t + 1;  // causal
+    WarpAttention w;
+    attendKeys(qs, kCache, vCache, numKvHeads, head / (numHeads / numKvHeads), headDim, 0, startPos + t + 1, w);  // causal
+    const float inv = 1.0f / w.state.sum;
+    bf16* o = out + static_cast<std::size_t>(t) * numHeads * headDim + static_cast<std::size_t>(head) * headDim;
+#pragma unroll
+    for (int k = 0; k < kLanesPerHead; ++k) {
+        const int dim = lane + k * kWarp;
+        if (dim < headDim) o[dim] = __float2bfloat16(w.acc[k] * inv);
+    }
+    if (entropy && lane == 0) {
+        entropy[static_cast<std::size_t>(t) * diagStride + head] = w.state.entropy();
+        sink[static_cast<std::size_t>(t) * diagStride + head] = w.state.probability(w.firstScore);
+    }
+}
+
+// Split-KV decode, first pass: block (kvHead, split), warp y = query head kvHead·G + y.
+__global__ void attentionSplitKernel(const float* q, const bf16* kCache, const bf16* vCache, float* partial,
+                                     std::int64_t startPos, int numHeads, int numKvHeads, int headDim, int splitKeys) {
+    QE_DYNAMIC_SHARED(float, shared);
+    const int lane = threadIdx.x, group = numHeads / numKvHeads, kvHead = blockIdx.x, split = blockIdx.y;
+    const int head = kvHead * group + threadIdx.y;
+    const int splits = gridDim.y;
+    float* qs = shared + threadIdx.y * kMaxHeadDim;
+    for (int i = lane; i < headDim; i += kWarp) qs[i] = q[static_cast<std::size_t>(head) * headDim + i];
+    __syncwarp();
+    const std::int64_t keys = startPos + 1;
+    const std::int64_t begin = static_cast<std::int64_t>(split) * splitKeys;
+    const std::int64_t end = begin + splitKeys < keys ? begin + splitKeys : keys;
+    WarpAttention w;
+    attendKeys(qs, kCache, vCache, numKvHeads, kvHead, headDim, begin, end, w);
+    float* out = partial + (static_cast<std::size_t>(head) * splits + split) * (headDim + 4);
+    if (lane == 0) {
+        out[0] = w.state.max;
+        out[1] = w.state.sum;
+        out[2] = w.state.weighted;
+        out[3] = w.firstScore;
+    }
+#pragma unroll
+    for (int k = 0; k < kLanesPerHead; ++k) {
+        const int dim = lane + k * kWarp;
+        if (dim < headDim) out[4 + dim] = w.acc[k];
+    }
+}
+
+// Split-KV decode, second pass: a warp per query head merges its splits (the same algebra as
+// merging tiles: each split is a tile with its own maximum).
+__global__ void attentionMergeKernel(const float* partial, bf16* out, int headDim, int splits, float* entropy, float* sink) {
+    const int lane = threadIdx.x, head = blockIdx.x;
+    const float* parts = partial + static_cast<std::size_t>(head) * splits * (headDim + 4);
+    float maxScore = -INFINITY;
+    for (int s = lane; s < splits; s += kWarp) maxScore = fmaxf(maxScore, parts[static_cast<std::size_t>(s) * (headDim + 4)]);
+    maxScore = warpMax(maxScore);
+    SoftmaxState state;
     float acc[kLanesPerHead];
 #pragma unroll
     for (int k = 0; k < kLanesPerHead; ++k) acc[k] = 0.0f;
-    SoftmaxState state;
-    float firstScore = 0.0f;
-    for (std::int64_t base = 0; base < keys; base += kWarp) {
-        // Each lane scores one key of the tile.
-        const std::int64_t p = base + lane;
-        float score = -INFINITY;
-        if (p < keys) {
-            const __nv_bfloat162* k2 =
-                reinterpret_cast<const __nv_bfloat162*>(kCache + (static_cast<std::size_t>(p) * numKvHeads + kvHead) * headDim);
-            float dot = 0.0f;
-            for (int i = 0; i < headDim / 2; ++i) {
-                const float2 kv = __bfloat1622float2(k2[i]);
-                dot += qs[2 * i] * kv.x + qs[2 * i + 1] * kv.y;
-            }
-            score = dot;
-        }
-        if (base == 0) firstScore = __shfl_sync(kFullMask, score, 0);
-        const float newMax = state.merged(warpMax(score));
-        const float e = p < keys ? expf(score - newMax) : 0.0f;
-        const float ew = p < keys ? e * (score - newMax) : 0.0f;
-        const float factor = state.merge(newMax, warpSum(e), warpSum(ew));
+    for (int s = 0; s < splits; ++s) {
+        const float* part = parts + static_cast<std::size_t>(s) * (headDim + 4);
+        const float scale = expf(part[0] - maxScore);
+        // As a tile relative to maxScore: Σe' = Z·scale, Σe'·(s − M) = scale·(W + Z·(m − M)).
+        state.merge(maxScore, part[1] * scale, scale * (part[2] + part[1] * (part[0] - maxScore)));
 #pragma unroll
-        for (int k = 0; k < kLanesPerHead; ++k) acc[k] *= factor;
-        const int inTile = static_cast<int>(keys - base < kWarp ? keys - base : kWarp);
-        for (int j = 0; j < inTile; ++j) {
-            const float weight = __shfl_sync(kFullMask, e, j);
-            const bf16* vRow = vCache + (static_cast<std::size_t>(base + j) * numKvHeads + kvHead) * headDim;
-#pragma unroll
-            for (int k = 0; k < kLanesPerHead; ++k) {
-                const int dim = lane + k * kWarp;
-                if (dim < headDim) acc[k] += weight * __bfloat162float(vRow[dim]);
-            }
+        for (int k = 0; k < kLanesPerHead; ++k) {
+            const int dim = lane + k * kWarp;
+            if (dim < headDim) acc[k] += scale * part[4 + dim];
         }
     }
     const float inv = 1.0f / state.sum;
-    bf16* o = out + static_cast<std::size_t>(t) * numHeads * headDim + static_cast<std::size_t>(head) * headDim;
+    bf16* o = out + static_cast<std::size_t>(head) * headDim;
 #pragma unroll
     for (int k = 0; k < kLanesPerHead; ++k) {
         const int dim = lane + k * kWarp;
         if (dim < headDim) o[dim] = __float2bfloat16(acc[k] * inv);
     }
     if (entropy && lane == 0) {
-        entropy[static_cast<std::size_t>(t) * diagStride + head] = state.entropy();
-        sink[static_cast<std::size_t>(t) * diagStride + head] = state.probability(firstScore);
+        entropy[head] = state.entropy();
+        sink[head] = state.probability(parts[3]);  // key 0 is the first of split 0
     }
 }
 
@@ -352,6 +431,25 @@ cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, con
     if (!shape.ok() || headDim > kMaxHeadDim || headDim % 2 != 0 || numHeads % numKvHeads != 0) return cudaErrorInvalidValue;
     QE_LAUNCH(attentionKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
         q, qStride, kCache, vCache, out, startPos, numHeads, numKvHeads, headDim, entropy, sink, diagStride);
+    return cudaGetLastError();
+}
+
+cudaError_t launchAttentionSplit(const float* q, const bf16* kCache, const bf16* vCache, float* partial, std::int64_t startPos,
+                                 int numHeads, int numKvHeads, int headDim, int splitKeys, cudaStream_t stream) {
+    if (headDim > kMaxHeadDim || headDim % 2 != 0 || numHeads % numKvHeads != 0 || splitKeys <= 0) return cudaErrorInvalidValue;
+    auto shape = decodeSplitLaunch(numKvHeads, numHeads / numKvHeads, decodeSplits(startPos + 1, splitKeys));
+    if (!shape.ok()) return cudaErrorInvalidValue;
+    QE_LAUNCH(attentionSplitKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
+        q, kCache, vCache, partial, startPos, numHeads, numKvHeads, headDim, splitKeys);
+    return cudaGetLastError();
+}
+
+cudaError_t launchAttentionMerge(const float* partial, bf16* out, std::int64_t startPos, int numHeads, int headDim,
+                                 int splitKeys, float* entropy, float* sink, cudaStream_t stream) {
+    if (headDim > kMaxHeadDim || splitKeys <= 0 || numHeads <= 0) return cudaErrorInvalidValue;
+    const auto splits = static_cast<int>(decodeSplits(startPos + 1, splitKeys));
+    QE_LAUNCH(attentionMergeKernel, dim3(static_cast<unsigned>(numHeads)), dim3(kWarp), 0, stream)(
+        partial, out, headDim, splits, entropy, sink);
     return cudaGetLastError();
 }
 

@@ -50,6 +50,15 @@ cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, con
                             std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
                             int diagStride, cudaStream_t stream);
 
+// Decode attention of one token (position startPos) split over the keys (flash-decoding):
+// launchAttentionSplit writes partial results per (query head, split) to `partial`
+// ([Nq][splits][decodePartialFloats(d)]), launchAttentionMerge combines them into out (bf16
+// [Nq·d]) and the entropy/sink diagnostics ([head], when non-null), as launchAttention would.
+cudaError_t launchAttentionSplit(const float* q, const bf16* kCache, const bf16* vCache, float* partial, std::int64_t startPos,
+                                 int numHeads, int numKvHeads, int headDim, int splitKeys, cudaStream_t stream);
+cudaError_t launchAttentionMerge(const float* partial, bf16* out, std::int64_t startPos, int numHeads, int headDim,
+                                 int splitKeys, float* entropy, float* sink, cudaStream_t stream);
+
 // act[t, i] = bf16(silu(gateUp[t, i]) · gateUp[t, I + i]); mlpRms[t·rmsStride] = RMS of the fp32
 // products (when non-null).
 cudaError_t launchSwiGlu(const float* gateUp, bf16* act, int tokens, int inter, float* mlpRms, int rmsStride,

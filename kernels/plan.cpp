@@ -59,6 +59,23 @@ Result<LaunchShape> headLaunch(std::int64_t tokens, std::int64_t heads) {
     return shape;
 }
 
+std::int64_t decodeSplits(std::int64_t keys, std::int64_t splitKeys) {
+    return keys <= 0 || splitKeys <= 0 ? 0 : (keys + splitKeys - 1) / splitKeys;
+}
+
+Result<LaunchShape> decodeSplitLaunch(std::int64_t numKvHeads, std::int64_t group, std::int64_t splits) {
+    if (numKvHeads <= 0 || group <= 0 || splits <= 0) return makeError(ErrorCode::InvalidArgument, "empty decode launch");
+    if (group * kWarp > 1024) return makeError(ErrorCode::InvalidArgument, "a GQA group of more than 32 heads");
+    if (splits > kMaxGridY) return makeError(ErrorCode::InvalidArgument, "too many KV splits for one launch");
+    LaunchShape shape;
+    shape.grid[0] = numKvHeads;
+    shape.grid[1] = splits;
+    shape.block[0] = kWarp;
+    shape.block[1] = static_cast<int>(group);
+    shape.sharedBytes = static_cast<std::size_t>(group) * kMaxHeadDim * sizeof(float);
+    return shape;
+}
+
 Result<LaunchShape> flatLaunch(std::int64_t n, int perThread) {
     if (n <= 0 || perThread <= 0) return makeError(ErrorCode::InvalidArgument, "empty launch");
     const std::int64_t threads = (n + perThread - 1) / perThread;
@@ -91,7 +108,9 @@ DeviceMemoryEstimate estimateDeviceMemory(const ModelConfig& c, const CudaBacken
     const auto qkv = std::uint64_t(c.qWidth() + 2 * c.kvWidth()), heads = std::uint64_t(c.numAttentionHeads);
     const auto L = std::uint64_t(c.numHiddenLayers), half = std::uint64_t(c.headDim / 2);
     e.activations = t * (H * 4 * 2 + H * 2 + qkv * 4 + std::uint64_t(c.qWidth()) * 2 + I * 4 * 2 + I * 2 + half * 4 * 2 + L * 2 * 4 + L * heads * 2 * 4 + 4) +
-                    logitRows * V * 4 + V * 4 + H * 4 * 2 + (context + 1) * 4;  // logits, lens, attention row
+                    logitRows * V * 4 + V * 4 + H * 4 * 2 + (context + 1) * 4 +  // logits, lens, attention row
+                    heads * std::uint64_t(decodeSplits(std::max<std::int64_t>(options.maxContext, 1))) *
+                        std::uint64_t(decodePartialFloats(c.headDim)) * 4;  // split-KV decode partials
     e.workspace = kCublasWorkspace + kContextReserve;
     return e;
 }

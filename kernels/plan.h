@@ -39,6 +39,18 @@ Status checkModelShape(const ModelConfig& config);
 Result<LaunchShape> rowLaunch(std::int64_t rows, std::int64_t width);
 // A warp per (token, head): grid.x covers heads in kHeadWarpsPerBlock-warp blocks, grid.y tokens.
 Result<LaunchShape> headLaunch(std::int64_t tokens, std::int64_t heads);
+// Split-KV decode (flash-decoding): a single query token's keys are cut into splits of
+// kDecodeSplitKeys, each scored by its own block, then merged. Used when one token attends to
+// more than kDecodeSplitMinKeys keys (below that one pass is as fast).
+inline constexpr std::int64_t kDecodeSplitKeys = 256;
+inline constexpr std::int64_t kDecodeSplitMinKeys = 512;
+std::int64_t decodeSplits(std::int64_t keys, std::int64_t splitKeys = kDecodeSplitKeys);
+// Floats per (query head, split) of the partial results: max, Σe, Σe·(s − max), first score, d values.
+inline std::int64_t decodePartialFloats(std::int64_t headDim) { return headDim + 4; }
+// Grid (KV heads, splits), a warp per query head of the group: the group's warps share the K/V
+// rows they read.
+Result<LaunchShape> decodeSplitLaunch(std::int64_t numKvHeads, std::int64_t group, std::int64_t splits);
+
 // Elementwise over n items, `perThread` items per thread.
 Result<LaunchShape> flatLaunch(std::int64_t n, int perThread = 1);
 

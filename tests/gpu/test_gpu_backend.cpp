@@ -253,6 +253,36 @@ void badTokenIsAnError() {
     GPU_CHECK(gpu->prefill(std::vector<int>{1, 2, 3}).ok(), "session unusable after a bad token");
 }
 
+// Decoding past kDecodeSplitMinKeys takes the split-KV path: the same logits and diagnostics as
+// the CPU engine, step after step.
+void longContextDecodeMatchesCpu() {
+    TempDir dir;
+    ModelConfig config = smallConfig(true, 0.0, 32);
+    config.maxPositionEmbeddings = 1024;
+    GPU_CHECK(writeRandomModel(config, dir.path, {.seed = 17}).ok(), "write checkpoint");
+    auto cpu = load(dir.path, BackendKind::Cpu, 128);
+    auto gpu = load(dir.path, BackendKind::Cuda, 128);
+    const auto prompt = someTokens(515, int(config.vocabSize), 6);
+    GPU_CHECK(cpu->prefill(prompt).ok() && gpu->prefill(prompt).ok(), "prefill");
+    std::vector<std::vector<float>> want;
+    std::vector<float> got;
+    for (int token : {3, 141, 59}) {
+        GPU_CHECK(cpu->step(token).ok() && gpu->step(token).ok(), "step");
+        want.emplace_back(cpu->lastLogits().begin(), cpu->lastLogits().end());
+        got.insert(got.end(), gpu->lastLogits().begin(), gpu->lastLogits().end());
+    }
+    checkAgreement("decode at 516-518 keys (split-KV): GPU vs CPU engine", agreement(got, want, config.vocabSize));
+    std::vector<double> a, b;
+    for (std::int64_t layer = 0; layer < config.numHiddenLayers; ++layer)
+        for (std::int64_t head = 0; head < config.numAttentionHeads; ++head) {
+            a.push_back(gpu->diagnostics().attentionEntropy(517, layer, head));
+            b.push_back(cpu->diagnostics().attentionEntropy(517, layer, head));
+            a.push_back(gpu->diagnostics().attentionSink(517, layer, head));
+            b.push_back(cpu->diagnostics().attentionSink(517, layer, head));
+        }
+    report("split-KV decode entropy and sink", "518 keys", "f32", compare(a, b, b.size()), 2e-2);
+}
+
 // Benchmarks' path (gpu-bench): random weights made on the device, a random context, decoding.
 void syntheticWeightsAndContext() {
     ModelConfig config = smallConfig(false, 4.0, 32);
@@ -303,6 +333,7 @@ int main() {
                       {"diagnostics = CPU", diagnosticsMatchCpu},
                       {"out of memory estimate", outOfMemoryIsAnEstimate},
                       {"bad token", badTokenIsAnError},
+                      {"long-context decode = CPU", longContextDecodeMatchesCpu},
                       {"synthetic weights and context", syntheticWeightsAndContext},
                   },
                   device, whyNot);

@@ -204,7 +204,8 @@ void qkNormRope(int tokens, int numHeads, int numKv, int headDim, long long star
     report("qk_norm_rope v", shape, "bf16", compare(gotV, wantV, wantV.size()), kBf16Bound);
 }
 
-void attention(int tokens, long long startPos, int numHeads, int numKv, int headDim) {
+// splitKeys > 0: the split-KV decode pair (one token) instead of the one-pass kernel.
+void attention(int tokens, long long startPos, int numHeads, int numKv, int headDim, int splitKeys = 0) {
     const std::size_t context = std::size_t(startPos + tokens);
     const int qStride = (numHeads + 2 * numKv) * headDim + 3;  // odd stride: q is a slice of qkv
     const auto q = randomFloats(std::size_t(tokens) * qStride, 0.4f);
@@ -213,9 +214,21 @@ void attention(int tokens, long long startPos, int numHeads, int numKv, int head
     const int layers = 2, layer = 1, diagStride = layers * numHeads;
     Dev<float> dQ(q), dEntropy(std::size_t(tokens) * diagStride), dSink(std::size_t(tokens) * diagStride);
     Dev<bf16> dK(k), dV(v), dOut(std::size_t(tokens) * numHeads * headDim);
-    cudaCheck(launchAttention(dQ.p, qStride, dK.p, dV.p, dOut.p, tokens, startPos, numHeads, numKv, headDim,
-                              dEntropy.p + layer * numHeads, dSink.p + layer * numHeads, diagStride, nullptr),
-              "launch");
+    if (splitKeys > 0) {
+        GPU_CHECK(tokens == 1, "split-KV decode is for one token");
+        const std::size_t splits = std::size_t(decodeSplits(startPos + 1, splitKeys));
+        Dev<float> partial(std::size_t(numHeads) * splits * std::size_t(decodePartialFloats(headDim)));
+        cudaCheck(launchAttentionSplit(dQ.p, dK.p, dV.p, partial.p, startPos, numHeads, numKv, headDim, splitKeys, nullptr),
+                  "launch split");
+        cudaCheck(launchAttentionMerge(partial.p, dOut.p, startPos, numHeads, headDim, splitKeys, dEntropy.p + layer * numHeads,
+                                       dSink.p + layer * numHeads, nullptr),
+                  "launch merge");
+        cudaCheck(cudaDeviceSynchronize(), "kernels");
+    } else {
+        cudaCheck(launchAttention(dQ.p, qStride, dK.p, dV.p, dOut.p, tokens, startPos, numHeads, numKv, headDim,
+                                  dEntropy.p + layer * numHeads, dSink.p + layer * numHeads, diagStride, nullptr),
+                  "launch");
+    }
     const auto out = toFloat(dOut.get());
     const auto entropy = dEntropy.get(), sink = dSink.get();
     std::vector<double> want(out.size()), wantEntropy, gotEntropy, wantSink, gotSink;
@@ -247,7 +260,8 @@ void attention(int tokens, long long startPos, int numHeads, int numKv, int head
             wantSink.push_back(std::exp(s[0] - m) / z);
             gotSink.push_back(sink[std::size_t(t) * diagStride + layer * numHeads + head]);
         }
-    const std::string shape = dims({tokens, numHeads, numKv, headDim}) + " keys≤" + std::to_string(context);
+    const std::string shape = dims({tokens, numHeads, numKv, headDim}) + " keys≤" + std::to_string(context) +
+                              (splitKeys > 0 ? " split " + std::to_string(splitKeys) : "");
     report("attention out", shape, "bf16", compare(out, want, out.size()), kBf16Bound);
     report("attention entropy", shape, "f32", compare(gotEntropy, wantEntropy, wantEntropy.size()), 1e-4);
     report("attention sink", shape, "f32", compare(gotSink, wantSink, wantSink.size()), 1e-4);
@@ -340,6 +354,12 @@ int main() {
                            attention(1, 2000, 4, 1, 128);    // decode over many tiles
                            attention(7, 0, 4, 2, 16);        // tiny head dim, first chunk
                            attention(3, 100, 6, 3, 66);      // head dim not a multiple of 32
+                       }},
+                      {"attention_split_kv", [] {
+                           attention(1, 2000, 8, 2, 128, 256);  // decode, 8 splits, GQA group 4
+                           attention(1, 4096, 64, 8, 128, 256); // Qwen3-32B's heads, 17 splits (the last one key)
+                           attention(1, 36, 5, 1, 66, 16);      // odd head dim, 3 splits
+                           attention(1, 0, 4, 2, 16, 256);      // one key
                        }},
                       {"swiglu", [] { swiGlu(3, 1001); swiGlu(1, 25600); }},
                       {"attention_row", [] { attentionRow(0, 2, 1, 128, false); attentionRow(777, 8, 5, 128, true); attentionRow(40, 1, 0, 16, false); }},

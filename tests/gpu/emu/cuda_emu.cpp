@@ -1,12 +1,16 @@
 // The CPU emulator behind cuda_emu.h: fibers for CUDA threads, and the CUDA runtime and cuBLAS
 // functions the backend calls, implemented on host memory (synchronously: streams and events
 // are bookkeeping only).
+// Fibers switch with _setjmp/_longjmp (no signal-mask system call per switch, unlike
+// swapcontext); jumping between stacks is what the fortified longjmp refuses.
+#undef _FORTIFY_SOURCE
 #include "tests/gpu/emu/cuda_emu.h"
 
 #include <cublas_v2.h>
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 #include <sys/mman.h>
+#include <setjmp.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -26,14 +30,16 @@ namespace {
 enum class State { Runnable, BlockBarrier, WarpBarrier, Done };
 
 struct Fiber {
-    ucontext_t context{};
+    ucontext_t context{};  // the fiber's start (setcontext once)
+    jmp_buf env{};         // where it waits at a barrier
+    bool started = false;
     Index thread;
     int warp = 0, lane = 0;
     State state = State::Runnable;
 };
 
 struct Block {
-    ucontext_t scheduler{};
+    jmp_buf scheduler{};
     std::vector<Fiber> fibers;
     std::vector<float> slots;  // a float per lane, for shuffles
     std::vector<unsigned char> shared;
@@ -51,28 +57,41 @@ thread_local std::vector<std::unique_ptr<char[]>> t_stacks;
     std::abort();
 }
 
-void fiberMain() {
+[[noreturn]] void fiberMain() {
     Block& b = *t_block;
     (*b.body)();
     b.fibers[std::size_t(b.current)].state = State::Done;
-    // Returning resumes uc_link: the scheduler.
+    _longjmp(b.scheduler, 1);  // its stack is abandoned; never resumed
 }
 
-// A fresh context that runs fiberMain on `stack` and returns to `link` (kept out of line: the
-// context is entered only through swapcontext, never by returning from getcontext here).
-[[gnu::noinline]] void startFiber(Fiber& f, char* stack, ucontext_t* link) {
+// A fresh context that runs fiberMain on `stack` (kept out of line: the context is entered only
+// through setcontext, never by returning from getcontext here).
+[[gnu::noinline]] void prepareFiber(Fiber& f, char* stack) {
     getcontext(&f.context);
     f.context.uc_stack.ss_sp = stack;
     f.context.uc_stack.ss_size = kStackBytes;
-    f.context.uc_link = link;
-    makecontext(&f.context, fiberMain, 0);
+    f.context.uc_link = nullptr;
+    makecontext(&f.context, reinterpret_cast<void (*)()>(fiberMain), 0);
+    f.started = false;
 }
 
 void yieldAs(State state) {
     Block& b = *t_block;
     Fiber& f = b.fibers[std::size_t(b.current)];
     f.state = state;
-    swapcontext(&f.context, &b.scheduler);
+    if (_setjmp(f.env) == 0) _longjmp(b.scheduler, 1);
+}
+
+// Runs fiber i until it waits or ends.
+[[gnu::noinline]] void resume(Block& b, int i) {
+    b.current = i;
+    if (_setjmp(b.scheduler) != 0) return;
+    Fiber& f = b.fibers[std::size_t(i)];
+    if (!f.started) {
+        f.started = true;
+        setcontext(&f.context);
+    }
+    _longjmp(f.env, 1);
 }
 
 void schedule(Block& b) {
@@ -81,8 +100,7 @@ void schedule(Block& b) {
     for (;;) {
         for (int i = 0; i < n; ++i) {
             if (b.fibers[std::size_t(i)].state != State::Runnable) continue;
-            b.current = i;
-            swapcontext(&b.scheduler, &b.fibers[std::size_t(i)].context);
+            resume(b, i);
         }
         // Every fiber is done or waiting: release what can go on.
         bool allDone = true, released = false;
@@ -162,7 +180,7 @@ void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function
                     f.warp = int(i / 32);
                     f.lane = int(i % 32);
                     f.state = State::Runnable;
-                    startFiber(f, t_stacks[i].get(), &b.scheduler);
+                    prepareFiber(f, t_stacks[i].get());
                 }
                 schedule(b);
             }
