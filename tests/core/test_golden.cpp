@@ -125,7 +125,8 @@ void TestGolden::greedy() {
     QCOMPARE(result->stopReason, StopReason::Length);
 }
 
-// The CLI prints the same numbers the library computes, in the contract's JSON shape.
+// The CLI prints the same numbers the library computes, in the contract's JSON shape (on the
+// CPU backend, which the library test above uses; `auto` would pick a GPU where there is one).
 void TestGolden::cliMatchesLibrary() {
     const auto seq = golden()[QStringLiteral("sequences")].toArray()[1].toObject();  // en7
     QStringList idText;
@@ -134,7 +135,8 @@ void TestGolden::cliMatchesLibrary() {
     const QString lastFile = tmp.filePath(QStringLiteral("last.f32"));
     auto run = test::runCli({QStringLiteral("logits"), QStringLiteral("--model"), goldenDir(), QStringLiteral("--tokens"),
                              idText.join(QLatin1Char(',')), QStringLiteral("--chunk"), QStringLiteral("3"),
-                             QStringLiteral("--last-logits"), lastFile, QStringLiteral("--json")});
+                             QStringLiteral("--last-logits"), lastFile, QStringLiteral("--backend"), QStringLiteral("cpu"),
+                             QStringLiteral("--json")});
     QCOMPARE(run.exitCode, 0);
     const auto out = QJsonDocument::fromJson(run.out).object();
     QCOMPARE(out[QStringLiteral("vocab_size")].toInt(), 151936);
