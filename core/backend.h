@@ -42,6 +42,8 @@ public:
     virtual std::string description() const = 0;
     // Bounds the tokens per forward().
     virtual std::int64_t maxChunk() const = 0;
+    // Positions the backend holds (the GPU may hold fewer than asked for: CudaBackendOptions::fitContext).
+    virtual std::int64_t contextLimit() const { return INT64_MAX; }
     // Whether the KV cache's keys and values live in host memory (KvCache storage); the CUDA
     // backend keeps them in device memory and uses KvCache for the token bookkeeping only.
     virtual KvStorage kvStorage() const = 0;
@@ -81,6 +83,9 @@ struct CudaBackendOptions {
     std::int64_t maxChunk = 128;             // tokens per forward pass
     std::int64_t maxContext = 0;             // KV cache positions, allocated up front
     std::uint64_t hiddenBudgetBytes = 0;     // kept hidden states (Diagnostics' budget)
+    // When maxContext does not fit the GPU's free memory: hold the longest context that does
+    // (at least min(maxContext, 4096) positions) instead of failing.
+    bool fitContext = false;
 };
 
 // What the CUDA library reports about the machine: empty `devices` when it cannot run here.

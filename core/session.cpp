@@ -40,6 +40,7 @@ Result<std::unique_ptr<Session>> Session::load(const std::string& folder, const 
         cuda.maxChunk = chunk;
         cuda.maxContext = limit;
         cuda.hiddenBudgetBytes = options.diagnosticsBudgetBytes;
+        cuda.fitContext = options.maxContext <= 0;  // no length asked for: what the GPU holds
         auto backend = createCudaBackend(*session->m_weights, cuda, stop, progress);
         if (backend.ok()) {
             session->m_backend = std::move(*backend);
@@ -60,6 +61,11 @@ Result<std::unique_ptr<Session>> Session::load(const std::string& folder, const 
         session->m_backend = std::make_unique<Qwen3Forward>(*session->m_weights, *session->m_pool, chunk);
     }
     const Backend& backend = *session->m_backend;
+    if (backend.contextLimit() < limit) {
+        session->m_backendNote = "the GPU holds " + std::to_string(backend.contextLimit()) + " of the model's " +
+                                 std::to_string(limit) + " context positions";
+        limit = backend.contextLimit();
+    }
     session->m_cache.configure(config, limit, backend.kvStorage());
     session->m_diagnostics.configure(config, options.diagnosticsBudgetBytes, backend.hostHiddenStates());
     session->m_diagnostics.setEnabled(options.diagnostics);

@@ -96,7 +96,8 @@ public:
     std::int64_t contextLimit() const { return m_cache.maxTokens(); }
     int threads() const { return m_pool ? m_pool->size() : 0; }
     const Backend& backend() const { return *m_backend; }
-    // Why BackendKind::Auto did not pick the GPU (empty when it did, or was not asked to).
+    // Why BackendKind::Auto did not pick the GPU, or that the GPU holds a shorter context than
+    // the model's; empty otherwise.
     const std::string& backendNote() const { return m_backendNote; }
 
     // Makes the cache hold exactly `tokens` and leaves the last position's logits in

@@ -71,7 +71,8 @@ void ModelCardView::retranslateUi() {
     html += row(tr("Layers"), locale.toString(static_cast<qlonglong>(c.layers)));
     //: Where the model runs: the CPU with its threads, or the GPU's name.
     html += row(tr("Device"), c.device);
-    if (!c.backendNote.isEmpty()) html += row(tr("GPU not used"), c.backendNote);
+    //: A remark on where the model runs, e.g. why the GPU is not used (the text is in English).
+    if (!c.backendNote.isEmpty()) html += row(tr("Note"), c.backendNote);
     html += row(tr("Loaded in"), tr("%1 s").arg(locale.toString(c.loadSeconds, 'f', 2)));
     html += QStringLiteral("</table>");
     m_label->setText(html);

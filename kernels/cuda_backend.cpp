@@ -196,6 +196,7 @@ public:
     BackendKind kind() const override { return BackendKind::Cuda; }
     std::string description() const override { return m_description; }
     std::int64_t maxChunk() const override { return m_maxChunk; }
+    std::int64_t contextLimit() const override { return m_maxContext; }
     KvStorage kvStorage() const override { return KvStorage::External; }
     bool hostHiddenStates() const override { return false; }
 
@@ -273,9 +274,19 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
     CudaBackendOptions sized = o;
     sized.maxChunk = m_maxChunk;
     sized.maxContext = m_maxContext;
-    const DeviceMemoryEstimate estimate = estimateDeviceMemory(c, sized);
+    DeviceMemoryEstimate estimate = estimateDeviceMemory(c, sized);
     std::size_t freeBytes = 0, totalBytes = 0;
     QE_CUDA_TRY(cudaMemGetInfo(&freeBytes, &totalBytes));
+    if (estimate.total() > freeBytes && o.fitContext) {
+        // Leave 5 % of the free memory to the rest of the desktop.
+        const std::int64_t fits = maxContextFitting(c, sized, freeBytes / 20 * 19);
+        if (fits >= std::min<std::int64_t>(m_maxContext, kMinFittedContext)) {
+            const std::int64_t fitted = fits >= 1024 ? fits / 256 * 256 : fits;
+            log()->info("CUDA: {} of {} context positions fit {}", fitted, m_maxContext, deviceName(o.device));
+            m_maxContext = sized.maxContext = fitted;
+            estimate = estimateDeviceMemory(c, sized);
+        }
+    }
     if (estimate.total() > freeBytes) {
         const std::int64_t fits = maxContextFitting(c, sized, freeBytes);
         std::string advice = fits >= 1 ? "; a context of " + std::to_string(fits) + " tokens would fit"

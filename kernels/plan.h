@@ -19,7 +19,8 @@ inline constexpr int kRowThreads = 256;            // row kernels (norms, SwiGLU
 inline constexpr std::int64_t kMaxGridY = 65535;
 inline constexpr std::int64_t kMaxGridX = 2147483647;
 inline constexpr std::int64_t kMaxChunk = 16384;     // tokens per forward pass (grid.y and buffers)
-inline constexpr std::int64_t kLogitRows = 256;      // LM-head rows per GEMM (bounds the logits buffer)
+inline constexpr std::int64_t kLogitRows = 256;
+inline constexpr std::int64_t kMinFittedContext = 4096;  // CudaBackendOptions::fitContext's floor      // LM-head rows per GEMM (bounds the logits buffer)
 
 // Grid and block of one launch, and the dynamic shared memory it needs.
 struct LaunchShape {

@@ -1149,8 +1149,9 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>Device</translation>
     </message>
     <message>
-        <source>GPU not used</source>
-        <translation>GPU not used</translation>
+        <source>Note</source>
+        <extracomment>A remark on where the model runs, e.g. why the GPU is not used (the text is in English).</extracomment>
+        <translation>Note</translation>
     </message>
 </context>
 <context>

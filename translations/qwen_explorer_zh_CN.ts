@@ -1146,8 +1146,9 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>设备</translation>
     </message>
     <message>
-        <source>GPU not used</source>
-        <translation>未使用 GPU</translation>
+        <source>Note</source>
+        <extracomment>A remark on where the model runs, e.g. why the GPU is not used (the text is in English).</extracomment>
+        <translation>说明</translation>
     </message>
 </context>
 <context>

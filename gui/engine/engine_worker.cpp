@@ -185,7 +185,7 @@ void EngineWorker::doLoad(const LoadRequest& request) {
     const bool onGpu = m_session->backend().kind() == BackendKind::Cuda;
     card.kvBytesPerToken = onGpu ? sizes.kvBytesPerTokenBf16 : sizes.kvBytesPerTokenF32;
     card.device = QString::fromStdString(m_session->backend().description());
-    card.backendNote = request.backend == BackendKind::Auto ? QString::fromStdString(m_session->backendNote()) : QString();
+    card.backendNote = QString::fromStdString(m_session->backendNote());
     card.contextLimit = m_session->contextLimit();
     card.layers = config.numHiddenLayers;
     card.hiddenSize = config.hiddenSize;

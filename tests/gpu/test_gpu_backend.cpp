@@ -224,23 +224,30 @@ void outOfMemoryIsAnEstimate() {
     ModelConfig config = smallConfig(true);
     config.maxPositionEmbeddings = std::int64_t(1) << 40;  // a context no GPU holds
     GPU_CHECK(writeRandomModel(config, dir.path, {.seed = 2}).ok(), "write checkpoint");
+    // Asked for all of it on the GPU: a clear error with the estimate and what would fit.
     SessionOptions o;
     o.backend = BackendKind::Cuda;
+    o.maxContext = config.maxPositionEmbeddings;
     auto s = Session::load(dir.path, o);
     GPU_CHECK(!s.ok(), "a 2^40-token KV cache was accepted");
     std::printf("out of memory: %s\n", s.error().text().c_str());
     GPU_CHECK(s.error().code == ErrorCode::OutOfMemory, "not reported as out of memory");
     GPU_CHECK(s.error().message.find("KV cache") != std::string::npos && s.error().message.find("would fit") != std::string::npos,
               "the message lacks the estimate: " + s.error().message);
-    // Auto falls back to the CPU with the reason, and the GPU still works afterwards.
+    // Auto with that length falls back to the CPU and says why.
     o.backend = BackendKind::Auto;
-    o.maxContext = 0;
     auto fallback = Session::load(dir.path, o);
     GPU_CHECK(fallback.ok() && (*fallback)->backend().kind() == BackendKind::Cpu, "auto did not fall back to the CPU");
     GPU_CHECK(!(*fallback)->backendNote().empty(), "no reason given for the fallback");
-    o.maxContext = 128;
-    auto small = Session::load(dir.path, o);
-    GPU_CHECK(small.ok() && (*small)->backend().kind() == BackendKind::Cuda, "auto did not pick the GPU");
+    // No length asked for: the GPU holds what fits, and the session says so.
+    o.maxContext = 0;
+    auto fitted = Session::load(dir.path, o);
+    GPU_CHECK(fitted.ok() && (*fitted)->backend().kind() == BackendKind::Cuda, "auto did not pick the GPU");
+    const std::int64_t limit = (*fitted)->contextLimit();
+    std::printf("fitted context: %lld positions (%s)\n", (long long)limit, (*fitted)->backendNote().c_str());
+    GPU_CHECK(limit >= 4096 && limit < config.maxPositionEmbeddings, "context not fitted: " + std::to_string(limit));
+    GPU_CHECK((*fitted)->backendNote().find("GPU holds") != std::string::npos, "no note on the shorter context");
+    GPU_CHECK((*fitted)->prefill(someTokens(20, int(config.vocabSize))).ok(), "prefill on the fitted context");
 }
 
 void badTokenIsAnError() {

@@ -214,7 +214,9 @@ void* guardedAlloc(std::size_t bytes) {
     char* guard = static_cast<char*>(base) + mapped - page;
     mprotect(guard, page, PROT_NONE);
     void* p = guard - rounded;
-    std::memset(p, 0xFF, rounded);  // like uninitialised device memory: garbage, here NaN
+    // Like uninitialised device memory: garbage, here NaN (large buffers stay zero pages, so a
+    // KV cache sized to the emulated GPU costs only the rows used).
+    if (rounded <= (64u << 20)) std::memset(p, 0xFF, rounded);
     std::lock_guard lock(g_mutex);
     g_allocations[p] = {base, mapped, bytes};
     g_allocated += bytes;
