@@ -26,6 +26,7 @@ def main():
     from transformers import AutoConfig, Qwen3ForCausalLM
 
     config = AutoConfig.from_pretrained(args.config)
+    config._attn_implementation = "sdpa"
     torch.manual_seed(0)
     torch.set_default_dtype(torch.bfloat16)
     with torch.device("cuda"):
