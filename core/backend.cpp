@@ -1,7 +1,6 @@
 #include "core/backend.h"
 
 #include <dlfcn.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -57,7 +56,6 @@ const CudaLibrary& cudaLibrary() {
     static CudaLibrary library;
     static std::once_flag once;
     std::call_once(once, [] {
-        std::string tried;
         for (const std::string& path : candidatePaths()) {
             if (!std::filesystem::exists(path)) continue;
             void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
