@@ -26,6 +26,24 @@ Result<BackendKind> parseBackendKind(const std::string& name) {
     return makeError(ErrorCode::InvalidArgument, "unknown backend '" + name + "' (expected auto, cpu or cuda)");
 }
 
+Status checkAttentionRowRequest(const ModelConfig& c, std::int64_t layer, std::int64_t head, std::int64_t pos,
+                                const Diagnostics& diagnostics, const KvCache& cache) {
+    if (layer < 0 || layer >= c.numHiddenLayers || head < 0 || head >= c.numAttentionHeads)
+        return makeError(ErrorCode::InvalidArgument, "no attention head " + std::to_string(layer) + ":" + std::to_string(head));
+    if (pos < 0 || pos >= cache.length())
+        return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " is not in the context");
+    if (!diagnostics.keepsHidden(pos))
+        return makeError(ErrorCode::OutOfMemory, "position " + std::to_string(pos) + " is beyond the diagnostics memory budget");
+    return {};
+}
+
+Status checkLogitLensRequest(const ModelConfig& c, std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics) {
+    if (layer < 0 || layer >= c.numHiddenLayers) return makeError(ErrorCode::InvalidArgument, "no layer " + std::to_string(layer));
+    if (pos < 0 || !diagnostics.keepsHidden(pos) || pos >= diagnostics.positions())
+        return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " has no kept hidden state");
+    return {};
+}
+
 namespace {
 
 struct CudaLibrary {

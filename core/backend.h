@@ -77,6 +77,12 @@ public:
     }
 };
 
+// The argument checks every backend's attentionRow and logitLens make first (the message names
+// the value): a head that exists, a cached position, a kept hidden state.
+Status checkAttentionRowRequest(const ModelConfig& config, std::int64_t layer, std::int64_t head, std::int64_t pos,
+                                const Diagnostics& diagnostics, const KvCache& cache);
+Status checkLogitLensRequest(const ModelConfig& config, std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics);
+
 // What a GPU backend needs to size itself before it allocates anything.
 struct CudaBackendOptions {
     int device = 0;                          // CUDA device ordinal

@@ -221,12 +221,7 @@ void Qwen3Forward::attention(std::int64_t layer, std::int64_t numTokens, std::in
 Status Qwen3Forward::attentionRow(std::int64_t layer, std::int64_t head, std::int64_t pos, const Diagnostics& diagnostics,
                                   const KvCache& cache, std::vector<float>& out) {
     const auto& c = m_config;
-    if (layer < 0 || layer >= c.numHiddenLayers || head < 0 || head >= c.numAttentionHeads)
-        return makeError(ErrorCode::InvalidArgument, "no attention head " + std::to_string(layer) + ":" + std::to_string(head));
-    if (pos < 0 || pos >= cache.length())
-        return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " is not in the context");
-    if (!diagnostics.keepsHidden(pos))
-        return makeError(ErrorCode::OutOfMemory, "position " + std::to_string(pos) + " is beyond the diagnostics memory budget");
+    QE_TRY(checkAttentionRowRequest(c, layer, head, pos, diagnostics, cache));
     const std::int64_t hidden = c.hiddenSize, headDim = c.headDim, half = headDim / 2;
     const float eps = static_cast<float>(c.rmsNormEps);
     const LayerWeights& w = m_weights.layer(layer);
@@ -264,9 +259,7 @@ Status Qwen3Forward::attentionRow(std::int64_t layer, std::int64_t head, std::in
 
 Status Qwen3Forward::logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics, std::vector<float>& out) {
     const auto& c = m_config;
-    if (layer < 0 || layer >= c.numHiddenLayers) return makeError(ErrorCode::InvalidArgument, "no layer " + std::to_string(layer));
-    if (pos < 0 || !diagnostics.keepsHidden(pos) || pos >= diagnostics.positions())
-        return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " has no kept hidden state");
+    QE_TRY(checkLogitLensRequest(c, layer, pos, diagnostics));
     std::vector<float> h(static_cast<std::size_t>(c.hiddenSize));
     diagnostics.loadHidden(pos, layer + 1, h.data());  // the residual stream after `layer`
     rmsNormRows(h.data(), h.data(), 1, c.hiddenSize, m_weights.finalNorm().data(), static_cast<float>(c.rmsNormEps));

@@ -563,11 +563,8 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
 Status CudaBackend::attentionRow(std::int64_t layer, std::int64_t head, std::int64_t pos, const Diagnostics& diagnostics,
                                  const KvCache& cache, std::vector<float>& out) {
     const ModelConfig& c = m_config;
-    if (layer < 0 || layer >= c.numHiddenLayers || head < 0 || head >= c.numAttentionHeads)
-        return makeError(ErrorCode::InvalidArgument, "no attention head " + std::to_string(layer) + ":" + std::to_string(head));
-    if (pos < 0 || pos >= cache.length())
-        return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " is not in the context");
-    if (!diagnostics.keepsHidden(pos) || pos >= m_keptCapacity)
+    QE_TRY(checkAttentionRowRequest(c, layer, head, pos, diagnostics, cache));
+    if (pos >= m_keptCapacity)  // Diagnostics' budget and ours are the same; this guards the device buffer
         return makeError(ErrorCode::OutOfMemory, "position " + std::to_string(pos) + " is beyond the diagnostics memory budget");
     QE_CUDA_TRY(cudaSetDevice(m_device));
     const DeviceLayer& w = m_layers[static_cast<std::size_t>(layer)];
@@ -588,9 +585,8 @@ Status CudaBackend::attentionRow(std::int64_t layer, std::int64_t head, std::int
 
 Status CudaBackend::logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics, std::vector<float>& out) {
     const ModelConfig& c = m_config;
-    if (layer < 0 || layer >= c.numHiddenLayers) return makeError(ErrorCode::InvalidArgument, "no layer " + std::to_string(layer));
-    if (pos < 0 || !diagnostics.keepsHidden(pos) || pos >= diagnostics.positions() || pos >= m_keptCapacity)
-        return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " has no kept hidden state");
+    QE_TRY(checkLogitLensRequest(c, layer, pos, diagnostics));
+    if (pos >= m_keptCapacity) return makeError(ErrorCode::InvalidArgument, "position " + std::to_string(pos) + " has no kept hidden state");
     QE_CUDA_TRY(cudaSetDevice(m_device));
     QE_CUDA_TRY(launchResidualNorm(const_cast<float*>(keptHidden(pos, layer + 1)), nullptr, m_finalNorm.get(),
                                    m_rowNormed.get(), 1, static_cast<int>(c.hiddenSize), m_eps, HiddenKeep{}, nullptr, 0,

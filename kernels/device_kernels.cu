@@ -30,29 +30,29 @@ __device__ __forceinline__ float warpMax(float v) {
     return v;
 }
 
-// Sum over a 1-D block whose size is a multiple of 32; `scratch` holds a float per warp. Every
-// thread gets the total. Safe to call repeatedly (the first barrier protects the scratch).
-__device__ float blockSum(float v, float* scratch) {
-    v = warpSum(v);
+struct AddOp {
+    __device__ float operator()(float a, float b) const { return a + b; }
+};
+struct MaxOp {
+    __device__ float operator()(float a, float b) const { return fmaxf(a, b); }
+};
+
+// Reduction over a 1-D block whose size is a multiple of 32; `scratch` holds a float per warp.
+// Every thread gets the result. Safe to call repeatedly (the first barrier protects the scratch).
+template <class Op>
+__device__ float blockReduce(float v, float* scratch, Op op, float identity) {
+    for (int offset = kWarp / 2; offset > 0; offset >>= 1) v = op(v, __shfl_xor_sync(kFullMask, v, offset));
     const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp, warps = blockDim.x / kWarp;
     __syncthreads();
     if (lane == 0) scratch[warp] = v;
     __syncthreads();
-    float total = 0.0f;
-    for (int i = 0; i < warps; ++i) total += scratch[i];
+    float total = identity;
+    for (int i = 0; i < warps; ++i) total = op(total, scratch[i]);
     return total;
 }
 
-__device__ float blockMax(float v, float* scratch) {
-    v = warpMax(v);
-    const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp, warps = blockDim.x / kWarp;
-    __syncthreads();
-    if (lane == 0) scratch[warp] = v;
-    __syncthreads();
-    float total = -INFINITY;
-    for (int i = 0; i < warps; ++i) total = fmaxf(total, scratch[i]);
-    return total;
-}
+__device__ float blockSum(float v, float* scratch) { return blockReduce(v, scratch, AddOp{}, 0.0f); }
+__device__ float blockMax(float v, float* scratch) { return blockReduce(v, scratch, MaxOp{}, -INFINITY); }
 
 dim3 gridOf(const LaunchShape& s) {
     return dim3(static_cast<unsigned>(s.grid[0]), static_cast<unsigned>(s.grid[1]), static_cast<unsigned>(s.grid[2]));

@@ -14,44 +14,19 @@
 #include "core/safetensors.h"
 #include "core/session.h"
 #include "tests/helpers/reference_forward.h"
+#include "tests/helpers/small_models.h"
 
 using namespace qe;
 using qe::test::Reference;
+using qe::test::smallConfig;
+using qe::test::someTokens;
 
 namespace {
-
-ModelConfig smallConfig(bool tied, double yarn = 0.0) {
-    ModelConfig c = *presetConfig("tiny");
-    c.vocabSize = 300;
-    c.hiddenSize = 48;       // Nq·d = 64 != hidden
-    c.intermediateSize = 80;
-    c.numAttentionHeads = 4;
-    c.numKeyValueHeads = 2;
-    c.headDim = 16;
-    c.numHiddenLayers = 3;
-    c.tieWordEmbeddings = tied;
-    c.maxPositionEmbeddings = 256;
-    c.eosTokenIds = {7};
-    if (yarn > 0) {
-        RopeScaling rs;
-        rs.ropeType = "yarn";
-        rs.factor = yarn;
-        rs.originalMaxPositionEmbeddings = 64;
-        c.ropeScaling = rs;
-    }
-    return c;
-}
 
 double maxDiff(const float* a, const std::vector<double>& b) {
     double m = 0;
     for (size_t i = 0; i < b.size(); ++i) m = std::max(m, std::abs(double(a[i]) - b[i]));
     return m;
-}
-
-std::vector<int> someTokens(int n, int vocab, int salt = 0) {
-    std::vector<int> t;
-    for (int i = 0; i < n; ++i) t.push_back((i * 37 + 11 + salt * 101) % vocab);
-    return t;
 }
 
 }  // namespace

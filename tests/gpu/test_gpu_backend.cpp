@@ -4,15 +4,21 @@
 // diagnostics, the inspector's on-demand views, cancellation and the out-of-memory estimate.
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <random>
+
+#include <nlohmann/json.hpp>
 
 #include "core/model_writer.h"
 #include "core/session.h"
 #include "tests/gpu/gpu_test.h"
 #include "tests/helpers/reference_forward.h"
+#include "tests/helpers/small_models.h"
 
 using namespace qe;
 using namespace qe::gputest;
+using qe::test::smallConfig;
+using qe::test::someTokens;
 
 namespace {
 
@@ -28,34 +34,6 @@ struct TempDir {
         std::filesystem::remove_all(path, ec);
     }
 };
-
-ModelConfig smallConfig(bool tied, double yarn = 0.0, std::int64_t headDim = 16) {
-    ModelConfig c = *presetConfig("tiny");
-    c.vocabSize = 300;
-    c.hiddenSize = 48;  // Nq·d != hidden
-    c.intermediateSize = 80;
-    c.numAttentionHeads = 4;
-    c.numKeyValueHeads = 2;
-    c.headDim = headDim;
-    c.numHiddenLayers = 3;
-    c.tieWordEmbeddings = tied;
-    c.maxPositionEmbeddings = 256;
-    c.eosTokenIds = {7};
-    if (yarn > 0) {
-        RopeScaling rs;
-        rs.ropeType = "yarn";
-        rs.factor = yarn;
-        rs.originalMaxPositionEmbeddings = 64;
-        c.ropeScaling = rs;
-    }
-    return c;
-}
-
-std::vector<int> someTokens(int n, int vocab, int salt = 0) {
-    std::vector<int> t;
-    for (int i = 0; i < n; ++i) t.push_back((i * 37 + 11 + salt * 101) % vocab);
-    return t;
-}
 
 std::unique_ptr<Session> load(const std::string& dir, BackendKind backend, std::int64_t chunk = 16) {
     SessionOptions o;
@@ -260,6 +238,30 @@ void badTokenIsAnError() {
     GPU_CHECK(gpu->prefill(std::vector<int>{1, 2, 3}).ok(), "session unusable after a bad token");
 }
 
+// shared/testdata/golden/tiny-tied: llama.cpp's F32 last-position logits of four sequences. The
+// GPU rounds this F32 checkpoint to bf16, so the bar is issue #5's (same top-1, relative L2 <=
+// 2e-2), not the CPU engine's 1e-3.
+void goldenLogits() {
+    const std::string dir = std::string(QE_SHARED_DIR) + "/testdata/golden/tiny-tied";
+    std::ifstream in(dir + "/golden.json");
+    GPU_CHECK(in.good(), "no " + dir + "/golden.json");
+    const nlohmann::json golden = nlohmann::json::parse(in);
+    auto gpu = load(dir, BackendKind::Cuda, 32);
+    const std::int64_t vocab = gpu->config().vocabSize;
+    for (const auto& seq : golden["sequences"]) {
+        const std::vector<int> ids = seq["ids"].get<std::vector<int>>();
+        std::ifstream file(dir + "/" + seq["last_logits_file"].get<std::string>(), std::ios::binary);
+        std::vector<float> want(static_cast<std::size_t>(vocab));
+        file.read(reinterpret_cast<char*>(want.data()), std::streamsize(want.size() * sizeof(float)));
+        GPU_CHECK(file.gcount() == std::streamsize(want.size() * sizeof(float)), "short logits file");
+        gpu->resetCache();
+        GPU_CHECK(gpu->prefill(ids).ok(), "prefill");
+        const std::vector<float> got(gpu->lastLogits().begin(), gpu->lastLogits().end());
+        checkAgreement("golden " + seq["name"].get<std::string>() + " (llama.cpp F32), last position",
+                       agreement(got, std::vector<std::vector<float>>{want}, vocab));
+    }
+}
+
 // Decoding past kDecodeSplitMinKeys takes the split-KV path: the same logits and diagnostics as
 // the CPU engine, step after step.
 void longContextDecodeMatchesCpu() {
@@ -341,6 +343,7 @@ int main() {
                       {"out of memory estimate", outOfMemoryIsAnEstimate},
                       {"bad token", badTokenIsAnError},
                       {"long-context decode = CPU", longContextDecodeMatchesCpu},
+                      {"golden logits (llama.cpp)", goldenLogits},
                       {"synthetic weights and context", syntheticWeightsAndContext},
                   },
                   device, whyNot);
