@@ -16,6 +16,7 @@
 #include "core/kv_cache.h"
 #include "core/model_config.h"
 #include "core/result.h"
+#include "core/sampler.h"
 
 namespace qe {
 
@@ -32,6 +33,25 @@ enum class BackendKind {
 };
 const char* backendKindName(BackendKind kind);              // "auto", "cpu", "cuda"
 Result<BackendKind> parseBackendKind(const std::string& name);  // the names above
+
+// A next-token choice made where the logits are (Backend::sample): Sampler's rules on the row the
+// last forward() kept.
+struct SampleRequest {
+    SamplingParams params;
+    std::int64_t limit = 0;              // ids >= limit are never chosen (Sampler's maskFrom)
+    std::span<const int> repetitionIds;  // distinct ids the repetition penalty applies to (prompt + output)
+    std::span<const int> presenceIds;    // distinct ids the presence penalty applies to (output)
+    double uniform = 0.0;                // Sampler::drawUniform() for this token; unused when greedy
+    std::int64_t alternatives = 0;       // also the k most likely ids under the raw distribution
+};
+struct SampleOutcome {
+    // false: the choice needs the whole row (the kept set reaches past what the device ranks);
+    // readLogits() and Sampler::sampleWith with the same draw decide.
+    bool decided = false;
+    int token = 0;
+    float prob = 0.0f;                   // of `token` under softmax(raw logits[0, limit))
+    std::vector<TokenProb> alternatives;
+};
 
 class Backend {
 public:
@@ -56,8 +76,24 @@ public:
     // failure the cache keeps its previous length.
     // With `diagnostics` (enabled), also records the always-on per-layer numbers and keeps the
     // hidden states of these positions (see core/diagnostics.h); it must have room (reserve()).
+    // On a backend that samplesOnDevice(), `logits` may be null with LogitsFor::Last: the row
+    // stays on the device for sample() and readLogits().
     virtual Status forward(std::span<const int> tokens, KvCache& cache, LogitsFor which, float* logits,
                            std::stop_token stop = {}, Diagnostics* diagnostics = nullptr) = 0;
+
+    // Whether sample() works here: the logits row stays on the device and only the token, its
+    // probability and the alternatives come back.
+    virtual bool samplesOnDevice() const { return false; }
+    // Chooses the next token from the row the last forward(LogitsFor::Last, logits = null) kept.
+    virtual Status sample(const SampleRequest& request, SampleOutcome& outcome) {
+        (void)request, (void)outcome;
+        return makeError(ErrorCode::Unsupported, "this backend does not sample");
+    }
+    // Copies that row (vocabSize floats, unmodified by sample()) to `out`.
+    virtual Status readLogits(std::span<float> out) {
+        (void)out;
+        return makeError(ErrorCode::Unsupported, "this backend keeps no logits");
+    }
 
     // On demand, from kept hidden states and the cache (nothing is stored during generation):
     // attention probabilities of query head `head` at position `pos` of `layer` over keys

@@ -19,7 +19,14 @@ Status validateSampling(const SamplingParams& p) {
 Sampler::Sampler(const SamplingParams& params, std::int64_t maskFrom)
     : m_params(params), m_maskFrom(maskFrom), m_rng(params.seed) {}
 
+double Sampler::drawUniform() { return static_cast<double>(m_rng() >> 11) * 0x1.0p-53; }
+
 int Sampler::sample(std::span<float> logits, std::span<const int> context, std::span<const int> generated, float* prob) {
+    return sampleWith(m_params.greedy ? 0.0 : drawUniform(), logits, context, generated, prob);
+}
+
+int Sampler::sampleWith(double uniform, std::span<float> logits, std::span<const int> context, std::span<const int> generated,
+                        float* prob) {
     const std::int64_t vocab = static_cast<std::int64_t>(logits.size());
     const std::int64_t limit = m_maskFrom >= 0 ? std::min(m_maskFrom, vocab) : vocab;
 
@@ -108,7 +115,7 @@ int Sampler::sample(std::span<float> logits, std::span<const int> context, std::
     }
     // 7. Draw.
     probabilities(p);
-    const double u = static_cast<double>(m_rng() >> 11) * 0x1.0p-53;  // uniform in [0, 1)
+    const double u = uniform;
     double cumulative = 0.0;
     int chosen = m_candidates.back().second;
     for (std::size_t i = 0; i < m_candidates.size(); ++i) {

@@ -12,6 +12,12 @@
 
 namespace qe {
 
+// One entry of a top-k list.
+struct TokenProb {
+    int id = 0;
+    float prob = 0.0f;
+};
+
 struct SamplingParams {
     bool greedy = false;
     float temperature = 1.0f;      // > 0 unless greedy
@@ -37,6 +43,14 @@ public:
     // penalty. `prob` receives the chosen token's probability under the unmodified model
     // distribution (softmax of the raw logits).
     int sample(std::span<float> logits, std::span<const int> context, std::span<const int> generated, float* prob = nullptr);
+
+    // The same with the draw given: `uniform` is what drawUniform() returned for this token (a
+    // backend that samples on its device takes the draw from here and passes the rare row it
+    // cannot decide back, with the same draw). Greedy ignores it.
+    int sampleWith(double uniform, std::span<float> logits, std::span<const int> context, std::span<const int> generated,
+                   float* prob = nullptr);
+    // The next draw in [0, 1) from the seeded generator: one per non-greedy token.
+    double drawUniform();
 
 private:
     SamplingParams m_params;

@@ -82,6 +82,10 @@ Status Session::reserve(std::int64_t tokens) {
 }
 
 Result<std::int64_t> Session::prefill(std::span<const int> tokens, std::stop_token stop) {
+    return prefillImpl(tokens, stop, true);
+}
+
+Result<std::int64_t> Session::prefillImpl(std::span<const int> tokens, std::stop_token stop, bool hostLogits) {
     if (tokens.empty()) return makeError(ErrorCode::InvalidArgument, "empty prompt: at least one token is needed");
     const auto total = static_cast<std::int64_t>(tokens.size());
     QE_TRY(reserve(total));
@@ -92,16 +96,46 @@ Result<std::int64_t> Session::prefill(std::span<const int> tokens, std::stop_tok
     for (std::int64_t begin = reuse; begin < total; begin += chunk) {
         const std::int64_t end = std::min(begin + chunk, total);
         const LogitsFor which = end == total ? LogitsFor::Last : LogitsFor::None;
-        QE_TRY(m_backend->forward(tokens.subspan(begin, end - begin), m_cache, which, m_logits.data(), stop, &m_diagnostics));
+        QE_TRY(m_backend->forward(tokens.subspan(begin, end - begin), m_cache, which, hostLogits ? m_logits.data() : nullptr,
+                                  stop, &m_diagnostics));
     }
     return total - reuse;
 }
 
-Status Session::step(int token, std::stop_token stop) {
+Status Session::step(int token, std::stop_token stop) { return stepImpl(token, stop, true); }
+
+Status Session::stepImpl(int token, std::stop_token stop, bool hostLogits) {
     QE_TRY(reserve(m_cache.length() + 1));
     const int one[] = {token};
-    return m_backend->forward(one, m_cache, LogitsFor::Last, m_logits.data(), stop, &m_diagnostics);
+    return m_backend->forward(one, m_cache, LogitsFor::Last, hostLogits ? m_logits.data() : nullptr, stop, &m_diagnostics);
 }
+
+namespace {
+
+// The distinct ids a penalty applies to, kept up to date token by token (the device sampler gets
+// the list each step; sorting the whole context every token would cost more than the step at 32K).
+class PenaltyIds {
+public:
+    PenaltyIds(bool active, std::int64_t vocab) : m_active(active) {
+        if (active) m_seen.assign(static_cast<std::size_t>(vocab), 0);
+    }
+    void add(int id) {
+        if (!m_active || id < 0 || static_cast<std::size_t>(id) >= m_seen.size() || m_seen[std::size_t(id)]) return;
+        m_seen[std::size_t(id)] = 1;
+        m_ids.push_back(id);
+    }
+    void add(std::span<const int> ids) {
+        for (int id : ids) add(id);
+    }
+    std::span<const int> ids() const { return m_ids; }
+
+private:
+    bool m_active;
+    std::vector<unsigned char> m_seen;
+    std::vector<int> m_ids;
+};
+
+}  // namespace
 
 Status Session::allLogits(std::span<const int> tokens, std::int64_t chunk, std::vector<float>& out, std::stop_token stop) {
     if (tokens.empty()) return makeError(ErrorCode::InvalidArgument, "empty token list");
@@ -165,7 +199,10 @@ Result<GenerateResult> Session::generate(const GenerateRequest& request, std::st
     result.promptTokens = promptLen;
     using Clock = std::chrono::steady_clock;
     auto t0 = Clock::now();
-    auto prefilled = prefill(request.prompt, stop);
+    // A backend that samples on its device keeps the logits there: only the token, its probability
+    // and the alternatives cross over (and the whole row in the rare case it cannot decide).
+    const bool onDevice = m_backend->samplesOnDevice();
+    auto prefilled = prefillImpl(request.prompt, stop, !onDevice);
     if (!prefilled.ok()) {
         if (prefilled.error().code == ErrorCode::Cancelled) {
             result.stopReason = StopReason::Cancelled;
@@ -185,6 +222,11 @@ Result<GenerateResult> Session::generate(const GenerateRequest& request, std::st
     std::vector<TokenProb> alternatives;
     alternatives.reserve(static_cast<std::size_t>(std::max<std::int64_t>(request.topAlternatives, 0)));
     const std::int64_t vocabLimit = request.maskFrom >= 0 ? request.maskFrom : config().vocabSize;
+    const SamplingParams& params = request.sampling;
+    PenaltyIds repetition(onDevice && !params.greedy && params.repetitionPenalty != 1.0f, config().vocabSize);
+    PenaltyIds presence(onDevice && !params.greedy && params.presencePenalty != 0.0f, config().vocabSize);
+    repetition.add(request.prompt);
+    SampleOutcome outcome;
     auto decodeStart = Clock::now();
     result.stopReason = StopReason::Length;
     for (std::int64_t n = 0; n < request.maxNewTokens; ++n) {
@@ -192,11 +234,36 @@ Result<GenerateResult> Session::generate(const GenerateRequest& request, std::st
             result.stopReason = StopReason::Cancelled;
             break;
         }
-        if (request.topAlternatives > 0 && onToken)  // before the sampler edits the logits
-            topProbabilities(m_logits, vocabLimit, request.topAlternatives, m_order, alternatives);
+        const std::int64_t wanted = onToken ? request.topAlternatives : 0;
         float prob = 0.0f;
-        // The model probability costs a softmax over the vocabulary: only when someone listens.
-        const int token = sampler.sample(m_logits, context, result.newTokens, onToken ? &prob : nullptr);
+        int token = 0;
+        outcome.decided = false;
+        const double uniform = params.greedy ? 0.0 : sampler.drawUniform();
+        if (onDevice) {
+            SampleRequest sr;
+            sr.params = params;
+            sr.limit = vocabLimit;
+            sr.repetitionIds = repetition.ids();
+            sr.presenceIds = presence.ids();
+            sr.uniform = uniform;
+            sr.alternatives = wanted;
+            QE_TRY(m_backend->sample(sr, outcome));
+            if (outcome.decided) {
+                token = outcome.token;
+                prob = outcome.prob;
+                alternatives.assign(outcome.alternatives.begin(), outcome.alternatives.end());
+            } else {
+                QE_TRY(m_backend->readLogits(m_logits));
+            }
+        }
+        if (!outcome.decided) {
+            if (wanted > 0)  // before the sampler edits the logits
+                topProbabilities(m_logits, vocabLimit, wanted, m_order, alternatives);
+            // The model probability costs a softmax over the vocabulary: only when someone listens.
+            token = sampler.sampleWith(uniform, m_logits, context, result.newTokens, onToken ? &prob : nullptr);
+        }
+        repetition.add(token);
+        presence.add(token);
         result.newTokens.push_back(token);
         context.push_back(token);
         if (n == 0) decodeStart = Clock::now();  // decode rate: passes after the first token
@@ -210,7 +277,7 @@ Result<GenerateResult> Session::generate(const GenerateRequest& request, std::st
             break;
         }
         if (n + 1 == request.maxNewTokens) break;  // no forward pass for a token nobody samples from
-        Status s = step(token, stop);
+        Status s = stepImpl(token, stop, !onDevice);
         if (!s.ok()) {
             if (s.error().code == ErrorCode::Cancelled) {
                 result.stopReason = StopReason::Cancelled;

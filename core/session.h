@@ -35,12 +35,6 @@ struct SessionOptions {
     int cudaDevice = 0;
 };
 
-// One entry of a top-k list.
-struct TokenProb {
-    int id = 0;
-    float prob = 0.0f;
-};
-
 enum class StopReason { Eos, Length, Cancelled };
 const char* stopReasonName(StopReason reason);  // "eos", "length", "cancelled"
 
@@ -116,6 +110,8 @@ public:
     Status allLogits(std::span<const int> tokens, std::int64_t chunk, std::vector<float>& out, std::stop_token stop = {});
 
     // Prefill + sample until a stop id, maxNewTokens, cancellation or `onToken` returning false.
+    // On a backend that samples on its device the logits stay there (lastLogits() is not
+    // updated); the tokens are those of the CPU sampler with the same seed.
     Result<GenerateResult> generate(const GenerateRequest& request, std::stop_token stop = {}, const TokenFn& onToken = {});
 
     void resetCache() { m_cache.clear(); }
@@ -132,6 +128,9 @@ public:
 
 private:
     Status reserve(std::int64_t tokens);
+    // prefill/step; without `hostLogits` the last row stays on a backend that samples itself.
+    Result<std::int64_t> prefillImpl(std::span<const int> tokens, std::stop_token stop, bool hostLogits);
+    Status stepImpl(int token, std::stop_token stop, bool hostLogits);
 
     Session() = default;
 

@@ -14,6 +14,7 @@
 #include "core/weights.h"
 #include "kernels/device_kernels.h"
 #include "kernels/plan.h"
+#include "kernels/sampling.h"
 
 namespace qe::cuda {
 
@@ -93,8 +94,6 @@ std::uint16_t floatToBf16Bits(float f) {
 
 std::size_t elementBytes(cpu::WeightType type) { return type == cpu::WeightType::F32 ? 4 : 2; }
 
-// Streams host matrices to the device through two pinned buffers: while one chunk copies, the
-// next is read (from the page cache or the disk) and converted into the other.
 class Uploader {
 public:
     static constexpr std::size_t kChunkBytes = 64ull << 20;
@@ -206,6 +205,9 @@ public:
                         const KvCache& cache, std::vector<float>& out) override;
     Status logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics, std::vector<float>& out) override;
     Status fillSyntheticContext(KvCache& cache, std::int64_t tokens, std::uint64_t seed) override;
+    bool samplesOnDevice() const override { return true; }
+    Status sample(const SampleRequest& request, SampleOutcome& outcome) override;
+    Status readLogits(std::span<float> out) override;
 
 private:
     // y[t, n] = Σ_k x[t, k] · w[n, k] for t < tokens: bf16 inputs, fp32 output and accumulation.
@@ -244,6 +246,12 @@ private:
     DeviceArray<float> m_residualRms, m_mlpRms, m_entropy, m_sink;  // [t][layer]([head])
     DeviceArray<float> m_rowQ, m_probs, m_lensLogits;
     DeviceArray<float> m_splitPartial;     // split-KV decode: [Nq][splits][d + 4]
+    bool m_rowKept = false;                // m_logits holds the last position's row (forward without a host buffer)
+    DeviceArray<int> m_penaltyIds;         // sampling: distinct penalty ids, and their saved logits
+    DeviceArray<float> m_penaltySaved;
+    DeviceArray<SampleOutput> m_sampleOut;
+    std::vector<int> m_penaltyHost;
+    SampleOutput m_sampleHost{};
     DeviceArray<bf16> m_rowNormed;
     DeviceArray<unsigned char> m_blasWorkspace;
 };
@@ -341,6 +349,9 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
     QE_TRY(m_probs.allocate(static_cast<std::size_t>(m_maxContext) + 1));
     QE_TRY(m_lensLogits.allocate(V));
     QE_TRY(m_rowNormed.allocate(H));
+    QE_TRY(m_penaltyIds.allocate(sampleScratchIds(c, m_maxContext)));
+    QE_TRY(m_penaltySaved.allocate(sampleScratchIds(c, m_maxContext)));
+    QE_TRY(m_sampleOut.allocate(1));
     QE_TRY(m_splitPartial.allocate(Nq * static_cast<std::size_t>(decodeSplits(m_maxContext)) *
                                    static_cast<std::size_t>(decodePartialFloats(c.headDim))));
     return m_weights ? upload(args) : synthesize(args.syntheticSeed);
@@ -467,6 +478,9 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
     const auto numTokens = static_cast<std::int64_t>(tokens.size());
     const std::int64_t startPos = cache.length();
     if (numTokens == 0) return {};
+    if (!logits && which == LogitsFor::All)
+        return makeError(ErrorCode::Internal, "the logits of every position need a host buffer");
+    m_rowKept = false;
     if (numTokens > m_maxChunk)
         return makeError(ErrorCode::Internal, "chunk of " + std::to_string(numTokens) + " tokens exceeds the maximum of " +
                                                   std::to_string(m_maxChunk));
@@ -531,11 +545,13 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
                                    diag ? m_residualRms.get() + (L - 1) : nullptr, L, m_stream));
     if (which != LogitsFor::None) {
         // In blocks of kLogitRows rows, each copied out before the next overwrites the buffer
-        // (the copy to pageable host memory returns when it is done).
+        // (the copy to pageable host memory returns when it is done). Without a host buffer the
+        // last row stays for sample().
         const int first = which == LogitsFor::Last ? T - 1 : 0;
         for (int row = first; row < T; row += static_cast<int>(kLogitRows)) {
             const int rows = std::min(T - row, static_cast<int>(kLogitRows));
             QE_TRY(gemm(m_lmHead, c.vocabSize, H, m_normed.get() + std::size_t(row) * H, rows, m_logits.get()));
+            if (!logits) continue;
             QE_CUDA_TRY(cudaMemcpyAsync(logits + std::size_t(row - first) * c.vocabSize, m_logits.get(),
                                         std::size_t(rows) * c.vocabSize * sizeof(float), cudaMemcpyDeviceToHost, m_stream));
             QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
@@ -557,6 +573,70 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
         }
     }
     cache.append(tokens);
+    m_rowKept = which == LogitsFor::Last && !logits;
+    return {};
+}
+
+Status CudaBackend::sample(const SampleRequest& request, SampleOutcome& outcome) {
+    const SamplingParams& p = request.params;
+    outcome = {};
+    if (!m_rowKept) return makeError(ErrorCode::Internal, "no logits row kept on the GPU to sample from");
+    QE_TRY(validateSampling(p));
+    const std::int64_t limit = request.limit > 0 ? std::min(request.limit, m_config.vocabSize) : m_config.vocabSize;
+    const std::int64_t alternatives = std::min(std::max<std::int64_t>(request.alternatives, 0), limit);
+    if (!sampleFitsDevice(p.greedy ? 0 : p.topK, limit, alternatives)) return {};  // the host decides
+    const bool repetition = !p.greedy && p.repetitionPenalty != 1.0f, presence = !p.greedy && p.presencePenalty != 0.0f;
+    const std::size_t repetitionCount = repetition ? request.repetitionIds.size() : 0;
+    const std::size_t presenceCount = presence ? request.presenceIds.size() : 0;
+    if (repetitionCount + presenceCount > m_penaltyIds.count())
+        return makeError(ErrorCode::InvalidArgument, "more penalty ids than the context holds");
+    QE_CUDA_TRY(cudaSetDevice(m_device));
+    if (repetitionCount + presenceCount > 0) {
+        m_penaltyHost.assign(request.repetitionIds.begin(), request.repetitionIds.begin() + std::ptrdiff_t(repetitionCount));
+        m_penaltyHost.insert(m_penaltyHost.end(), request.presenceIds.begin(),
+                             request.presenceIds.begin() + std::ptrdiff_t(presenceCount));
+        for (int id : m_penaltyHost)
+            if (id < 0 || id >= m_config.vocabSize)
+                return makeError(ErrorCode::InvalidArgument, "penalty id " + std::to_string(id) + " is outside the vocabulary");
+        QE_CUDA_TRY(cudaMemcpyAsync(m_penaltyIds.get(), m_penaltyHost.data(), m_penaltyHost.size() * sizeof(int),
+                                    cudaMemcpyHostToDevice, m_stream));
+    }
+    SampleArgs a;
+    a.logits = m_logits.get();
+    a.limit = static_cast<int>(limit);
+    a.greedy = p.greedy;
+    a.temperature = p.temperature;
+    a.topK = static_cast<int>(std::min<std::int64_t>(p.topK, limit));
+    a.topP = p.topP;
+    a.minP = p.minP;
+    a.repetitionPenalty = p.repetitionPenalty;
+    a.presencePenalty = p.presencePenalty;
+    a.penaltyIds = m_penaltyIds.get();
+    a.repetitionCount = static_cast<int>(repetitionCount);
+    a.presenceCount = static_cast<int>(presenceCount);
+    a.saved = m_penaltySaved.get();
+    a.uniform = request.uniform;
+    a.alternatives = static_cast<int>(alternatives);
+    a.out = m_sampleOut.get();
+    QE_CUDA_TRY(launchSample(a, m_stream));
+    QE_CUDA_TRY(cudaMemcpyAsync(&m_sampleHost, m_sampleOut.get(), sampleOutputBytes(alternatives), cudaMemcpyDeviceToHost,
+                                m_stream));
+    QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
+    outcome.decided = m_sampleHost.decided != 0;
+    outcome.token = m_sampleHost.token;
+    outcome.prob = m_sampleHost.prob;
+    outcome.alternatives.reserve(static_cast<std::size_t>(m_sampleHost.alternatives));
+    for (int i = 0; i < m_sampleHost.alternatives; ++i) outcome.alternatives.push_back({m_sampleHost.alt[i].id, m_sampleHost.alt[i].prob});
+    return {};
+}
+
+Status CudaBackend::readLogits(std::span<float> out) {
+    if (!m_rowKept) return makeError(ErrorCode::Internal, "no logits row kept on the GPU");
+    if (out.size() != static_cast<std::size_t>(m_config.vocabSize))
+        return makeError(ErrorCode::Internal, "a logits row has " + std::to_string(m_config.vocabSize) + " entries");
+    QE_CUDA_TRY(cudaSetDevice(m_device));
+    QE_CUDA_TRY(cudaMemcpyAsync(out.data(), m_logits.get(), out.size() * sizeof(float), cudaMemcpyDeviceToHost, m_stream));
+    QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
     return {};
 }
 

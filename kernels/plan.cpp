@@ -110,7 +110,8 @@ DeviceMemoryEstimate estimateDeviceMemory(const ModelConfig& c, const CudaBacken
     e.activations = t * (H * 4 * 2 + H * 2 + qkv * 4 + std::uint64_t(c.qWidth()) * 2 + I * 4 * 2 + I * 2 + half * 4 * 2 + L * 2 * 4 + L * heads * 2 * 4 + 4) +
                     logitRows * V * 4 + V * 4 + H * 4 * 2 + (context + 1) * 4 +  // logits, lens, attention row
                     heads * std::uint64_t(decodeSplits(std::max<std::int64_t>(options.maxContext, 1))) *
-                        std::uint64_t(decodePartialFloats(c.headDim)) * 4;  // split-KV decode partials
+                        std::uint64_t(decodePartialFloats(c.headDim)) * 4 +  // split-KV decode partials
+                    sampleScratchIds(c, options.maxContext) * 8 + 16 * 1024;  // sampling: penalty ids, saved logits, result
     e.workspace = kCublasWorkspace + kContextReserve;
     return e;
 }
@@ -139,6 +140,16 @@ std::int64_t maxContextFitting(const ModelConfig& c, const CudaBackendOptions& o
         if (estimateDeviceMemory(c, probe).total() <= freeBytes) lo = mid; else hi = mid - 1;
     }
     return lo;
+}
+
+std::uint64_t sampleScratchIds(const ModelConfig& config, std::int64_t maxContext) {
+    // Distinct ids of the context (repetition) and of the output (presence).
+    return 2 * static_cast<std::uint64_t>(std::clamp<std::int64_t>(maxContext, 1, config.vocabSize));
+}
+
+bool sampleFitsDevice(std::int64_t topK, std::int64_t limit, std::int64_t alternatives) {
+    const bool cut = topK > 0 && topK < limit;
+    return (!cut || topK <= kSampleCandidates) && alternatives <= kSampleCandidates;
 }
 
 }  // namespace qe::cuda

@@ -19,8 +19,8 @@ inline constexpr int kRowThreads = 256;            // row kernels (norms, SwiGLU
 inline constexpr std::int64_t kMaxGridY = 65535;
 inline constexpr std::int64_t kMaxGridX = 2147483647;
 inline constexpr std::int64_t kMaxChunk = 16384;     // tokens per forward pass (grid.y and buffers)
-inline constexpr std::int64_t kLogitRows = 256;
-inline constexpr std::int64_t kMinFittedContext = 4096;  // CudaBackendOptions::fitContext's floor      // LM-head rows per GEMM (bounds the logits buffer)
+inline constexpr std::int64_t kLogitRows = 256;          // LM-head rows per GEMM (bounds the logits buffer)
+inline constexpr std::int64_t kMinFittedContext = 4096;  // CudaBackendOptions::fitContext's floor
 
 // Grid and block of one launch, and the dynamic shared memory it needs.
 struct LaunchShape {
@@ -51,6 +51,18 @@ inline std::int64_t decodePartialFloats(std::int64_t headDim) { return headDim +
 // Grid (KV heads, splits), a warp per query head of the group: the group's warps share the K/V
 // rows they read.
 Result<LaunchShape> decodeSplitLaunch(std::int64_t numKvHeads, std::int64_t group, std::int64_t splits);
+
+// Sampling on the device (kernels/sampling.cu): one block of kSampleThreads threads selects the
+// kSampleCandidates most likely tokens of the row (radix select, then a bitonic sort) and applies
+// the warpers to them. It decides alone unless the kept set reaches past the candidates (then the
+// host sampler gets the whole row); requests it can never decide go to the host at once.
+inline constexpr int kSampleThreads = 1024;
+inline constexpr int kSampleCandidates = kSampleThreads;
+// Whether the device can decide: a top-k cut of at most kSampleCandidates (or none), at most
+// kSampleCandidates alternatives.
+bool sampleFitsDevice(std::int64_t topK, std::int64_t limit, std::int64_t alternatives);
+// Room for penalty ids (and as many saved logits) the sampler needs at most for a context.
+std::uint64_t sampleScratchIds(const ModelConfig& config, std::int64_t maxContext);
 
 // Elementwise over n items, `perThread` items per thread.
 Result<LaunchShape> flatLaunch(std::int64_t n, int perThread = 1);

@@ -4,6 +4,8 @@
 //  - decode at each --contexts length (the context is filled with random keys and values, not
 //    prefilled), with the always-on diagnostics and, at the first length, without them;
 //  - time to first token of a --prompt-len prompt, against the FLOP floor at the GEMM rate.
+// Each token is chosen on the device as the app does (Qwen3's recommended sampling: temperature
+// 0.6, top-k 20, top-p 0.95) and fed back, so the figures include sampling.
 // Every figure is also given as a ratio to its roofline.
 #include <algorithm>
 #include <chrono>
@@ -108,23 +110,40 @@ int cmdGpuBench(int argc, char** argv, int first) {
     Diagnostics diagnostics;
     diagnostics.configure(config, options.hiddenBudgetBytes, backend.hostHiddenStates());
     diagnostics.reserve(longest);
-    std::vector<float> logits(static_cast<std::size_t>(config.vocabSize));
     std::mt19937_64 rng(static_cast<std::uint64_t>(*seed));
-    auto token = [&] { return static_cast<int>(rng() % static_cast<std::uint64_t>(std::min<std::int64_t>(config.vocabSize, 151643))); };
+    const std::int64_t textTokens = std::min<std::int64_t>(config.vocabSize, 151643);
+    auto token = [&] { return static_cast<int>(rng() % static_cast<std::uint64_t>(textTokens)); };
+    SampleRequest sampling;
+    sampling.params.temperature = 0.6f;
+    sampling.params.topK = 20;
+    sampling.params.topP = 0.95f;
+    sampling.limit = textTokens;
+    Sampler draws(sampling.params);
+    SampleOutcome outcome;
+    // The next token from the row the last forward kept.
+    auto next = [&]() -> Result<int> {
+        sampling.uniform = draws.drawUniform();
+        QE_TRY(backend.sample(sampling, outcome));
+        if (!outcome.decided) return makeError(ErrorCode::Internal, "gpu-bench: the device could not decide a top-k 20 draw");
+        return outcome.token;
+    };
 
     const double bandwidth = ceilings->copyBytesPerSecond, gemmRate = ceilings->gemmFlopsPerSecond;
     json decode = json::array();
     auto decodeAt = [&](std::int64_t context, bool withDiagnostics) -> Status {
         QE_TRY(backend.fillSyntheticContext(cache, context - 1, static_cast<std::uint64_t>(*seed) + 7));
+        Diagnostics* diag = withDiagnostics ? &diagnostics : nullptr;
         for (int i = 0; i < 2; ++i) {  // warm-up, at the same context length
-            QE_TRY(backend.forward(std::vector<int>{token()}, cache, LogitsFor::Last, logits.data(), {},
-                                   withDiagnostics ? &diagnostics : nullptr));
+            QE_TRY(backend.forward(std::vector<int>{token()}, cache, LogitsFor::Last, nullptr, {}, diag));
+            QE_TRY(next());
             cache.truncate(context - 1);
         }
         const auto start = Clock::now();
-        for (std::int64_t i = 0; i < *gen; ++i)
-            QE_TRY(backend.forward(std::vector<int>{token()}, cache, LogitsFor::Last, logits.data(), {},
-                                   withDiagnostics ? &diagnostics : nullptr));
+        int fed = token();
+        for (std::int64_t i = 0; i < *gen; ++i) {
+            QE_TRY(backend.forward(std::vector<int>{fed}, cache, LogitsFor::Last, nullptr, {}, diag));
+            QE_ASSIGN_OR_RETURN(fed, next());
+        }
         const double rate = double(*gen) / seconds(start);
         const double roof = bandwidth / bytesPerToken(config, context + *gen / 2);
         decode.push_back({{"context", context}, {"diagnostics", withDiagnostics}, {"tok_s", rate}, {"roofline_tok_s", roof},
@@ -145,15 +164,20 @@ int cmdGpuBench(int argc, char** argv, int first) {
     for (std::int64_t begin = 0; begin < *promptLen; begin += options.maxChunk) {
         const std::int64_t end = std::min<std::int64_t>(begin + options.maxChunk, *promptLen);
         Status s = backend.forward(std::span<const int>(prompt).subspan(std::size_t(begin), std::size_t(end - begin)), cache,
-                                   end == *promptLen ? LogitsFor::Last : LogitsFor::None, logits.data(), {}, &diagnostics);
+                                   end == *promptLen ? LogitsFor::Last : LogitsFor::None, nullptr, {}, &diagnostics);
         if (!s.ok()) return fail(s.error());
     }
+    auto firstToken = next();
+    if (!firstToken.ok()) return fail(firstToken.error());
     const double ttft = seconds(prefillStart);
     const double floor = prefillFlops(config, *promptLen) / gemmRate;
+    std::vector<float> logits(static_cast<std::size_t>(config.vocabSize));
+    if (auto s = backend.readLogits(logits); !s.ok()) return fail(s.error());
     for (float v : logits)
         if (!std::isfinite(v)) return fail(makeError(ErrorCode::Internal, "gpu-bench: non-finite logits"));
 
     json out = {{"device", backend.description()},
+                {"sampling", "device: temperature 0.6, top-k 20, top-p 0.95"},
                 {"preset", presetName},
                 {"yarn_factor", *yarn},
                 {"setup_seconds", setupSeconds},

@@ -128,6 +128,65 @@ void greedyMatchesCpu() {
     GPU_CHECK(b->newTokens.size() == 32 || b->stopReason == StopReason::Eos, "stopped early");
 }
 
+// Sampling on the device (penalties, top-p, masked padding ids, alternatives) gives the tokens,
+// probabilities and alternatives the CPU sampler picks from the same GPU's logits with the same
+// seed. Vocabulary 2000 at temperature 4: the device hands rows back to the host (no top-k cut,
+// a flat distribution), so both paths run.
+void sampledGenerationMatchesHostSampler(std::int64_t vocab, float temperature) {
+    TempDir dir;
+    ModelConfig config = smallConfig(true);
+    config.vocabSize = vocab;
+    GPU_CHECK(writeRandomModel(config, dir.path, {.seed = 23}).ok(), "write checkpoint");
+    auto gpu = load(dir.path, BackendKind::Cuda);
+    auto reference = load(dir.path, BackendKind::Cuda);
+    GenerateRequest request;
+    request.prompt = someTokens(11, int(vocab), 4);
+    request.sampling.temperature = temperature;
+    request.sampling.topP = 0.97f;
+    request.sampling.repetitionPenalty = 1.2f;
+    request.sampling.presencePenalty = 0.3f;
+    request.sampling.seed = 5;
+    request.maxNewTokens = 24;
+    request.maskFrom = vocab - 10;
+    request.topAlternatives = 4;
+    struct Seen {
+        int id;
+        float prob;
+        std::vector<TokenProb> alternatives;
+    };
+    std::vector<Seen> seen;
+    auto result = gpu->generate(request, {}, [&](const GeneratedToken& t) {
+        seen.push_back({t.id, t.prob, {t.alternatives.begin(), t.alternatives.end()}});
+        return true;
+    });
+    GPU_CHECK(result.ok(), result.ok() ? "" : result.error().text());
+    GPU_CHECK(seen.size() == 24, "tokens seen");
+
+    Sampler sampler(request.sampling, request.maskFrom);
+    std::vector<int> context = request.prompt, generated, order;
+    std::vector<TokenProb> alternatives;
+    GPU_CHECK(reference->prefill(request.prompt).ok(), "prefill");
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        std::vector<float> logits(reference->lastLogits().begin(), reference->lastLogits().end());
+        topProbabilities(logits, request.maskFrom, request.topAlternatives, order, alternatives);
+        float prob = 0.0f;
+        const int token = sampler.sample(logits, context, generated, &prob);
+        const std::string at = "token " + std::to_string(i);
+        GPU_CHECK(seen[i].id == token, at + ": device " + std::to_string(seen[i].id) + ", host sampler " + std::to_string(token));
+        GPU_CHECK(token < request.maskFrom, at + ": a masked id");
+        GPU_CHECK(std::abs(seen[i].prob - prob) <= 1e-5f * prob, at + ": probability");
+        GPU_CHECK(seen[i].alternatives.size() == alternatives.size(), at + ": alternatives");
+        for (std::size_t k = 0; k < alternatives.size(); ++k)
+            GPU_CHECK(seen[i].alternatives[k].id == alternatives[k].id &&
+                          std::abs(seen[i].alternatives[k].prob - alternatives[k].prob) <= 1e-5f * alternatives[k].prob,
+                      at + ": alternative " + std::to_string(k));
+        context.push_back(token);
+        generated.push_back(token);
+        GPU_CHECK(reference->step(token).ok(), "step");
+    }
+    GPU_CHECK(result->newTokens == generated, "tokens");
+}
+
 void prefixReuseAndCancel() {
     TempDir dir;
     const ModelConfig config = smallConfig(false);
@@ -338,6 +397,11 @@ int main() {
                       {"tied f16", [] { wholeModel(true, 0.0, DType::F16, 2, 64); }},
                       {"yarn x4", [] { wholeModel(false, 4.0, DType::BF16, 1, 16); }},
                       {"greedy 32 tokens = CPU", greedyMatchesCpu},
+                      {"sampling on the device = host sampler", [] {
+                           sampledGenerationMatchesHostSampler(300, 0.9f);
+                           sampledGenerationMatchesHostSampler(2000, 0.9f);
+                           sampledGenerationMatchesHostSampler(2000, 4.0f);
+                       }},
                       {"prefix reuse, cancel", prefixReuseAndCancel},
                       {"diagnostics = CPU", diagnosticsMatchCpu},
                       {"out of memory estimate", outOfMemoryIsAnEstimate},

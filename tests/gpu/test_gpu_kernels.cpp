@@ -4,11 +4,15 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <random>
 
 #include "core/model_config.h"
+#include "core/sampler.h"
+#include "core/session.h"
 #include "kernels/device_kernels.h"
 #include "kernels/plan.h"
+#include "kernels/sampling.h"
 #include "tests/gpu/gpu_test.h"
 
 using namespace qe;
@@ -330,6 +334,114 @@ void attentionRow(long long pos, int numKv, int kvHead, int headDim, bool yarn) 
            1e-4);
 }
 
+// Sampling on the device against core/sampler.cpp given the same draw: the same token whenever
+// the device decides, the same alternatives, the row left as it was. `ties`: logits on a coarse
+// grid, so equal values straddle every cut.
+void sampling(int vocab, int limit, bool ties, int rounds) {
+    struct Params {
+        const char* name;
+        SamplingParams p;
+        int alternatives;
+    };
+    auto make = [](bool greedy, float t, std::int64_t k, float topP, float minP, float rep, float pres) {
+        SamplingParams p;
+        p.greedy = greedy;
+        p.temperature = t;
+        p.topK = k;
+        p.topP = topP;
+        p.minP = minP;
+        p.repetitionPenalty = rep;
+        p.presencePenalty = pres;
+        return p;
+    };
+    const std::vector<Params> cases = {
+        {"greedy", make(true, 1, 0, 1, 0, 1, 0), 5},
+        {"qwen3", make(false, 0.6f, 20, 0.95f, 0, 1, 0), 0},
+        {"top-k 1024", make(false, 1.0f, 1024, 1, 0, 1, 0), 3},
+        {"plain", make(false, 1.0f, 0, 1, 0, 1, 0), 0},
+        {"peaked top-p", make(false, 0.3f, 0, 0.9f, 0, 1, 0), 0},
+        {"flat top-p", make(false, 2.0f, 0, 0.95f, 0, 1, 0), 0},
+        {"min-p", make(false, 1.3f, 0, 1, 0.05f, 1, 0), 0},
+        {"penalties", make(false, 0.7f, 50, 0.9f, 0.02f, 1.3f, 0.5f), 7},
+        {"penalty < 1", make(false, 0.8f, 0, 0.8f, 0, 0.7f, -0.4f), 1024},
+    };
+    std::mt19937_64 draws(99);
+    int decided = 0, total = 0;
+    double worstProb = 0.0;
+    for (int round = 0; round < rounds; ++round) {
+        std::vector<float> logits = randomFloats(std::size_t(vocab), 3.0f);
+        if (ties)
+            for (float& v : logits) v = std::round(v * 2.0f) / 2.0f;
+        std::uniform_int_distribution<int> pick(0, vocab - 1);
+        std::vector<int> context(60);
+        for (int& id : context) id = pick(draws);
+        const std::span<const int> generated = std::span<const int>(context).last(15);
+        auto distinct = [](std::span<const int> ids) {
+            std::vector<int> d(ids.begin(), ids.end());
+            std::sort(d.begin(), d.end());
+            d.erase(std::unique(d.begin(), d.end()), d.end());
+            return d;
+        };
+        std::vector<int> penaltyIds = distinct(context);
+        const int repetitionCount = static_cast<int>(penaltyIds.size());
+        const std::vector<int> presenceIds = distinct(generated);
+        penaltyIds.insert(penaltyIds.end(), presenceIds.begin(), presenceIds.end());
+        Dev<float> dLogits(logits);
+        Dev<int> dIds(penaltyIds);
+        Dev<float> dSaved(penaltyIds.size());
+        Dev<SampleOutput> dOut(1);
+        for (const Params& c : cases) {
+            const double u = static_cast<double>(draws() >> 11) * 0x1.0p-53;
+            std::vector<float> cpuRow = logits;
+            Sampler sampler(c.p, limit);
+            float cpuProb = 0.0f;
+            const int cpuToken = sampler.sampleWith(u, cpuRow, context, generated, &cpuProb);
+            std::vector<int> order;
+            std::vector<TokenProb> cpuAlternatives;
+            if (c.alternatives > 0) topProbabilities(logits, limit, c.alternatives, order, cpuAlternatives);
+
+            SampleArgs a;
+            a.logits = dLogits.p;
+            a.limit = limit;
+            a.greedy = c.p.greedy;
+            a.temperature = c.p.temperature;
+            a.topK = static_cast<int>(std::min<std::int64_t>(c.p.topK, limit));
+            a.topP = c.p.topP;
+            a.minP = c.p.minP;
+            a.repetitionPenalty = c.p.repetitionPenalty;
+            a.presencePenalty = c.p.presencePenalty;
+            a.penaltyIds = dIds.p;
+            a.repetitionCount = repetitionCount;
+            a.presenceCount = static_cast<int>(presenceIds.size());
+            a.saved = dSaved.p;
+            a.uniform = u;
+            a.alternatives = c.alternatives;
+            a.out = dOut.p;
+            cudaCheck(launchSample(a, nullptr), "launchSample");
+            const SampleOutput out = dOut.get().front();
+            const std::string what = std::string(c.name) + ", vocab " + std::to_string(vocab) + ", round " + std::to_string(round);
+            GPU_CHECK(dLogits.get() == logits, what + ": the row was not restored");
+            GPU_CHECK(out.alternatives == static_cast<int>(cpuAlternatives.size()), what + ": alternatives");
+            for (std::size_t i = 0; i < cpuAlternatives.size(); ++i) {
+                GPU_CHECK(out.alt[i].id == cpuAlternatives[i].id, what + ": alternative " + std::to_string(i));
+                GPU_CHECK(std::abs(out.alt[i].prob - cpuAlternatives[i].prob) <= 1e-6f * cpuAlternatives[i].prob + 1e-12f,
+                          what + ": alternative probability");
+            }
+            // The device must decide unless the kept set may reach past its candidates (no top-k
+            // cut, more tokens than candidates).
+            const bool mayPass = !c.p.greedy && !(c.p.topK > 0 && c.p.topK < limit) && limit > kSampleCandidates;
+            GPU_CHECK(out.decided || mayPass, what + ": not decided");
+            ++total;
+            if (!out.decided) continue;
+            ++decided;
+            GPU_CHECK(out.token == cpuToken, what + ": token " + std::to_string(out.token) + ", CPU sampler " + std::to_string(cpuToken));
+            worstProb = std::max(worstProb, std::abs(double(out.prob) - cpuProb) / std::max(double(cpuProb), 1e-30));
+        }
+    }
+    report("sample", dims({vocab, limit}) + (ties ? " ties" : "") + " (" + std::to_string(decided) + "/" +
+                         std::to_string(total) + " on the device)", "token", ErrorStats{0.0, worstProb}, 1e-6);
+}
+
 }  // namespace
 
 int main() {
@@ -362,6 +474,11 @@ int main() {
                            attention(1, 0, 4, 2, 16, 256);      // one key
                        }},
                       {"swiglu", [] { swiGlu(3, 1001); swiGlu(1, 25600); }},
+                      {"sample", [] {
+                           sampling(37, 37, false, 3);      // fewer tokens than candidates
+                           sampling(3000, 2900, false, 3);  // more: top-p / min-p / the draw may need the host
+                           sampling(1500, 1500, true, 2);   // ties at every cut
+                       }},
                       {"attention_row", [] { attentionRow(0, 2, 1, 128, false); attentionRow(777, 8, 5, 128, true); attentionRow(40, 1, 0, 16, false); }},
                   },
                   device, whyNot);

@@ -122,6 +122,19 @@ private slots:
     }
 
     // The attention kernels' tile-wise softmax with entropy equals the direct computation.
+    void deviceSamplingDecidesWhatFitsItsCandidates() {
+        QVERIFY(sampleFitsDevice(0, 151669, 0));          // no cut: the device ranks 1024 and may hand back
+        QVERIFY(sampleFitsDevice(20, 151669, 10));        // Qwen3's top-k 20, the GUI's alternatives
+        QVERIFY(sampleFitsDevice(kSampleCandidates, 151669, kSampleCandidates));
+        QVERIFY(!sampleFitsDevice(kSampleCandidates + 1, 151669, 0));  // a cut beyond the candidates
+        QVERIFY(sampleFitsDevice(5000, 300, 0));          // top-k beyond the vocabulary is no cut
+        QVERIFY(!sampleFitsDevice(0, 151669, kSampleCandidates + 1));
+        // The scratch holds every distinct id of the context twice (repetition and presence).
+        const ModelConfig c = *presetConfig("32b");
+        QCOMPARE(sampleScratchIds(c, 512), std::uint64_t(1024));
+        QCOMPARE(sampleScratchIds(c, 1 << 20), std::uint64_t(2 * c.vocabSize));
+    }
+
     void onlineSoftmaxMatchesDirect_data() {
         QTest::addColumn<int>("keys");
         QTest::addColumn<double>("spread");

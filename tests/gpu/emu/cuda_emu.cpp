@@ -41,7 +41,7 @@ struct Fiber {
 struct Block {
     jmp_buf scheduler{};
     std::vector<Fiber> fibers;
-    std::vector<float> slots;  // a float per lane, for shuffles
+    std::vector<std::uint64_t> slots;  // a value per lane, for warp collectives
     std::vector<unsigned char> shared;
     int current = 0;
     Index block, blockDims, gridDims;
@@ -142,17 +142,31 @@ void syncThreads() { yieldAs(State::BlockBarrier); }
 void syncWarp() { yieldAs(State::WarpBarrier); }
 void* dynamicShared() { return t_block->shared.data(); }
 
-float shuffle(float value, int lane, bool xorMode) {
+std::uint64_t shuffleBits(std::uint64_t bits, int lane, bool xorMode) {
     Block& b = *t_block;
     const Fiber& f = b.fibers[std::size_t(b.current)];
     const int base = f.warp * 32;
-    b.slots[std::size_t(base + f.lane)] = value;
+    b.slots[std::size_t(base + f.lane)] = bits;
     syncWarp();
     const int from = xorMode ? (f.lane ^ lane) : lane;
     if (from < 0 || from >= 32) fail("shuffle from a lane outside the warp");
-    const float out = b.slots[std::size_t(base + from)];
+    const std::uint64_t out = b.slots[std::size_t(base + from)];
     syncWarp();  // nobody overwrites the slots before every lane has read
     return out;
+}
+
+unsigned matchAny(std::uint64_t bits) {
+    Block& b = *t_block;
+    const Fiber& f = b.fibers[std::size_t(b.current)];
+    const int base = f.warp * 32;
+    const int lanes = std::min(32, static_cast<int>(b.fibers.size()) - base);
+    b.slots[std::size_t(base + f.lane)] = bits;
+    syncWarp();
+    unsigned mask = 0;
+    for (int l = 0; l < lanes; ++l)
+        if (b.slots[std::size_t(base + l)] == bits) mask |= 1u << l;
+    syncWarp();
+    return mask;
 }
 
 void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function<void()>& body) {

@@ -13,8 +13,12 @@
 
 #include <cuda_runtime.h>
 
+#include <bit>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <functional>
+#include <utility>
 
 namespace qe::emu {
 
@@ -28,7 +32,19 @@ const Index& blockDimension();
 const Index& gridDimension();
 void syncThreads();
 void syncWarp();
-float shuffle(float value, int lane, bool xorMode);
+// Warp collectives on a 64-bit slot per lane: shuffles of any type of up to 8 bytes, and
+// __match_any_sync.
+std::uint64_t shuffleBits(std::uint64_t bits, int lane, bool xorMode);
+unsigned matchAny(std::uint64_t bits);
+template <class T>
+T shuffle(T value, int lane, bool xorMode) {
+    static_assert(sizeof(T) <= 8);
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof(T));
+    bits = shuffleBits(bits, lane, xorMode);
+    std::memcpy(&value, &bits, sizeof(T));
+    return value;
+}
 void* dynamicShared();
 void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function<void()>& body);
 
@@ -55,7 +71,16 @@ Launch<Kernel> launch(Kernel* kernel, dim3 grid, dim3 block, std::size_t shared,
 #define gridDim (::qe::emu::gridDimension())
 #define __syncthreads() ::qe::emu::syncThreads()
 #define __syncwarp(...) ::qe::emu::syncWarp()
-inline float __shfl_xor_sync(unsigned, float value, int laneMask) { return ::qe::emu::shuffle(value, laneMask, true); }
-inline float __shfl_sync(unsigned, float value, int srcLane) { return ::qe::emu::shuffle(value, srcLane, false); }
+template <class T>
+T __shfl_xor_sync(unsigned, T value, int laneMask) { return ::qe::emu::shuffle(value, laneMask, true); }
+template <class T>
+T __shfl_sync(unsigned, T value, int srcLane) { return ::qe::emu::shuffle(value, srcLane, false); }
+inline unsigned __match_any_sync(unsigned, int value) { return ::qe::emu::matchAny(static_cast<std::uint32_t>(value)); }
+// Fibers switch only at barriers, so a read-modify-write is atomic.
+inline int atomicAdd(int* address, int value) { return std::exchange(*address, *address + value); }
+inline unsigned __float_as_uint(float v) { return std::bit_cast<unsigned>(v); }
+inline float __uint_as_float(unsigned v) { return std::bit_cast<float>(v); }
+inline int __popc(unsigned v) { return std::popcount(v); }
+inline int __ffs(unsigned v) { return v ? std::countr_zero(v) + 1 : 0; }
 #define QE_LAUNCH(kernel, grid, block, shared, stream) ::qe::emu::launch(kernel, grid, block, shared, stream)
 #define QE_DYNAMIC_SHARED(type, name) type* name = static_cast<type*>(::qe::emu::dynamicShared())
