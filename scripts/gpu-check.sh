@@ -4,7 +4,8 @@
 #   2. runs the `gpu` tests (every kernel against its CPU twin, the backend against the CPU engine
 #      and the fp64 reference);
 #   3. compares whole models with the CPU engine and transformers (scripts/gpu_compare.py);
-#   4. benchmarks the 0.6B shape on both backends;
+#   4. benchmarks the 0.6B shape on both backends, and its loading against the raw read rate of
+#      its files (load-bench);
 #   5. issue #6: measures the GPU's copy bandwidth and GEMM rate, then Qwen3-32B's shape on random
 #      weights (decode at 512, 32K and 128K with YaRN, diagnostics cost, first token of a 4K
 #      prompt) as ratios to those ceilings, and the same shape through transformers;
@@ -65,13 +66,17 @@ bench_gpu=$(bench cuda 128) || status=1
 bench_cpu=$(bench cpu 32) || status=1
 echo "$bench_gpu"; echo "$bench_cpu"
 
+echo "== loading, 0.6B shape [$(elapsed) s]"
+"$cli" load-bench --model "$work/models/0.6b" --backend cuda --json > "$work/load-bench.json" 2> "$work/load-bench.err" || targets=1
+cat "$work/load-bench.json"
+
 echo "== issue #6: Qwen3-32B shape, random weights [$(elapsed) s]"
 "$cli" gpu-bench --preset 32b --contexts 512,32768,131000 --gen 16 --prompt-len 4096 --yarn-factor 4 --json \
   > "$work/gpu-bench.json" 2> "$work/gpu-bench.err" || targets=1
 "$cli" make-model --preset 32b --config-only --out "$work/models/32b-config"
 python3 scripts/gpu_bench_transformers.py --config "$work/models/32b-config" --context 512 --gen 32 \
   > "$work/hf-bench.json" 2> "$work/hf-bench.err" || true  # a failure is reported in the table
-python3 scripts/gpu_report.py "$work/gpu-bench.json" "$work/hf-bench.json" > "$work/issue6.md" || targets=1
+python3 scripts/gpu_report.py "$work/gpu-bench.json" "$work/hf-bench.json" "$work/load-bench.json" > "$work/issue6.md" || targets=1
 cat "$work/issue6.md" "$work/gpu-bench.err"
 
 gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null | head -1 || echo unknown)
@@ -120,7 +125,7 @@ gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,nohea
   cat "$work/issue6.md" 2>/dev/null || echo "(no result)"
   echo
   echo '```'
-  cat "$work/gpu-bench.err" "$work/hf-bench.err" 2>/dev/null | tail -n 20
+  cat "$work/gpu-bench.err" "$work/hf-bench.err" "$work/load-bench.err" 2>/dev/null | tail -n 20
   echo '```'
 } > "$log"
 mkdir -p docs/perf

@@ -2,7 +2,9 @@
 """Formats `qwen-explorer-cli gpu-bench --json` (and the transformers figure) as issue #6's table:
 every figure against its roofline and target. Exit status 1 when a target is missed.
 
-usage: gpu_report.py BENCH.json [TRANSFORMERS.json]
+usage: gpu_report.py BENCH.json [TRANSFORMERS.json [LOAD.json]]
+
+LOAD.json: `qwen-explorer-cli load-bench --json` (loading against the raw read rate, host memory).
 """
 import json
 import sys
@@ -59,6 +61,30 @@ def main():
                      f"decode at 512 | {theirs['decode_tok_s']:.2f} tok/s | | ours ÷ theirs {ratio:.2f}× | report | |")
     elif len(sys.argv) > 2:
         lines.append("| transformers, decode at 512 | no result (see hf-bench.err) | | | report | |")
+    if len(sys.argv) > 3:
+        try:
+            load = json.load(open(sys.argv[3]))
+        except (OSError, ValueError):
+            load = None
+        if load is None:
+            lines.append("| loading | no result (see load-bench.err) | | | ≥ 80 % | MISS |")
+            failed = True
+        else:
+            gb = load["bytes"] / 1e9
+            cold = max(load["cached_before_read"], load["cached_before_load"]) < 0.05
+            ok = load["stream_ratio"] >= 0.8
+            failed |= not ok
+            lines.append(f"| loading {gb:.2f} GB ({load['files']} files{'' if cold else ', page cache NOT dropped'}): "
+                         f"streaming to the GPU | {load['stream_bytes_per_s'] / 1e9:.2f} GB/s | "
+                         f"{load['raw_read_bytes_per_s'] / 1e9:.2f} GB/s (raw sequential read) | "
+                         f"{load['stream_ratio'] * 100:.0f} % | ≥ 80 % | {'pass' if ok else 'MISS'} |")
+            lines.append(f"| loading, whole (GPU context, allocation, upload) | {load['load_seconds']:.2f} s, "
+                         f"{load['load_bytes_per_s'] / 1e9:.2f} GB/s | | {load['load_ratio'] * 100:.0f} % | report | |")
+            mem = load["peak_anon_bytes_over_baseline"]
+            ok = mem <= 2 << 30
+            failed |= not ok
+            lines.append(f"| host memory while loading, beyond the page cache | {mem / 2**20:.0f} MiB | | | ≤ 2 GiB | "
+                         f"{'pass' if ok else 'MISS'} |")
     print("\n".join(lines))
     return 1 if failed else 0
 

@@ -12,6 +12,8 @@ int cmdMakeModel(int argc, char** argv, int first);
 int cmdBench(int argc, char** argv, int first);
 // GPU benchmark on random weights made on the device (commands_gpu_bench.cpp).
 int cmdGpuBench(int argc, char** argv, int first);
+// Loading speed against the raw read rate of the same files (commands_load_bench.cpp).
+int cmdLoadBench(int argc, char** argv, int first);
 
 // Evaluation: perplexity (commands_eval.cpp).
 int cmdPerplexity(int argc, char** argv, int first);

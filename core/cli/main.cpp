@@ -27,6 +27,8 @@ void printUsage(std::FILE* out) {
         "  bench       --model DIR [--prompt-len N] [--gen N] [--threads T] [--weights auto|mapped|resident] [--json]\n"
         "  gpu-bench   --preset NAME [--contexts 512,32768] [--gen N] [--prompt-len N] [--yarn-factor F] [--json]\n"
         "              GPU ceilings, decode and time to first token on random weights (no checkpoint)\n"
+        "  load-bench  --model DIR [--context N] [--json]  load speed vs the raw read rate of the files,\n"
+        "              host memory beyond the page cache\n"
         "  diagnose    --model DIR --tokens LIST [--attention LAYER:HEAD ...] [--logit-lens LAYER:POS ...]\n"
         "              [--top-k K] --json                      per-layer diagnostics, attention, logit lens\n"
         "  tensor-stats --model DIR --tensor NAME [--bins N] [--json]  mean, std, min, max, histogram\n"
@@ -60,7 +62,8 @@ int main(int argc, char** argv) {
     const Entry entries[] = {
         {"info", qe::cli::cmdInfo},         {"logits", qe::cli::cmdLogits},
         {"generate", qe::cli::cmdGenerate}, {"make-model", qe::cli::cmdMakeModel},
-        {"bench", qe::cli::cmdBench},       {"gpu-bench", qe::cli::cmdGpuBench},       {"diagnose", qe::cli::cmdDiagnose},
+        {"bench", qe::cli::cmdBench},       {"gpu-bench", qe::cli::cmdGpuBench},
+        {"load-bench", qe::cli::cmdLoadBench},       {"diagnose", qe::cli::cmdDiagnose},
         {"perplexity", qe::cli::cmdPerplexity}, {"tensor-stats", qe::cli::cmdTensorStats},
         {"tokenize", qe::cli::cmdTokenize},
         {"detokenize", qe::cli::cmdDetokenize}, {"chat-template", qe::cli::cmdChatTemplate},
