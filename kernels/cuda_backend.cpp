@@ -544,6 +544,9 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
                                              static_cast<int>(kDecodeSplitKeys), m_stream));
             QE_CUDA_TRY(launchAttentionMerge(m_splitPartial.get(), m_attn.get(), startPos, Nq, d,
                                              static_cast<int>(kDecodeSplitKeys), entropy, sink, m_stream));
+        } else if (flashAttentionApplies(T, d)) {  // a prefill chunk: tensor cores
+            QE_CUDA_TRY(launchFlashAttention(m_qkv.get(), qkvWidth, keys(layer), values(layer), m_attn.get(), T, startPos, Nq,
+                                             Nkv, d, entropy, sink, L * Nq, m_stream));
         } else {
             QE_CUDA_TRY(launchAttention(m_qkv.get(), qkvWidth, keys(layer), values(layer), m_attn.get(), T, startPos, Nq, Nkv, d,
                                         entropy, sink, L * Nq, m_stream));

@@ -6,6 +6,10 @@
 #include "kernels/plan.h"
 #include "kernels/softmax_state.h"
 
+#if defined(__CUDACC__)
+#include <mma.h>  // the CPU emulator brings its own nvcuda::wmma
+#endif
+
 // Launch syntax and dynamic shared memory through macros, so that the CPU emulator of the GPU
 // tests (tests/gpu/emu) can compile these kernels as plain C++ and run them on the host.
 #ifndef QE_LAUNCH
@@ -295,6 +299,136 @@ __global__ void attentionMergeKernel(const float* partial, bf16* out, int headDi
     }
 }
 
+// Prefill attention on the tensor cores (flash attention). Block (row tile, query head), four
+// warps of 16 query rows each. Per tile of kFlashKeys keys: S = Q·Kᵀ (bf16 wmma, fp32
+// accumulate) into shared memory; each row's online softmax (lanes 2r and 2r + 1 take half the
+// keys of row r; the entropy and sink terms as in attendKeys) writes P = e^(s − m) as bf16 and
+// rescales the row's fp32 output; O += P·V (wmma again, the accumulator loaded from and stored to
+// shared memory, since a fragment's element layout is not specified). No score matrix beyond the
+// tile; causal masking by position; the head dim padded with zeros to a multiple of 16.
+struct alignas(128) FlashShared {
+    unsigned char bytes[128];
+};
+
+__global__ void __launch_bounds__(kFlashWarps * kWarp) flashAttentionKernel(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out,
+                                     int tokens, std::int64_t startPos, int numHeads, int numKvHeads, int headDim,
+                                     float* entropy, float* sink, int diagStride) {
+    namespace wmma = nvcuda::wmma;
+    using FragA = wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::row_major>;
+    using FragBCol = wmma::fragment<wmma::matrix_b, 16, 16, 16, bf16, wmma::col_major>;
+    using FragBRow = wmma::fragment<wmma::matrix_b, 16, 16, 16, bf16, wmma::row_major>;
+    using FragC = wmma::fragment<wmma::accumulator, 16, 16, 16, float>;
+    QE_DYNAMIC_SHARED(FlashShared, raw);
+    const int dp = (headDim + 15) / 16 * 16;
+    bf16* qs = reinterpret_cast<bf16*>(raw);                   // [kFlashRows][dp]
+    bf16* ks = qs + kFlashRows * dp;                           // [kFlashKeys][dp]
+    bf16* vs = ks + kFlashKeys * dp;                           // [kFlashKeys][dp]
+    float* ss = reinterpret_cast<float*>(vs + kFlashKeys * dp);  // [kFlashRows][kFlashKeys]
+    bf16* ps = reinterpret_cast<bf16*>(ss + kFlashRows * kFlashKeys);  // [kFlashRows][kFlashKeys]
+    float* os = reinterpret_cast<float*>(ps + kFlashRows * kFlashKeys);  // [kFlashRows][dp]
+    bf16* qLo = reinterpret_cast<bf16*>(os + kFlashRows * dp);  // [kFlashRows][dp]: q − bf16(q)
+
+    const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp;
+    const int head = blockIdx.y, kvHead = head / (numHeads / numKvHeads);
+    const int t0 = blockIdx.x * kFlashRows;
+    const int rows = tokens - t0 < kFlashRows ? tokens - t0 : kFlashRows;
+    for (int i = threadIdx.x; i < kFlashRows * dp; i += blockDim.x) {
+        const int r = i / dp, c = i % dp;
+        const float v = r < rows && c < headDim ? q[static_cast<std::size_t>(t0 + r) * qStride + static_cast<std::size_t>(head) * headDim + c] : 0.0f;
+        const bf16 hi = __float2bfloat16(v);
+        qs[i] = hi;
+        qLo[i] = __float2bfloat16(v - __bfloat162float(hi));
+        os[i] = 0.0f;
+    }
+    // This lane's row (of the block's tile) and half of each key tile.
+    const int row = warp * 16 + lane / 2, half = lane % 2;
+    const bool rowValid = row < rows;
+    const std::int64_t rowPos = startPos + t0 + row;  // the query's position: keys 0..rowPos
+    const std::int64_t lastKey = startPos + t0 + rows - 1;
+    float* sRow = ss + row * kFlashKeys;
+    bf16* pRow = ps + row * kFlashKeys;
+    float* oRow = os + row * dp;
+    SoftmaxState state;
+    float firstScore = 0.0f;
+    const bf16 zero = __float2bfloat16(0.0f);
+    __syncthreads();
+    for (std::int64_t k0 = 0; k0 <= lastKey; k0 += kFlashKeys) {
+        for (int i = threadIdx.x; i < kFlashKeys * dp; i += blockDim.x) {
+            const int r = i / dp, c = i % dp;
+            const std::int64_t key = k0 + r;
+            bf16 kv = zero, vv = zero;
+            if (key <= lastKey && c < headDim) {
+                const std::size_t at = (static_cast<std::size_t>(key) * numKvHeads + kvHead) * headDim + c;
+                kv = kCache[at];
+                vv = vCache[at];
+            }
+            ks[i] = kv;
+            vs[i] = vv;
+        }
+        __syncthreads();
+        // S = Q·Kᵀ for this warp's 16 rows: Kᵀ is K's rows read column-major.
+        FragC score[kFlashKeys / 16];
+        for (FragC& f : score) wmma::fill_fragment(f, 0.0f);
+        for (int kk = 0; kk < dp; kk += 16) {
+            FragA a, aLo;
+            wmma::load_matrix_sync(a, qs + warp * 16 * dp + kk, dp);
+            wmma::load_matrix_sync(aLo, qLo + warp * 16 * dp + kk, dp);
+            for (int c = 0; c < kFlashKeys / 16; ++c) {
+                FragBCol b;
+                wmma::load_matrix_sync(b, ks + c * 16 * dp + kk, dp);
+                wmma::mma_sync(score[c], aLo, b, score[c]);
+                wmma::mma_sync(score[c], a, b, score[c]);
+            }
+        }
+        for (int c = 0; c < kFlashKeys / 16; ++c)
+            wmma::store_matrix_sync(ss + warp * 16 * kFlashKeys + c * 16, score[c], kFlashKeys, wmma::mem_row_major);
+        __syncwarp();
+        // Online softmax of the row over this tile (masked: keys after the query, rows past the chunk).
+        constexpr int kHalfKeys = kFlashKeys / 2;
+        auto masked = [&](int j) { return rowValid && k0 + j <= rowPos ? sRow[j] : -INFINITY; };
+        float tileMax = -INFINITY;
+        for (int j = half * kHalfKeys; j < (half + 1) * kHalfKeys; ++j) tileMax = fmaxf(tileMax, masked(j));
+        tileMax = fmaxf(tileMax, __shfl_xor_sync(kFullMask, tileMax, 1));
+        const float newMax = state.merged(tileMax);
+        float tileSum = 0.0f, tileWeighted = 0.0f;
+        for (int j = half * kHalfKeys; j < (half + 1) * kHalfKeys; ++j) {
+            const float s = masked(j);
+            const float e = s == -INFINITY ? 0.0f : expf(s - newMax);
+            tileSum += e;
+            tileWeighted += e * (s == -INFINITY ? 0.0f : s - newMax);
+            pRow[j] = __float2bfloat16(e);
+        }
+        tileSum += __shfl_xor_sync(kFullMask, tileSum, 1);
+        tileWeighted += __shfl_xor_sync(kFullMask, tileWeighted, 1);
+        if (k0 == 0) firstScore = masked(0);
+        const float factor = state.merge(newMax, tileSum, tileWeighted);
+        for (int c = half; c < dp; c += 2) oRow[c] *= factor;
+        __syncwarp();
+        // O += P·V for this warp's rows.
+        FragA p[kFlashKeys / 16];
+        for (int kk = 0; kk < kFlashKeys / 16; ++kk) wmma::load_matrix_sync(p[kk], ps + warp * 16 * kFlashKeys + kk * 16, kFlashKeys);
+        for (int c = 0; c < dp; c += 16) {
+            FragC o;
+            wmma::load_matrix_sync(o, os + warp * 16 * dp + c, dp, wmma::mem_row_major);
+            for (int kk = 0; kk < kFlashKeys / 16; ++kk) {
+                FragBRow v;
+                wmma::load_matrix_sync(v, vs + kk * 16 * dp + c, dp);
+                wmma::mma_sync(o, p[kk], v, o);
+            }
+            wmma::store_matrix_sync(os + warp * 16 * dp + c, o, dp, wmma::mem_row_major);
+        }
+        __syncthreads();  // the next tile overwrites K, V and the scores
+    }
+    if (!rowValid) return;
+    const float inv = 1.0f / state.sum;
+    bf16* o = out + static_cast<std::size_t>(t0 + row) * numHeads * headDim + static_cast<std::size_t>(head) * headDim;
+    for (int c = half; c < headDim; c += 2) o[c] = __float2bfloat16(oRow[c] * inv);
+    if (entropy && half == 0) {
+        entropy[static_cast<std::size_t>(t0 + row) * diagStride + head] = state.entropy();
+        sink[static_cast<std::size_t>(t0 + row) * diagStride + head] = state.probability(firstScore);
+    }
+}
+
 __global__ void swiGluKernel(const float* gateUp, bf16* act, int inter, float* mlpRms, int rmsStride) {
     QE_DYNAMIC_SHARED(float, scratch);
     const int t = blockIdx.x;
@@ -431,6 +565,22 @@ cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, con
     if (!shape.ok() || headDim > kMaxHeadDim || headDim % 2 != 0 || numHeads % numKvHeads != 0) return cudaErrorInvalidValue;
     QE_LAUNCH(attentionKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
         q, qStride, kCache, vCache, out, startPos, numHeads, numKvHeads, headDim, entropy, sink, diagStride);
+    return cudaGetLastError();
+}
+
+cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens,
+                                 std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
+                                 int diagStride, cudaStream_t stream) {
+    auto shape = flashLaunch(tokens, numHeads, headDim);
+    if (!shape.ok() || numKvHeads <= 0 || numHeads % numKvHeads != 0) return cudaErrorInvalidValue;
+    // More than the default 48 KiB of dynamic shared memory (76 KiB at head dim 128).
+    if (const cudaError_t e = cudaFuncSetAttribute(reinterpret_cast<const void*>(flashAttentionKernel),
+                                                   cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                                   static_cast<int>(shape->sharedBytes));
+        e != cudaSuccess)
+        return e;
+    QE_LAUNCH(flashAttentionKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
+        q, qStride, kCache, vCache, out, tokens, startPos, numHeads, numKvHeads, headDim, entropy, sink, diagStride);
     return cudaGetLastError();
 }
 

@@ -50,6 +50,13 @@ cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, con
                             std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
                             int diagStride, cudaStream_t stream);
 
+// The same on the tensor cores (flash attention, plan.h: kFlashRows query rows per block, bf16
+// Q·Kᵀ and P·V in wmma tiles, fp32 online softmax): for chunks of at least kFlashMinTokens tokens
+// and head dims up to kFlashMaxHeadDim (flashAttentionApplies). Q and P are rounded to bf16.
+cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens,
+                                 std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
+                                 int diagStride, cudaStream_t stream);
+
 // Decode attention of one token (position startPos) split over the keys (flash-decoding):
 // launchAttentionSplit writes partial results per (query head, split) to `partial`
 // ([Nq][splits][decodePartialFloats(d)]), launchAttentionMerge combines them into out (bf16

@@ -142,6 +142,27 @@ std::int64_t maxContextFitting(const ModelConfig& c, const CudaBackendOptions& o
     return lo;
 }
 
+bool flashAttentionApplies(std::int64_t tokens, std::int64_t headDim) {
+    return tokens >= kFlashMinTokens && headDim >= 1 && headDim <= kFlashMaxHeadDim;
+}
+
+Result<LaunchShape> flashLaunch(std::int64_t tokens, std::int64_t heads, std::int64_t headDim) {
+    if (tokens <= 0 || heads <= 0) return makeError(ErrorCode::InvalidArgument, "empty attention launch");
+    if (headDim < 1 || headDim > kFlashMaxHeadDim)
+        return makeError(ErrorCode::InvalidArgument, "head dim " + std::to_string(headDim) + " is beyond the tensor-core attention");
+    if (heads > kMaxGridY) return makeError(ErrorCode::InvalidArgument, "too many heads for one launch");
+    const auto dp = static_cast<std::size_t>(flashPaddedDim(headDim));
+    LaunchShape shape;
+    shape.grid[0] = (tokens + kFlashRows - 1) / kFlashRows;
+    shape.grid[1] = heads;
+    shape.block[0] = kFlashWarps * kWarp;
+    // bf16 Q and its remainder [rows][dp], K and V [keys][dp]; fp32 scores [rows][keys]; bf16 P
+    // [rows][keys]; fp32 O [rows][dp].
+    shape.sharedBytes = (2 * kFlashRows + 2 * kFlashKeys) * dp * 2 + std::size_t(kFlashRows) * kFlashKeys * (4 + 2) +
+                        std::size_t(kFlashRows) * dp * 4;
+    return shape;
+}
+
 std::uint64_t sampleScratchIds(const ModelConfig& config, std::int64_t maxContext) {
     // Distinct ids of the context (repetition) and of the output (presence).
     return 2 * static_cast<std::uint64_t>(std::clamp<std::int64_t>(maxContext, 1, config.vocabSize));

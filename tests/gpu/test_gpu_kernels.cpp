@@ -65,6 +65,7 @@ std::string dims(std::initializer_list<long long> d) {
 }
 constexpr double kBf16Bound = 1.0 / 128;  // two bf16 roundings (8 mantissa bits) of the largest value
 constexpr double kF32Bound = 1e-5;
+constexpr double kFlashBound = 2.0 / 128;  // scores from bf16 q, bf16 probabilities, bf16 out
 
 void embed() {
     const int vocab = 1001, width = 333, tokens = 7;
@@ -208,8 +209,10 @@ void qkNormRope(int tokens, int numHeads, int numKv, int headDim, long long star
     report("qk_norm_rope v", shape, "bf16", compare(gotV, wantV, wantV.size()), kBf16Bound);
 }
 
-// splitKeys > 0: the split-KV decode pair (one token) instead of the one-pass kernel.
-void attention(int tokens, long long startPos, int numHeads, int numKv, int headDim, int splitKeys = 0) {
+// splitKeys > 0: the split-KV decode pair (one token) instead of the one-pass kernel; flash: the
+// tensor-core prefill kernel (Q and P rounded to bf16, so its scores carry bf16 error: the
+// entropy and sink bounds are wider).
+void attention(int tokens, long long startPos, int numHeads, int numKv, int headDim, int splitKeys = 0, bool flash = false) {
     const std::size_t context = std::size_t(startPos + tokens);
     const int qStride = (numHeads + 2 * numKv) * headDim + 3;  // odd stride: q is a slice of qkv
     const auto q = randomFloats(std::size_t(tokens) * qStride, 0.4f);
@@ -228,6 +231,10 @@ void attention(int tokens, long long startPos, int numHeads, int numKv, int head
                                        dSink.p + layer * numHeads, nullptr),
                   "launch merge");
         cudaCheck(cudaDeviceSynchronize(), "kernels");
+    } else if (flash) {
+        cudaCheck(launchFlashAttention(dQ.p, qStride, dK.p, dV.p, dOut.p, tokens, startPos, numHeads, numKv, headDim,
+                                       dEntropy.p + layer * numHeads, dSink.p + layer * numHeads, diagStride, nullptr),
+                  "launch flash");
     } else {
         cudaCheck(launchAttention(dQ.p, qStride, dK.p, dV.p, dOut.p, tokens, startPos, numHeads, numKv, headDim,
                                   dEntropy.p + layer * numHeads, dSink.p + layer * numHeads, diagStride, nullptr),
@@ -265,10 +272,10 @@ void attention(int tokens, long long startPos, int numHeads, int numKv, int head
             gotSink.push_back(sink[std::size_t(t) * diagStride + layer * numHeads + head]);
         }
     const std::string shape = dims({tokens, numHeads, numKv, headDim}) + " keys≤" + std::to_string(context) +
-                              (splitKeys > 0 ? " split " + std::to_string(splitKeys) : "");
-    report("attention out", shape, "bf16", compare(out, want, out.size()), kBf16Bound);
-    report("attention entropy", shape, "f32", compare(gotEntropy, wantEntropy, wantEntropy.size()), 1e-4);
-    report("attention sink", shape, "f32", compare(gotSink, wantSink, wantSink.size()), 1e-4);
+                              (splitKeys > 0 ? " split " + std::to_string(splitKeys) : "") + (flash ? " tensor cores" : "");
+    report("attention out", shape, "bf16", compare(out, want, out.size()), flash ? kFlashBound : kBf16Bound);
+    report("attention entropy", shape, "f32", compare(gotEntropy, wantEntropy, wantEntropy.size()), flash ? kFlashBound : 1e-4);
+    report("attention sink", shape, "f32", compare(gotSink, wantSink, wantSink.size()), flash ? kFlashBound : 1e-4);
 }
 
 void swiGlu(int tokens, int inter) {
@@ -466,6 +473,12 @@ int main() {
                            attention(1, 2000, 4, 1, 128);    // decode over many tiles
                            attention(7, 0, 4, 2, 16);        // tiny head dim, first chunk
                            attention(3, 100, 6, 3, 66);      // head dim not a multiple of 32
+                       }},
+                      {"attention_tensor_cores", [] {
+                           attention(70, 0, 4, 2, 128, 0, true);     // first chunk: tiles of 64 rows and 32 keys, a partial one each
+                           attention(33, 100, 8, 2, 128, 0, true);   // after a cached prefix, GQA group 4
+                           attention(16, 5, 3, 1, 66, 0, true);      // head dim padded to 80
+                           attention(20, 0, 2, 2, 16, 0, true);      // smallest head dim
                        }},
                       {"attention_split_kv", [] {
                            attention(1, 2000, 8, 2, 128, 256);  // decode, 8 splits, GQA group 4

@@ -140,7 +140,17 @@ const Index& blockDimension() { return t_block->blockDims; }
 const Index& gridDimension() { return t_block->gridDims; }
 void syncThreads() { yieldAs(State::BlockBarrier); }
 void syncWarp() { yieldAs(State::WarpBarrier); }
-void* dynamicShared() { return t_block->shared.data(); }
+// Aligned as the device's shared memory (wmma needs 256-bit alignment).
+void* dynamicShared() {
+    auto address = reinterpret_cast<std::uintptr_t>(t_block->shared.data());
+    return reinterpret_cast<void*>((address + 127) & ~std::uintptr_t(127));
+}
+
+void wmmaEnter(const void* pointer, unsigned leading, std::size_t elementBytes) {
+    if (pointer && reinterpret_cast<std::uintptr_t>(pointer) % 32 != 0) fail("wmma pointer not 256-bit aligned");
+    if (pointer && (leading * elementBytes) % 16 != 0) fail("wmma leading dimension not a multiple of 16 bytes");
+    syncWarp();
+}
 
 std::uint64_t shuffleBits(std::uint64_t bits, int lane, bool xorMode) {
     Block& b = *t_block;
@@ -187,7 +197,7 @@ void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function
         for (unsigned y = 0; y < grid.y; ++y)
             for (unsigned x = 0; x < grid.x; ++x) {
                 b.block = {x, y, z};
-                b.shared.assign(sharedBytes, 0xFF);  // NaN floats: reading unwritten shared memory shows
+                b.shared.assign(sharedBytes + 128, 0xFF);  // NaN floats: reading unwritten shared memory shows
                 for (unsigned i = 0; i < n; ++i) {
                     Fiber& f = b.fibers[i];
                     f.thread = {i % block.x, (i / block.x) % block.y, i / (block.x * block.y)};
@@ -298,6 +308,11 @@ cudaError_t cudaMemGetInfo(std::size_t* freeBytes, std::size_t* totalBytes) {
     return cudaSuccess;
 }
 cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
+cudaError_t cudaFuncSetAttribute(const void*, cudaFuncAttribute attribute, int value) {
+    if (attribute == cudaFuncAttributeMaxDynamicSharedMemorySize && (value < 0 || value > 227 * 1024))
+        return fail(cudaErrorInvalidValue);
+    return cudaSuccess;
+}
 
 cudaError_t cudaMalloc(void** p, std::size_t bytes) {
     {

@@ -11,6 +11,7 @@
 // A barrier that can never be released (divergent __syncthreads) aborts with a message.
 #pragma once
 
+#include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
 #include <bit>
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <type_traits>
 #include <utility>
 
 namespace qe::emu {
@@ -48,6 +50,10 @@ T shuffle(T value, int lane, bool xorMode) {
 void* dynamicShared();
 void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function<void()>& body);
 
+// wmma's checks: a warp-wide operation starts with every lane arriving (as the real one waits);
+// pointers must be 256-bit aligned and the leading dimension a multiple of 16 bytes.
+void wmmaEnter(const void* pointer, unsigned leading, std::size_t elementBytes);
+
 template <class Kernel>
 struct Launch {
     Kernel* kernel;
@@ -65,6 +71,8 @@ Launch<Kernel> launch(Kernel* kernel, dim3 grid, dim3 block, std::size_t shared,
 
 }  // namespace qe::emu
 
+#undef __launch_bounds__
+#define __launch_bounds__(...)
 #define threadIdx (::qe::emu::threadIndex())
 #define blockIdx (::qe::emu::blockIndex())
 #define blockDim (::qe::emu::blockDimension())
@@ -84,3 +92,65 @@ inline int __popc(unsigned v) { return std::popcount(v); }
 inline int __ffs(unsigned v) { return v ? std::countr_zero(v) + 1 : 0; }
 #define QE_LAUNCH(kernel, grid, block, shared, stream) ::qe::emu::launch(kernel, grid, block, shared, stream)
 #define QE_DYNAMIC_SHARED(type, name) type* name = static_cast<type*>(::qe::emu::dynamicShared())
+
+// Tensor-core fragments. A real fragment spreads its tile over the warp's lanes in an unspecified
+// layout; here every lane holds the whole tile (row-major), so code that only loads, multiplies
+// and stores fragments behaves exactly as on the device.
+namespace nvcuda::wmma {
+struct matrix_a {};
+struct matrix_b {};
+struct accumulator {};
+struct row_major {};
+struct col_major {};
+enum layout_t { mem_row_major, mem_col_major };
+
+template <class Use, int M, int N, int K, class T, class Layout = void>
+struct fragment {
+    static constexpr int rows = std::is_same_v<Use, matrix_b> ? K : M;
+    static constexpr int cols = std::is_same_v<Use, matrix_a> ? K : N;
+    T x[rows * cols];
+};
+
+template <class Use, int M, int N, int K, class T, class Layout>
+void fill_fragment(fragment<Use, M, N, K, T, Layout>& f, T value) {
+    for (T& v : f.x) v = value;
+}
+
+template <class Use, int M, int N, int K, class T, class Layout>
+void load_matrix_sync(fragment<Use, M, N, K, T, Layout>& f, const T* p, unsigned ldm) {
+    using F = fragment<Use, M, N, K, T, Layout>;
+    ::qe::emu::wmmaEnter(p, ldm, sizeof(T));
+    constexpr bool rowMajor = std::is_same_v<Layout, row_major>;
+    for (int r = 0; r < F::rows; ++r)
+        for (int c = 0; c < F::cols; ++c) f.x[r * F::cols + c] = rowMajor ? p[std::size_t(r) * ldm + c] : p[std::size_t(c) * ldm + r];
+}
+
+template <int M, int N, int K>
+void load_matrix_sync(fragment<accumulator, M, N, K, float>& f, const float* p, unsigned ldm, layout_t layout) {
+    ::qe::emu::wmmaEnter(p, ldm, sizeof(float));
+    for (int r = 0; r < M; ++r)
+        for (int c = 0; c < N; ++c) f.x[r * N + c] = layout == mem_row_major ? p[std::size_t(r) * ldm + c] : p[std::size_t(c) * ldm + r];
+}
+
+template <int M, int N, int K>
+void store_matrix_sync(float* p, const fragment<accumulator, M, N, K, float>& f, unsigned ldm, layout_t layout) {
+    ::qe::emu::wmmaEnter(p, ldm, sizeof(float));
+    for (int r = 0; r < M; ++r)
+        for (int c = 0; c < N; ++c) (layout == mem_row_major ? p[std::size_t(r) * ldm + c] : p[std::size_t(c) * ldm + r]) = f.x[r * N + c];
+}
+
+// d = a·b + c with fp32 accumulation.
+template <int M, int N, int K, class T, class LayoutA, class LayoutB>
+void mma_sync(fragment<accumulator, M, N, K, float>& d, const fragment<matrix_a, M, N, K, T, LayoutA>& a,
+              const fragment<matrix_b, M, N, K, T, LayoutB>& b, const fragment<accumulator, M, N, K, float>& c) {
+    ::qe::emu::wmmaEnter(nullptr, 0, 0);
+    float result[M * N];
+    for (int i = 0; i < M; ++i)
+        for (int j = 0; j < N; ++j) {
+            float acc = c.x[i * N + j];
+            for (int k = 0; k < K; ++k) acc += float(a.x[i * K + k]) * float(b.x[k * N + j]);
+            result[i * N + j] = acc;
+        }
+    for (int i = 0; i < M * N; ++i) d.x[i] = result[i];
+}
+}  // namespace nvcuda::wmma
