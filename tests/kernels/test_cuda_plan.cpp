@@ -122,6 +122,28 @@ private slots:
     }
 
     // The attention kernels' tile-wise softmax with entropy equals the direct computation.
+    void flashAttentionFitsEveryGpuWeBuildFor() {
+        QVERIFY(flashAttentionApplies(16, 128));
+        QVERIFY(flashAttentionApplies(4096, 66));
+        QVERIFY(!flashAttentionApplies(15, 128));   // short chunks and decode: the warp kernels
+        QVERIFY(!flashAttentionApplies(4096, 256)); // too much shared memory
+        QCOMPARE(flashPaddedDim(66), std::int64_t(80));
+        QCOMPARE(flashPaddedDim(128), std::int64_t(128));
+        auto shape = flashLaunch(70, 64, 128);
+        QVERIFY(shape.ok());
+        QCOMPARE(shape->grid[0], std::int64_t(2));   // 64 rows per block
+        QCOMPARE(shape->grid[1], std::int64_t(64));  // a query head per block row
+        QCOMPARE(shape->threadsPerBlock(), std::int64_t(kFlashWarps * kWarp));
+        // sm_86 and sm_89 give a block at most 99 KiB of shared memory.
+        for (std::int64_t d = 1; d <= kFlashMaxHeadDim; ++d) {
+            auto s = flashLaunch(kFlashRows, 1, d);
+            QVERIFY(s.ok());
+            QVERIFY2(s->sharedBytes <= 99 * 1024, qPrintable(QString::number(d)));
+        }
+        QVERIFY(!flashLaunch(16, 8, 256).ok());
+        QVERIFY(!flashLaunch(0, 8, 128).ok());
+    }
+
     void deviceSamplingDecidesWhatFitsItsCandidates() {
         QVERIFY(sampleFitsDevice(0, 151669, 0));          // no cut: the device ranks 1024 and may hand back
         QVERIFY(sampleFitsDevice(20, 151669, 10));        // Qwen3's top-k 20, the GUI's alternatives
