@@ -150,8 +150,14 @@ struct CudaCeilings {
     double gemmFlopsPerSecond = 0.0;
     std::uint64_t copyBytes = 0;  // per copy
     int gemmSize = 0;             // m = n = k
+    // Decode's matrix-vector product (a 32B down_proj), bytes of matrix read per second: ours
+    // (what decode uses) and cuBLAS's GemmEx with one column (QE_CUDA_GEMV=cublas uses that).
+    double gemvBytesPerSecond = 0.0;
+    double cublasGemvBytesPerSecond = 0.0;
+    int gemvRows = 0, gemvCols = 0;
 };
-Result<CudaCeilings> measureCudaCeilings(int device = 0, std::uint64_t copyBytes = 2ull << 30, int gemmSize = 8192);
+Result<CudaCeilings> measureCudaCeilings(int device = 0, std::uint64_t copyBytes = 2ull << 30, int gemmSize = 8192,
+                                         int gemvRows = 5120, int gemvCols = 25600);
 
 // A CUDA backend for `config` with random bf16 weights made on the device (no checkpoint): for
 // benchmarks of shapes whose files would not fit the disk, e.g. Qwen3-32B.

@@ -33,7 +33,8 @@ using QeCudaProbeFn = void (*)(qe::CudaProbe* out);
 // Creates the backend; never throws.
 using QeCudaCreateFn = void (*)(const qe::CudaCreateArgs* args, qe::Result<std::unique_ptr<qe::Backend>>* out);
 // Measures copy bandwidth and GEMM rate.
-using QeCudaCeilingsFn = void (*)(int device, std::uint64_t copyBytes, int gemmSize, qe::Result<qe::CudaCeilings>* out);
+using QeCudaCeilingsFn = void (*)(int device, std::uint64_t copyBytes, int gemmSize, int gemvRows, int gemvCols,
+                                  qe::Result<qe::CudaCeilings>* out);
 }
 
 #define QE_CUDA_ABI_SYMBOL "qe_cuda_abi"

@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <string_view>
 #include <vector>
 
 #include "core/log.h"
@@ -264,6 +266,7 @@ private:
     DeviceArray<float> m_residualRms, m_mlpRms, m_entropy, m_sink;  // [t][layer]([head])
     DeviceArray<float> m_rowQ, m_probs, m_lensLogits;
     DeviceArray<float> m_splitPartial;     // split-KV decode: [Nq][splits][d + 4]
+    bool m_cublasDecode = false;           // QE_CUDA_GEMV=cublas: one-token products through cuBLAS
     bool m_rowKept = false;                // m_logits holds the last position's row (forward without a host buffer)
     DeviceArray<int> m_penaltyIds;         // sampling: distinct penalty ids, and their saved logits
     DeviceArray<float> m_penaltySaved;
@@ -296,6 +299,7 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
         return makeError(ErrorCode::Device, m_description + " is not supported: bf16 kernels need compute capability 8.0 or newer");
 
     m_maxChunk = std::clamp<std::int64_t>(o.maxChunk, 1, kMaxChunk);
+    if (const char* gemv = std::getenv("QE_CUDA_GEMV")) m_cublasDecode = std::string_view(gemv) == "cublas";
     m_maxContext = std::max<std::int64_t>(o.maxContext, 1);
     CudaBackendOptions sized = o;
     sized.maxChunk = m_maxChunk;
@@ -481,6 +485,10 @@ Status CudaBackend::upload(const CudaCreateArgs& args) {
 }
 
 Status CudaBackend::gemm(const bf16* w, std::int64_t n, std::int64_t k, const bf16* x, std::int64_t tokens, float* y) {
+    if (tokens == 1 && !m_cublasDecode) {  // decode: our GEMV (measureCeilings compares it with cuBLAS)
+        QE_CUDA_TRY(launchGemv(w, x, y, static_cast<int>(n), static_cast<int>(k), m_stream));
+        return {};
+    }
     const float alpha = 1.0f, beta = 0.0f;
     // Row-major y[tokens, n] = x[tokens, k] · w[n, k]ᵀ is column-major yᵀ = (wᵀ)ᵀ · xᵀ.
     QE_BLAS_TRY(cublasGemmEx(m_blas, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(n), static_cast<int>(tokens),
@@ -725,7 +733,7 @@ Result<std::unique_ptr<Backend>> createBackend(const CudaCreateArgs& args) {
     return std::unique_ptr<Backend>(std::move(backend));
 }
 
-Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int gemmSize) {
+Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int gemmSize, int gemvRows, int gemvCols) {
     int count = 0;
     if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess || count == 0) {
         cudaGetLastError();
@@ -737,6 +745,8 @@ Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int ge
     out.device = deviceName(device);
     out.copyBytes = copyBytes;
     out.gemmSize = gemmSize;
+    out.gemvRows = gemvRows;
+    out.gemvCols = gemvCols;
     cudaStream_t stream = nullptr;
     cudaEvent_t start = nullptr, stop = nullptr;
     cublasHandle_t blas = nullptr;
@@ -798,6 +808,34 @@ Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int ge
             return {};
         }, seconds));
         out.gemmFlopsPerSecond = 2.0 * double(gemmSize) * gemmSize * gemmSize / seconds;
+    }
+    {
+        // Decode's product (by default Qwen3-32B's down_proj, 5120 × 25600, 262 MB of bf16) times
+        // one token, through our GEMV and through cuBLAS, as bytes of matrix read per second.
+        const int rows = out.gemvRows, cols = out.gemvCols;
+        const auto elements = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
+        DeviceArray<bf16> w, x;
+        DeviceArray<float> y;
+        QE_TRY(w.allocate(elements));
+        QE_TRY(x.allocate(static_cast<std::size_t>(cols)));
+        QE_TRY(y.allocate(static_cast<std::size_t>(rows)));
+        QE_CUDA_TRY(launchFillUniformBf16(w.get(), static_cast<std::int64_t>(elements), 3, 0.05f, stream));
+        QE_CUDA_TRY(launchFillUniformBf16(x.get(), cols, 4, 1.0f, stream));
+        const double bytes = 2.0 * static_cast<double>(elements);
+        double seconds = 0.0;
+        QE_TRY(timeIt(20, [&]() -> Status {
+            QE_CUDA_TRY(launchGemv(w.get(), x.get(), y.get(), rows, cols, stream));
+            return {};
+        }, seconds));
+        out.gemvBytesPerSecond = bytes / seconds;
+        const float alpha = 1.0f, beta = 0.0f;
+        QE_TRY(timeIt(20, [&]() -> Status {
+            QE_BLAS_TRY(cublasGemmEx(blas, CUBLAS_OP_T, CUBLAS_OP_N, rows, 1, cols, &alpha, w.get(), CUDA_R_16BF, cols, x.get(),
+                                     CUDA_R_16BF, cols, &beta, y.get(), CUDA_R_32F, rows, CUBLAS_COMPUTE_32F,
+                                     CUBLAS_GEMM_DEFAULT));
+            return {};
+        }, seconds));
+        out.cublasGemvBytesPerSecond = bytes / seconds;
     }
     return out;
 }

@@ -25,7 +25,8 @@ void probeDevices(CudaProbe* out);
 // With args.syntheticConfig: random weights made on the device instead of an upload.
 Result<std::unique_ptr<Backend>> createBackend(const CudaCreateArgs& args);
 
-// Copy bandwidth (device to device, bytes read + written) and cuBLAS bf16 GEMM rate.
-Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int gemmSize);
+// Copy bandwidth (device to device, bytes read + written), cuBLAS bf16 GEMM rate, and the
+// one-token GEMV of decode (ours and cuBLAS's) as bytes of matrix read per second.
+Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int gemmSize, int gemvRows, int gemvCols);
 
 }  // namespace qe::cuda

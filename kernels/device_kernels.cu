@@ -429,6 +429,37 @@ __global__ void __launch_bounds__(kFlashWarps * kWarp) flashAttentionKernel(cons
     }
 }
 
+__global__ void __launch_bounds__(kGemvThreads) gemvKernel(const bf16* w, const bf16* x, float* y, int rows, int cols,
+                                                           bool vectors) {
+    const int lane = threadIdx.x % kWarp;
+    const int row = blockIdx.x * (blockDim.x / kWarp) + threadIdx.x / kWarp;
+    if (row >= rows) return;
+    const bf16* r = w + static_cast<std::size_t>(row) * cols;
+    float acc = 0.0f;
+    if (vectors) {  // 8 bf16 per 16-byte load, two loads in flight per lane
+        const uint4* r4 = reinterpret_cast<const uint4*>(r);
+        const uint4* x4 = reinterpret_cast<const uint4*>(x);
+        const int n = cols / 8;
+        // A 32-bit word holds two bf16 (the lower address in the low half); a bf16 is the top half
+        // of its float.
+        auto dot2 = [](unsigned a, unsigned b) {
+            return __uint_as_float(a << 16) * __uint_as_float(b << 16) +
+                   __uint_as_float(a & 0xffff0000u) * __uint_as_float(b & 0xffff0000u);
+        };
+        auto dot8 = [&](const uint4& a, const uint4& b) { return dot2(a.x, b.x) + dot2(a.y, b.y) + dot2(a.z, b.z) + dot2(a.w, b.w); };
+        int i = lane;
+        for (; i + kWarp < n; i += 2 * kWarp) {
+            const uint4 a0 = r4[i], a1 = r4[i + kWarp], b0 = x4[i], b1 = x4[i + kWarp];
+            acc += dot8(a0, b0) + dot8(a1, b1);
+        }
+        if (i < n) acc += dot8(r4[i], x4[i]);
+    } else {
+        for (int i = lane; i < cols; i += kWarp) acc += __bfloat162float(r[i]) * __bfloat162float(x[i]);
+    }
+    acc = warpSum(acc);
+    if (lane == 0) y[row] = acc;
+}
+
 __global__ void swiGluKernel(const float* gateUp, bf16* act, int inter, float* mlpRms, int rmsStride) {
     QE_DYNAMIC_SHARED(float, scratch);
     const int t = blockIdx.x;
@@ -600,6 +631,14 @@ cudaError_t launchAttentionMerge(const float* partial, bf16* out, std::int64_t s
     const auto splits = static_cast<int>(decodeSplits(startPos + 1, splitKeys));
     QE_LAUNCH(attentionMergeKernel, dim3(static_cast<unsigned>(numHeads)), dim3(kWarp), 0, stream)(
         partial, out, headDim, splits, entropy, sink);
+    return cudaGetLastError();
+}
+
+cudaError_t launchGemv(const bf16* w, const bf16* x, float* y, int rows, int cols, cudaStream_t stream) {
+    auto shape = gemvLaunch(rows, cols);
+    if (!shape.ok()) return cudaErrorInvalidValue;
+    const bool vectors = cols % 8 == 0 && (reinterpret_cast<std::uintptr_t>(w) | reinterpret_cast<std::uintptr_t>(x)) % 16 == 0;
+    QE_LAUNCH(gemvKernel, gridOf(*shape), blockOf(*shape), 0, stream)(w, x, y, rows, cols, vectors);
     return cudaGetLastError();
 }
 

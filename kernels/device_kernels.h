@@ -66,6 +66,10 @@ cudaError_t launchAttentionSplit(const float* q, const bf16* kCache, const bf16*
 cudaError_t launchAttentionMerge(const float* partial, bf16* out, std::int64_t startPos, int numHeads, int headDim,
                                  int splitKeys, float* entropy, float* sink, cudaStream_t stream);
 
+// Decode GEMV: y[r] = Σ_k w[r, k]·x[k] for r < rows (w bf16 [rows, cols] row-major, x bf16
+// [cols], fp32 accumulation and output): a warp per row, 16-byte loads when w, x and cols allow.
+cudaError_t launchGemv(const bf16* w, const bf16* x, float* y, int rows, int cols, cudaStream_t stream);
+
 // act[t, i] = bf16(silu(gateUp[t, i]) · gateUp[t, I + i]); mlpRms[t·rmsStride] = RMS of the fp32
 // products (when non-null).
 cudaError_t launchSwiGlu(const float* gateUp, bf16* act, int tokens, int inter, float* mlpRms, int rmsStride,

@@ -163,6 +163,17 @@ Result<LaunchShape> flashLaunch(std::int64_t tokens, std::int64_t heads, std::in
     return shape;
 }
 
+Result<LaunchShape> gemvLaunch(std::int64_t rows, std::int64_t cols) {
+    if (rows <= 0 || cols <= 0) return makeError(ErrorCode::InvalidArgument, "empty GEMV");
+    if (cols > std::int64_t(1) << 30) return makeError(ErrorCode::InvalidArgument, "a GEMV row beyond 32-bit indexing");
+    const std::int64_t rowsPerBlock = kGemvThreads / kWarp;
+    LaunchShape shape;
+    shape.grid[0] = (rows + rowsPerBlock - 1) / rowsPerBlock;
+    if (shape.grid[0] > kMaxGridX) return makeError(ErrorCode::InvalidArgument, "too many GEMV rows");
+    shape.block[0] = kGemvThreads;
+    return shape;
+}
+
 std::uint64_t sampleScratchIds(const ModelConfig& config, std::int64_t maxContext) {
     // Distinct ids of the context (repetition) and of the output (presence).
     return 2 * static_cast<std::uint64_t>(std::clamp<std::int64_t>(maxContext, 1, config.vocabSize));

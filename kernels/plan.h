@@ -68,6 +68,11 @@ bool flashAttentionApplies(std::int64_t tokens, std::int64_t headDim);
 // Grid (row tiles, query heads), kFlashWarps warps, and the shared memory of the tiles.
 Result<LaunchShape> flashLaunch(std::int64_t tokens, std::int64_t heads, std::int64_t headDim);
 
+// Decode GEMV (one token): y[n] = Σ_k w[n, k]·x[k], a warp per row with 16-byte loads, blocks of
+// kGemvThreads threads.
+inline constexpr int kGemvThreads = 256;
+Result<LaunchShape> gemvLaunch(std::int64_t rows, std::int64_t cols);
+
 // Sampling on the device (kernels/sampling.cu): one block of kSampleThreads threads selects the
 // kSampleCandidates most likely tokens of the row (radix select, then a bitonic sort) and applies
 // the warpers to them. It decides alone unless the kept set reaches past the candidates (then the

@@ -35,6 +35,10 @@ def main():
              "| figure | measured | roofline | ratio | target | |",
              "|---|---|---|---|---|---|"]
     failed = False
+    if "gemv_bytes_per_s" in c:
+        for who, key in (("ours (decode uses it)", "gemv_bytes_per_s"), ("cuBLAS GemmEx, one column", "cublas_gemv_bytes_per_s")):
+            lines.append(f"| decode GEMV {c['gemv_shape']}, {who} | {c[key] / 1e9:.0f} GB/s | {c['copy_bytes_per_s'] / 1e9:.0f} GB/s "
+                         f"(copy) | {c[key] / c['copy_bytes_per_s'] * 100:.0f} % | report | |")
     on = {d["context"]: d for d in bench["decode"] if d["diagnostics"]}
     off = {d["context"]: d for d in bench["decode"] if not d["diagnostics"]}
     for context, d in sorted(on.items()):

@@ -52,7 +52,7 @@ double prefillFlops(const ModelConfig& c, std::int64_t tokens) {
 
 int cmdGpuBench(int argc, char** argv, int first) {
     auto args = Args::parse(argc, argv, first, {"json"},
-                            {"preset", "contexts", "gen", "prompt-len", "yarn-factor", "chunk", "copy-bytes", "gemm-size",
+                            {"preset", "contexts", "gen", "prompt-len", "yarn-factor", "chunk", "copy-bytes", "gemm-size", "gemv-shape",
                              "device", "seed"});
     if (!args.ok()) return fail(args.error(), true);
     const std::string presetName = args->getOr("preset", "32b");
@@ -65,6 +65,11 @@ int cmdGpuBench(int argc, char** argv, int first) {
     auto chunk = args->getInt("chunk", 2048);
     auto copyBytes = args->getInt("copy-bytes", 2ll << 30);
     auto gemmSize = args->getInt("gemm-size", 8192);
+    // Decode's GEMV, ours against cuBLAS: ROWSxCOLS (default: Qwen3-32B's down_proj).
+    int gemvRows = 0, gemvCols = 0;
+    const std::string gemvShape = args->getOr("gemv-shape", "5120x25600");
+    if (std::sscanf(gemvShape.c_str(), "%dx%d", &gemvRows, &gemvCols) != 2 || gemvRows < 1 || gemvCols < 1)
+        return fail(makeError(ErrorCode::InvalidArgument, "gpu-bench: --gemv-shape takes ROWSxCOLS, e.g. 5120x25600"), true);
     auto device = args->getInt("device", 0);
     auto seed = args->getInt("seed", 1);
     if (!contexts.ok() || contexts->empty() || !gen.ok() || !promptLen.ok() || !yarn.ok() || !chunk.ok() || !copyBytes.ok() ||
@@ -93,7 +98,8 @@ int cmdGpuBench(int argc, char** argv, int first) {
                                                               " of this shape (use --yarn-factor)"),
                     true);
 
-    auto ceilings = measureCudaCeilings(static_cast<int>(*device), static_cast<std::uint64_t>(*copyBytes), static_cast<int>(*gemmSize));
+    auto ceilings = measureCudaCeilings(static_cast<int>(*device), static_cast<std::uint64_t>(*copyBytes), static_cast<int>(*gemmSize),
+                                        gemvRows, gemvCols);
     if (!ceilings.ok()) return fail(ceilings.error());
     CudaBackendOptions options;
     options.device = static_cast<int>(*device);
@@ -182,7 +188,9 @@ int cmdGpuBench(int argc, char** argv, int first) {
                 {"yarn_factor", *yarn},
                 {"setup_seconds", setupSeconds},
                 {"ceilings", {{"copy_bytes_per_s", bandwidth}, {"copy_bytes", *copyBytes}, {"gemm_flops_per_s", gemmRate},
-                              {"gemm_size", *gemmSize}}},
+                              {"gemm_size", *gemmSize}, {"gemv_bytes_per_s", ceilings->gemvBytesPerSecond},
+                              {"cublas_gemv_bytes_per_s", ceilings->cublasGemvBytesPerSecond},
+                              {"gemv_shape", gemvShape}}},
                 {"decode", decode},
                 {"ttft", {{"prompt_tokens", *promptLen}, {"chunk", options.maxChunk}, {"seconds", ttft}, {"floor_seconds", floor},
                           {"ratio_to_floor", ttft / floor}}}};
@@ -194,6 +202,9 @@ int cmdGpuBench(int argc, char** argv, int first) {
                 *yarn > 0 ? (", YaRN x" + std::to_string(*yarn)).c_str() : "");
     std::printf("ceilings      copy %.0f GB/s (read + write), GEMM %.0f TFLOP/s (bf16 in, fp32 out, %lld^3)\n", bandwidth * 1e-9,
                 gemmRate * 1e-12, (long long)*gemmSize);
+    std::printf("decode GEMV   %s: ours %.0f GB/s (%.0f %% of copy), cuBLAS %.0f GB/s (%.0f %%)\n", gemvShape.c_str(),
+                ceilings->gemvBytesPerSecond * 1e-9, 100.0 * ceilings->gemvBytesPerSecond / bandwidth,
+                ceilings->cublasGemvBytesPerSecond * 1e-9, 100.0 * ceilings->cublasGemvBytesPerSecond / bandwidth);
     for (const json& d : decode)
         std::printf("decode        context %7lld  %-15s %8.2f tok/s  roofline %8.2f  (%.0f %%)\n", (long long)d["context"].get<std::int64_t>(),
                     d["diagnostics"].get<bool>() ? "diagnostics on" : "diagnostics off", d["tok_s"].get<double>(),

@@ -278,6 +278,21 @@ void attention(int tokens, long long startPos, int numHeads, int numKv, int head
     report("attention sink", shape, "f32", compare(gotSink, wantSink, wantSink.size()), flash ? kFlashBound : 1e-4);
 }
 
+void gemv(int rows, int cols, bool offset) {
+    const auto w = toBf16(randomFloats(std::size_t(rows) * cols + 1, 0.05f));
+    const auto x = toBf16(randomFloats(std::size_t(cols) + 1, 1.0f));
+    Dev<bf16> dW(w), dX(x);
+    Dev<float> dY(static_cast<std::size_t>(rows));
+    // `offset`: both one element in, so not 16-byte aligned (the scalar path).
+    cudaCheck(launchGemv(dW.p + offset, dX.p + offset, dY.p, rows, cols, nullptr), "launch");
+    const auto y = dY.get();
+    std::vector<double> want(static_cast<std::size_t>(rows));
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c)
+            want[r] += double(__bfloat162float(w[std::size_t(r) * cols + c + offset])) * __bfloat162float(x[std::size_t(c) + offset]);
+    report("gemv", dims({rows, cols}) + (offset ? " unaligned" : ""), "f32", compare(y, want, want.size()), 1e-5);
+}
+
 void swiGlu(int tokens, int inter) {
     const auto gateUp = randomFloats(std::size_t(tokens) * 2 * inter, 2.0f);
     const int layers = 4, layer = 2;
@@ -485,6 +500,13 @@ int main() {
                            attention(1, 4096, 64, 8, 128, 256); // Qwen3-32B's heads, 17 splits (the last one key)
                            attention(1, 36, 5, 1, 66, 16);      // odd head dim, 3 splits
                            attention(1, 0, 4, 2, 16, 256);      // one key
+                       }},
+                      {"gemv", [] {
+                           gemv(100, 5120, false);  // 16-byte loads, two in flight
+                           gemv(37, 1000, false);   // a tail of one load per lane
+                           gemv(9, 8, false);       // one load
+                           gemv(33, 1001, false);   // columns not a multiple of 8: scalar
+                           gemv(20, 640, true);     // unaligned: scalar
                        }},
                       {"swiglu", [] { swiGlu(3, 1001); swiGlu(1, 25600); }},
                       {"sample", [] {

@@ -144,6 +144,16 @@ private slots:
         QVERIFY(!flashLaunch(0, 8, 128).ok());
     }
 
+    void gemvHasAWarpPerRow() {
+        auto shape = gemvLaunch(151936, 5120);  // Qwen3's LM head
+        QVERIFY(shape.ok());
+        QCOMPARE(shape->threadsPerBlock(), std::int64_t(kGemvThreads));
+        QCOMPARE(shape->grid[0] * (kGemvThreads / kWarp), std::int64_t(151936));
+        QCOMPARE(gemvLaunch(9, 8)->grid[0], std::int64_t(2));
+        QVERIFY(!gemvLaunch(0, 8).ok());
+        QVERIFY(!gemvLaunch(8, 0).ok());
+    }
+
     void deviceSamplingDecidesWhatFitsItsCandidates() {
         QVERIFY(sampleFitsDevice(0, 151669, 0));          // no cut: the device ranks 1024 and may hand back
         QVERIFY(sampleFitsDevice(20, 151669, 10));        // Qwen3's top-k 20, the GUI's alternatives
