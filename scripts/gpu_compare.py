@@ -54,9 +54,26 @@ def our_logits(torch, cli, folder, tokens, backend, vocab):
     return data.reshape(len(tokens), vocab).double()
 
 
+def rope_of(config):
+    """The RoPE settings a loaded transformers config applies: `rope_parameters` (transformers 5)
+    or `rope_scaling` (4.x), and its type."""
+    params = getattr(config, "rope_parameters", None) or getattr(config, "rope_scaling", None) or {}
+    return params.get("rope_type", params.get("type", "default")), params
+
+
 def hf_logits(torch, folder, tokens):
+    import transformers
     from transformers import Qwen3ForCausalLM
-    model = Qwen3ForCausalLM.from_pretrained(str(folder), torch_dtype=torch.bfloat16, attn_implementation="sdpa")
+    major, minor = (int(x) for x in transformers.__version__.split(".")[:2])
+    dtype = {"dtype" if (major, minor) >= (4, 56) else "torch_dtype": torch.bfloat16}
+    model = Qwen3ForCausalLM.from_pretrained(str(folder), attn_implementation="sdpa", **dtype)
+    # Our config.json writes YaRN as Qwen3's own files do ("rope_scaling"); make sure this
+    # transformers applied it rather than silently running plain RoPE.
+    wanted = json.loads((folder / "config.json").read_text()).get("rope_scaling") or {}
+    kind, params = rope_of(model.config)
+    print(f"transformers {transformers.__version__}: rope {kind} {params}", file=sys.stderr)
+    if wanted.get("rope_type", "default") != kind:
+        raise RuntimeError(f"transformers did not take the checkpoint's RoPE settings {wanted}: it applies {kind} {params}")
     model = model.cuda().eval()
     with torch.no_grad():
         out = model(torch.tensor([tokens], device="cuda")).logits[0].double().cpu()
