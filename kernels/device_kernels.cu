@@ -3,57 +3,21 @@
 #include <algorithm>
 #include <cmath>
 
-#include "kernels/plan.h"
+#include "kernels/device_common.h"
 #include "kernels/softmax_state.h"
 
 #if defined(__CUDACC__)
 #include <mma.h>  // the CPU emulator brings its own nvcuda::wmma
 #endif
 
-// Launch syntax and dynamic shared memory through macros, so that the CPU emulator of the GPU
-// tests (tests/gpu/emu) can compile these kernels as plain C++ and run them on the host.
-#ifndef QE_LAUNCH
-#define QE_LAUNCH(kernel, grid, block, shared, stream) kernel<<<grid, block, shared, stream>>>
-#define QE_DYNAMIC_SHARED(type, name) extern __shared__ type name[]
-#endif
-
 namespace qe::cuda {
 
 namespace {
 
-constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kLanesPerHead = kMaxHeadDim / kWarp;  // per-lane share of a head
 
-__device__ __forceinline__ float warpSum(float v) {
-    for (int offset = kWarp / 2; offset > 0; offset >>= 1) v += __shfl_xor_sync(kFullMask, v, offset);
-    return v;
-}
-
-__device__ __forceinline__ float warpMax(float v) {
-    for (int offset = kWarp / 2; offset > 0; offset >>= 1) v = fmaxf(v, __shfl_xor_sync(kFullMask, v, offset));
-    return v;
-}
-
-struct AddOp {
-    __device__ float operator()(float a, float b) const { return a + b; }
-};
-struct MaxOp {
-    __device__ float operator()(float a, float b) const { return fmaxf(a, b); }
-};
-
-// Reduction over a 1-D block whose size is a multiple of 32; `scratch` holds a float per warp.
-// Every thread gets the result. Safe to call repeatedly (the first barrier protects the scratch).
-template <class Op>
-__device__ float blockReduce(float v, float* scratch, Op op, float identity) {
-    for (int offset = kWarp / 2; offset > 0; offset >>= 1) v = op(v, __shfl_xor_sync(kFullMask, v, offset));
-    const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp, warps = blockDim.x / kWarp;
-    __syncthreads();
-    if (lane == 0) scratch[warp] = v;
-    __syncthreads();
-    float total = identity;
-    for (int i = 0; i < warps; ++i) total = op(total, scratch[i]);
-    return total;
-}
+__device__ __forceinline__ float warpSum(float v) { return warpReduce(v, AddOp{}); }
+__device__ __forceinline__ float warpMax(float v) { return warpReduce(v, MaxOp{}); }
 
 __device__ float blockSum(float v, float* scratch) { return blockReduce(v, scratch, AddOp{}, 0.0f); }
 __device__ float blockMax(float v, float* scratch) { return blockReduce(v, scratch, MaxOp{}, -INFINITY); }

@@ -3,18 +3,12 @@
 #include <climits>
 #include <cmath>
 
-// As in device_kernels.cu: launch syntax and dynamic shared memory through macros, so the CPU
-// emulator of the GPU tests (tests/gpu/emu) compiles this file as plain C++.
-#ifndef QE_LAUNCH
-#define QE_LAUNCH(kernel, grid, block, shared, stream) kernel<<<grid, block, shared, stream>>>
-#define QE_DYNAMIC_SHARED(type, name) extern __shared__ type name[]
-#endif
+#include "kernels/device_common.h"
 
 namespace qe::cuda {
 
 namespace {
 
-constexpr unsigned kFullMask = 0xffffffffu;
 constexpr int kBins = 256;  // radix select: 8 bits per pass, 4 passes
 constexpr int kWarps = kSampleThreads / kWarp;
 static_assert(kSampleCandidates == kSampleThreads, "the sort and the scans give each thread one candidate");
@@ -30,31 +24,7 @@ struct SampleShared {
     int vars[4];
 };
 
-struct Add {
-    template <class T>
-    __device__ T operator()(T a, T b) const { return a + b; }
-};
-struct Max {
-    __device__ float operator()(float a, float b) const { return fmaxf(a, b); }
-};
-struct Min {
-    __device__ int operator()(int a, int b) const { return a < b ? a : b; }
-};
-
 __device__ __forceinline__ int smaller(int a, int b) { return a < b ? a : b; }
-
-// Every thread of the block gets the reduction of `v`; `scratch` holds a value per warp.
-template <class T, class Op>
-__device__ T blockReduce(T v, T* scratch, Op op, T identity) {
-    for (int offset = kWarp / 2; offset > 0; offset >>= 1) v = op(v, __shfl_xor_sync(kFullMask, v, offset));
-    const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp, warps = blockDim.x / kWarp;
-    __syncthreads();
-    if (lane == 0) scratch[warp] = v;
-    __syncthreads();
-    T total = identity;
-    for (int i = 0; i < warps; ++i) total = op(total, scratch[i]);
-    return total;
-}
 
 // Unsigned keys in the order of the floats (larger float, larger key); -0 counts as +0, as the
 // CPU sampler's comparisons see them.
@@ -172,15 +142,15 @@ __global__ void __launch_bounds__(kSampleThreads) sampleKernel(SampleArgs a) {
     // The raw distribution: max, Σ exp(l - max) in double, argmax (lowest id on ties).
     float localMax = -INFINITY;
     for (int i = tid; i < n; i += blockDim.x) localMax = fmaxf(localMax, l[i]);
-    const float rawMax = blockReduce(localMax, s.floats, Max{}, -INFINITY);
+    const float rawMax = blockReduce(localMax, s.floats, MaxOp{}, -INFINITY);
     double localSum = 0.0;
     int localArg = INT_MAX;
     for (int i = tid; i < n; i += blockDim.x) {
         localSum += exp(static_cast<double>(l[i] - rawMax));
         if (l[i] == rawMax) localArg = smaller(localArg, i);
     }
-    const double rawSum = blockReduce(localSum, s.doubles, Add{}, 0.0);
-    const int argmax = blockReduce(localArg, s.ints, Min{}, INT_MAX);
+    const double rawSum = blockReduce(localSum, s.doubles, AddOp{}, 0.0);
+    const int argmax = blockReduce(localArg, s.ints, MinOp{}, INT_MAX);
     auto rawProb = [&](int id) { return static_cast<float>(exp(static_cast<double>(l[id] - rawMax)) / rawSum); };
 
     // Alternatives: the k most likely under the raw distribution (before any penalty).
@@ -250,10 +220,10 @@ __global__ void __launch_bounds__(kSampleThreads) sampleKernel(SampleArgs a) {
     } else {
         double local = 0.0;
         for (int i = tid; i < n; i += blockDim.x) local += exp(static_cast<double>(scaled.value(i) - top));
-        total = blockReduce(local, s.doubles, Add{}, 0.0);
+        total = blockReduce(local, s.doubles, AddOp{}, 0.0);
     }
     // The first candidate where `flag` holds (INT_MAX: none). Called by every thread alike.
-    auto firstWhere = [&](bool flag) { return blockReduce(flag ? tid : INT_MAX, s.ints, Min{}, INT_MAX); };
+    auto firstWhere = [&](bool flag) { return blockReduce(flag ? tid : INT_MAX, s.ints, MinOp{}, INT_MAX); };
     const int visible = smaller(kept, count);
     bool decided = true;
     // 5. Top-p: cut at the first position whose tail (its mass and all after it) is <= 1 - top_p.

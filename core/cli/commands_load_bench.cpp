@@ -162,9 +162,9 @@ int cmdLoadBench(int argc, char** argv, int first) {
         progressBytes = done;
     });
     const double loadSeconds = seconds(loadStart, Clock::now());
-    peak = std::max(peak.load(), anonymousResidentBytes());
     loading = false;
     sampler.join();
+    peak = std::max(peak.load(), anonymousResidentBytes());  // the sampler has stopped: no lost update
     if (!loaded.ok()) return fail(loaded.error());
     const Session& session = **loaded;
     const double streamSeconds = firstProgress == Clock::time_point{} ? 0.0 : seconds(firstProgress, lastProgress);
