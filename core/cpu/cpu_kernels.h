@@ -48,6 +48,10 @@ public:
     void parallelFor(std::int64_t n, std::int64_t grain,
                      const std::function<void(std::int64_t begin, std::int64_t end, int worker)>& fn);
 
+    // Test hook: a worker that has woken for a new job sleeps this long (0: not at all) between
+    // reading the job id and checking for shutdown, to widen that window in shutdown tests.
+    static void setWakeDelayForTesting(std::int64_t microseconds);
+
 private:
     struct Impl;
     Impl* m_impl;

@@ -54,6 +54,8 @@ bool spinUntil(Pred done) {
     }
 }
 
+std::atomic<std::int64_t> gWakeDelayUs{0};  // setWakeDelayForTesting
+
 }  // namespace
 
 struct ThreadPool::Impl {
@@ -115,8 +117,13 @@ struct ThreadPool::Impl {
                 wakeWorkers.wait(lock, changed);
                 sleepers.fetch_sub(1, std::memory_order_relaxed);
             }
-            if (stopping.load(std::memory_order_acquire)) return;
+            // Read the id before the stop flag: the destructor sets the flag and then publishes a
+            // new id, so a worker that took that id also sees the flag. (The other order let a
+            // worker pass the check, take the stop id as `seen` and sleep forever on it.)
             seen = idOf(job.load(std::memory_order_acquire));
+            if (const auto delay = gWakeDelayUs.load(std::memory_order_relaxed); delay > 0)
+                std::this_thread::sleep_for(std::chrono::microseconds(delay));
+            if (stopping.load(std::memory_order_acquire)) return;
             if (join(seen)) {
                 runChunks(worker);
                 leave();
@@ -156,6 +163,10 @@ ThreadPool::~ThreadPool() {
     m_impl->publish(Impl::idOf(m_impl->job.load()) + 1);
     for (auto& t : m_impl->threads) t.join();
     delete m_impl;
+}
+
+void ThreadPool::setWakeDelayForTesting(std::int64_t microseconds) {
+    gWakeDelayUs.store(std::max<std::int64_t>(microseconds, 0), std::memory_order_relaxed);
 }
 
 int ThreadPool::size() const { return m_impl->size; }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -145,6 +146,7 @@ private slots:
     void dotAndAxpy();
     void threadPoolCoversEveryIndexOnce();
     void threadPoolSleepAndWake();
+    void threadPoolShutdownRace();
     void matmulMatchesReference_data();
     void matmulMatchesReference();
     void fusedEqualsSeparate();
@@ -371,6 +373,36 @@ void TestCpuKernels::threadPoolSleepAndWake() {
         for (auto& h : hits) QCOMPARE(h.load(), 1);
     }
     QVERIFY(otherWorkers.load() > 0);
+}
+
+// Destroying a pool right after a job, while a worker is still between waking and checking for
+// shutdown (widened here with the test hook), must not leave that worker asleep: CI once hung in
+// ~ThreadPool when a worker took the shutdown's job id as an ordinary job. The cycles run on
+// their own thread so a hang fails this test instead of tripping the watchdog.
+void TestCpuKernels::threadPoolShutdownRace() {
+    struct HookGuard {
+        ~HookGuard() { ThreadPool::setWakeDelayForTesting(0); }
+    } hookGuard;
+    ThreadPool::setWakeDelayForTesting(300);
+    std::promise<int> finished;
+    auto result = finished.get_future();
+    std::thread cycles([&finished] {
+        int total = 0;
+        for (int cycle = 0; cycle < 200; ++cycle) {
+            ThreadPool pool(2 + cycle % 3);
+            std::atomic<int> covered{0};
+            for (int call = 0; call < cycle % 3; ++call)
+                pool.parallelFor(64, 1, [&](std::int64_t begin, std::int64_t end, int) { covered += int(end - begin); });
+            total += covered.load() - 64 * (cycle % 3);
+        }
+        finished.set_value(total);
+    });
+    if (result.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+        cycles.detach();  // hung in ~ThreadPool; the process ends with the failure
+        QFAIL("a ThreadPool did not shut down within 60 s");
+    }
+    cycles.join();
+    QCOMPARE(result.get(), 0);
 }
 
 void TestCpuKernels::matmulMatchesReference_data() {
