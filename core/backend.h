@@ -111,6 +111,12 @@ public:
         (void)cache, (void)tokens, (void)seed;
         return makeError(ErrorCode::Unsupported, "this backend has no synthetic context");
     }
+    // Benchmarks: decode one token per replay of a captured CUDA graph (on) or with plain kernel
+    // launches (off). Returns whether graphs are in use afterwards (false where there are none).
+    virtual bool setDecodeGraphs(bool on) {
+        (void)on;
+        return false;
+    }
 };
 
 // The argument checks every backend's attentionRow and logitLens make first (the message names

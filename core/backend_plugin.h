@@ -12,7 +12,7 @@
 
 namespace qe {
 
-inline constexpr int kCudaPluginAbi = 3;
+inline constexpr int kCudaPluginAbi = 4;
 
 struct CudaCreateArgs {
     const Weights* weights = nullptr;          // or, for benchmarks:

@@ -205,6 +205,7 @@ public:
     CudaBackend(const ModelConfig& config, const Weights* weights) : m_weights(weights), m_config(config) {}
     ~CudaBackend() override {
         if (m_stream) cudaStreamSynchronize(m_stream);
+        dropGraphs();
         for (cudaEvent_t e : m_layerEvents) cudaEventDestroy(e);
         if (m_blas) cublasDestroy(m_blas);
         if (m_stream) cudaStreamDestroy(m_stream);
@@ -228,6 +229,11 @@ public:
     bool samplesOnDevice() const override { return true; }
     Status sample(const SampleRequest& request, SampleOutcome& outcome) override;
     Status readLogits(std::span<float> out) override;
+    bool setDecodeGraphs(bool on) override {
+        if (!on) dropGraphs();
+        m_useGraphs = on;
+        return m_useGraphs;
+    }
 
 private:
     // y[t, n] = Σ_k x[t, k] · w[n, k] for t < tokens: bf16 inputs, fp32 output and accumulation.
@@ -239,6 +245,19 @@ private:
     }
     Status upload(const CudaCreateArgs& args);
     Status synthesize(std::uint64_t seed);
+    // Enqueues a chunk from the embedding to the final norm (normed rows in m_normed when
+    // `normOut`). devicePos non-null: kernels read the first position there (a graph's step).
+    // `capturing`: the layer events become event nodes of the graph being captured.
+    Status enqueueLayers(int tokens, std::int64_t startPos, const int* devicePos, bool diag, bool normOut,
+                         std::stop_token stop, bool capturing);
+    // Decode with CUDA graphs: one token at m_stepPos (uploaded by the caller), the step replayed
+    // from a graph captured for its shape (captured on first use); with `lmHead` the row's logits
+    // end in m_logits.
+    Status launchDecodeGraph(std::int64_t startPos, bool diag, bool lmHead);
+    void dropGraphs() {
+        for (const DecodeGraph& g : m_graphs) cudaGraphExecDestroy(g.exec);
+        m_graphs.clear();
+    }
 
     const Weights* m_weights;
     const ModelConfig m_config;
@@ -267,6 +286,21 @@ private:
     DeviceArray<float> m_rowQ, m_probs, m_lensLogits;
     DeviceArray<float> m_splitPartial;     // split-KV decode: [Nq][splits][d + 4]
     bool m_cublasDecode = false;           // QE_CUDA_GEMV=cublas: one-token products through cuBLAS
+    // Decode graphs. Within one shape (diagnostics on/off, LM head or not, the split count of
+    // split-KV attention, which changes every kDecodeSplitKeys positions) a step differs only by
+    // its position, which the kernels read from m_stepPos; the most recent kMaxDecodeGraphs
+    // shapes stay instantiated. QE_CUDA_GRAPHS=0 turns them off; a capture that fails turns them
+    // off for the session (logged) and the step runs with plain launches, unless
+    // QE_CUDA_GRAPHS=require (tests), which makes that failure the step's error.
+    struct DecodeGraph {
+        bool diag = false, lmHead = false;
+        std::int64_t splits = 0;  // 0: one-pass attention
+        cudaGraphExec_t exec = nullptr;
+    };
+    static constexpr std::size_t kMaxDecodeGraphs = 4;
+    bool m_useGraphs = true, m_requireGraphs = false;
+    std::vector<DecodeGraph> m_graphs;  // least recently used first
+    DeviceArray<int> m_stepPos;
     bool m_rowKept = false;                // m_logits holds the last position's row (forward without a host buffer)
     DeviceArray<int> m_penaltyIds;         // sampling: distinct penalty ids, and their saved logits
     DeviceArray<float> m_penaltySaved;
@@ -300,6 +334,10 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
 
     m_maxChunk = std::clamp<std::int64_t>(o.maxChunk, 1, kMaxChunk);
     if (const char* gemv = std::getenv("QE_CUDA_GEMV")) m_cublasDecode = std::string_view(gemv) == "cublas";
+    if (const char* graphs = std::getenv("QE_CUDA_GRAPHS")) {
+        m_useGraphs = std::string_view(graphs) != "0";
+        m_requireGraphs = std::string_view(graphs) == "require";
+    }
     m_maxContext = std::max<std::int64_t>(o.maxContext, 1);
     CudaBackendOptions sized = o;
     sized.maxChunk = m_maxChunk;
@@ -353,6 +391,7 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
     m_keptCapacity = static_cast<std::int64_t>(std::min<std::uint64_t>(o.hiddenBudgetBytes / keptPerPos, m_maxContext));
     QE_TRY(m_kept.allocate(static_cast<std::size_t>(m_keptCapacity) * (L + 1) * H));
     QE_TRY(m_ids.allocate(T));
+    QE_TRY(m_stepPos.allocate(1));
     QE_TRY(m_hidden.allocate(T * H));
     QE_TRY(m_delta.allocate(T * H));
     QE_TRY(m_normed.allocate(T * H));
@@ -522,64 +561,39 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
         return makeError(ErrorCode::Internal, "diagnostics have room for " + std::to_string(diag->positions()) +
                                                   " positions, need " + std::to_string(startPos + numTokens));
     QE_CUDA_TRY(cudaSetDevice(m_device));
-    const int T = static_cast<int>(numTokens), H = static_cast<int>(c.hiddenSize), I = static_cast<int>(c.intermediateSize);
-    const int L = static_cast<int>(c.numHiddenLayers), Nq = static_cast<int>(c.numAttentionHeads);
-    const int Nkv = static_cast<int>(c.numKeyValueHeads), d = static_cast<int>(c.headDim);
-    const int qkvWidth = static_cast<int>(c.qWidth() + 2 * c.kvWidth());
+    const int T = static_cast<int>(numTokens), H = static_cast<int>(c.hiddenSize), L = static_cast<int>(c.numHiddenLayers);
+    const int Nq = static_cast<int>(c.numAttentionHeads);
+    const bool lmHead = which != LogitsFor::None;
 
-    QE_CUDA_TRY(cudaMemcpyAsync(m_ids.get(), tokens.data(), tokens.size() * sizeof(int), cudaMemcpyHostToDevice, m_stream));
-    QE_CUDA_TRY(launchEmbed(m_embed.get(), m_ids.get(), m_hidden.get(), T, H, m_stream));
-    QE_CUDA_TRY(launchRopeTable(m_invFreq.get(), m_ropeScaling, startPos, T, d / 2, m_cos.get(), m_sin.get(), m_stream));
-    HiddenKeep keep;
-    if (diag && m_keptCapacity > 0) keep = {m_kept.get(), m_keptCapacity, startPos, 0, L};
-    if (diag) QE_CUDA_TRY(cudaEventRecord(m_layerEvents[0], m_stream));
-    for (int layer = 0; layer < L; ++layer) {
-        if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "cancelled");
-        const DeviceLayer& w = m_layers[static_cast<std::size_t>(layer)];
-        keep.layer = layer;
-        // h += previous layer's MLP output; x = RMSNorm(h; input_layernorm). The residual RMS
-        // after the previous layer and the hidden state entering this one are recorded here.
-        QE_CUDA_TRY(launchResidualNorm(m_hidden.get(), layer > 0 ? m_delta.get() : nullptr, w.inputNorm.get(), m_normed.get(),
-                                       T, H, m_eps, keep, diag && layer > 0 ? m_residualRms.get() + (layer - 1) : nullptr, L,
-                                       m_stream));
-        QE_TRY(gemm(w.qkv.get(), qkvWidth, H, m_normed.get(), T, m_qkv.get()));
-        QE_CUDA_TRY(launchQkNormRope(m_qkv.get(), w.qNorm.get(), w.kNorm.get(), m_cos.get(), m_sin.get(), keys(layer),
-                                     values(layer), T, startPos, Nq, Nkv, d, m_eps, m_stream));
-        float* entropy = diag ? m_entropy.get() + std::size_t(layer) * Nq : nullptr;
-        float* sink = diag ? m_sink.get() + std::size_t(layer) * Nq : nullptr;
-        if (T == 1 && startPos + 1 > kDecodeSplitMinKeys) {  // decode over a long context: split the keys
-            QE_CUDA_TRY(launchAttentionSplit(m_qkv.get(), keys(layer), values(layer), m_splitPartial.get(), startPos, Nq, Nkv, d,
-                                             static_cast<int>(kDecodeSplitKeys), m_stream));
-            QE_CUDA_TRY(launchAttentionMerge(m_splitPartial.get(), m_attn.get(), startPos, Nq, d,
-                                             static_cast<int>(kDecodeSplitKeys), entropy, sink, m_stream));
-        } else if (flashAttentionApplies(T, d)) {  // a prefill chunk: tensor cores
-            QE_CUDA_TRY(launchFlashAttention(m_qkv.get(), qkvWidth, keys(layer), values(layer), m_attn.get(), T, startPos, Nq,
-                                             Nkv, d, entropy, sink, L * Nq, m_stream));
-        } else {
-            QE_CUDA_TRY(launchAttention(m_qkv.get(), qkvWidth, keys(layer), values(layer), m_attn.get(), T, startPos, Nq, Nkv, d,
-                                        entropy, sink, L * Nq, m_stream));
-        }
-        QE_TRY(gemm(w.o.get(), H, c.qWidth(), m_attn.get(), T, m_delta.get()));
-        QE_CUDA_TRY(launchResidualNorm(m_hidden.get(), m_delta.get(), w.postNorm.get(), m_normed.get(), T, H, m_eps,
-                                       HiddenKeep{}, nullptr, 0, m_stream));
-        QE_TRY(gemm(w.gateUp.get(), 2 * I, H, m_normed.get(), T, m_gateUp.get()));
-        QE_CUDA_TRY(launchSwiGlu(m_gateUp.get(), m_act.get(), T, I, diag ? m_mlpRms.get() + layer : nullptr, L, m_stream));
-        QE_TRY(gemm(w.down.get(), H, I, m_act.get(), T, m_delta.get()));
-        if (diag) QE_CUDA_TRY(cudaEventRecord(m_layerEvents[static_cast<std::size_t>(layer + 1)], m_stream));
-    }
+    // A graph step runs whole (one token, milliseconds), so a stop is honoured before it starts.
     if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "cancelled");
-    keep.layer = L;
-    QE_CUDA_TRY(launchResidualNorm(m_hidden.get(), m_delta.get(), m_finalNorm.get(),
-                                   which != LogitsFor::None ? m_normed.get() : nullptr, T, H, m_eps, keep,
-                                   diag ? m_residualRms.get() + (L - 1) : nullptr, L, m_stream));
-    if (which != LogitsFor::None) {
+    QE_CUDA_TRY(cudaMemcpyAsync(m_ids.get(), tokens.data(), tokens.size() * sizeof(int), cudaMemcpyHostToDevice, m_stream));
+    bool viaGraph = false;
+    if (T == 1 && m_useGraphs) {
+        // A pageable source is copied before the call returns, so a local is safe.
+        const int pos = static_cast<int>(startPos);
+        QE_CUDA_TRY(cudaMemcpyAsync(m_stepPos.get(), &pos, sizeof pos, cudaMemcpyHostToDevice, m_stream));
+        if (Status st = launchDecodeGraph(startPos, diag != nullptr, lmHead); st.ok()) {
+            viaGraph = true;
+        } else if (m_requireGraphs) {
+            return st;
+        } else {
+            // Nothing of the step ran (capture, instantiation or launch failed): plain launches redo it.
+            log()->warn("CUDA graphs turned off for this session, decoding with plain launches: {}", st.error().text());
+            cudaGetLastError();
+            dropGraphs();
+            m_useGraphs = false;
+        }
+    }
+    if (!viaGraph) QE_TRY(enqueueLayers(T, startPos, nullptr, diag != nullptr, lmHead, stop, false));
+    if (lmHead) {
         // In blocks of kLogitRows rows, each copied out before the next overwrites the buffer
         // (the copy to pageable host memory returns when it is done). Without a host buffer the
-        // last row stays for sample().
+        // last row stays for sample(). A graph step has computed its one row already.
         const int first = which == LogitsFor::Last ? T - 1 : 0;
         for (int row = first; row < T; row += static_cast<int>(kLogitRows)) {
             const int rows = std::min(T - row, static_cast<int>(kLogitRows));
-            QE_TRY(gemm(m_lmHead, c.vocabSize, H, m_normed.get() + std::size_t(row) * H, rows, m_logits.get()));
+            if (!viaGraph) QE_TRY(gemm(m_lmHead, c.vocabSize, H, m_normed.get() + std::size_t(row) * H, rows, m_logits.get()));
             if (!logits) continue;
             QE_CUDA_TRY(cudaMemcpyAsync(logits + std::size_t(row - first) * c.vocabSize, m_logits.get(),
                                         std::size_t(rows) * c.vocabSize * sizeof(float), cudaMemcpyDeviceToHost, m_stream));
@@ -597,12 +611,118 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
     if (diag) {
         for (int layer = 0; layer < L; ++layer) {
             float ms = 0.0f;
-            QE_CUDA_TRY(cudaEventElapsedTime(&ms, m_layerEvents[std::size_t(layer)], m_layerEvents[std::size_t(layer + 1)]));
+            const cudaError_t e = cudaEventElapsedTime(&ms, m_layerEvents[std::size_t(layer)], m_layerEvents[std::size_t(layer + 1)]);
+            if (e != cudaSuccess && (!viaGraph || m_requireGraphs)) return cudaError(e, "timing a layer");
+            if (e != cudaSuccess) {
+                // The step itself is fine; its layer times stay the previous step's.
+                cudaGetLastError();
+                log()->warn("CUDA graphs turned off for this session: their event nodes gave no layer times ({})",
+                            cudaGetErrorString(e));
+                dropGraphs();
+                m_useGraphs = false;
+                break;
+            }
             diag->layerSeconds()[std::size_t(layer)] = ms * 1e-3;
         }
     }
     cache.append(tokens);
     m_rowKept = which == LogitsFor::Last && !logits;
+    return {};
+}
+
+Status CudaBackend::enqueueLayers(int T, std::int64_t startPos, const int* devicePos, bool diag, bool normOut,
+                                  std::stop_token stop, bool capturing) {
+    const ModelConfig& c = m_config;
+    const int H = static_cast<int>(c.hiddenSize), I = static_cast<int>(c.intermediateSize);
+    const int L = static_cast<int>(c.numHiddenLayers), Nq = static_cast<int>(c.numAttentionHeads);
+    const int Nkv = static_cast<int>(c.numKeyValueHeads), d = static_cast<int>(c.headDim);
+    const int qkvWidth = static_cast<int>(c.qWidth() + 2 * c.kvWidth());
+    // In a capture an event becomes an event node, recorded (and timed) each time the graph runs.
+    auto recordLayer = [&](int index) {
+        return cudaEventRecordWithFlags(m_layerEvents[static_cast<std::size_t>(index)], m_stream,
+                                        capturing ? cudaEventRecordExternal : cudaEventRecordDefault);
+    };
+
+    QE_CUDA_TRY(launchEmbed(m_embed.get(), m_ids.get(), m_hidden.get(), T, H, m_stream));
+    QE_CUDA_TRY(launchRopeTable(m_invFreq.get(), m_ropeScaling, startPos, T, d / 2, m_cos.get(), m_sin.get(), m_stream,
+                                devicePos));
+    HiddenKeep keep;
+    if (diag && m_keptCapacity > 0) keep = {m_kept.get(), m_keptCapacity, startPos, 0, L, devicePos};
+    if (diag) QE_CUDA_TRY(recordLayer(0));
+    for (int layer = 0; layer < L; ++layer) {
+        if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "cancelled");
+        const DeviceLayer& w = m_layers[static_cast<std::size_t>(layer)];
+        keep.layer = layer;
+        // h += previous layer's MLP output; x = RMSNorm(h; input_layernorm). The residual RMS
+        // after the previous layer and the hidden state entering this one are recorded here.
+        QE_CUDA_TRY(launchResidualNorm(m_hidden.get(), layer > 0 ? m_delta.get() : nullptr, w.inputNorm.get(), m_normed.get(),
+                                       T, H, m_eps, keep, diag && layer > 0 ? m_residualRms.get() + (layer - 1) : nullptr, L,
+                                       m_stream));
+        QE_TRY(gemm(w.qkv.get(), qkvWidth, H, m_normed.get(), T, m_qkv.get()));
+        QE_CUDA_TRY(launchQkNormRope(m_qkv.get(), w.qNorm.get(), w.kNorm.get(), m_cos.get(), m_sin.get(), keys(layer),
+                                     values(layer), T, startPos, Nq, Nkv, d, m_eps, m_stream, devicePos));
+        float* entropy = diag ? m_entropy.get() + std::size_t(layer) * Nq : nullptr;
+        float* sink = diag ? m_sink.get() + std::size_t(layer) * Nq : nullptr;
+        if (T == 1 && startPos + 1 > kDecodeSplitMinKeys) {  // decode over a long context: split the keys
+            QE_CUDA_TRY(launchAttentionSplit(m_qkv.get(), keys(layer), values(layer), m_splitPartial.get(), startPos, Nq, Nkv, d,
+                                             static_cast<int>(kDecodeSplitKeys), m_stream, devicePos));
+            QE_CUDA_TRY(launchAttentionMerge(m_splitPartial.get(), m_attn.get(), startPos, Nq, d,
+                                             static_cast<int>(kDecodeSplitKeys), entropy, sink, m_stream));
+        } else if (flashAttentionApplies(T, d)) {  // a prefill chunk: tensor cores
+            QE_CUDA_TRY(launchFlashAttention(m_qkv.get(), qkvWidth, keys(layer), values(layer), m_attn.get(), T, startPos, Nq,
+                                             Nkv, d, entropy, sink, L * Nq, m_stream));
+        } else {
+            QE_CUDA_TRY(launchAttention(m_qkv.get(), qkvWidth, keys(layer), values(layer), m_attn.get(), T, startPos, Nq, Nkv, d,
+                                        entropy, sink, L * Nq, m_stream, devicePos));
+        }
+        QE_TRY(gemm(w.o.get(), H, c.qWidth(), m_attn.get(), T, m_delta.get()));
+        QE_CUDA_TRY(launchResidualNorm(m_hidden.get(), m_delta.get(), w.postNorm.get(), m_normed.get(), T, H, m_eps,
+                                       HiddenKeep{}, nullptr, 0, m_stream));
+        QE_TRY(gemm(w.gateUp.get(), 2 * I, H, m_normed.get(), T, m_gateUp.get()));
+        QE_CUDA_TRY(launchSwiGlu(m_gateUp.get(), m_act.get(), T, I, diag ? m_mlpRms.get() + layer : nullptr, L, m_stream));
+        QE_TRY(gemm(w.down.get(), H, I, m_act.get(), T, m_delta.get()));
+        if (diag) QE_CUDA_TRY(recordLayer(layer + 1));
+    }
+    if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "cancelled");
+    keep.layer = L;
+    QE_CUDA_TRY(launchResidualNorm(m_hidden.get(), m_delta.get(), m_finalNorm.get(), normOut ? m_normed.get() : nullptr, T, H,
+                                   m_eps, keep, diag ? m_residualRms.get() + (L - 1) : nullptr, L, m_stream));
+    return {};
+}
+
+Status CudaBackend::launchDecodeGraph(std::int64_t startPos, bool diag, bool lmHead) {
+    const std::int64_t splits = startPos + 1 > kDecodeSplitMinKeys ? decodeSplits(startPos + 1, kDecodeSplitKeys) : 0;
+    auto found = std::find_if(m_graphs.begin(), m_graphs.end(), [&](const DecodeGraph& g) {
+        return g.diag == diag && g.lmHead == lmHead && g.splits == splits;
+    });
+    if (found == m_graphs.end()) {
+        // Capture one step. The work is recorded, not run; kernels read the position from m_stepPos.
+        QE_CUDA_TRY(cudaStreamBeginCapture(m_stream, cudaStreamCaptureModeThreadLocal));
+        Status st = enqueueLayers(1, startPos, m_stepPos.get(), diag, lmHead, std::stop_token{}, true);
+        if (st.ok() && lmHead) st = gemm(m_lmHead, m_config.vocabSize, m_config.hiddenSize, m_normed.get(), 1, m_logits.get());
+        cudaGraph_t graph = nullptr;
+        const cudaError_t ended = cudaStreamEndCapture(m_stream, &graph);
+        if (!st.ok() || ended != cudaSuccess) {
+            if (graph) cudaGraphDestroy(graph);
+            cudaGetLastError();
+            if (!st.ok()) return st;
+            return cudaError(ended, "capturing a decode step");
+        }
+        DecodeGraph made{diag, lmHead, splits, nullptr};
+        const cudaError_t instantiated = cudaGraphInstantiate(&made.exec, graph, 0);
+        cudaGraphDestroy(graph);
+        QE_CUDA_TRY(instantiated);
+        if (m_graphs.size() == kMaxDecodeGraphs) {
+            cudaGraphExecDestroy(m_graphs.front().exec);
+            m_graphs.erase(m_graphs.begin());
+        }
+        m_graphs.push_back(made);
+        found = m_graphs.end() - 1;
+    } else if (found != m_graphs.end() - 1) {
+        std::rotate(found, found + 1, m_graphs.end());  // most recently used last
+        found = m_graphs.end() - 1;
+    }
+    QE_CUDA_TRY(cudaGraphLaunch(found->exec, m_stream));
     return {};
 }
 

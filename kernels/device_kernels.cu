@@ -52,7 +52,7 @@ __global__ void residualNormKernel(float* hidden, const float* delta, const floa
         sumSquares += v * v;
     }
     const float meanSquare = blockSum(sumSquares, scratch) / static_cast<float>(width);
-    const std::int64_t pos = keep.startPos + t;
+    const std::int64_t pos = (keep.devicePos ? *keep.devicePos : keep.startPos) + t;
     if (keep.base && pos < keep.capacity) {
         float* dst = keep.base + (static_cast<std::size_t>(pos) * (keep.layers + 1) + keep.layer) * width;
         for (int i = threadIdx.x; i < width; i += blockDim.x) dst[i] = row[i];
@@ -65,7 +65,8 @@ __global__ void residualNormKernel(float* hidden, const float* delta, const floa
 }
 
 __global__ void ropeTableKernel(const float* invFreq, float scaling, std::int64_t startPos, int tokens, int half,
-                                float* cosOut, float* sinOut) {
+                                float* cosOut, float* sinOut, const int* devicePos) {
+    if (devicePos) startPos = *devicePos;
     const std::int64_t index = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (index >= static_cast<std::int64_t>(tokens) * half) return;
     const std::int64_t t = index / half, j = index % half;
@@ -78,8 +79,9 @@ __global__ void ropeTableKernel(const float* invFreq, float scaling, std::int64_
 
 __global__ void qkNormRopeKernel(float* qkv, const float* qNorm, const float* kNorm, const float* cosTable,
                                  const float* sinTable, bf16* kCache, bf16* vCache, std::int64_t startPos, int numHeads,
-                                 int numKvHeads, int headDim, float eps) {
+                                 int numKvHeads, int headDim, float eps, const int* devicePos) {
     QE_DYNAMIC_SHARED(float, shared);
+    if (devicePos) startPos = *devicePos;
     const int lane = threadIdx.x, head = blockIdx.x * blockDim.y + threadIdx.y, t = blockIdx.y;
     const int allHeads = numHeads + 2 * numKvHeads;
     if (head >= allHeads) return;
@@ -175,8 +177,9 @@ __device__ void attendKeys(const float* qs, const bf16* kCache, const bf16* vCac
 
 __global__ void attentionKernel(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out,
                                 std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy,
-                                float* sink, int diagStride) {
+                                float* sink, int diagStride, const int* devicePos) {
     QE_DYNAMIC_SHARED(float, shared);
+    if (devicePos) startPos = *devicePos;
     const int lane = threadIdx.x, head = blockIdx.x * blockDim.y + threadIdx.y, t = blockIdx.y;
     if (head >= numHeads) return;
     float* qs = shared + threadIdx.y * kMaxHeadDim;
@@ -200,8 +203,10 @@ __global__ void attentionKernel(const float* q, int qStride, const bf16* kCache,
 
 // Split-KV decode, first pass: block (kvHead, split), warp y = query head kvHead·G + y.
 __global__ void attentionSplitKernel(const float* q, const bf16* kCache, const bf16* vCache, float* partial,
-                                     std::int64_t startPos, int numHeads, int numKvHeads, int headDim, int splitKeys) {
+                                     std::int64_t startPos, int numHeads, int numKvHeads, int headDim, int splitKeys,
+                                     const int* devicePos) {
     QE_DYNAMIC_SHARED(float, shared);
+    if (devicePos) startPos = *devicePos;
     const int lane = threadIdx.x, group = numHeads / numKvHeads, kvHead = blockIdx.x, split = blockIdx.y;
     const int head = kvHead * group + threadIdx.y;
     const int splits = gridDim.y;
@@ -536,30 +541,30 @@ cudaError_t launchResidualNorm(float* hidden, const float* delta, const float* w
 }
 
 cudaError_t launchRopeTable(const float* invFreq, float scaling, std::int64_t startPos, int tokens, int half, float* cosOut,
-                            float* sinOut, cudaStream_t stream) {
+                            float* sinOut, cudaStream_t stream, const int* devicePos) {
     auto shape = flatLaunch(std::int64_t(tokens) * half);
     if (!shape.ok()) return cudaErrorInvalidValue;
-    QE_LAUNCH(ropeTableKernel, gridOf(*shape), blockOf(*shape), 0, stream)(invFreq, scaling, startPos, tokens, half, cosOut, sinOut);
+    QE_LAUNCH(ropeTableKernel, gridOf(*shape), blockOf(*shape), 0, stream)(invFreq, scaling, startPos, tokens, half, cosOut, sinOut, devicePos);
     return cudaGetLastError();
 }
 
 cudaError_t launchQkNormRope(float* qkv, const float* qNorm, const float* kNorm, const float* cosTable,
                              const float* sinTable, bf16* kCache, bf16* vCache, int tokens, std::int64_t startPos,
-                             int numHeads, int numKvHeads, int headDim, float eps, cudaStream_t stream) {
+                             int numHeads, int numKvHeads, int headDim, float eps, cudaStream_t stream, const int* devicePos) {
     auto shape = headLaunch(tokens, numHeads + 2 * numKvHeads);
     if (!shape.ok() || headDim > kMaxHeadDim || headDim % 2 != 0) return cudaErrorInvalidValue;
     QE_LAUNCH(qkNormRopeKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
-        qkv, qNorm, kNorm, cosTable, sinTable, kCache, vCache, startPos, numHeads, numKvHeads, headDim, eps);
+        qkv, qNorm, kNorm, cosTable, sinTable, kCache, vCache, startPos, numHeads, numKvHeads, headDim, eps, devicePos);
     return cudaGetLastError();
 }
 
 cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens,
                             std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
-                            int diagStride, cudaStream_t stream) {
+                            int diagStride, cudaStream_t stream, const int* devicePos) {
     auto shape = headLaunch(tokens, numHeads);
     if (!shape.ok() || headDim > kMaxHeadDim || headDim % 2 != 0 || numHeads % numKvHeads != 0) return cudaErrorInvalidValue;
     QE_LAUNCH(attentionKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
-        q, qStride, kCache, vCache, out, startPos, numHeads, numKvHeads, headDim, entropy, sink, diagStride);
+        q, qStride, kCache, vCache, out, startPos, numHeads, numKvHeads, headDim, entropy, sink, diagStride, devicePos);
     return cudaGetLastError();
 }
 
@@ -580,12 +585,13 @@ cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache
 }
 
 cudaError_t launchAttentionSplit(const float* q, const bf16* kCache, const bf16* vCache, float* partial, std::int64_t startPos,
-                                 int numHeads, int numKvHeads, int headDim, int splitKeys, cudaStream_t stream) {
+                                 int numHeads, int numKvHeads, int headDim, int splitKeys, cudaStream_t stream,
+                                 const int* devicePos) {
     if (headDim > kMaxHeadDim || headDim % 2 != 0 || numHeads % numKvHeads != 0 || splitKeys <= 0) return cudaErrorInvalidValue;
     auto shape = decodeSplitLaunch(numKvHeads, numHeads / numKvHeads, decodeSplits(startPos + 1, splitKeys));
     if (!shape.ok()) return cudaErrorInvalidValue;
     QE_LAUNCH(attentionSplitKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
-        q, kCache, vCache, partial, startPos, numHeads, numKvHeads, headDim, splitKeys);
+        q, kCache, vCache, partial, startPos, numHeads, numKvHeads, headDim, splitKeys, devicePos);
     return cudaGetLastError();
 }
 

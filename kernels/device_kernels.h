@@ -12,6 +12,11 @@ namespace qe::cuda {
 
 using bf16 = __nv_bfloat16;
 
+// CUDA graphs (decode): a kernel whose work depends on the chunk's first position takes it as
+// `startPos` and, when `devicePos` is non-null, reads it from that device int instead, so one
+// captured decode step replays at any position (startPos then only sizes the launch, where it
+// does: the split count of launchAttentionSplit/Merge).
+
 // Where a row kernel keeps the hidden states of a chunk for the diagnostics (positions
 // [startPos, startPos + rows) at `layer` of [capacity][layers + 1][width]); base null: none.
 struct HiddenKeep {
@@ -20,6 +25,7 @@ struct HiddenKeep {
     std::int64_t startPos = 0;
     int layer = 0;
     int layers = 0;
+    const int* devicePos = nullptr;  // non-null: startPos is read from here
 };
 
 // hidden[t, :] = float(table[ids[t], :]).
@@ -34,21 +40,22 @@ cudaError_t launchResidualNorm(float* hidden, const float* delta, const float* w
 // RoPE table of a chunk: cos/sin[t, j] = cos/sin(float(startPos + t) · invFreq[j]) · scaling,
 // the angle formed in fp32 and its cosine in double (spec §1.5).
 cudaError_t launchRopeTable(const float* invFreq, float scaling, std::int64_t startPos, int tokens, int half, float* cosOut,
-                            float* sinOut, cudaStream_t stream);
+                            float* sinOut, cudaStream_t stream, const int* devicePos = nullptr);
 
 // For each token row of qkv [tokens, (Nq + 2·Nkv)·d] (q heads, then k heads, then v heads):
 // RMSNorm each q and k head with qNorm/kNorm, rotate (NeoX halves), scale q by 1/√d in place,
 // and write k and v as bf16 to the caches at position startPos + t ([pos][Nkv][d] per layer).
 cudaError_t launchQkNormRope(float* qkv, const float* qNorm, const float* kNorm, const float* cosTable,
                              const float* sinTable, bf16* kCache, bf16* vCache, int tokens, std::int64_t startPos,
-                             int numHeads, int numKvHeads, int headDim, float eps, cudaStream_t stream);
+                             int numHeads, int numKvHeads, int headDim, float eps, cudaStream_t stream,
+                             const int* devicePos = nullptr);
 
 // Causal GQA attention of a chunk over the cache (keys 0 .. startPos + t), online softmax over
 // 32-key tiles (no score matrix in memory). q: the (scaled) q part of qkv, row stride qStride.
 // out: bf16 [tokens, Nq·d]. entropy/sink: [t·diagStride + head] when non-null.
 cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens,
                             std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
-                            int diagStride, cudaStream_t stream);
+                            int diagStride, cudaStream_t stream, const int* devicePos = nullptr);
 
 // The same on the tensor cores (flash attention, plan.h: kFlashRows query rows per block, bf16
 // Q·Kᵀ and P·V in wmma tiles, fp32 online softmax): for chunks of at least kFlashMinTokens tokens
@@ -62,7 +69,8 @@ cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache
 // ([Nq][splits][decodePartialFloats(d)]), launchAttentionMerge combines them into out (bf16
 // [Nq·d]) and the entropy/sink diagnostics ([head], when non-null), as launchAttention would.
 cudaError_t launchAttentionSplit(const float* q, const bf16* kCache, const bf16* vCache, float* partial, std::int64_t startPos,
-                                 int numHeads, int numKvHeads, int headDim, int splitKeys, cudaStream_t stream);
+                                 int numHeads, int numKvHeads, int headDim, int splitKeys, cudaStream_t stream,
+                                 const int* devicePos = nullptr);
 cudaError_t launchAttentionMerge(const float* partial, bf16* out, std::int64_t startPos, int numHeads, int headDim,
                                  int splitKeys, float* entropy, float* sink, cudaStream_t stream);
 

@@ -63,8 +63,9 @@ python3 scripts/gpu_compare.py --cli "$cli" --work "$work/models" --out "$work/c
 echo "== benchmark, 0.6B shape [$(elapsed) s]"
 bench() { "$cli" bench --model "$work/models/0.6b" --prompt-len 512 --gen "$2" --backend "$1" --json 2>&1 | tail -n 1; }
 bench_gpu=$(bench cuda 128) || status=1
+bench_plain=$(QE_CUDA_GRAPHS=0 bench cuda 128) || status=1   # what the decode graphs save on a small model
 bench_cpu=$(bench cpu 32) || status=1
-echo "$bench_gpu"; echo "$bench_cpu"
+echo "$bench_gpu"; echo "$bench_plain"; echo "$bench_cpu"
 
 echo "== loading, 0.6B shape [$(elapsed) s]"
 "$cli" load-bench --model "$work/models/0.6b" --backend cuda --json > "$work/load-bench.json" 2> "$work/load-bench.err" || targets=1
@@ -117,6 +118,7 @@ gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,nohea
   echo
   echo '```'
   echo "cuda: $bench_gpu"
+  echo "cuda, a launch per kernel (QE_CUDA_GRAPHS=0): $bench_plain"
   echo "cpu:  $bench_cpu"
   echo '```'
   echo

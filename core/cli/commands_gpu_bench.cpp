@@ -2,7 +2,8 @@
 // random bf16 weights made on the device, so Qwen3-32B is measured without a 64 GB checkpoint.
 //  - ceilings: device-to-device copy bandwidth (bytes read + written) and the cuBLAS GEMM rate;
 //  - decode at each --contexts length (the context is filled with random keys and values, not
-//    prefilled), with the always-on diagnostics and, at the first length, without them;
+//    prefilled), with the always-on diagnostics and, at the first length, without them and
+//    without CUDA graphs (a launch per kernel: what the graphs save);
 //  - time to first token of a --prompt-len prompt, against the FLOP floor at the GEMM rate.
 // Each token is chosen on the device as the app does (Qwen3's recommended sampling: temperature
 // 0.6, top-k 20, top-p 0.95) and fed back, so the figures include sampling.
@@ -136,7 +137,9 @@ int cmdGpuBench(int argc, char** argv, int first) {
 
     const double bandwidth = ceilings->copyBytesPerSecond, gemmRate = ceilings->gemmFlopsPerSecond;
     json decode = json::array();
-    auto decodeAt = [&](std::int64_t context, bool withDiagnostics) -> Status {
+    const bool graphs = backend.setDecodeGraphs(true);
+    auto decodeAt = [&](std::int64_t context, bool withDiagnostics, bool withGraphs) -> Status {
+        backend.setDecodeGraphs(withGraphs);
         QE_TRY(backend.fillSyntheticContext(cache, context - 1, static_cast<std::uint64_t>(*seed) + 7));
         Diagnostics* diag = withDiagnostics ? &diagnostics : nullptr;
         for (int i = 0; i < 2; ++i) {  // warm-up, at the same context length
@@ -153,13 +156,18 @@ int cmdGpuBench(int argc, char** argv, int first) {
         const double rate = double(*gen) / seconds(start);
         const double roof = bandwidth / bytesPerToken(config, context + *gen / 2);
         decode.push_back({{"context", context}, {"diagnostics", withDiagnostics}, {"tok_s", rate}, {"roofline_tok_s", roof},
-                          {"ratio", rate / roof}, {"bytes_per_token", bytesPerToken(config, context + *gen / 2)}});
+                          {"ratio", rate / roof}, {"bytes_per_token", bytesPerToken(config, context + *gen / 2)},
+                          {"graphs", withGraphs}});
+        backend.setDecodeGraphs(graphs);
         return {};
     };
     for (std::size_t i = 0; i < contexts->size(); ++i) {
-        if (auto s = decodeAt((*contexts)[i], true); !s.ok()) return fail(s.error());
-        if (i == 0)
-            if (auto s = decodeAt((*contexts)[i], false); !s.ok()) return fail(s.error());
+        if (auto s = decodeAt((*contexts)[i], true, graphs); !s.ok()) return fail(s.error());
+        if (i > 0) continue;
+        if (auto s = decodeAt((*contexts)[i], false, graphs); !s.ok()) return fail(s.error());
+        // What the graphs save: the same decode with a launch per kernel.
+        if (graphs)
+            if (auto s = decodeAt((*contexts)[i], true, false); !s.ok()) return fail(s.error());
     }
 
     // Time to first token: the prompt in chunks, logits of the last position.
@@ -206,8 +214,9 @@ int cmdGpuBench(int argc, char** argv, int first) {
                 ceilings->gemvBytesPerSecond * 1e-9, 100.0 * ceilings->gemvBytesPerSecond / bandwidth,
                 ceilings->cublasGemvBytesPerSecond * 1e-9, 100.0 * ceilings->cublasGemvBytesPerSecond / bandwidth);
     for (const json& d : decode)
-        std::printf("decode        context %7lld  %-15s %8.2f tok/s  roofline %8.2f  (%.0f %%)\n", (long long)d["context"].get<std::int64_t>(),
-                    d["diagnostics"].get<bool>() ? "diagnostics on" : "diagnostics off", d["tok_s"].get<double>(),
+        std::printf("decode        context %7lld  %-15s %-14s %8.2f tok/s  roofline %8.2f  (%.0f %%)\n",
+                    (long long)d["context"].get<std::int64_t>(), d["diagnostics"].get<bool>() ? "diagnostics on" : "diagnostics off",
+                    d["graphs"].get<bool>() ? "CUDA graphs" : "plain launches", d["tok_s"].get<double>(),
                     d["roofline_tok_s"].get<double>(), 100.0 * d["ratio"].get<double>());
     std::printf("first token   %lld-token prompt: %.3f s, FLOP floor %.3f s (%.2fx)\n", (long long)*promptLen, ttft, floor, ttft / floor);
     return kExitOk;

@@ -395,6 +395,88 @@ void syntheticWeightsAndContext() {
     GPU_CHECK(!backend.fillSyntheticContext(cache, 201, 9).ok(), "a context beyond the cache accepted");
 }
 
+// CUDA graphs (decode): a step captured once and replayed at other positions gives what plain
+// launches give (the kernels read the position from the device at each replay). Across the
+// switch from one-pass to split-KV attention (512 keys) and a change of the split count (768),
+// diagnostics on and off, logits copied out or kept on the device, and more shapes than the
+// backend keeps instantiated. QE_CUDA_GRAPHS=require makes a failed capture an error here
+// instead of a silent fallback to plain launches.
+void decodeGraphsMatchPlainLaunches() {
+    ModelConfig config = smallConfig(false, 0.0, 32);
+    config.maxPositionEmbeddings = 1024;
+    CudaBackendOptions options;
+    options.maxChunk = 8;
+    options.maxContext = 800;
+    options.hiddenBudgetBytes = 4 << 20;
+    struct Run {
+        std::unique_ptr<Backend> backend;
+        KvCache cache;
+        Diagnostics diagnostics;
+        std::vector<float> logits;
+    };
+    auto make = [&](const char* graphs) {
+        setenv("QE_CUDA_GRAPHS", graphs, 1);
+        auto created = createSyntheticCudaBackend(config, options, 3);
+        unsetenv("QE_CUDA_GRAPHS");
+        GPU_CHECK(created.ok(), created.ok() ? "" : created.error().text());
+        Run run{std::move(*created), {}, {}, std::vector<float>(static_cast<std::size_t>(config.vocabSize))};
+        run.cache.configure(config, options.maxContext, run.backend->kvStorage());
+        run.diagnostics.configure(config, options.hiddenBudgetBytes, run.backend->hostHiddenStates());
+        run.diagnostics.reserve(options.maxContext);
+        return run;
+    };
+    Run graphs = make("require"), plain = make("0");
+    std::vector<float> logitsGot, logitsWant;
+    std::vector<double> diagGot, diagWant;
+    int steps = 0;
+    auto decode = [&](int token, bool withDiagnostics, bool keepRow) {
+        const std::int64_t pos = graphs.cache.length();
+        for (Run* r : {&graphs, &plain}) {
+            const int ids[] = {token};
+            Status st = r->backend->forward(ids, r->cache, LogitsFor::Last, keepRow ? nullptr : r->logits.data(), {},
+                                            withDiagnostics ? &r->diagnostics : nullptr);
+            GPU_CHECK(st.ok(), "decode step at " + std::to_string(pos) + ": " + (st.ok() ? "" : st.error().text()));
+            if (keepRow) GPU_CHECK(r->backend->readLogits(r->logits).ok(), "kept logits row");
+        }
+        logitsGot.insert(logitsGot.end(), graphs.logits.begin(), graphs.logits.end());
+        logitsWant.insert(logitsWant.end(), plain.logits.begin(), plain.logits.end());
+        if (withDiagnostics) {
+            for (std::int64_t layer = 0; layer < config.numHiddenLayers; ++layer) {
+                diagGot.push_back(graphs.diagnostics.residualRms(pos, layer));
+                diagWant.push_back(plain.diagnostics.residualRms(pos, layer));
+                diagGot.push_back(graphs.diagnostics.mlpActivationRms(pos, layer));
+                diagWant.push_back(plain.diagnostics.mlpActivationRms(pos, layer));
+                for (std::int64_t head = 0; head < config.numAttentionHeads; ++head) {
+                    diagGot.push_back(graphs.diagnostics.attentionEntropy(pos, layer, head));
+                    diagWant.push_back(plain.diagnostics.attentionEntropy(pos, layer, head));
+                    diagGot.push_back(graphs.diagnostics.attentionSink(pos, layer, head));
+                    diagWant.push_back(plain.diagnostics.attentionSink(pos, layer, head));
+                }
+            }
+            for (double t : graphs.diagnostics.layerSeconds()) GPU_CHECK(t > 0, "layer time not measured in a graph step");
+        }
+        ++steps;
+    };
+    for (Run* r : {&graphs, &plain}) GPU_CHECK(r->backend->fillSyntheticContext(r->cache, 505, 9).ok(), "synthetic context");
+    for (int i = 0; i < 10; ++i) decode(7 + 13 * i, i % 3 != 2, i % 2 == 1);  // keys 506..515
+    // The hidden states a graph step kept (diagnostics' logit lens) are the plain step's.
+    for (auto [layer, pos] : {std::pair{1, 509}, {2, 512}}) {  // 512: the first split-KV step
+        std::vector<float> a, b;
+        const Status sa = graphs.backend->logitLens(layer, pos, graphs.diagnostics, a);
+        const Status sb = plain.backend->logitLens(layer, pos, plain.diagnostics, b);
+        GPU_CHECK(sa.ok() && sb.ok(), "logit lens: " + (sa.ok() ? std::string() : sa.error().text()) + " / " +
+                                          (sb.ok() ? std::string() : sb.error().text()));
+        report("decode graphs: logit lens " + std::to_string(layer) + "@" + std::to_string(pos), "vocab", "f32",
+               compare(a, b, b.size()), 1e-6);
+    }
+    for (Run* r : {&graphs, &plain}) GPU_CHECK(r->backend->fillSyntheticContext(r->cache, 765, 10).ok(), "synthetic context");
+    for (int i = 0; i < 6; ++i) decode(100 + i, i != 1, i == 4);  // keys 766..771: 3, then 4 splits
+    report("decode graphs vs plain launches: logits", std::to_string(steps) + " steps", "f32",
+           compare(logitsGot, logitsWant, logitsWant.size()), 1e-6);
+    report("decode graphs vs plain launches: diagnostics", std::to_string(steps) + " steps", "f32",
+           compare(diagGot, diagWant, diagWant.size()), 1e-6);
+}
+
 }  // namespace
 
 int main() {
@@ -421,6 +503,7 @@ int main() {
                       {"long-context decode = CPU", longContextDecodeMatchesCpu},
                       {"golden logits (llama.cpp)", goldenLogits},
                       {"synthetic weights and context", syntheticWeightsAndContext},
+                      {"decode graphs = plain launches", decodeGraphsMatchPlainLaunches},
                   },
                   device, whyNot);
 }

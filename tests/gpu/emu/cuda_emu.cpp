@@ -1,6 +1,9 @@
 // The CPU emulator behind cuda_emu.h: fibers for CUDA threads, and the CUDA runtime and cuBLAS
 // functions the backend calls, implemented on host memory (synchronously: streams and events
-// are bookkeeping only).
+// are bookkeeping only). Stream capture records the captured stream's work as closures that a
+// graph launch replays; the calls CUDA refuses during a capture (synchronising, host copies,
+// allocation, an event recorded without cudaEventRecordExternal and then timed) fail here too,
+// and like CUDA a refused call inside a capture invalidates it.
 // Fibers switch with _setjmp/_longjmp (no signal-mask system call per switch, unlike
 // swapcontext); jumping between stacks is what the fortified longjmp refuses.
 #undef _FORTIFY_SOURCE
@@ -263,9 +266,43 @@ cudaError_t fail(cudaError_t e) { return g_lastError = e; }
 
 struct EmuEvent {
     std::chrono::steady_clock::time_point at;
+    bool captureOnly = false;  // last recorded into a capture as a dependency marker: no time
 };
 
+using Work = std::vector<std::function<void()>>;
+
+struct EmuStream {
+    bool capturing = false;
+    bool invalidated = false;
+    Work work;
+};
+
+struct EmuGraph {
+    Work work;
+};
+
+int g_capturing = 0;  // streams capturing now
+
+EmuStream* streamOf(cudaStream_t stream) { return reinterpret_cast<EmuStream*>(stream); }
+
+// A call CUDA refuses while `stream` (or, for stream-less calls, any stream) is capturing.
+cudaError_t refuseInCapture(cudaStream_t stream) {
+    EmuStream* s = stream ? streamOf(stream) : nullptr;
+    if (s ? s->capturing : g_capturing > 0) {
+        if (s) s->invalidated = true;
+        return fail(cudaErrorStreamCaptureUnsupported);
+    }
+    return cudaSuccess;
+}
+
 }  // namespace
+
+namespace qe::emu {
+
+bool capturing(cudaStream_t stream) { return stream && streamOf(stream)->capturing; }
+void record(cudaStream_t stream, std::function<void()> work) { streamOf(stream)->work.push_back(std::move(work)); }
+
+}  // namespace qe::emu
 
 extern "C" {
 
@@ -274,6 +311,8 @@ const char* cudaGetErrorName(cudaError_t e) {
     case cudaSuccess: return "cudaSuccess";
     case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
     case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
+    case cudaErrorStreamCaptureUnsupported: return "cudaErrorStreamCaptureUnsupported";
+    case cudaErrorStreamCaptureInvalidated: return "cudaErrorStreamCaptureInvalidated";
     default: return "cudaError (emulated)";
     }
 }
@@ -308,7 +347,7 @@ cudaError_t cudaMemGetInfo(std::size_t* freeBytes, std::size_t* totalBytes) {
     *totalBytes = kDeviceBytes;
     return cudaSuccess;
 }
-cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
+cudaError_t cudaDeviceSynchronize() { return refuseInCapture(nullptr); }
 cudaError_t cudaFuncSetAttribute(const void*, cudaFuncAttribute attribute, int value) {
     if (attribute == cudaFuncAttributeMaxDynamicSharedMemorySize && (value < 0 || value > 227 * 1024))
         return fail(cudaErrorInvalidValue);
@@ -316,6 +355,7 @@ cudaError_t cudaFuncSetAttribute(const void*, cudaFuncAttribute attribute, int v
 }
 
 cudaError_t cudaMalloc(void** p, std::size_t bytes) {
+    if (const cudaError_t e = refuseInCapture(nullptr)) return e;
     {
         std::lock_guard lock(g_mutex);
         if (g_allocated + bytes > kDeviceBytes) return fail(cudaErrorMemoryAllocation);
@@ -323,7 +363,10 @@ cudaError_t cudaMalloc(void** p, std::size_t bytes) {
     *p = guardedAlloc(bytes);
     return *p ? cudaSuccess : fail(cudaErrorMemoryAllocation);
 }
-cudaError_t cudaFree(void* p) { return guardedFree(p); }
+cudaError_t cudaFree(void* p) {
+    if (const cudaError_t e = refuseInCapture(nullptr)) return e;
+    return guardedFree(p);
+}
 cudaError_t cudaHostAlloc(void** p, std::size_t bytes, unsigned int) {
     *p = std::malloc(bytes);
     return *p ? cudaSuccess : fail(cudaErrorMemoryAllocation);
@@ -333,22 +376,87 @@ cudaError_t cudaFreeHost(void* p) {
     return cudaSuccess;
 }
 cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind) {
+    if (const cudaError_t e = refuseInCapture(nullptr)) return e;
     std::memmove(dst, src, bytes);
     return cudaSuccess;
 }
-cudaError_t cudaMemcpyAsync(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind, cudaStream_t) {
-    return cudaMemcpy(dst, src, bytes, kind);
+// In a capture only device-to-device copies are taken (the backend captures no host copy; CUDA
+// would take pinned ones but not pageable ones).
+cudaError_t cudaMemcpyAsync(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind, cudaStream_t stream) {
+    if (qe::emu::capturing(stream)) {
+        if (kind != cudaMemcpyDeviceToDevice) return refuseInCapture(stream);
+        qe::emu::record(stream, [=] { std::memmove(dst, src, bytes); });
+        return cudaSuccess;
+    }
+    std::memmove(dst, src, bytes);
+    return cudaSuccess;
 }
 
 cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned int) {
-    *stream = reinterpret_cast<cudaStream_t>(new int(0));
+    *stream = reinterpret_cast<cudaStream_t>(new EmuStream{});
     return cudaSuccess;
 }
 cudaError_t cudaStreamDestroy(cudaStream_t stream) {
-    delete reinterpret_cast<int*>(stream);
+    EmuStream* s = streamOf(stream);
+    if (s && s->capturing) --g_capturing;
+    delete s;
     return cudaSuccess;
 }
-cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
+cudaError_t cudaStreamSynchronize(cudaStream_t stream) { return refuseInCapture(stream); }
+
+cudaError_t cudaStreamBeginCapture(cudaStream_t stream, cudaStreamCaptureMode) {
+    if (!stream) return fail(cudaErrorStreamCaptureUnsupported);  // the legacy stream cannot capture
+    EmuStream* s = streamOf(stream);
+    if (s->capturing) return fail(cudaErrorIllegalState);
+    *s = EmuStream{true, false, {}};
+    ++g_capturing;
+    return cudaSuccess;
+}
+cudaError_t cudaStreamEndCapture(cudaStream_t stream, cudaGraph_t* graph) {
+    EmuStream* s = stream ? streamOf(stream) : nullptr;
+    if (!s || !s->capturing) return fail(cudaErrorIllegalState);
+    --g_capturing;
+    s->capturing = false;
+    *graph = nullptr;
+    if (std::exchange(s->invalidated, false)) {
+        s->work.clear();
+        return fail(cudaErrorStreamCaptureInvalidated);
+    }
+    *graph = reinterpret_cast<cudaGraph_t>(new EmuGraph{std::move(s->work)});
+    s->work.clear();
+    return cudaSuccess;
+}
+cudaError_t cudaStreamIsCapturing(cudaStream_t stream, cudaStreamCaptureStatus* status) {
+    const EmuStream* s = stream ? streamOf(stream) : nullptr;
+    *status = !s || !s->capturing ? cudaStreamCaptureStatusNone
+              : s->invalidated    ? cudaStreamCaptureStatusInvalidated
+                                  : cudaStreamCaptureStatusActive;
+    return cudaSuccess;
+}
+cudaError_t cudaGraphInstantiate(cudaGraphExec_t* exec, cudaGraph_t graph, unsigned long long) {
+    if (!graph) return fail(cudaErrorInvalidValue);
+    if (const cudaError_t e = refuseInCapture(nullptr)) return e;
+    *exec = reinterpret_cast<cudaGraphExec_t>(new EmuGraph(*reinterpret_cast<EmuGraph*>(graph)));
+    return cudaSuccess;
+}
+cudaError_t cudaGraphLaunch(cudaGraphExec_t exec, cudaStream_t stream) {
+    if (!exec) return fail(cudaErrorInvalidValue);
+    for (const auto& work : reinterpret_cast<EmuGraph*>(exec)->work) {
+        if (qe::emu::capturing(stream))
+            qe::emu::record(stream, work);
+        else
+            work();
+    }
+    return cudaSuccess;
+}
+cudaError_t cudaGraphExecDestroy(cudaGraphExec_t exec) {
+    delete reinterpret_cast<EmuGraph*>(exec);
+    return cudaSuccess;
+}
+cudaError_t cudaGraphDestroy(cudaGraph_t graph) {
+    delete reinterpret_cast<EmuGraph*>(graph);
+    return cudaSuccess;
+}
 
 cudaError_t cudaEventCreate(cudaEvent_t* event) {
     *event = reinterpret_cast<cudaEvent_t>(new EmuEvent{});
@@ -359,34 +467,55 @@ cudaError_t cudaEventDestroy(cudaEvent_t event) {
     delete reinterpret_cast<EmuEvent*>(event);
     return cudaSuccess;
 }
-cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t) {
-    reinterpret_cast<EmuEvent*>(event)->at = std::chrono::steady_clock::now();
+cudaError_t cudaEventRecordWithFlags(cudaEvent_t event, cudaStream_t stream, unsigned int flags) {
+    auto* e = reinterpret_cast<EmuEvent*>(event);
+    if (qe::emu::capturing(stream)) {
+        if (flags & cudaEventRecordExternal)  // an event record node: timed when the graph runs
+            qe::emu::record(stream, [e] {
+                e->at = std::chrono::steady_clock::now();
+                e->captureOnly = false;
+            });
+        else
+            e->captureOnly = true;  // only orders work inside the capture
+        return cudaSuccess;
+    }
+    e->at = std::chrono::steady_clock::now();
+    e->captureOnly = false;
     return cudaSuccess;
 }
+cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream) { return cudaEventRecordWithFlags(event, stream, 0); }
 cudaError_t cudaEventSynchronize(cudaEvent_t) { return cudaSuccess; }
 cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end) {
+    if (reinterpret_cast<EmuEvent*>(start)->captureOnly || reinterpret_cast<EmuEvent*>(end)->captureOnly)
+        return fail(cudaErrorInvalidResourceHandle);
     *ms = std::chrono::duration<float, std::milli>(reinterpret_cast<EmuEvent*>(end)->at - reinterpret_cast<EmuEvent*>(start)->at).count();
     return cudaSuccess;
 }
 
 // ---- cuBLAS ---------------------------------------------------------------------------------
 
+struct EmuBlas {
+    cudaStream_t stream = nullptr;
+};
 cublasStatus_t cublasCreate_v2(cublasHandle_t* handle) {
-    *handle = reinterpret_cast<cublasHandle_t>(new int(0));
+    *handle = reinterpret_cast<cublasHandle_t>(new EmuBlas{});
     return CUBLAS_STATUS_SUCCESS;
 }
 cublasStatus_t cublasDestroy_v2(cublasHandle_t handle) {
-    delete reinterpret_cast<int*>(handle);
+    delete reinterpret_cast<EmuBlas*>(handle);
     return CUBLAS_STATUS_SUCCESS;
 }
-cublasStatus_t cublasSetStream_v2(cublasHandle_t, cudaStream_t) { return CUBLAS_STATUS_SUCCESS; }
+cublasStatus_t cublasSetStream_v2(cublasHandle_t handle, cudaStream_t stream) {
+    reinterpret_cast<EmuBlas*>(handle)->stream = stream;
+    return CUBLAS_STATUS_SUCCESS;
+}
 cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t, void*, std::size_t) { return CUBLAS_STATUS_SUCCESS; }
 const char* cublasGetStatusName(cublasStatus_t s) { return s == CUBLAS_STATUS_SUCCESS ? "CUBLAS_STATUS_SUCCESS" : "CUBLAS_STATUS_ERROR"; }
 const char* cublasGetStatusString(cublasStatus_t s) { return s == CUBLAS_STATUS_SUCCESS ? "success" : "error (emulated)"; }
 
 // C = α·op(A)·op(B) + β·C, column-major, as the cuBLAS documentation defines it; only the types
 // the backend uses (bf16 inputs, fp32 output and compute).
-cublasStatus_t cublasGemmEx(cublasHandle_t, cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k,
+cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k,
                             const void* alpha, const void* A, cudaDataType Atype, int lda, const void* B, cudaDataType Btype,
                             int ldb, const void* beta, void* C, cudaDataType Ctype, int ldc, cublasComputeType_t computeType,
                             cublasGemmAlgo_t) {
@@ -399,18 +528,25 @@ cublasStatus_t cublasGemmEx(cublasHandle_t, cublasOperation_t transa, cublasOper
     const auto* a = static_cast<const __nv_bfloat16*>(A);
     const auto* b = static_cast<const __nv_bfloat16*>(B);
     auto* c = static_cast<float*>(C);
+    // Host-pointer mode: α and β are read at the call, also when it is captured.
     const float al = *static_cast<const float*>(alpha), be = *static_cast<const float*>(beta);
-    for (int j = 0; j < n; ++j)
-        for (int i = 0; i < m; ++i) {
-            float acc = 0.0f;
-            for (int l = 0; l < k; ++l) {
-                const float x = __bfloat162float(transa == CUBLAS_OP_N ? a[i + std::size_t(l) * lda] : a[l + std::size_t(i) * lda]);
-                const float y = __bfloat162float(transb == CUBLAS_OP_N ? b[l + std::size_t(j) * ldb] : b[j + std::size_t(l) * ldb]);
-                acc += x * y;
+    auto product = [=] {
+        for (int j = 0; j < n; ++j)
+            for (int i = 0; i < m; ++i) {
+                float acc = 0.0f;
+                for (int l = 0; l < k; ++l) {
+                    const float x = __bfloat162float(transa == CUBLAS_OP_N ? a[i + std::size_t(l) * lda] : a[l + std::size_t(i) * lda]);
+                    const float y = __bfloat162float(transb == CUBLAS_OP_N ? b[l + std::size_t(j) * ldb] : b[j + std::size_t(l) * ldb]);
+                    acc += x * y;
+                }
+                float& out = c[i + std::size_t(j) * ldc];
+                out = al * acc + (be == 0.0f ? 0.0f : be * out);
             }
-            float& out = c[i + std::size_t(j) * ldc];
-            out = al * acc + (be == 0.0f ? 0.0f : be * out);
-        }
+    };
+    if (const cudaStream_t stream = reinterpret_cast<EmuBlas*>(handle)->stream; qe::emu::capturing(stream))
+        qe::emu::record(stream, product);
+    else
+        product();
     return CUBLAS_STATUS_SUCCESS;
 }
 

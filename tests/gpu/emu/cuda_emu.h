@@ -54,19 +54,31 @@ void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function
 // pointers must be 256-bit aligned and the leading dimension a multiple of 16 bytes.
 void wmmaEnter(const void* pointer, unsigned leading, std::size_t elementBytes);
 
+// Stream capture (CUDA graphs): while `stream` is capturing, work enqueued on it is recorded
+// (arguments by value, as a kernel node keeps them) and runs when the graph is launched.
+bool capturing(cudaStream_t stream);
+void record(cudaStream_t stream, std::function<void()> work);
+
 template <class Kernel>
 struct Launch {
     Kernel* kernel;
     dim3 grid, block;
     std::size_t shared;
+    cudaStream_t stream;
     template <class... Args>
     void operator()(Args... args) const {
+        if (capturing(stream)) {
+            record(stream, [kernel = kernel, grid = grid, block = block, shared = shared, args...] {
+                runGrid(grid, block, shared, [&] { kernel(args...); });
+            });
+            return;
+        }
         runGrid(grid, block, shared, [&] { kernel(args...); });
     }
 };
 template <class Kernel>
-Launch<Kernel> launch(Kernel* kernel, dim3 grid, dim3 block, std::size_t shared, cudaStream_t) {
-    return {kernel, grid, block, shared};
+Launch<Kernel> launch(Kernel* kernel, dim3 grid, dim3 block, std::size_t shared, cudaStream_t stream) {
+    return {kernel, grid, block, shared, stream};
 }
 
 }  // namespace qe::emu
