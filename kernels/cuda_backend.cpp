@@ -250,10 +250,22 @@ private:
     // `capturing`: the layer events become event nodes of the graph being captured.
     Status enqueueLayers(int tokens, std::int64_t startPos, const int* devicePos, bool diag, bool normOut,
                          std::stop_token stop, bool capturing);
-    // Decode with CUDA graphs: one token at m_stepPos (uploaded by the caller), the step replayed
+    // Decode with CUDA graphs: one token at stepPos() (uploaded by the caller), the step replayed
     // from a graph captured for its shape (captured on first use); with `lmHead` the row's logits
     // end in m_logits.
     Status launchDecodeGraph(std::int64_t startPos, bool diag, bool lmHead);
+    // A chunk of `tokens` keeps its diagnostics at the start of m_diagOut, part after part:
+    // residual RMS [t][layer], MLP activation RMS [t][layer], attention entropy and sink
+    // [t][layer][head]; `floats` in all.
+    struct DiagParts {
+        float *residualRms, *mlpRms, *entropy, *sink;
+        std::size_t floats;
+    };
+    DiagParts diagParts(int tokens) const {
+        const std::size_t perLayer = std::size_t(tokens) * m_config.numHiddenLayers, perHead = perLayer * m_config.numAttentionHeads;
+        float* base = m_diagOut.get();
+        return {base, base + perLayer, base + 2 * perLayer, base + 2 * perLayer + perHead, 2 * perLayer + 2 * perHead};
+    }
     void dropGraphs() {
         for (const DecodeGraph& g : m_graphs) cudaGraphExecDestroy(g.exec);
         m_graphs.clear();
@@ -282,13 +294,15 @@ private:
     DeviceArray<int> m_ids;
     DeviceArray<float> m_hidden, m_delta, m_qkv, m_gateUp, m_logits, m_cos, m_sin;
     DeviceArray<bf16> m_normed, m_attn, m_act;
-    DeviceArray<float> m_residualRms, m_mlpRms, m_entropy, m_sink;  // [t][layer]([head])
+    // Diagnostics of a chunk, in one buffer so they come back in one copy.
+    DeviceArray<float> m_diagOut;
+    std::vector<float> m_diagHost;
     DeviceArray<float> m_rowQ, m_probs, m_lensLogits;
     DeviceArray<float> m_splitPartial;     // split-KV decode: [Nq][splits][d + 4]
     bool m_cublasDecode = false;           // QE_CUDA_GEMV=cublas: one-token products through cuBLAS
     // Decode graphs. Within one shape (diagnostics on/off, LM head or not, the split count of
     // split-KV attention, which changes every kDecodeSplitKeys positions) a step differs only by
-    // its position, which the kernels read from m_stepPos; the most recent kMaxDecodeGraphs
+    // its position, which the kernels read from stepPos(); the most recent kMaxDecodeGraphs
     // shapes stay instantiated. QE_CUDA_GRAPHS=0 turns them off; a capture that fails turns them
     // off for the session (logged) and the step runs with plain launches, unless
     // QE_CUDA_GRAPHS=require (tests), which makes that failure the step's error.
@@ -300,7 +314,8 @@ private:
     static constexpr std::size_t kMaxDecodeGraphs = 4;
     bool m_useGraphs = true, m_requireGraphs = false;
     std::vector<DecodeGraph> m_graphs;  // least recently used first
-    DeviceArray<int> m_stepPos;
+    // A graph step's token and position: m_ids[0] and m_ids[1], uploaded in one copy.
+    const int* stepPos() const { return m_ids.get() + 1; }
     bool m_rowKept = false;                // m_logits holds the last position's row (forward without a host buffer)
     DeviceArray<int> m_penaltyIds;         // sampling: distinct penalty ids, and their saved logits
     DeviceArray<float> m_penaltySaved;
@@ -390,8 +405,7 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
     const std::uint64_t keptPerPos = (L + 1) * H * sizeof(float);
     m_keptCapacity = static_cast<std::int64_t>(std::min<std::uint64_t>(o.hiddenBudgetBytes / keptPerPos, m_maxContext));
     QE_TRY(m_kept.allocate(static_cast<std::size_t>(m_keptCapacity) * (L + 1) * H));
-    QE_TRY(m_ids.allocate(T));
-    QE_TRY(m_stepPos.allocate(1));
+    QE_TRY(m_ids.allocate(std::max<std::size_t>(T, 2)));
     QE_TRY(m_hidden.allocate(T * H));
     QE_TRY(m_delta.allocate(T * H));
     QE_TRY(m_normed.allocate(T * H));
@@ -402,10 +416,7 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
     QE_TRY(m_logits.allocate(std::min<std::size_t>(T, kLogitRows) * V));
     QE_TRY(m_cos.allocate(T * static_cast<std::size_t>(c.headDim / 2)));
     QE_TRY(m_sin.allocate(T * static_cast<std::size_t>(c.headDim / 2)));
-    QE_TRY(m_residualRms.allocate(T * L));
-    QE_TRY(m_mlpRms.allocate(T * L));
-    QE_TRY(m_entropy.allocate(T * L * Nq));
-    QE_TRY(m_sink.allocate(T * L * Nq));
+    QE_TRY(m_diagOut.allocate(T * L * (2 + 2 * Nq)));
     QE_TRY(m_rowQ.allocate(static_cast<std::size_t>(c.headDim)));
     QE_TRY(m_probs.allocate(static_cast<std::size_t>(m_maxContext) + 1));
     QE_TRY(m_lensLogits.allocate(V));
@@ -567,12 +578,12 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
 
     // A graph step runs whole (one token, milliseconds), so a stop is honoured before it starts.
     if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "cancelled");
-    QE_CUDA_TRY(cudaMemcpyAsync(m_ids.get(), tokens.data(), tokens.size() * sizeof(int), cudaMemcpyHostToDevice, m_stream));
     bool viaGraph = false;
     if (T == 1 && m_useGraphs) {
-        // A pageable source is copied before the call returns, so a local is safe.
-        const int pos = static_cast<int>(startPos);
-        QE_CUDA_TRY(cudaMemcpyAsync(m_stepPos.get(), &pos, sizeof pos, cudaMemcpyHostToDevice, m_stream));
+        // Token and position in one copy. A pageable source is copied before the call returns,
+        // so a local is safe.
+        const int step[2] = {tokens[0], static_cast<int>(startPos)};
+        QE_CUDA_TRY(cudaMemcpyAsync(m_ids.get(), step, sizeof step, cudaMemcpyHostToDevice, m_stream));
         if (Status st = launchDecodeGraph(startPos, diag != nullptr, lmHead); st.ok()) {
             viaGraph = true;
         } else if (m_requireGraphs) {
@@ -585,7 +596,10 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
             m_useGraphs = false;
         }
     }
-    if (!viaGraph) QE_TRY(enqueueLayers(T, startPos, nullptr, diag != nullptr, lmHead, stop, false));
+    if (!viaGraph) {
+        QE_CUDA_TRY(cudaMemcpyAsync(m_ids.get(), tokens.data(), tokens.size() * sizeof(int), cudaMemcpyHostToDevice, m_stream));
+        QE_TRY(enqueueLayers(T, startPos, nullptr, diag != nullptr, lmHead, stop, false));
+    }
     if (lmHead) {
         // In blocks of kLogitRows rows, each copied out before the next overwrites the buffer
         // (the copy to pageable host memory returns when it is done). Without a host buffer the
@@ -600,12 +614,18 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
             QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
         }
     }
-    if (diag) {
-        const std::size_t perLayer = std::size_t(T) * L * sizeof(float), perHead = perLayer * Nq;
-        QE_CUDA_TRY(cudaMemcpyAsync(&diag->residualRms(startPos, 0), m_residualRms.get(), perLayer, cudaMemcpyDeviceToHost, m_stream));
-        QE_CUDA_TRY(cudaMemcpyAsync(&diag->mlpActivationRms(startPos, 0), m_mlpRms.get(), perLayer, cudaMemcpyDeviceToHost, m_stream));
-        QE_CUDA_TRY(cudaMemcpyAsync(&diag->attentionEntropy(startPos, 0, 0), m_entropy.get(), perHead, cudaMemcpyDeviceToHost, m_stream));
-        QE_CUDA_TRY(cudaMemcpyAsync(&diag->attentionSink(startPos, 0, 0), m_sink.get(), perHead, cudaMemcpyDeviceToHost, m_stream));
+    if (diag) {  // one copy (a few KB), then each part to its place
+        const DiagParts parts = diagParts(T);
+        m_diagHost.resize(parts.floats);
+        QE_CUDA_TRY(cudaMemcpyAsync(m_diagHost.data(), parts.residualRms, parts.floats * sizeof(float), cudaMemcpyDeviceToHost,
+                                    m_stream));
+        QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
+        const std::size_t perLayer = std::size_t(T) * L, perHead = perLayer * Nq;
+        auto hostPart = [&](const float* device) { return m_diagHost.data() + (device - parts.residualRms); };
+        std::copy_n(hostPart(parts.residualRms), perLayer, &diag->residualRms(startPos, 0));
+        std::copy_n(hostPart(parts.mlpRms), perLayer, &diag->mlpActivationRms(startPos, 0));
+        std::copy_n(hostPart(parts.entropy), perHead, &diag->attentionEntropy(startPos, 0, 0));
+        std::copy_n(hostPart(parts.sink), perHead, &diag->attentionSink(startPos, 0, 0));
     }
     QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
     if (diag) {
@@ -637,6 +657,7 @@ Status CudaBackend::enqueueLayers(int T, std::int64_t startPos, const int* devic
     const int L = static_cast<int>(c.numHiddenLayers), Nq = static_cast<int>(c.numAttentionHeads);
     const int Nkv = static_cast<int>(c.numKeyValueHeads), d = static_cast<int>(c.headDim);
     const int qkvWidth = static_cast<int>(c.qWidth() + 2 * c.kvWidth());
+    const DiagParts parts = diagParts(T);
     // In a capture an event becomes an event node, recorded (and timed) each time the graph runs.
     auto recordLayer = [&](int index) {
         return cudaEventRecordWithFlags(m_layerEvents[static_cast<std::size_t>(index)], m_stream,
@@ -656,13 +677,13 @@ Status CudaBackend::enqueueLayers(int T, std::int64_t startPos, const int* devic
         // h += previous layer's MLP output; x = RMSNorm(h; input_layernorm). The residual RMS
         // after the previous layer and the hidden state entering this one are recorded here.
         QE_CUDA_TRY(launchResidualNorm(m_hidden.get(), layer > 0 ? m_delta.get() : nullptr, w.inputNorm.get(), m_normed.get(),
-                                       T, H, m_eps, keep, diag && layer > 0 ? m_residualRms.get() + (layer - 1) : nullptr, L,
+                                       T, H, m_eps, keep, diag && layer > 0 ? parts.residualRms + (layer - 1) : nullptr, L,
                                        m_stream));
         QE_TRY(gemm(w.qkv.get(), qkvWidth, H, m_normed.get(), T, m_qkv.get()));
         QE_CUDA_TRY(launchQkNormRope(m_qkv.get(), w.qNorm.get(), w.kNorm.get(), m_cos.get(), m_sin.get(), keys(layer),
                                      values(layer), T, startPos, Nq, Nkv, d, m_eps, m_stream, devicePos));
-        float* entropy = diag ? m_entropy.get() + std::size_t(layer) * Nq : nullptr;
-        float* sink = diag ? m_sink.get() + std::size_t(layer) * Nq : nullptr;
+        float* entropy = diag ? parts.entropy + std::size_t(layer) * Nq : nullptr;
+        float* sink = diag ? parts.sink + std::size_t(layer) * Nq : nullptr;
         if (T == 1 && startPos + 1 > kDecodeSplitMinKeys) {  // decode over a long context: split the keys
             QE_CUDA_TRY(launchAttentionSplit(m_qkv.get(), keys(layer), values(layer), m_splitPartial.get(), startPos, Nq, Nkv, d,
                                              static_cast<int>(kDecodeSplitKeys), m_stream, devicePos));
@@ -679,14 +700,14 @@ Status CudaBackend::enqueueLayers(int T, std::int64_t startPos, const int* devic
         QE_CUDA_TRY(launchResidualNorm(m_hidden.get(), m_delta.get(), w.postNorm.get(), m_normed.get(), T, H, m_eps,
                                        HiddenKeep{}, nullptr, 0, m_stream));
         QE_TRY(gemm(w.gateUp.get(), 2 * I, H, m_normed.get(), T, m_gateUp.get()));
-        QE_CUDA_TRY(launchSwiGlu(m_gateUp.get(), m_act.get(), T, I, diag ? m_mlpRms.get() + layer : nullptr, L, m_stream));
+        QE_CUDA_TRY(launchSwiGlu(m_gateUp.get(), m_act.get(), T, I, diag ? parts.mlpRms + layer : nullptr, L, m_stream));
         QE_TRY(gemm(w.down.get(), H, I, m_act.get(), T, m_delta.get()));
         if (diag) QE_CUDA_TRY(recordLayer(layer + 1));
     }
     if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "cancelled");
     keep.layer = L;
     QE_CUDA_TRY(launchResidualNorm(m_hidden.get(), m_delta.get(), m_finalNorm.get(), normOut ? m_normed.get() : nullptr, T, H,
-                                   m_eps, keep, diag ? m_residualRms.get() + (L - 1) : nullptr, L, m_stream));
+                                   m_eps, keep, diag ? parts.residualRms + (L - 1) : nullptr, L, m_stream));
     return {};
 }
 
@@ -696,9 +717,9 @@ Status CudaBackend::launchDecodeGraph(std::int64_t startPos, bool diag, bool lmH
         return g.diag == diag && g.lmHead == lmHead && g.splits == splits;
     });
     if (found == m_graphs.end()) {
-        // Capture one step. The work is recorded, not run; kernels read the position from m_stepPos.
+        // Capture one step. The work is recorded, not run; kernels read the position from stepPos().
         QE_CUDA_TRY(cudaStreamBeginCapture(m_stream, cudaStreamCaptureModeThreadLocal));
-        Status st = enqueueLayers(1, startPos, m_stepPos.get(), diag, lmHead, std::stop_token{}, true);
+        Status st = enqueueLayers(1, startPos, stepPos(), diag, lmHead, std::stop_token{}, true);
         if (st.ok() && lmHead) st = gemm(m_lmHead, m_config.vocabSize, m_config.hiddenSize, m_normed.get(), 1, m_logits.get());
         cudaGraph_t graph = nullptr;
         const cudaError_t ended = cudaStreamEndCapture(m_stream, &graph);
