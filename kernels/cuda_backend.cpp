@@ -262,7 +262,8 @@ private:
         std::size_t floats;
     };
     DiagParts diagParts(int tokens) const {
-        const std::size_t perLayer = std::size_t(tokens) * m_config.numHiddenLayers, perHead = perLayer * m_config.numAttentionHeads;
+        const std::size_t perLayer = std::size_t(tokens) * m_config.numHiddenLayers;
+        const std::size_t perHead = perLayer * m_config.numAttentionHeads;
         float* base = m_diagOut.get();
         return {base, base + perLayer, base + 2 * perLayer, base + 2 * perLayer + perHead, 2 * perLayer + 2 * perHead};
     }
@@ -631,7 +632,8 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
     if (diag) {
         for (int layer = 0; layer < L; ++layer) {
             float ms = 0.0f;
-            const cudaError_t e = cudaEventElapsedTime(&ms, m_layerEvents[std::size_t(layer)], m_layerEvents[std::size_t(layer + 1)]);
+            const cudaError_t e =
+                cudaEventElapsedTime(&ms, m_layerEvents[std::size_t(layer)], m_layerEvents[std::size_t(layer + 1)]);
             if (e != cudaSuccess && (!viaGraph || m_requireGraphs)) return cudaError(e, "timing a layer");
             if (e != cudaSuccess) {
                 // The step itself is fine; its layer times stay the previous step's.

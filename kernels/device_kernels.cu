@@ -544,7 +544,8 @@ cudaError_t launchRopeTable(const float* invFreq, float scaling, std::int64_t st
                             float* sinOut, cudaStream_t stream, const int* devicePos) {
     auto shape = flatLaunch(std::int64_t(tokens) * half);
     if (!shape.ok()) return cudaErrorInvalidValue;
-    QE_LAUNCH(ropeTableKernel, gridOf(*shape), blockOf(*shape), 0, stream)(invFreq, scaling, startPos, tokens, half, cosOut, sinOut, devicePos);
+    QE_LAUNCH(ropeTableKernel, gridOf(*shape), blockOf(*shape), 0, stream)(invFreq, scaling, startPos, tokens, half, cosOut,
+                                                                           sinOut, devicePos);
     return cudaGetLastError();
 }
 

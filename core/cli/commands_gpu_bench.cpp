@@ -215,7 +215,8 @@ int cmdGpuBench(int argc, char** argv, int first) {
                 ceilings->cublasGemvBytesPerSecond * 1e-9, 100.0 * ceilings->cublasGemvBytesPerSecond / bandwidth);
     for (const json& d : decode)
         std::printf("decode        context %7lld  %-15s %-14s %8.2f tok/s  roofline %8.2f  (%.0f %%)\n",
-                    (long long)d["context"].get<std::int64_t>(), d["diagnostics"].get<bool>() ? "diagnostics on" : "diagnostics off",
+                    (long long)d["context"].get<std::int64_t>(),
+                    d["diagnostics"].get<bool>() ? "diagnostics on" : "diagnostics off",
                     d["graphs"].get<bool>() ? "CUDA graphs" : "plain launches", d["tok_s"].get<double>(),
                     d["roofline_tok_s"].get<double>(), 100.0 * d["ratio"].get<double>());
     std::printf("first token   %lld-token prompt: %.3f s, FLOP floor %.3f s (%.2fx)\n", (long long)*promptLen, ttft, floor, ttft / floor);

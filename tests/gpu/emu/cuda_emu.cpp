@@ -535,8 +535,10 @@ cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa, cub
             for (int i = 0; i < m; ++i) {
                 float acc = 0.0f;
                 for (int l = 0; l < k; ++l) {
-                    const float x = __bfloat162float(transa == CUBLAS_OP_N ? a[i + std::size_t(l) * lda] : a[l + std::size_t(i) * lda]);
-                    const float y = __bfloat162float(transb == CUBLAS_OP_N ? b[l + std::size_t(j) * ldb] : b[j + std::size_t(l) * ldb]);
+                    const float x =
+                        __bfloat162float(transa == CUBLAS_OP_N ? a[i + std::size_t(l) * lda] : a[l + std::size_t(i) * lda]);
+                    const float y =
+                        __bfloat162float(transb == CUBLAS_OP_N ? b[l + std::size_t(j) * ldb] : b[j + std::size_t(l) * ldb]);
                     acc += x * y;
                 }
                 float& out = c[i + std::size_t(j) * ldc];
