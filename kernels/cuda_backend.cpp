@@ -301,15 +301,15 @@ private:
     DeviceArray<float> m_rowQ, m_probs, m_lensLogits;
     DeviceArray<float> m_splitPartial;     // split-KV decode: [Nq][splits][d + 4]
     bool m_cublasDecode = false;           // QE_CUDA_GEMV=cublas: one-token products through cuBLAS
-    // Decode graphs. Within one shape (diagnostics on/off, LM head or not, the split count of
-    // split-KV attention, which changes every kDecodeSplitKeys positions) a step differs only by
+    // Decode graphs. Within one shape (diagnostics on/off, LM head or not, the split length and
+    // count of split-KV attention, which change every split length's positions) a step differs only by
     // its position, which the kernels read from stepPos(); the most recent kMaxDecodeGraphs
     // shapes stay instantiated. QE_CUDA_GRAPHS=0 turns them off; a capture that fails turns them
     // off for the session (logged) and the step runs with plain launches, unless
     // QE_CUDA_GRAPHS=require (tests), which makes that failure the step's error.
     struct DecodeGraph {
         bool diag = false, lmHead = false;
-        std::int64_t splits = 0;  // 0: one-pass attention
+        std::int64_t splitKeys = 0, splits = 0;  // 0: one-pass attention
         cudaGraphExec_t exec = nullptr;
     };
     static constexpr std::size_t kMaxDecodeGraphs = 4;
@@ -425,7 +425,7 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
     QE_TRY(m_penaltyIds.allocate(sampleScratchIds(c, m_maxContext)));
     QE_TRY(m_penaltySaved.allocate(sampleScratchIds(c, m_maxContext)));
     QE_TRY(m_sampleOut.allocate(1));
-    QE_TRY(m_splitPartial.allocate(Nq * static_cast<std::size_t>(decodeSplits(m_maxContext)) *
+    QE_TRY(m_splitPartial.allocate(Nq * static_cast<std::size_t>(decodeMaxSplits(m_maxContext)) *
                                    static_cast<std::size_t>(decodePartialFloats(c.headDim))));
     return m_weights ? upload(args) : synthesize(args.syntheticSeed);
 }
@@ -686,11 +686,12 @@ Status CudaBackend::enqueueLayers(int T, std::int64_t startPos, const int* devic
                                      values(layer), T, startPos, Nq, Nkv, d, m_eps, m_stream, devicePos));
         float* entropy = diag ? parts.entropy + std::size_t(layer) * Nq : nullptr;
         float* sink = diag ? parts.sink + std::size_t(layer) * Nq : nullptr;
-        if (T == 1 && startPos + 1 > kDecodeSplitMinKeys) {  // decode over a long context: split the keys
+        if (T == 1 && startPos + 1 > kDecodeSplitMinKeys) {  // decode: split the keys
+            const int splitKeys = static_cast<int>(decodeSplitKeys(startPos + 1));
             QE_CUDA_TRY(launchAttentionSplit(m_qkv.get(), keys(layer), values(layer), m_splitPartial.get(), startPos, Nq, Nkv, d,
-                                             static_cast<int>(kDecodeSplitKeys), m_stream, devicePos));
-            QE_CUDA_TRY(launchAttentionMerge(m_splitPartial.get(), m_attn.get(), startPos, Nq, d,
-                                             static_cast<int>(kDecodeSplitKeys), entropy, sink, m_stream));
+                                             splitKeys, m_stream, devicePos));
+            QE_CUDA_TRY(launchAttentionMerge(m_splitPartial.get(), m_attn.get(), startPos, Nq, d, splitKeys, entropy, sink,
+                                             m_stream));
         } else if (flashAttentionApplies(T, d)) {  // a prefill chunk: tensor cores
             QE_CUDA_TRY(launchFlashAttention(m_qkv.get(), qkvWidth, keys(layer), values(layer), m_attn.get(), T, startPos, Nq,
                                              Nkv, d, entropy, sink, L * Nq, m_stream));
@@ -714,9 +715,12 @@ Status CudaBackend::enqueueLayers(int T, std::int64_t startPos, const int* devic
 }
 
 Status CudaBackend::launchDecodeGraph(std::int64_t startPos, bool diag, bool lmHead) {
-    const std::int64_t splits = startPos + 1 > kDecodeSplitMinKeys ? decodeSplits(startPos + 1, kDecodeSplitKeys) : 0;
+    // The split length and count are launch arguments: a step whose split differs needs its own graph.
+    const bool split = startPos + 1 > kDecodeSplitMinKeys;
+    const std::int64_t splitKeys = split ? decodeSplitKeys(startPos + 1) : 0;
+    const std::int64_t splits = split ? decodeSplits(startPos + 1, splitKeys) : 0;
     auto found = std::find_if(m_graphs.begin(), m_graphs.end(), [&](const DecodeGraph& g) {
-        return g.diag == diag && g.lmHead == lmHead && g.splits == splits;
+        return g.diag == diag && g.lmHead == lmHead && g.splitKeys == splitKeys && g.splits == splits;
     });
     if (found == m_graphs.end()) {
         // Capture one step. The work is recorded, not run; kernels read the position from stepPos().
@@ -731,7 +735,7 @@ Status CudaBackend::launchDecodeGraph(std::int64_t startPos, bool diag, bool lmH
             if (!st.ok()) return st;
             return cudaError(ended, "capturing a decode step");
         }
-        DecodeGraph made{diag, lmHead, splits, nullptr};
+        DecodeGraph made{diag, lmHead, splitKeys, splits, nullptr};
         const cudaError_t instantiated = cudaGraphInstantiate(&made.exec, graph, 0);
         cudaGraphDestroy(graph);
         QE_CUDA_TRY(instantiated);

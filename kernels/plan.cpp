@@ -63,6 +63,14 @@ std::int64_t decodeSplits(std::int64_t keys, std::int64_t splitKeys) {
     return keys <= 0 || splitKeys <= 0 ? 0 : (keys + splitKeys - 1) / splitKeys;
 }
 
+std::int64_t decodeSplitKeys(std::int64_t keys) {
+    std::int64_t splitKeys = kDecodeSplitKeys;
+    while (decodeSplits(keys, splitKeys) > kDecodeMaxSplits) splitKeys *= 2;
+    return splitKeys;
+}
+
+std::int64_t decodeMaxSplits(std::int64_t maxKeys) { return std::min(decodeSplits(maxKeys, kDecodeSplitKeys), kDecodeMaxSplits); }
+
 Result<LaunchShape> decodeSplitLaunch(std::int64_t numKvHeads, std::int64_t group, std::int64_t splits) {
     if (numKvHeads <= 0 || group <= 0 || splits <= 0) return makeError(ErrorCode::InvalidArgument, "empty decode launch");
     if (group * kWarp > 1024) return makeError(ErrorCode::InvalidArgument, "a GQA group of more than 32 heads");
@@ -109,7 +117,7 @@ DeviceMemoryEstimate estimateDeviceMemory(const ModelConfig& c, const CudaBacken
     const auto L = std::uint64_t(c.numHiddenLayers), half = std::uint64_t(c.headDim / 2);
     e.activations = t * (H * 4 * 2 + H * 2 + qkv * 4 + std::uint64_t(c.qWidth()) * 2 + I * 4 * 2 + I * 2 + half * 4 * 2 + L * 2 * 4 + L * heads * 2 * 4 + 4) +
                     logitRows * V * 4 + V * 4 + H * 4 * 2 + (context + 1) * 4 +  // logits, lens, attention row
-                    heads * std::uint64_t(decodeSplits(std::max<std::int64_t>(options.maxContext, 1))) *
+                    heads * std::uint64_t(decodeMaxSplits(std::max<std::int64_t>(options.maxContext, 1))) *
                         std::uint64_t(decodePartialFloats(c.headDim)) * 4 +  // split-KV decode partials
                     sampleScratchIds(c, options.maxContext) * 8 + 16 * 1024;  // sampling: penalty ids, saved logits, result
     e.workspace = kCublasWorkspace + kContextReserve;

@@ -40,12 +40,21 @@ Status checkModelShape(const ModelConfig& config);
 Result<LaunchShape> rowLaunch(std::int64_t rows, std::int64_t width);
 // A warp per (token, head): grid.x covers heads in kHeadWarpsPerBlock-warp blocks, grid.y tokens.
 Result<LaunchShape> headLaunch(std::int64_t tokens, std::int64_t heads);
-// Split-KV decode (flash-decoding): a single query token's keys are cut into splits of
-// kDecodeSplitKeys, each scored by its own block, then merged. Used when one token attends to
-// more than kDecodeSplitMinKeys keys (below that one pass is as fast).
-inline constexpr std::int64_t kDecodeSplitKeys = 256;
-inline constexpr std::int64_t kDecodeSplitMinKeys = 512;
-std::int64_t decodeSplits(std::int64_t keys, std::int64_t splitKeys = kDecodeSplitKeys);
+// Split-KV decode (flash-decoding): a single query token's keys are cut into splits, each scored
+// by its own block, then merged. One pass would leave the GPU nearly idle (a warp per query head
+// walking every key), so decoding takes this path past kDecodeSplitMinKeys keys. Splits are
+// kDecodeSplitKeys long up to kDecodeMaxSplits of them, then twice, four times... as long, so a
+// step has at most kDecodeMaxSplits splits (the merge walks them in turn) and at least half as
+// many once the context is long: Qwen3-32B's 8 KV heads give 72-512 blocks of 8 warps past 512 keys.
+inline constexpr std::int64_t kDecodeSplitKeys = 64;
+inline constexpr std::int64_t kDecodeMaxSplits = 64;
+inline constexpr std::int64_t kDecodeSplitMinKeys = 128;
+// The split length for `keys` keys (kDecodeSplitKeys · 2^n, the least with at most
+// kDecodeMaxSplits splits) and the number of splits of a given length.
+std::int64_t decodeSplitKeys(std::int64_t keys);
+std::int64_t decodeSplits(std::int64_t keys, std::int64_t splitKeys);
+// The most splits any step up to `maxKeys` keys takes (sizes the partial results).
+std::int64_t decodeMaxSplits(std::int64_t maxKeys);
 // Floats per (query head, split) of the partial results: max, Σe, Σe·(s − max), first score, d values.
 inline std::int64_t decodePartialFloats(std::int64_t headDim) { return headDim + 4; }
 // Grid (KV heads, splits), a warp per query head of the group: the group's warps share the K/V

@@ -397,16 +397,16 @@ void syntheticWeightsAndContext() {
 
 // CUDA graphs (decode): a step captured once and replayed at other positions gives what plain
 // launches give (the kernels read the position from the device at each replay). Across the
-// switch from one-pass to split-KV attention (512 keys) and a change of the split count (768),
-// diagnostics on and off, logits copied out or kept on the device, and more shapes than the
-// backend keeps instantiated. QE_CUDA_GRAPHS=require makes a failed capture an error here
+// switch from one-pass to split-KV attention (128 keys), a change of the split count (512 to 513
+// keys) and of the split length (4,096 to 4,097), diagnostics on and off, logits copied out or
+// kept on the device, and more shapes than the backend keeps instantiated. QE_CUDA_GRAPHS=require makes a failed capture an error here
 // instead of a silent fallback to plain launches.
 void decodeGraphsMatchPlainLaunches() {
     ModelConfig config = smallConfig(false, 0.0, 32);
-    config.maxPositionEmbeddings = 1024;
+    config.maxPositionEmbeddings = 8192;
     CudaBackendOptions options;
     options.maxChunk = 8;
-    options.maxContext = 800;
+    options.maxContext = 4200;
     options.hiddenBudgetBytes = 4 << 20;
     struct Run {
         std::unique_ptr<Backend> backend;
@@ -457,10 +457,12 @@ void decodeGraphsMatchPlainLaunches() {
         }
         ++steps;
     };
+    for (Run* r : {&graphs, &plain}) GPU_CHECK(r->backend->fillSyntheticContext(r->cache, 125, 8).ok(), "synthetic context");
+    for (int i = 0; i < 6; ++i) decode(40 + i, i != 3, i == 2);  // keys 126..131: one pass, then 3 splits
     for (Run* r : {&graphs, &plain}) GPU_CHECK(r->backend->fillSyntheticContext(r->cache, 505, 9).ok(), "synthetic context");
-    for (int i = 0; i < 10; ++i) decode(7 + 13 * i, i % 3 != 2, i % 2 == 1);  // keys 506..515
+    for (int i = 0; i < 10; ++i) decode(7 + 13 * i, i % 3 != 2, i % 2 == 1);  // keys 506..515: 8, then 9 splits
     // The hidden states a graph step kept (diagnostics' logit lens) are the plain step's.
-    for (auto [layer, pos] : {std::pair{1, 509}, {2, 512}}) {  // 512: the first split-KV step
+    for (auto [layer, pos] : {std::pair{1, 509}, {2, 512}}) {  // 512: the first step with 9 splits
         std::vector<float> a, b;
         const Status sa = graphs.backend->logitLens(layer, pos, graphs.diagnostics, a);
         const Status sb = plain.backend->logitLens(layer, pos, plain.diagnostics, b);
@@ -469,8 +471,8 @@ void decodeGraphsMatchPlainLaunches() {
         report("decode graphs: logit lens " + std::to_string(layer) + "@" + std::to_string(pos), "vocab", "f32",
                compare(a, b, b.size()), 1e-6);
     }
-    for (Run* r : {&graphs, &plain}) GPU_CHECK(r->backend->fillSyntheticContext(r->cache, 765, 10).ok(), "synthetic context");
-    for (int i = 0; i < 6; ++i) decode(100 + i, i != 1, i == 4);  // keys 766..771: 3, then 4 splits
+    for (Run* r : {&graphs, &plain}) GPU_CHECK(r->backend->fillSyntheticContext(r->cache, 4093, 10).ok(), "synthetic context");
+    for (int i = 0; i < 6; ++i) decode(100 + i, i != 1, i == 4);  // keys 4094..4099: 64 splits of 64, then 33 of 128
     report("decode graphs vs plain launches: logits", std::to_string(steps) + " steps", "f32",
            compare(logitsGot, logitsWant, logitsWant.size()), 1e-6);
     report("decode graphs vs plain launches: diagnostics", std::to_string(steps) + " steps", "f32",

@@ -498,6 +498,7 @@ int main() {
                       {"attention_split_kv", [] {
                            attention(1, 2000, 8, 2, 128, 256);  // decode, 8 splits, GQA group 4
                            attention(1, 4096, 64, 8, 128, 256); // Qwen3-32B's heads, 17 splits (the last one key)
+                           attention(1, 4100, 64, 8, 128, int(decodeSplitKeys(4101)));  // the backend's choice: 33 of 128
                            attention(1, 36, 5, 1, 66, 16);      // odd head dim, 3 splits
                            attention(1, 0, 4, 2, 16, 256);      // one key
                        }},

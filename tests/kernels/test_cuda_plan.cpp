@@ -1,6 +1,7 @@
 // The plain C++ half of the CUDA backend (kernels/plan.h, kernels/softmax_state.h).
 #include <QtTest>
 
+#include <bit>
 #include <random>
 
 #include "core/model_info.h"
@@ -119,6 +120,29 @@ private slots:
             QVERIFY(estimateDeviceMemory(c, beyond).total() > freeBytes);
         }
         QCOMPARE(maxContextFitting(*presetConfig("32b"), o, 16ull << 30), std::int64_t(0));  // weights alone do not fit
+    }
+
+    // Split-KV decode: splits of 64 keys until there would be more than 64, then longer ones
+    // (powers of two), so a step has 33-64 splits past 4,096 keys and the partial buffer sized by
+    // decodeMaxSplits holds every step's.
+    void decodeSplitsStayBounded() {
+        QCOMPARE(decodeSplitKeys(1), std::int64_t(64));
+        QCOMPARE(decodeSplitKeys(4096), std::int64_t(64));
+        QCOMPARE(decodeSplitKeys(4097), std::int64_t(128));
+        QCOMPARE(decodeSplits(4097, 128), std::int64_t(33));
+        QCOMPARE(decodeSplitKeys(131072), std::int64_t(2048));
+        for (const std::int64_t maxKeys : {std::int64_t(200), std::int64_t(5000), std::int64_t(40000)}) {
+            std::int64_t most = 0;
+            for (std::int64_t keys = 1; keys <= maxKeys; ++keys) {
+                const std::int64_t splitKeys = decodeSplitKeys(keys), splits = decodeSplits(keys, splitKeys);
+                QVERIFY(splitKeys % kDecodeSplitKeys == 0 && std::has_single_bit(std::uint64_t(splitKeys / kDecodeSplitKeys)));
+                QVERIFY(splits >= 1 && splits <= kDecodeMaxSplits);
+                QVERIFY((splits - 1) * splitKeys < keys);  // no empty split
+                if (keys > kDecodeSplitKeys * kDecodeMaxSplits) QVERIFY(splits > kDecodeMaxSplits / 2);
+                most = std::max(most, splits);
+            }
+            QCOMPARE(decodeMaxSplits(maxKeys), most);
+        }
     }
 
     // The attention kernels' tile-wise softmax with entropy equals the direct computation.
