@@ -47,6 +47,16 @@ Error blasError(cublasStatus_t s, const char* what) {
         if (qe_blas_s_ != CUBLAS_STATUS_SUCCESS) return blasError(qe_blas_s_, #expr); \
     } while (0)
 
+// y[t, r] = Σ_c x[t, c] · w[r, c] for t < tokens (row-major; w [rows, cols] and x bf16, y fp32,
+// fp32 accumulation) through cuBLAS: the backend's products, and what measureCeilings times.
+// Row-major y = x · wᵀ is column-major yᵀ = (wᵀ)ᵀ · xᵀ.
+Status blasProduct(cublasHandle_t blas, const bf16* w, int rows, int cols, const bf16* x, int tokens, float* y) {
+    const float alpha = 1.0f, beta = 0.0f;
+    QE_BLAS_TRY(cublasGemmEx(blas, CUBLAS_OP_T, CUBLAS_OP_N, rows, tokens, cols, &alpha, w, CUDA_R_16BF, cols, x, CUDA_R_16BF,
+                             cols, &beta, y, CUDA_R_32F, rows, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+    return {};
+}
+
 // A device allocation of `count` T, freed with the object.
 template <class T>
 class DeviceArray {
@@ -270,6 +280,13 @@ private:
     void dropGraphs() {
         for (const DecodeGraph& g : m_graphs) cudaGraphExecDestroy(g.exec);
         m_graphs.clear();
+    }
+    // After a graph failure: plain launches for the rest of the session.
+    void turnGraphsOff(const std::string& why) {
+        log()->warn("CUDA graphs turned off for this session, decoding with plain launches: {}", why);
+        cudaGetLastError();
+        dropGraphs();
+        m_useGraphs = false;
     }
 
     const Weights* m_weights;
@@ -540,13 +557,7 @@ Status CudaBackend::gemm(const bf16* w, std::int64_t n, std::int64_t k, const bf
         QE_CUDA_TRY(launchGemv(w, x, y, static_cast<int>(n), static_cast<int>(k), m_stream));
         return {};
     }
-    const float alpha = 1.0f, beta = 0.0f;
-    // Row-major y[tokens, n] = x[tokens, k] · w[n, k]ᵀ is column-major yᵀ = (wᵀ)ᵀ · xᵀ.
-    QE_BLAS_TRY(cublasGemmEx(m_blas, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(n), static_cast<int>(tokens),
-                             static_cast<int>(k), &alpha, w, CUDA_R_16BF, static_cast<int>(k), x, CUDA_R_16BF,
-                             static_cast<int>(k), &beta, y, CUDA_R_32F, static_cast<int>(n), CUBLAS_COMPUTE_32F,
-                             CUBLAS_GEMM_DEFAULT));
-    return {};
+    return blasProduct(m_blas, w, static_cast<int>(n), static_cast<int>(k), x, static_cast<int>(tokens), y);
 }
 
 Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsFor which, float* logits,
@@ -591,10 +602,7 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
             return st;
         } else {
             // Nothing of the step ran (capture, instantiation or launch failed): plain launches redo it.
-            log()->warn("CUDA graphs turned off for this session, decoding with plain launches: {}", st.error().text());
-            cudaGetLastError();
-            dropGraphs();
-            m_useGraphs = false;
+            turnGraphsOff(st.error().text());
         }
     }
     if (!viaGraph) {
@@ -615,33 +623,28 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
             QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
         }
     }
-    if (diag) {  // one copy (a few KB), then each part to its place
+    if (diag) {  // one copy (a few KB); the parts go to their places below
         const DiagParts parts = diagParts(T);
         m_diagHost.resize(parts.floats);
         QE_CUDA_TRY(cudaMemcpyAsync(m_diagHost.data(), parts.residualRms, parts.floats * sizeof(float), cudaMemcpyDeviceToHost,
                                     m_stream));
-        QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
-        const std::size_t perLayer = std::size_t(T) * L, perHead = perLayer * Nq;
-        auto hostPart = [&](const float* device) { return m_diagHost.data() + (device - parts.residualRms); };
-        std::copy_n(hostPart(parts.residualRms), perLayer, &diag->residualRms(startPos, 0));
-        std::copy_n(hostPart(parts.mlpRms), perLayer, &diag->mlpActivationRms(startPos, 0));
-        std::copy_n(hostPart(parts.entropy), perHead, &diag->attentionEntropy(startPos, 0, 0));
-        std::copy_n(hostPart(parts.sink), perHead, &diag->attentionSink(startPos, 0, 0));
     }
     QE_CUDA_TRY(cudaStreamSynchronize(m_stream));
     if (diag) {
+        // The parts in diagParts' order.
+        const std::size_t perLayer = std::size_t(T) * L, perHead = perLayer * Nq;
+        const float* part = m_diagHost.data();
+        std::copy_n(part, perLayer, &diag->residualRms(startPos, 0));
+        std::copy_n(part + perLayer, perLayer, &diag->mlpActivationRms(startPos, 0));
+        std::copy_n(part + 2 * perLayer, perHead, &diag->attentionEntropy(startPos, 0, 0));
+        std::copy_n(part + 2 * perLayer + perHead, perHead, &diag->attentionSink(startPos, 0, 0));
         for (int layer = 0; layer < L; ++layer) {
             float ms = 0.0f;
             const cudaError_t e =
                 cudaEventElapsedTime(&ms, m_layerEvents[std::size_t(layer)], m_layerEvents[std::size_t(layer + 1)]);
             if (e != cudaSuccess && (!viaGraph || m_requireGraphs)) return cudaError(e, "timing a layer");
-            if (e != cudaSuccess) {
-                // The step itself is fine; its layer times stay the previous step's.
-                cudaGetLastError();
-                log()->warn("CUDA graphs turned off for this session: their event nodes gave no layer times ({})",
-                            cudaGetErrorString(e));
-                dropGraphs();
-                m_useGraphs = false;
+            if (e != cudaSuccess) {  // the step itself is fine; its layer times stay the previous step's
+                turnGraphsOff(std::string("their event nodes gave no layer times: ") + cudaGetErrorString(e));
                 break;
             }
             diag->layerSeconds()[std::size_t(layer)] = ms * 1e-3;
@@ -945,15 +948,9 @@ Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int ge
         QE_CUDA_TRY(launchFillUniformBf16(b.get(), static_cast<std::int64_t>(n * n), 2, 0.05f, stream));
         QE_BLAS_TRY(cublasCreate(&blas));
         QE_BLAS_TRY(cublasSetStream(blas, stream));
-        const float alpha = 1.0f, beta = 0.0f;
         double seconds = 0.0;
-        QE_TRY(timeIt(10, [&]() -> Status {
-            // The backend's case: weights transposed, bf16 in, fp32 out and accumulate.
-            QE_BLAS_TRY(cublasGemmEx(blas, CUBLAS_OP_T, CUBLAS_OP_N, gemmSize, gemmSize, gemmSize, &alpha, a.get(), CUDA_R_16BF,
-                                     gemmSize, b.get(), CUDA_R_16BF, gemmSize, &beta, c.get(), CUDA_R_32F, gemmSize,
-                                     CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
-            return {};
-        }, seconds));
+        // The backend's case: weights transposed, bf16 in, fp32 out and accumulate.
+        QE_TRY(timeIt(10, [&] { return blasProduct(blas, a.get(), gemmSize, gemmSize, b.get(), gemmSize, c.get()); }, seconds));
         out.gemmFlopsPerSecond = 2.0 * double(gemmSize) * gemmSize * gemmSize / seconds;
     }
     {
@@ -975,13 +972,7 @@ Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int ge
             return {};
         }, seconds));
         out.gemvBytesPerSecond = bytes / seconds;
-        const float alpha = 1.0f, beta = 0.0f;
-        QE_TRY(timeIt(20, [&]() -> Status {
-            QE_BLAS_TRY(cublasGemmEx(blas, CUBLAS_OP_T, CUBLAS_OP_N, rows, 1, cols, &alpha, w.get(), CUDA_R_16BF, cols, x.get(),
-                                     CUDA_R_16BF, cols, &beta, y.get(), CUDA_R_32F, rows, CUBLAS_COMPUTE_32F,
-                                     CUBLAS_GEMM_DEFAULT));
-            return {};
-        }, seconds));
+        QE_TRY(timeIt(20, [&] { return blasProduct(blas, w.get(), rows, cols, x.get(), 1, y.get()); }, seconds));
         out.cublasGemvBytesPerSecond = bytes / seconds;
     }
     return out;

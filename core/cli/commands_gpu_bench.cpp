@@ -158,7 +158,6 @@ int cmdGpuBench(int argc, char** argv, int first) {
         decode.push_back({{"context", context}, {"diagnostics", withDiagnostics}, {"tok_s", rate}, {"roofline_tok_s", roof},
                           {"ratio", rate / roof}, {"bytes_per_token", bytesPerToken(config, context + *gen / 2)},
                           {"graphs", withGraphs}});
-        backend.setDecodeGraphs(graphs);
         return {};
     };
     for (std::size_t i = 0; i < contexts->size(); ++i) {
