@@ -143,11 +143,12 @@ Result<std::unique_ptr<Backend>> createSyntheticCudaBackend(const ModelConfig& c
     return out;
 }
 
-Result<CudaCeilings> measureCudaCeilings(int device, std::uint64_t copyBytes, int gemmSize, int gemvRows, int gemvCols) {
+Result<CudaCeilings> measureCudaCeilings(int device, std::uint64_t copyBytes, int gemmSize, int gemvRows, int gemvCols,
+                                         const CudaAttentionShape& attention) {
     const CudaLibrary& library = cudaLibrary();
     if (!library.handle) return makeError(ErrorCode::Device, library.error);
     Result<CudaCeilings> out = makeError(ErrorCode::Internal, "the CUDA backend returned nothing");
-    library.ceilings(device, copyBytes, gemmSize, gemvRows, gemvCols, &out);
+    library.ceilings(device, copyBytes, gemmSize, gemvRows, gemvCols, &attention, &out);
     return out;
 }
 

@@ -161,9 +161,18 @@ struct CudaCeilings {
     double gemvBytesPerSecond = 0.0;
     double cublasGemvBytesPerSecond = 0.0;
     int gemvRows = 0, gemvCols = 0;
+    // Prefill attention alone (one causal chunk from position 0, random Q, K and V), useful FLOPs
+    // (4·d per query-key pair, the pairs a causal mask keeps) per second: the pipelined kernel
+    // the backend uses and the first (wmma) one. Zero when not asked for.
+    double attentionFlopsPerSecond = 0.0;
+    double wmmaAttentionFlopsPerSecond = 0.0;
+};
+// The attention shape measureCudaCeilings times (tokens 0: none).
+struct CudaAttentionShape {
+    int tokens = 0, heads = 0, kvHeads = 0, headDim = 0;
 };
 Result<CudaCeilings> measureCudaCeilings(int device = 0, std::uint64_t copyBytes = 2ull << 30, int gemmSize = 8192,
-                                         int gemvRows = 5120, int gemvCols = 25600);
+                                         int gemvRows = 5120, int gemvCols = 25600, const CudaAttentionShape& attention = {});
 
 // A CUDA backend for `config` with random bf16 weights made on the device (no checkpoint): for
 // benchmarks of shapes whose files would not fit the disk, e.g. Qwen3-32B.

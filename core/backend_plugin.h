@@ -12,7 +12,7 @@
 
 namespace qe {
 
-inline constexpr int kCudaPluginAbi = 4;
+inline constexpr int kCudaPluginAbi = 5;
 
 struct CudaCreateArgs {
     const Weights* weights = nullptr;          // or, for benchmarks:
@@ -34,7 +34,7 @@ using QeCudaProbeFn = void (*)(qe::CudaProbe* out);
 using QeCudaCreateFn = void (*)(const qe::CudaCreateArgs* args, qe::Result<std::unique_ptr<qe::Backend>>* out);
 // Measures copy bandwidth and GEMM rate.
 using QeCudaCeilingsFn = void (*)(int device, std::uint64_t copyBytes, int gemmSize, int gemvRows, int gemvCols,
-                                  qe::Result<qe::CudaCeilings>* out);
+                                  const qe::CudaAttentionShape* attention, qe::Result<qe::CudaCeilings>* out);
 }
 
 #define QE_CUDA_ABI_SYMBOL "qe_cuda_abi"

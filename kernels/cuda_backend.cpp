@@ -318,6 +318,7 @@ private:
     DeviceArray<float> m_rowQ, m_probs, m_lensLogits;
     DeviceArray<float> m_splitPartial;     // split-KV decode: [Nq][splits][d + 4]
     bool m_cublasDecode = false;           // QE_CUDA_GEMV=cublas: one-token products through cuBLAS
+    FlashKernel m_flashKernel = FlashKernel::Pipelined;  // QE_CUDA_ATTENTION=wmma: the first prefill kernel
     // Decode graphs. Within one shape (diagnostics on/off, LM head or not, the split length and
     // count of split-KV attention, which change every split length's positions) a step differs only by
     // its position, which the kernels read from stepPos(); the most recent kMaxDecodeGraphs
@@ -367,6 +368,8 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
 
     m_maxChunk = std::clamp<std::int64_t>(o.maxChunk, 1, kMaxChunk);
     if (const char* gemv = std::getenv("QE_CUDA_GEMV")) m_cublasDecode = std::string_view(gemv) == "cublas";
+    if (const char* attention = std::getenv("QE_CUDA_ATTENTION"); attention && std::string_view(attention) == "wmma")
+        m_flashKernel = FlashKernel::Wmma;
     if (const char* graphs = std::getenv("QE_CUDA_GRAPHS")) {
         m_useGraphs = std::string_view(graphs) != "0";
         m_requireGraphs = std::string_view(graphs) == "require";
@@ -697,7 +700,7 @@ Status CudaBackend::enqueueLayers(int T, std::int64_t startPos, const int* devic
                                              m_stream));
         } else if (flashAttentionApplies(T, d)) {  // a prefill chunk: tensor cores
             QE_CUDA_TRY(launchFlashAttention(m_qkv.get(), qkvWidth, keys(layer), values(layer), m_attn.get(), T, startPos, Nq,
-                                             Nkv, d, entropy, sink, L * Nq, m_stream));
+                                             Nkv, d, entropy, sink, L * Nq, m_stream, m_flashKernel));
         } else {
             QE_CUDA_TRY(launchAttention(m_qkv.get(), qkvWidth, keys(layer), values(layer), m_attn.get(), T, startPos, Nq, Nkv, d,
                                         entropy, sink, L * Nq, m_stream, devicePos));
@@ -883,7 +886,8 @@ Result<std::unique_ptr<Backend>> createBackend(const CudaCreateArgs& args) {
     return std::unique_ptr<Backend>(std::move(backend));
 }
 
-Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int gemmSize, int gemvRows, int gemvCols) {
+Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int gemmSize, int gemvRows, int gemvCols,
+                                     const CudaAttentionShape& attention) {
     int count = 0;
     if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess || count == 0) {
         cudaGetLastError();
@@ -974,6 +978,32 @@ Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int ge
         out.gemvBytesPerSecond = bytes / seconds;
         QE_TRY(timeIt(20, [&] { return blasProduct(blas, w.get(), rows, cols, x.get(), 1, y.get()); }, seconds));
         out.cublasGemvBytesPerSecond = bytes / seconds;
+    }
+    if (attention.tokens > 0) {
+        // One causal prefill chunk at position 0 (q as the backend lays it out: a slice of qkv).
+        const int T = attention.tokens, Nq = attention.heads, Nkv = attention.kvHeads, d = attention.headDim;
+        if (Nq <= 0 || Nkv <= 0 || Nq % Nkv != 0 || !flashAttentionApplies(T, d))
+            return makeError(ErrorCode::InvalidArgument, "no tensor-core attention for this shape");
+        const int qkvWidth = (Nq + 2 * Nkv) * d;
+        DeviceArray<float> qkv;
+        DeviceArray<bf16> k, v, o;
+        QE_TRY(qkv.allocate(static_cast<std::size_t>(T) * qkvWidth));
+        QE_TRY(k.allocate(static_cast<std::size_t>(T) * Nkv * d));
+        QE_TRY(v.allocate(static_cast<std::size_t>(T) * Nkv * d));
+        QE_TRY(o.allocate(static_cast<std::size_t>(T) * Nq * d));
+        QE_CUDA_TRY(launchFillUniformF32(qkv.get(), static_cast<std::int64_t>(T) * qkvWidth, 5, 0.5f, stream));
+        QE_CUDA_TRY(launchFillUniformBf16(k.get(), static_cast<std::int64_t>(T) * Nkv * d, 6, 1.0f, stream));
+        QE_CUDA_TRY(launchFillUniformBf16(v.get(), static_cast<std::int64_t>(T) * Nkv * d, 7, 1.0f, stream));
+        const double flops = 4.0 * d * Nq * (double(T) * (T + 1) / 2);
+        for (const FlashKernel kernel : {FlashKernel::Pipelined, FlashKernel::Wmma}) {
+            double seconds = 0.0;
+            QE_TRY(timeIt(5, [&]() -> Status {
+                QE_CUDA_TRY(launchFlashAttention(qkv.get(), qkvWidth, k.get(), v.get(), o.get(), T, 0, Nq, Nkv, d, nullptr, nullptr,
+                                                 0, stream, kernel));
+                return {};
+            }, seconds));
+            (kernel == FlashKernel::Pipelined ? out.attentionFlopsPerSecond : out.wmmaAttentionFlopsPerSecond) = flops / seconds;
+        }
     }
     return out;
 }

@@ -26,7 +26,9 @@ void probeDevices(CudaProbe* out);
 Result<std::unique_ptr<Backend>> createBackend(const CudaCreateArgs& args);
 
 // Copy bandwidth (device to device, bytes read + written), cuBLAS bf16 GEMM rate, and the
-// one-token GEMV of decode (ours and cuBLAS's) as bytes of matrix read per second.
-Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int gemmSize, int gemvRows, int gemvCols);
+// one-token GEMV of decode (ours and cuBLAS's) as bytes of matrix read per second, and prefill
+// attention (both tensor-core kernels) when `attention` names a shape.
+Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int gemmSize, int gemvRows, int gemvCols,
+                                     const CudaAttentionShape& attention);
 
 }  // namespace qe::cuda

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "kernels/device_common.h"
 #include "kernels/softmax_state.h"
@@ -398,6 +399,207 @@ __global__ void __launch_bounds__(kFlashWarps * kWarp) flashAttentionKernel(cons
     }
 }
 
+// Prefill attention on the tensor cores, pipelined (FlashAttention-2's layout): block (row tile,
+// query head), four warps of 16 query rows each, keys in tiles of kMmaKeys. Q (bf16 and its bf16
+// remainder) stays in registers as mma.sync A fragments for the whole kernel; K and V tiles go
+// to shared memory with cp.async, the next tile's copies in flight while this one is multiplied
+// (two buffers); the scores, the online softmax (fp32, entropy and sink terms as in attendKeys),
+// P (bf16) and the output accumulator live in registers: a lane holds rows g and g + 8 of its
+// warp's 16 (g = lane / 4), and the quad of lanes sharing a row reduces with two shuffles.
+// Shared rows are padded by 8 bf16 so the eight row addresses of an ldmatrix fall in different
+// banks. kSteps = the head dim padded to a multiple of 16, over 16.
+template <int kSteps>
+__global__ void __launch_bounds__(kMmaWarps * kWarp) flashAttentionMmaKernel(
+    const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens, std::int64_t startPos,
+    int numHeads, int numKvHeads, int headDim, float* entropy, float* sink, int diagStride) {
+    constexpr int dp = kSteps * 16, stride = dp + kMmaPad, chunks = dp / 8;
+    constexpr int kTiles = kMmaKeys / 8;  // n-tiles of 8 keys per key tile
+    QE_DYNAMIC_SHARED(FlashShared, raw);
+    bf16* base = reinterpret_cast<bf16*>(raw);
+    constexpr int region = kMmaKeys * stride;  // one K or V tile; Q's staging uses buffer 1
+    static_assert(kMmaRows == kMmaKeys, "Q is staged in the second K/V buffer");
+    auto kTile = [&](int buffer) { return base + (2 * buffer) * region; };
+    auto vTile = [&](int buffer) { return base + (2 * buffer + 1) * region; };
+
+    const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp, g = lane / 4, t = lane % 4;
+    const int head = blockIdx.y, kvHead = head / (numHeads / numKvHeads);
+    const int t0 = blockIdx.x * kMmaRows;
+    const int rows = tokens - t0 < kMmaRows ? tokens - t0 : kMmaRows;
+    const std::int64_t lastKey = startPos + t0 + rows - 1;
+    const int tiles = static_cast<int>(lastKey / kMmaKeys) + 1;
+    const bool vectors = headDim % 8 == 0;  // 16-byte rows of the cache (its base is 256-byte aligned)
+    const bf16 zero = __float2bfloat16(0.0f);
+
+    // Keys k0.. of this head into buffer `buffer`: cp.async where a 16-byte piece is whole, zeros
+    // past the head dim and past the last key.
+    auto issue = [&](int tile, int buffer) {
+        bf16* ks = kTile(buffer);
+        bf16* vs = vTile(buffer);
+        const std::int64_t k0 = static_cast<std::int64_t>(tile) * kMmaKeys;
+        for (int i = threadIdx.x; i < kMmaKeys * chunks; i += kMmaWarps * kWarp) {
+            const int r = i / chunks, c = i % chunks * 8;
+            const std::int64_t key = k0 + r;
+            const std::size_t at = (static_cast<std::size_t>(key) * numKvHeads + kvHead) * headDim + c;
+            if (key <= lastKey && vectors && c < headDim) {
+                cpAsync16(ks + r * stride + c, kCache + at);
+                cpAsync16(vs + r * stride + c, vCache + at);
+            } else {
+                for (int e = 0; e < 8; ++e) {
+                    const bool inside = key <= lastKey && c + e < headDim;
+                    ks[r * stride + c + e] = inside ? kCache[at + e] : zero;
+                    vs[r * stride + c + e] = inside ? vCache[at + e] : zero;
+                }
+            }
+        }
+    };
+    issue(0, 0);
+    cpAsyncCommit();
+
+    // Q: bf16 and remainder staged in buffer 1, then A fragments for the whole kernel.
+    bf16* qHi = kTile(1);
+    bf16* qLo = vTile(1);
+    for (int i = threadIdx.x; i < kMmaRows * dp; i += kMmaWarps * kWarp) {
+        const int r = i / dp, c = i % dp;
+        const float v = r < rows && c < headDim ? q[static_cast<std::size_t>(t0 + r) * qStride + static_cast<std::size_t>(head) * headDim + c] : 0.0f;
+        const bf16 hi = __float2bfloat16(v);
+        qHi[r * stride + c] = hi;
+        qLo[r * stride + c] = __float2bfloat16(v - __bfloat162float(hi));
+    }
+    __syncthreads();
+    unsigned qa[kSteps][4], qb[kSteps][4];  // hi, lo
+    {
+        // Matrices: rows 0-7 / 8-15 of the warp's 16, columns 0-7 / 8-15 of the step.
+        const int r = warp * 16 + lane % 8 + 8 * (lane / 8 % 2), c = 8 * (lane / 16);
+#pragma unroll
+        for (int s = 0; s < kSteps; ++s) {
+            ldmatrixX4(qa[s], qHi + r * stride + s * 16 + c);
+            ldmatrixX4(qb[s], qLo + r * stride + s * 16 + c);
+        }
+    }
+    __syncthreads();  // buffer 1 is free for K/V
+
+    const int row0 = warp * 16 + g;  // this lane's rows: row0 and row0 + 8
+    const std::int64_t rowPos[2] = {startPos + t0 + row0, startPos + t0 + row0 + 8};
+    const bool rowValid[2] = {row0 < rows, row0 + 8 < rows};
+    const std::int64_t warpLast = startPos + t0 + (warp * 16 + 15 < rows ? warp * 16 + 15 : rows - 1);
+    SoftmaxState state[2];
+    float firstScore[2] = {0.0f, 0.0f};
+    float o[2 * kSteps][4];
+#pragma unroll
+    for (int n = 0; n < 2 * kSteps; ++n)
+#pragma unroll
+        for (int i = 0; i < 4; ++i) o[n][i] = 0.0f;
+
+    for (int tile = 0; tile < tiles; ++tile) {
+        if (tile + 1 < tiles) issue(tile + 1, (tile + 1) % 2);
+        cpAsyncCommit();
+        cpAsyncWait<1>();  // this tile's copies are done (the next one's may be in flight)
+        __syncthreads();
+        const std::int64_t k0 = static_cast<std::int64_t>(tile) * kMmaKeys;
+        if (k0 <= warpLast && warp * 16 < rows) {  // keys this warp's rows see
+            const bf16* ks = kTile(tile % 2);
+            const bf16* vs = vTile(tile % 2);
+            float s[kTiles][4];
+#pragma unroll
+            for (int n = 0; n < kTiles; ++n)
+#pragma unroll
+                for (int i = 0; i < 4; ++i) s[n][i] = 0.0f;
+            // S = Q·Kᵀ: matrices keys 0-7 / 8-15 of a 16-key pair, head-dim columns 0-7 / 8-15.
+            const int kr = lane % 8 + 8 * (lane / 16), kc = 8 * (lane / 8 % 2);
+#pragma unroll
+            for (int step = 0; step < kSteps; ++step)
+#pragma unroll
+                for (int pair = 0; pair < kTiles / 2; ++pair) {
+                    unsigned b[4];
+                    ldmatrixX4(b, ks + (pair * 16 + kr) * stride + step * 16 + kc);
+                    const unsigned b0[2] = {b[0], b[1]}, b1[2] = {b[2], b[3]};
+                    mmaBf16(s[2 * pair], qb[step], b0);
+                    mmaBf16(s[2 * pair], qa[step], b0);
+                    mmaBf16(s[2 * pair + 1], qb[step], b1);
+                    mmaBf16(s[2 * pair + 1], qa[step], b1);
+                }
+            // Online softmax of rows row0 (h = 0) and row0 + 8 (h = 1); s[n][2h + e] is key
+            // k0 + 8n + 2t + e.
+#pragma unroll
+            for (int h = 0; h < 2; ++h) {
+                float tileMax = -INFINITY;
+#pragma unroll
+                for (int n = 0; n < kTiles; ++n)
+#pragma unroll
+                    for (int e = 0; e < 2; ++e) {
+                        const std::int64_t key = k0 + 8 * n + 2 * t + e;
+                        float& v = s[n][2 * h + e];
+                        if (!rowValid[h] || key > rowPos[h]) v = -INFINITY;
+                        tileMax = fmaxf(tileMax, v);
+                    }
+                tileMax = fmaxf(tileMax, __shfl_xor_sync(kFullMask, tileMax, 1));
+                tileMax = fmaxf(tileMax, __shfl_xor_sync(kFullMask, tileMax, 2));
+                const float newMax = state[h].merged(tileMax);
+                float tileSum = 0.0f, tileWeighted = 0.0f;
+#pragma unroll
+                for (int n = 0; n < kTiles; ++n)
+#pragma unroll
+                    for (int e = 0; e < 2; ++e) {
+                        float& v = s[n][2 * h + e];
+                        const float p = v == -INFINITY ? 0.0f : expf(v - newMax);
+                        tileSum += p;
+                        tileWeighted += v == -INFINITY ? 0.0f : p * (v - newMax);
+                        if (tile == 0 && n == 0 && e == 0) firstScore[h] = v;  // key 0 (lanes t = 0)
+                        v = p;
+                    }
+                tileSum += __shfl_xor_sync(kFullMask, tileSum, 1);
+                tileSum += __shfl_xor_sync(kFullMask, tileSum, 2);
+                tileWeighted += __shfl_xor_sync(kFullMask, tileWeighted, 1);
+                tileWeighted += __shfl_xor_sync(kFullMask, tileWeighted, 2);
+                const float factor = state[h].merge(newMax, tileSum, tileWeighted);
+#pragma unroll
+                for (int n = 0; n < 2 * kSteps; ++n) {
+                    o[n][2 * h] *= factor;
+                    o[n][2 * h + 1] *= factor;
+                }
+            }
+            // O += P·V: P's C fragments of two n-tiles are the A fragment of a 16-key step; V's
+            // matrices (transposed): keys 0-7 / 8-15 of the step, head-dim columns 0-7 / 8-15.
+            const int vr = lane % 8 + 8 * (lane / 8 % 2), vc = 8 * (lane / 16);
+#pragma unroll
+            for (int step = 0; step < kTiles / 2; ++step) {
+                const unsigned pa[4] = {packBf16(s[2 * step][0], s[2 * step][1]), packBf16(s[2 * step][2], s[2 * step][3]),
+                                        packBf16(s[2 * step + 1][0], s[2 * step + 1][1]),
+                                        packBf16(s[2 * step + 1][2], s[2 * step + 1][3])};
+#pragma unroll
+                for (int c = 0; c < kSteps; ++c) {
+                    unsigned b[4];
+                    ldmatrixX4Trans(b, vs + (step * 16 + vr) * stride + c * 16 + vc);
+                    const unsigned b0[2] = {b[0], b[1]}, b1[2] = {b[2], b[3]};
+                    mmaBf16(o[2 * c], pa, b0);
+                    mmaBf16(o[2 * c + 1], pa, b1);
+                }
+            }
+        }
+        __syncthreads();  // the next iteration's copies overwrite the other buffer
+    }
+    cpAsyncWait<0>();
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+        const float first = __shfl_sync(kFullMask, firstScore[h], lane & ~3);
+        if (!rowValid[h]) continue;
+        const int row = row0 + 8 * h;
+        const float inv = 1.0f / state[h].sum;
+        bf16* dst = out + static_cast<std::size_t>(t0 + row) * numHeads * headDim + static_cast<std::size_t>(head) * headDim;
+#pragma unroll
+        for (int n = 0; n < 2 * kSteps; ++n)
+#pragma unroll
+            for (int e = 0; e < 2; ++e) {
+                const int dim = 8 * n + 2 * t + e;
+                if (dim < headDim) dst[dim] = __float2bfloat16(o[n][2 * h + e] * inv);
+            }
+        if (entropy && t == 0) {
+            entropy[static_cast<std::size_t>(t0 + row) * diagStride + head] = state[h].entropy();
+            sink[static_cast<std::size_t>(t0 + row) * diagStride + head] = state[h].probability(first);
+        }
+    }
+}
+
 __global__ void __launch_bounds__(kGemvThreads) gemvKernel(const bf16* w, const bf16* x, float* y, int rows, int cols,
                                                            bool vectors) {
     const int lane = threadIdx.x % kWarp;
@@ -503,12 +705,17 @@ __device__ __forceinline__ std::uint64_t splitMix64(std::uint64_t x) {
     return x ^ (x >> 31);
 }
 
-__global__ void fillUniformBf16Kernel(bf16* out, std::int64_t n, std::uint64_t seed, float scale) {
+template <class T>
+__global__ void fillUniformKernel(T* out, std::int64_t n, std::uint64_t seed, float scale) {
     const std::int64_t stride = static_cast<std::int64_t>(gridDim.x) * blockDim.x;
     for (std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
         const std::uint64_t bits = splitMix64(seed ^ (static_cast<std::uint64_t>(i) * 0xd1b54a32d192ed03ull));
         const float unit = static_cast<float>(bits >> 40) * (1.0f / 16777216.0f);  // [0, 1)
-        out[i] = __float2bfloat16((2.0f * unit - 1.0f) * scale);
+        const float value = (2.0f * unit - 1.0f) * scale;
+        if constexpr (std::is_same_v<T, bf16>)
+            out[i] = __float2bfloat16(value);
+        else
+            out[i] = value;
     }
 }
 
@@ -571,7 +778,33 @@ cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, con
 
 cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens,
                                  std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
-                                 int diagStride, cudaStream_t stream) {
+                                 int diagStride, cudaStream_t stream, FlashKernel kernel) {
+    if (kernel == FlashKernel::Pipelined) {
+        auto shape = flashMmaLaunch(tokens, numHeads, headDim);
+        if (!shape.ok() || numKvHeads <= 0 || numHeads % numKvHeads != 0) return cudaErrorInvalidValue;
+        auto run = [&](auto instance) {
+            // More than the default 48 KiB of dynamic shared memory (68 KiB at head dim 128).
+            if (const cudaError_t e = cudaFuncSetAttribute(reinterpret_cast<const void*>(instance),
+                                                           cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                                           static_cast<int>(shape->sharedBytes));
+                e != cudaSuccess)
+                return e;
+            QE_LAUNCH(instance, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
+                q, qStride, kCache, vCache, out, tokens, startPos, numHeads, numKvHeads, headDim, entropy, sink, diagStride);
+            return cudaGetLastError();
+        };
+        switch (flashPaddedDim(headDim) / 16) {
+        case 1: return run(flashAttentionMmaKernel<1>);
+        case 2: return run(flashAttentionMmaKernel<2>);
+        case 3: return run(flashAttentionMmaKernel<3>);
+        case 4: return run(flashAttentionMmaKernel<4>);
+        case 5: return run(flashAttentionMmaKernel<5>);
+        case 6: return run(flashAttentionMmaKernel<6>);
+        case 7: return run(flashAttentionMmaKernel<7>);
+        case 8: return run(flashAttentionMmaKernel<8>);
+        default: return cudaErrorInvalidValue;
+        }
+    }
     auto shape = flashLaunch(tokens, numHeads, headDim);
     if (!shape.ok() || numKvHeads <= 0 || numHeads % numKvHeads != 0) return cudaErrorInvalidValue;
     // More than the default 48 KiB of dynamic shared memory (76 KiB at head dim 128).
@@ -630,12 +863,21 @@ cudaError_t launchAttentionRow(const float* q, const float* qNorm, const float* 
     return cudaGetLastError();
 }
 
-cudaError_t launchFillUniformBf16(bf16* out, std::int64_t n, std::uint64_t seed, float scale, cudaStream_t stream) {
+template <class T>
+cudaError_t launchFillUniform(T* out, std::int64_t n, std::uint64_t seed, float scale, cudaStream_t stream) {
     if (n <= 0) return cudaSuccess;
     auto shape = flatLaunch(std::min<std::int64_t>(n, std::int64_t(1) << 22));  // grid-stride beyond 4 M threads
     if (!shape.ok()) return cudaErrorInvalidValue;
-    QE_LAUNCH(fillUniformBf16Kernel, gridOf(*shape), blockOf(*shape), 0, stream)(out, n, seed, scale);
+    QE_LAUNCH(fillUniformKernel<T>, gridOf(*shape), blockOf(*shape), 0, stream)(out, n, seed, scale);
     return cudaGetLastError();
+}
+
+cudaError_t launchFillUniformBf16(bf16* out, std::int64_t n, std::uint64_t seed, float scale, cudaStream_t stream) {
+    return launchFillUniform(out, n, seed, scale, stream);
+}
+
+cudaError_t launchFillUniformF32(float* out, std::int64_t n, std::uint64_t seed, float scale, cudaStream_t stream) {
+    return launchFillUniform(out, n, seed, scale, stream);
 }
 
 cudaError_t launchFillFloat(float* out, std::int64_t n, float value, cudaStream_t stream) {

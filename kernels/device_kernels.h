@@ -60,9 +60,13 @@ cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, con
 // The same on the tensor cores (flash attention, plan.h: kFlashRows query rows per block, bf16
 // Q·Kᵀ and P·V in wmma tiles, fp32 online softmax): for chunks of at least kFlashMinTokens tokens
 // and head dims up to kFlashMaxHeadDim (flashAttentionApplies). Q and P are rounded to bf16.
+// Two kernels: the pipelined one (mma.sync fragments in registers, cp.async double buffering; the
+// default) and the first one (wmma tiles through shared memory), kept so a GPU run can measure
+// one against the other.
+enum class FlashKernel { Pipelined, Wmma };
 cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens,
                                  std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
-                                 int diagStride, cudaStream_t stream);
+                                 int diagStride, cudaStream_t stream, FlashKernel kernel = FlashKernel::Pipelined);
 
 // Decode attention of one token (position startPos) split over the keys (flash-decoding):
 // launchAttentionSplit writes partial results per (query head, split) to `partial`
@@ -90,8 +94,9 @@ cudaError_t launchAttentionRow(const float* q, const float* qNorm, const float* 
                                float* probs, cudaStream_t stream);
 
 // Benchmarks of shapes whose checkpoints do not fit a disk: out[i] = bf16 uniform in
-// [-scale, scale] from a hash of (seed, i); and out[i] = value.
+// [-scale, scale] from a hash of (seed, i) (bf16 or float); and out[i] = value.
 cudaError_t launchFillUniformBf16(bf16* out, std::int64_t n, std::uint64_t seed, float scale, cudaStream_t stream);
+cudaError_t launchFillUniformF32(float* out, std::int64_t n, std::uint64_t seed, float scale, cudaStream_t stream);
 cudaError_t launchFillFloat(float* out, std::int64_t n, float value, cudaStream_t stream);
 
 // Converts n floats to bf16 (round to nearest even).

@@ -171,6 +171,17 @@ Result<LaunchShape> flashLaunch(std::int64_t tokens, std::int64_t heads, std::in
     return shape;
 }
 
+Result<LaunchShape> flashMmaLaunch(std::int64_t tokens, std::int64_t heads, std::int64_t headDim) {
+    auto shape = flashLaunch(tokens, heads, headDim);  // the same argument checks
+    if (!shape.ok()) return shape;
+    const auto stride = static_cast<std::size_t>(flashPaddedDim(headDim) + kMmaPad);
+    shape->grid[0] = (tokens + kMmaRows - 1) / kMmaRows;
+    shape->block[0] = kMmaWarps * kWarp;
+    // Two buffers of a K and a V tile [kMmaKeys][stride] bf16 (Q is staged in the second).
+    shape->sharedBytes = 4 * std::size_t(kMmaKeys) * stride * 2;
+    return shape;
+}
+
 Result<LaunchShape> gemvLaunch(std::int64_t rows, std::int64_t cols) {
     if (rows <= 0 || cols <= 0) return makeError(ErrorCode::InvalidArgument, "empty GEMV");
     if (cols > std::int64_t(1) << 30) return makeError(ErrorCode::InvalidArgument, "a GEMV row beyond 32-bit indexing");

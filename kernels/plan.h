@@ -76,6 +76,16 @@ inline std::int64_t flashPaddedDim(std::int64_t headDim) { return (headDim + 15)
 bool flashAttentionApplies(std::int64_t tokens, std::int64_t headDim);
 // Grid (row tiles, query heads), kFlashWarps warps, and the shared memory of the tiles.
 Result<LaunchShape> flashLaunch(std::int64_t tokens, std::int64_t heads, std::int64_t headDim);
+// The pipelined tensor-core kernel (the default; the one above stays for comparison,
+// QE_CUDA_ATTENTION=wmma): kMmaWarps warps take kMmaRows query rows (16 per warp) with Q, the
+// scores, P and the output in registers (mma.sync m16n8k16), and walk the keys in tiles of
+// kMmaKeys, double-buffered in shared memory (K and V, rows padded by kMmaPad bf16). Same
+// applicability (flashAttentionApplies).
+inline constexpr int kMmaRows = 64;
+inline constexpr int kMmaKeys = 64;
+inline constexpr int kMmaWarps = kMmaRows / 16;
+inline constexpr int kMmaPad = 8;
+Result<LaunchShape> flashMmaLaunch(std::int64_t tokens, std::int64_t heads, std::int64_t headDim);
 
 // Decode GEMV (one token): y[n] = Σ_k w[n, k]·x[k], a warp per row with 16-byte loads, blocks of
 // kGemvThreads threads.

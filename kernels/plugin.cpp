@@ -18,9 +18,9 @@ QE_EXPORT void qe_cuda_probe(qe::CudaProbe* out) {
 }
 
 QE_EXPORT void qe_cuda_ceilings(int device, std::uint64_t copyBytes, int gemmSize, int gemvRows, int gemvCols,
-                                qe::Result<qe::CudaCeilings>* out) {
+                                const qe::CudaAttentionShape* attention, qe::Result<qe::CudaCeilings>* out) {
     try {
-        *out = qe::cuda::measureCeilings(device, copyBytes, gemmSize, gemvRows, gemvCols);
+        *out = qe::cuda::measureCeilings(device, copyBytes, gemmSize, gemvRows, gemvCols, *attention);
     } catch (const std::exception& e) {
         *out = qe::makeError(qe::ErrorCode::Internal, std::string("CUDA ceilings: ") + e.what());
     }

@@ -39,6 +39,11 @@ def main():
         for who, key in (("ours (decode uses it)", "gemv_bytes_per_s"), ("cuBLAS GemmEx, one column", "cublas_gemv_bytes_per_s")):
             lines.append(f"| decode GEMV {c['gemv_shape']}, {who} | {c[key] / 1e9:.0f} GB/s | {c['copy_bytes_per_s'] / 1e9:.0f} GB/s "
                          f"(copy) | {c[key] / c['copy_bytes_per_s'] * 100:.0f} % | report | |")
+    if c.get("attention_flops_per_s"):
+        for who, key in (("pipelined mma.sync (prefill uses it)", "attention_flops_per_s"),
+                         ("first wmma kernel (QE_CUDA_ATTENTION=wmma)", "wmma_attention_flops_per_s")):
+            lines.append(f"| prefill attention {c['attention_shape']}, {who} | {c[key] / 1e12:.0f} TFLOP/s | "
+                         f"{c['gemm_flops_per_s'] / 1e12:.0f} TFLOP/s (GEMM) | {c[key] / c['gemm_flops_per_s'] * 100:.0f} % | report | |")
     graphs = [d for d in bench["decode"] if d.get("graphs", True)]
     plain = {d["context"]: d for d in bench["decode"] if not d.get("graphs", True)}
     on = {d["context"]: d for d in graphs if d["diagnostics"]}

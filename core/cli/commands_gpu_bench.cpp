@@ -99,8 +99,17 @@ int cmdGpuBench(int argc, char** argv, int first) {
                                                               " of this shape (use --yarn-factor)"),
                     true);
 
+    // Prefill attention alone: the prompt as one chunk with this shape's heads (when the
+    // tensor-core kernels apply: 16 tokens or more, head dim up to 128).
+    CudaAttentionShape attention;
+    if (*promptLen >= 16 && config.headDim <= 128) attention.tokens = static_cast<int>(*promptLen);
+    attention.heads = static_cast<int>(config.numAttentionHeads);
+    attention.kvHeads = static_cast<int>(config.numKeyValueHeads);
+    attention.headDim = static_cast<int>(config.headDim);
+    const std::string attentionShape = std::to_string(attention.tokens) + " tokens, " + std::to_string(attention.heads) + "/" +
+                                       std::to_string(attention.kvHeads) + " heads, head dim " + std::to_string(attention.headDim);
     auto ceilings = measureCudaCeilings(static_cast<int>(*device), static_cast<std::uint64_t>(*copyBytes), static_cast<int>(*gemmSize),
-                                        gemvRows, gemvCols);
+                                        gemvRows, gemvCols, attention);
     if (!ceilings.ok()) return fail(ceilings.error());
     CudaBackendOptions options;
     options.device = static_cast<int>(*device);
@@ -197,7 +206,10 @@ int cmdGpuBench(int argc, char** argv, int first) {
                 {"ceilings", {{"copy_bytes_per_s", bandwidth}, {"copy_bytes", *copyBytes}, {"gemm_flops_per_s", gemmRate},
                               {"gemm_size", *gemmSize}, {"gemv_bytes_per_s", ceilings->gemvBytesPerSecond},
                               {"cublas_gemv_bytes_per_s", ceilings->cublasGemvBytesPerSecond},
-                              {"gemv_shape", gemvShape}}},
+                              {"gemv_shape", gemvShape},
+                              {"attention_flops_per_s", ceilings->attentionFlopsPerSecond},
+                              {"wmma_attention_flops_per_s", ceilings->wmmaAttentionFlopsPerSecond},
+                              {"attention_shape", attentionShape}}},
                 {"decode", decode},
                 {"ttft", {{"prompt_tokens", *promptLen}, {"chunk", options.maxChunk}, {"seconds", ttft}, {"floor_seconds", floor},
                           {"ratio_to_floor", ttft / floor}}}};
@@ -212,6 +224,9 @@ int cmdGpuBench(int argc, char** argv, int first) {
     std::printf("decode GEMV   %s: ours %.0f GB/s (%.0f %% of copy), cuBLAS %.0f GB/s (%.0f %%)\n", gemvShape.c_str(),
                 ceilings->gemvBytesPerSecond * 1e-9, 100.0 * ceilings->gemvBytesPerSecond / bandwidth,
                 ceilings->cublasGemvBytesPerSecond * 1e-9, 100.0 * ceilings->cublasGemvBytesPerSecond / bandwidth);
+    std::printf("attention     %s: pipelined %.0f TFLOP/s (%.0f %% of GEMM), wmma %.0f TFLOP/s (%.0f %%)\n", attentionShape.c_str(),
+                ceilings->attentionFlopsPerSecond * 1e-12, 100.0 * ceilings->attentionFlopsPerSecond / gemmRate,
+                ceilings->wmmaAttentionFlopsPerSecond * 1e-12, 100.0 * ceilings->wmmaAttentionFlopsPerSecond / gemmRate);
     for (const json& d : decode)
         std::printf("decode        context %7lld  %-15s %-14s %8.2f tok/s  roofline %8.2f  (%.0f %%)\n",
                     (long long)d["context"].get<std::int64_t>(),

@@ -168,6 +168,25 @@ private slots:
         QVERIFY(!flashLaunch(0, 8, 128).ok());
     }
 
+    void pipelinedFlashAttentionFits() {
+        auto shape = flashMmaLaunch(130, 64, 128);
+        QVERIFY(shape.ok());
+        QCOMPARE(shape->grid[0], std::int64_t(3));   // 64 rows per block
+        QCOMPARE(shape->grid[1], std::int64_t(64));
+        QCOMPARE(shape->threadsPerBlock(), std::int64_t(kMmaWarps * kWarp));
+        // Two K and two V tiles of 64 keys × (128 + 8) bf16: 68 KiB, under sm_86/89's 99 KiB, so two
+        // blocks fit an H100/H200 SM (227 KiB); rows of a multiple of 16 bytes (cp.async, ldmatrix).
+        QCOMPARE(shape->sharedBytes, std::size_t(4 * 64 * 136 * 2));
+        for (std::int64_t d = 1; d <= kFlashMaxHeadDim; ++d) {
+            auto s = flashMmaLaunch(kMmaRows, 1, d);
+            QVERIFY(s.ok());
+            QVERIFY(s->sharedBytes <= 99 * 1024);
+            QCOMPARE(s->sharedBytes % (4 * kMmaKeys * 16), std::size_t(0));
+        }
+        QVERIFY(!flashMmaLaunch(16, 8, 256).ok());
+        QVERIFY(!flashMmaLaunch(0, 8, 128).ok());
+    }
+
     void gemvHasAWarpPerRow() {
         auto shape = gemvLaunch(151936, 5120);  // Qwen3's LM head
         QVERIFY(shape.ok());

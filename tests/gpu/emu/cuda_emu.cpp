@@ -39,12 +39,20 @@ struct Fiber {
     Index thread;
     int warp = 0, lane = 0;
     State state = State::Runnable;
+    // cp.async: the open group and the committed ones not yet waited for (oldest first).
+    struct Copy {
+        void* to;
+        const void* from;
+    };
+    std::vector<Copy> open;
+    std::vector<std::vector<Copy>> groups;
 };
 
 struct Block {
     jmp_buf scheduler{};
     std::vector<Fiber> fibers;
     std::vector<std::uint64_t> slots;  // a value per lane, for warp collectives
+    std::vector<unsigned char> exchange;  // kExchangeBytes per lane, for the tensor-core primitives
     std::vector<unsigned char> shared;
     int current = 0;
     Index block, blockDims, gridDims;
@@ -52,6 +60,7 @@ struct Block {
 };
 
 constexpr std::size_t kStackBytes = 64 * 1024;
+constexpr std::size_t kExchangeBytes = 32;
 thread_local Block* t_block = nullptr;
 thread_local std::vector<std::unique_ptr<char[]>> t_stacks;
 
@@ -182,6 +191,94 @@ unsigned matchAny(std::uint64_t bits) {
     return mask;
 }
 
+namespace {
+
+// Every lane of the warp deposits `bytes` (≤ kExchangeBytes) and gets a pointer to the warp's 32
+// deposits (lane-major), valid until warpExchangeDone().
+const unsigned char* warpExchange(const void* mine, std::size_t bytes) {
+    Block& b = *t_block;
+    const Fiber& f = b.fibers[std::size_t(b.current)];
+    if (b.fibers.size() % 32 != 0) fail("a tensor-core instruction in a block with a partial warp");
+    unsigned char* warp = b.exchange.data() + std::size_t(f.warp) * 32 * kExchangeBytes;
+    std::memcpy(warp + std::size_t(f.lane) * kExchangeBytes, mine, bytes);
+    syncWarp();
+    return warp;
+}
+void warpExchangeDone() { syncWarp(); }  // nobody overwrites the deposits before every lane has read
+
+float bf16At(const unsigned char* warp, int lane, int reg, int half) {
+    std::uint16_t bits = 0;
+    std::memcpy(&bits, warp + std::size_t(lane) * kExchangeBytes + std::size_t(reg) * 4 + std::size_t(half) * 2, 2);
+    return std::bit_cast<float>(std::uint32_t(bits) << 16);
+}
+
+}  // namespace
+
+void mmaBf16(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2]) {
+    unsigned mine[6] = {a[0], a[1], a[2], a[3], b[0], b[1]};
+    const unsigned char* warp = warpExchange(mine, sizeof mine);
+    const int lane = t_block->fibers[std::size_t(t_block->current)].lane, g = lane / 4, t = lane % 4;
+    // A(row, k): lane (row % 8)·4 + (k % 8) / 2, register (row ≥ 8) + 2·(k ≥ 8), half k % 2.
+    auto aAt = [&](int row, int k) { return bf16At(warp, (row % 8) * 4 + (k % 8) / 2, (row >= 8) + 2 * (k >= 8), k % 2); };
+    // B(k, n): lane n·4 + (k % 8) / 2, register 4 + (k ≥ 8), half k % 2.
+    auto bAt = [&](int k, int n) { return bf16At(warp, n * 4 + (k % 8) / 2, 4 + (k >= 8), k % 2); };
+    float result[4];
+    for (int i = 0; i < 4; ++i) {
+        const int row = g + 8 * (i / 2), col = 2 * t + i % 2;
+        float acc = d[i];
+        for (int k = 0; k < 16; ++k) acc += aAt(row, k) * bAt(k, col);
+        result[i] = acc;
+    }
+    warpExchangeDone();
+    for (int i = 0; i < 4; ++i) d[i] = result[i];
+}
+
+void ldmatrixX4(unsigned (&r)[4], const void* row, bool transpose) {
+    if (reinterpret_cast<std::uintptr_t>(row) % 16 != 0) fail("ldmatrix row address not 16-byte aligned");
+    const Block& b = *t_block;
+    const auto* shared = static_cast<const unsigned char*>(dynamicShared());
+    const auto* p = static_cast<const unsigned char*>(row);
+    if (p < shared || p + 16 > b.shared.data() + b.shared.size()) fail("ldmatrix outside shared memory");
+    const unsigned char* warp = warpExchange(&row, sizeof row);
+    const int lane = b.fibers[std::size_t(b.current)].lane, g = lane / 4, t = lane % 4;
+    auto element = [&](int matrix, int rowOf, int col) {
+        const unsigned char* address = nullptr;
+        std::memcpy(&address, warp + std::size_t(matrix * 8 + rowOf) * kExchangeBytes, sizeof address);
+        std::uint16_t bits = 0;
+        std::memcpy(&bits, address + col * 2, 2);
+        return unsigned(bits);
+    };
+    unsigned out[4];
+    for (int m = 0; m < 4; ++m)
+        out[m] = transpose ? element(m, 2 * t, g) | element(m, 2 * t + 1, g) << 16
+                           : element(m, g, 2 * t) | element(m, g, 2 * t + 1) << 16;
+    warpExchangeDone();
+    for (int m = 0; m < 4; ++m) r[m] = out[m];
+}
+
+void cpAsync16(void* shared, const void* global) {
+    if (reinterpret_cast<std::uintptr_t>(shared) % 16 != 0 || reinterpret_cast<std::uintptr_t>(global) % 16 != 0)
+        fail("cp.async of 16 bytes needs 16-byte aligned addresses");
+    Block& b = *t_block;
+    auto* p = static_cast<unsigned char*>(shared);
+    if (p < b.shared.data() || p + 16 > b.shared.data() + b.shared.size()) fail("cp.async outside shared memory");
+    b.fibers[std::size_t(b.current)].open.push_back({shared, global});
+}
+
+void cpAsyncCommit() {
+    Fiber& f = t_block->fibers[std::size_t(t_block->current)];
+    f.groups.push_back(std::move(f.open));
+    f.open.clear();
+}
+
+void cpAsyncWait(int pendingGroups) {
+    Fiber& f = t_block->fibers[std::size_t(t_block->current)];
+    while (f.groups.size() > std::size_t(pendingGroups)) {
+        for (const Fiber::Copy& c : f.groups.front()) std::memcpy(c.to, c.from, 16);
+        f.groups.erase(f.groups.begin());
+    }
+}
+
 void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function<void()>& body) {
     const unsigned n = block.x * block.y * block.z;
     if (n == 0 || n > 1024 || block.z > 64) fail("invalid block size");
@@ -194,6 +291,7 @@ void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function
     b.gridDims = {grid.x, grid.y, grid.z};
     b.fibers.resize(n);
     b.slots.resize(std::size_t((n + 31) / 32) * 32);
+    b.exchange.resize(b.slots.size() * kExchangeBytes);
     while (t_stacks.size() < n) t_stacks.emplace_back(new char[kStackBytes]);
     t_block = &b;
     for (unsigned z = 0; z < grid.z; ++z)
@@ -207,6 +305,8 @@ void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function
                     f.warp = int(i / 32);
                     f.lane = int(i % 32);
                     f.state = State::Runnable;
+                    f.open.clear();
+                    f.groups.clear();
                     prepareFiber(f, t_stacks[i].get());
                 }
                 schedule(b);

@@ -54,6 +54,16 @@ void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function
 // pointers must be 256-bit aligned and the leading dimension a multiple of 16 bytes.
 void wmmaEnter(const void* pointer, unsigned leading, std::size_t elementBytes);
 
+// The sm_80 warp primitives of kernels/device_common.h, from the PTX ISA's fragment layouts:
+// every lane arrives, deposits its registers (or row address), and reads what it gets.
+void mmaBf16(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2]);
+void ldmatrixX4(unsigned (&r)[4], const void* row, bool transpose);
+// cp.async: the copies wait in the issuing thread's groups and happen when it waits for them, so
+// reading a tile before cp.async.wait_group (and the barrier after it) reads stale data.
+void cpAsync16(void* shared, const void* global);
+void cpAsyncCommit();
+void cpAsyncWait(int pendingGroups);
+
 // Stream capture (CUDA graphs): while `stream` is capturing, work enqueued on it is recorded
 // (arguments by value, as a kernel node keeps them) and runs when the graph is launched.
 bool capturing(cudaStream_t stream);
@@ -102,6 +112,16 @@ inline unsigned __float_as_uint(float v) { return std::bit_cast<unsigned>(v); }
 inline float __uint_as_float(unsigned v) { return std::bit_cast<float>(v); }
 inline int __popc(unsigned v) { return std::popcount(v); }
 inline int __ffs(unsigned v) { return v ? std::countr_zero(v) + 1 : 0; }
+#define QE_CUDA_EMULATOR 1
+namespace qe::cuda {
+inline void mmaBf16(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2]) { ::qe::emu::mmaBf16(d, a, b); }
+inline void ldmatrixX4(unsigned (&r)[4], const void* row) { ::qe::emu::ldmatrixX4(r, row, false); }
+inline void ldmatrixX4Trans(unsigned (&r)[4], const void* row) { ::qe::emu::ldmatrixX4(r, row, true); }
+inline void cpAsync16(void* shared, const void* global) { ::qe::emu::cpAsync16(shared, global); }
+inline void cpAsyncCommit() { ::qe::emu::cpAsyncCommit(); }
+template <int N>
+void cpAsyncWait() { ::qe::emu::cpAsyncWait(N); }
+}  // namespace qe::cuda
 #define QE_LAUNCH(kernel, grid, block, shared, stream) ::qe::emu::launch(kernel, grid, block, shared, stream)
 #define QE_DYNAMIC_SHARED(type, name) type* name = static_cast<type*>(::qe::emu::dynamicShared())
 
