@@ -602,6 +602,7 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
         if (Status st = launchDecodeGraph(startPos, diag != nullptr, lmHead); st.ok()) {
             viaGraph = true;
         } else if (m_requireGraphs) {
+            cudaGetLastError();  // reported here, not again by the next step's first launch
             return st;
         } else {
             // Nothing of the step ran (capture, instantiation or launch failed): plain launches redo it.
@@ -645,7 +646,10 @@ Status CudaBackend::forward(std::span<const int> tokens, KvCache& cache, LogitsF
             float ms = 0.0f;
             const cudaError_t e =
                 cudaEventElapsedTime(&ms, m_layerEvents[std::size_t(layer)], m_layerEvents[std::size_t(layer + 1)]);
-            if (e != cudaSuccess && (!viaGraph || m_requireGraphs)) return cudaError(e, "timing a layer");
+            if (e != cudaSuccess && (!viaGraph || m_requireGraphs)) {
+                cudaGetLastError();
+                return cudaError(e, "timing a layer");
+            }
             if (e != cudaSuccess) {  // the step itself is fine; its layer times stay the previous step's
                 turnGraphsOff(std::string("their event nodes gave no layer times: ") + cudaGetErrorString(e));
                 break;

@@ -479,14 +479,79 @@ void decodeGraphsMatchPlainLaunches() {
            compare(diagGot, diagWant, diagWant.size()), 1e-6);
 }
 
+// The emulator's fault injection (QE_CUDA_EMU_FAIL) at each step of a graph decode: without
+// QE_CUDA_GRAPHS=require the step still succeeds (redone with plain launches, or with the last
+// layer times when only the timing failed) and the rest of the session decodes with plain
+// launches, every logit as a plain-launch backend's; with require the step reports the error,
+// nothing of it is kept, and the same step tried again succeeds.
+void decodeGraphFailuresFallBack() {
+    ModelConfig config = smallConfig(false, 0.0, 32);
+    CudaBackendOptions options;
+    options.maxChunk = 8;
+    options.maxContext = 256;
+    options.hiddenBudgetBytes = 1 << 20;
+    struct Run {
+        std::unique_ptr<Backend> backend;
+        KvCache cache;
+        Diagnostics diagnostics;
+        std::vector<float> logits;
+    };
+    auto make = [&](const char* graphs) {
+        setenv("QE_CUDA_GRAPHS", graphs, 1);
+        auto created = createSyntheticCudaBackend(config, options, 3);
+        unsetenv("QE_CUDA_GRAPHS");
+        GPU_CHECK(created.ok(), created.ok() ? "" : created.error().text());
+        Run run{std::move(*created), {}, {}, std::vector<float>(static_cast<std::size_t>(config.vocabSize))};
+        run.cache.configure(config, options.maxContext, run.backend->kvStorage());
+        run.diagnostics.configure(config, options.hiddenBudgetBytes, run.backend->hostHiddenStates());
+        run.diagnostics.reserve(options.maxContext);
+        GPU_CHECK(run.backend->fillSyntheticContext(run.cache, 140, 8).ok(), "synthetic context");
+        return run;
+    };
+    auto step = [&](Run& r, int token, const char* fault) {
+        if (fault) setenv("QE_CUDA_EMU_FAIL", fault, 1);
+        const int ids[] = {token};
+        Status st = r.backend->forward(ids, r.cache, LogitsFor::Last, r.logits.data(), {}, &r.diagnostics);
+        unsetenv("QE_CUDA_EMU_FAIL");
+        return st;
+    };
+    for (const char* fault :
+         {"cudaStreamBeginCapture", "cudaStreamEndCapture", "cudaGraphInstantiate", "cudaGraphLaunch", "cudaEventElapsedTime"}) {
+        Run tolerant = make("1"), strict = make("require"), plain = make("0");
+        std::vector<float> got, want, gotStrict;
+        for (int i = 0; i < 4; ++i) {
+            const int token = 30 + 7 * i;
+            const std::int64_t pos = plain.cache.length();
+            Status st = step(plain, token, nullptr);
+            GPU_CHECK(st.ok(), st.ok() ? "" : st.error().text());
+            want.insert(want.end(), plain.logits.begin(), plain.logits.end());
+            st = step(tolerant, token, i == 0 ? fault : nullptr);  // the first graph step: capture and launch
+            GPU_CHECK(st.ok(), std::string(fault) + ": a graph failure failed the step: " + (st.ok() ? "" : st.error().text()));
+            got.insert(got.end(), tolerant.logits.begin(), tolerant.logits.end());
+            if (i == 0) {
+                st = step(strict, token, fault);
+                GPU_CHECK(!st.ok() && (st.error().code == ErrorCode::Device || st.error().code == ErrorCode::OutOfMemory),
+                          std::string(fault) + ": required graphs did not report it");
+                GPU_CHECK(strict.cache.length() == pos, "the failed step was kept in the cache");
+            }
+            st = step(strict, token, nullptr);
+            GPU_CHECK(st.ok(), std::string(fault) + ": the step after a failure: " + (st.ok() ? "" : st.error().text()));
+            gotStrict.insert(gotStrict.end(), strict.logits.begin(), strict.logits.end());
+        }
+        report(std::string("decode graph failure (") + fault + "): fallback vs plain launches", "4 steps", "f32",
+               compare(got, want, want.size()), 1e-6);
+        report(std::string("decode graph failure (") + fault + "): required graphs, step retried", "4 steps", "f32",
+               compare(gotStrict, want, want.size()), 1e-6);
+    }
+}
+
 }  // namespace
 
 int main() {
     std::printf("| comparison | top-1 agreement | relative L2 |\n|---|---|---|\n");
     std::string whyNot;
     const std::string device = pluginDevice(whyNot);
-    return runAll("test_gpu_backend",
-                  {
+    std::vector<Case> cases = {
                       {"tied bf16", [] { wholeModel(true, 0.0, DType::BF16, 1, 16); }},
                       {"untied bf16 3 shards, d=128", [] { wholeModel(false, 0.0, DType::BF16, 3, 128); }},
                       {"untied f32", [] { wholeModel(false, 0.0, DType::F32, 1, 16); }},
@@ -506,6 +571,8 @@ int main() {
                       {"golden logits (llama.cpp)", goldenLogits},
                       {"synthetic weights and context", syntheticWeightsAndContext},
                       {"decode graphs = plain launches", decodeGraphsMatchPlainLaunches},
-                  },
-                  device, whyNot);
+                  };
+    // Failure paths through the emulator's fault injection (a real GPU has no such switch).
+    if (device.find("emulator") != std::string::npos) cases.push_back({"decode graph failures fall back", decodeGraphFailuresFallBack});
+    return runAll("test_gpu_backend", cases, device, whyNot);
 }

@@ -24,6 +24,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace qe::emu {
@@ -364,6 +366,13 @@ cudaError_t guardedFree(void* p) {
 
 cudaError_t fail(cudaError_t e) { return g_lastError = e; }
 
+// Fault injection for the tests of the backend's failure paths: while QE_CUDA_EMU_FAIL names a
+// call (e.g. cudaGraphInstantiate), every call of it fails.
+bool injectedFailure(std::string_view call) {
+    const char* value = std::getenv("QE_CUDA_EMU_FAIL");
+    return value && call == value;
+}
+
 struct EmuEvent {
     std::chrono::steady_clock::time_point at;
     bool captureOnly = false;  // last recorded into a capture as a dependency marker: no time
@@ -508,6 +517,7 @@ cudaError_t cudaStreamBeginCapture(cudaStream_t stream, cudaStreamCaptureMode) {
     if (!stream) return fail(cudaErrorStreamCaptureUnsupported);  // the legacy stream cannot capture
     EmuStream* s = streamOf(stream);
     if (s->capturing) return fail(cudaErrorIllegalState);
+    if (injectedFailure("cudaStreamBeginCapture")) return fail(cudaErrorStreamCaptureUnsupported);
     *s = EmuStream{true, false, {}};
     ++g_capturing;
     return cudaSuccess;
@@ -518,7 +528,7 @@ cudaError_t cudaStreamEndCapture(cudaStream_t stream, cudaGraph_t* graph) {
     --g_capturing;
     s->capturing = false;
     *graph = nullptr;
-    if (std::exchange(s->invalidated, false)) {
+    if (std::exchange(s->invalidated, false) || injectedFailure("cudaStreamEndCapture")) {
         s->work.clear();
         return fail(cudaErrorStreamCaptureInvalidated);
     }
@@ -536,11 +546,13 @@ cudaError_t cudaStreamIsCapturing(cudaStream_t stream, cudaStreamCaptureStatus* 
 cudaError_t cudaGraphInstantiate(cudaGraphExec_t* exec, cudaGraph_t graph, unsigned long long) {
     if (!graph) return fail(cudaErrorInvalidValue);
     if (const cudaError_t e = refuseInCapture(nullptr)) return e;
+    if (injectedFailure("cudaGraphInstantiate")) return fail(cudaErrorMemoryAllocation);
     *exec = reinterpret_cast<cudaGraphExec_t>(new EmuGraph(*reinterpret_cast<EmuGraph*>(graph)));
     return cudaSuccess;
 }
 cudaError_t cudaGraphLaunch(cudaGraphExec_t exec, cudaStream_t stream) {
     if (!exec) return fail(cudaErrorInvalidValue);
+    if (injectedFailure("cudaGraphLaunch")) return fail(cudaErrorNotSupported);
     for (const auto& work : reinterpret_cast<EmuGraph*>(exec)->work) {
         if (qe::emu::capturing(stream))
             qe::emu::record(stream, work);
@@ -588,6 +600,7 @@ cudaError_t cudaEventSynchronize(cudaEvent_t) { return cudaSuccess; }
 cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end) {
     if (reinterpret_cast<EmuEvent*>(start)->captureOnly || reinterpret_cast<EmuEvent*>(end)->captureOnly)
         return fail(cudaErrorInvalidResourceHandle);
+    if (injectedFailure("cudaEventElapsedTime")) return fail(cudaErrorInvalidResourceHandle);
     *ms = std::chrono::duration<float, std::milli>(reinterpret_cast<EmuEvent*>(end)->at - reinterpret_cast<EmuEvent*>(start)->at).count();
     return cudaSuccess;
 }
