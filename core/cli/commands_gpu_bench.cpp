@@ -116,13 +116,19 @@ int cmdGpuBench(int argc, char** argv, int first) {
     options.maxChunk = std::min<std::int64_t>(*chunk, *promptLen);
     options.maxContext = longest;
     options.hiddenBudgetBytes = 512ull << 20;  // the app's default
+    // A GPU too small for the longest context (Qwen3-32B at 128K on an 80 GB card) still
+    // measures the contexts that fit; the others are reported as not fitting.
+    options.fitContext = true;
     const auto loadStart = Clock::now();
     auto created = createSyntheticCudaBackend(config, options, static_cast<std::uint64_t>(*seed));
     if (!created.ok()) return fail(created.error());
     Backend& backend = **created;
     const double setupSeconds = seconds(loadStart);
+    const std::int64_t held = std::min(longest, backend.contextLimit());
+    if (*promptLen > held)
+        return fail(makeError(ErrorCode::OutOfMemory, "gpu-bench: a " + std::to_string(*promptLen) + "-token prompt does not fit this GPU"));
     KvCache cache;
-    cache.configure(config, longest, backend.kvStorage());
+    cache.configure(config, held, backend.kvStorage());
     Diagnostics diagnostics;
     diagnostics.configure(config, options.hiddenBudgetBytes, backend.hostHiddenStates());
     diagnostics.reserve(longest);
@@ -170,6 +176,11 @@ int cmdGpuBench(int argc, char** argv, int first) {
         return {};
     };
     for (std::size_t i = 0; i < contexts->size(); ++i) {
+        if ((*contexts)[i] + *gen + 2 > held) {
+            decode.push_back({{"context", (*contexts)[i]}, {"fits", false}, {"context_limit", held},
+                              {"bytes_per_token", bytesPerToken(config, (*contexts)[i])}});
+            continue;
+        }
         if (auto s = decodeAt((*contexts)[i], true, graphs); !s.ok()) return fail(s.error());
         if (i > 0) continue;
         if (auto s = decodeAt((*contexts)[i], false, graphs); !s.ok()) return fail(s.error());
@@ -227,12 +238,18 @@ int cmdGpuBench(int argc, char** argv, int first) {
     std::printf("attention     %s: pipelined %.0f TFLOP/s (%.0f %% of GEMM), wmma %.0f TFLOP/s (%.0f %%)\n", attentionShape.c_str(),
                 ceilings->attentionFlopsPerSecond * 1e-12, 100.0 * ceilings->attentionFlopsPerSecond / gemmRate,
                 ceilings->wmmaAttentionFlopsPerSecond * 1e-12, 100.0 * ceilings->wmmaAttentionFlopsPerSecond / gemmRate);
-    for (const json& d : decode)
+    for (const json& d : decode) {
+        if (!d.value("fits", true)) {
+            std::printf("decode        context %7lld  does not fit this GPU (%lld positions do)\n", (long long)d["context"].get<std::int64_t>(),
+                        (long long)d["context_limit"].get<std::int64_t>());
+            continue;
+        }
         std::printf("decode        context %7lld  %-15s %-14s %8.2f tok/s  roofline %8.2f  (%.0f %%)\n",
                     (long long)d["context"].get<std::int64_t>(),
                     d["diagnostics"].get<bool>() ? "diagnostics on" : "diagnostics off",
                     d["graphs"].get<bool>() ? "CUDA graphs" : "plain launches", d["tok_s"].get<double>(),
                     d["roofline_tok_s"].get<double>(), 100.0 * d["ratio"].get<double>());
+    }
     std::printf("first token   %lld-token prompt: %.3f s, FLOP floor %.3f s (%.2fx)\n", (long long)*promptLen, ttft, floor, ttft / floor);
     return kExitOk;
 }

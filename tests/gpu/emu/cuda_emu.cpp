@@ -330,7 +330,11 @@ struct Allocation {
 std::mutex g_mutex;
 std::map<void*, Allocation> g_allocations;
 std::size_t g_allocated = 0;
-constexpr std::size_t kDeviceBytes = 8ull << 30;
+// The emulated GPU's memory: 8 GiB, or QE_CUDA_EMU_MEMORY bytes (tests of a GPU too small).
+const std::size_t kDeviceBytes = [] {
+    const char* bytes = std::getenv("QE_CUDA_EMU_MEMORY");
+    return bytes ? std::size_t(std::strtoull(bytes, nullptr, 10)) : std::size_t(8ull << 30);
+}();
 cudaError_t g_lastError = cudaSuccess;
 
 // The buffer ends right before an inaccessible page, so reading more than 15 bytes past its end
