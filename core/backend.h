@@ -166,6 +166,8 @@ struct CudaCeilings {
     // the backend uses and the first (wmma) one. Zero when not asked for.
     double attentionFlopsPerSecond = 0.0;
     double wmmaAttentionFlopsPerSecond = 0.0;
+    // The pipelined kernel with Q rounded to bf16 (one MMA for Q·Kᵀ instead of two); head dim 128.
+    double bf16QAttentionFlopsPerSecond = 0.0;
 };
 // The attention shape measureCudaCeilings times (tokens 0: none).
 struct CudaAttentionShape {

@@ -999,14 +999,17 @@ Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int ge
         QE_CUDA_TRY(launchFillUniformBf16(k.get(), static_cast<std::int64_t>(T) * Nkv * d, 6, 1.0f, stream));
         QE_CUDA_TRY(launchFillUniformBf16(v.get(), static_cast<std::int64_t>(T) * Nkv * d, 7, 1.0f, stream));
         const double flops = 4.0 * d * Nq * (double(T) * (T + 1) / 2);
-        for (const FlashKernel kernel : {FlashKernel::Pipelined, FlashKernel::Wmma}) {
+        for (const FlashKernel kernel : {FlashKernel::Pipelined, FlashKernel::Wmma, FlashKernel::PipelinedBf16Q}) {
+            if (kernel == FlashKernel::PipelinedBf16Q && flashPaddedDim(d) != 128) continue;
             double seconds = 0.0;
             QE_TRY(timeIt(5, [&]() -> Status {
                 QE_CUDA_TRY(launchFlashAttention(qkv.get(), qkvWidth, k.get(), v.get(), o.get(), T, 0, Nq, Nkv, d, nullptr, nullptr,
                                                  0, stream, kernel));
                 return {};
             }, seconds));
-            (kernel == FlashKernel::Pipelined ? out.attentionFlopsPerSecond : out.wmmaAttentionFlopsPerSecond) = flops / seconds;
+            (kernel == FlashKernel::Pipelined ? out.attentionFlopsPerSecond
+             : kernel == FlashKernel::Wmma    ? out.wmmaAttentionFlopsPerSecond
+                                              : out.bf16QAttentionFlopsPerSecond) = flops / seconds;
         }
     }
     return out;

@@ -407,8 +407,10 @@ __global__ void __launch_bounds__(kFlashWarps * kWarp) flashAttentionKernel(cons
 // P (bf16) and the output accumulator live in registers: a lane holds rows g and g + 8 of its
 // warp's 16 (g = lane / 4), and the quad of lanes sharing a row reduces with two shuffles.
 // Shared rows are padded by 8 bf16 so the eight row addresses of an ldmatrix fall in different
-// banks. kSteps = the head dim padded to a multiple of 16, over 16.
-template <int kSteps>
+// banks. kSteps = the head dim padded to a multiple of 16, over 16. kSplitQ: Q·Kᵀ as (bf16 q +
+// bf16 remainder)·K, two MMAs (the backend's choice); without it one MMA on bf16 q (a variant
+// gpu-bench times, to weigh the accuracy against a third of the tensor work).
+template <int kSteps, bool kSplitQ>
 __global__ void __launch_bounds__(kMmaWarps * kWarp) flashAttentionMmaKernel(
     const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens, std::int64_t startPos,
     int numHeads, int numKvHeads, int headDim, float* entropy, float* sink, int diagStride) {
@@ -463,7 +465,7 @@ __global__ void __launch_bounds__(kMmaWarps * kWarp) flashAttentionMmaKernel(
         const float v = r < rows && c < headDim ? q[static_cast<std::size_t>(t0 + r) * qStride + static_cast<std::size_t>(head) * headDim + c] : 0.0f;
         const bf16 hi = __float2bfloat16(v);
         qHi[r * stride + c] = hi;
-        qLo[r * stride + c] = __float2bfloat16(v - __bfloat162float(hi));
+        if (kSplitQ) qLo[r * stride + c] = __float2bfloat16(v - __bfloat162float(hi));
     }
     __syncthreads();
     unsigned qa[kSteps][4], qb[kSteps][4];  // hi, lo
@@ -473,7 +475,7 @@ __global__ void __launch_bounds__(kMmaWarps * kWarp) flashAttentionMmaKernel(
 #pragma unroll
         for (int s = 0; s < kSteps; ++s) {
             ldmatrixX4(qa[s], qHi + r * stride + s * 16 + c);
-            ldmatrixX4(qb[s], qLo + r * stride + s * 16 + c);
+            if (kSplitQ) ldmatrixX4(qb[s], qLo + r * stride + s * 16 + c);
         }
     }
     __syncthreads();  // buffer 1 is free for K/V
@@ -513,9 +515,11 @@ __global__ void __launch_bounds__(kMmaWarps * kWarp) flashAttentionMmaKernel(
                     unsigned b[4];
                     ldmatrixX4(b, ks + (pair * 16 + kr) * stride + step * 16 + kc);
                     const unsigned b0[2] = {b[0], b[1]}, b1[2] = {b[2], b[3]};
-                    mmaBf16(s[2 * pair], qb[step], b0);
+                    if (kSplitQ) {
+                        mmaBf16(s[2 * pair], qb[step], b0);
+                        mmaBf16(s[2 * pair + 1], qb[step], b1);
+                    }
                     mmaBf16(s[2 * pair], qa[step], b0);
-                    mmaBf16(s[2 * pair + 1], qb[step], b1);
                     mmaBf16(s[2 * pair + 1], qa[step], b1);
                 }
             // Online softmax of rows row0 (h = 0) and row0 + 8 (h = 1); s[n][2h + e] is key
@@ -779,7 +783,7 @@ cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, con
 cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens,
                                  std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
                                  int diagStride, cudaStream_t stream, FlashKernel kernel) {
-    if (kernel == FlashKernel::Pipelined) {
+    if (kernel == FlashKernel::Pipelined || kernel == FlashKernel::PipelinedBf16Q) {
         auto shape = flashMmaLaunch(tokens, numHeads, headDim);
         if (!shape.ok() || numKvHeads <= 0 || numHeads % numKvHeads != 0) return cudaErrorInvalidValue;
         auto run = [&](auto instance) {
@@ -793,15 +797,17 @@ cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache
                 q, qStride, kCache, vCache, out, tokens, startPos, numHeads, numKvHeads, headDim, entropy, sink, diagStride);
             return cudaGetLastError();
         };
+        if (kernel == FlashKernel::PipelinedBf16Q)  // a measured variant, Qwen3's head dim only
+            return flashPaddedDim(headDim) == 128 ? run(flashAttentionMmaKernel<8, false>) : cudaErrorInvalidValue;
         switch (flashPaddedDim(headDim) / 16) {
-        case 1: return run(flashAttentionMmaKernel<1>);
-        case 2: return run(flashAttentionMmaKernel<2>);
-        case 3: return run(flashAttentionMmaKernel<3>);
-        case 4: return run(flashAttentionMmaKernel<4>);
-        case 5: return run(flashAttentionMmaKernel<5>);
-        case 6: return run(flashAttentionMmaKernel<6>);
-        case 7: return run(flashAttentionMmaKernel<7>);
-        case 8: return run(flashAttentionMmaKernel<8>);
+        case 1: return run(flashAttentionMmaKernel<1, true>);
+        case 2: return run(flashAttentionMmaKernel<2, true>);
+        case 3: return run(flashAttentionMmaKernel<3, true>);
+        case 4: return run(flashAttentionMmaKernel<4, true>);
+        case 5: return run(flashAttentionMmaKernel<5, true>);
+        case 6: return run(flashAttentionMmaKernel<6, true>);
+        case 7: return run(flashAttentionMmaKernel<7, true>);
+        case 8: return run(flashAttentionMmaKernel<8, true>);
         default: return cudaErrorInvalidValue;
         }
     }

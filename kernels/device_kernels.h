@@ -62,8 +62,9 @@ cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, con
 // and head dims up to kFlashMaxHeadDim (flashAttentionApplies). Q and P are rounded to bf16.
 // Two kernels: the pipelined one (mma.sync fragments in registers, cp.async double buffering; the
 // default) and the first one (wmma tiles through shared memory), kept so a GPU run can measure
-// one against the other.
-enum class FlashKernel { Pipelined, Wmma };
+// one against the other; and the pipelined one with Q rounded to bf16 (no remainder MMA; head dim
+// 128 only), a variant gpu-bench times.
+enum class FlashKernel { Pipelined, Wmma, PipelinedBf16Q };
 cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens,
                                  std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
                                  int diagStride, cudaStream_t stream, FlashKernel kernel = FlashKernel::Pipelined);

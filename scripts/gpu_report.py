@@ -41,7 +41,10 @@ def main():
                          f"(copy) | {c[key] / c['copy_bytes_per_s'] * 100:.0f} % | report | |")
     if c.get("attention_flops_per_s"):
         for who, key in (("pipelined mma.sync (prefill uses it)", "attention_flops_per_s"),
-                         ("first wmma kernel (QE_CUDA_ATTENTION=wmma)", "wmma_attention_flops_per_s")):
+                         ("first wmma kernel (QE_CUDA_ATTENTION=wmma)", "wmma_attention_flops_per_s"),
+                         ("pipelined, q in bf16 without its remainder (what-if)", "bf16q_attention_flops_per_s")):
+            if not c.get(key):
+                continue
             lines.append(f"| prefill attention {c['attention_shape']}, {who} | {c[key] / 1e12:.0f} TFLOP/s | "
                          f"{c['gemm_flops_per_s'] / 1e12:.0f} TFLOP/s (GEMM) | {c[key] / c['gemm_flops_per_s'] * 100:.0f} % | report | |")
     measured = [d for d in bench["decode"] if d.get("fits", True)]

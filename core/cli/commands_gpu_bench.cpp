@@ -220,6 +220,7 @@ int cmdGpuBench(int argc, char** argv, int first) {
                               {"gemv_shape", gemvShape},
                               {"attention_flops_per_s", ceilings->attentionFlopsPerSecond},
                               {"wmma_attention_flops_per_s", ceilings->wmmaAttentionFlopsPerSecond},
+                              {"bf16q_attention_flops_per_s", ceilings->bf16QAttentionFlopsPerSecond},
                               {"attention_shape", attentionShape}}},
                 {"decode", decode},
                 {"ttft", {{"prompt_tokens", *promptLen}, {"chunk", options.maxChunk}, {"seconds", ttft}, {"floor_seconds", floor},
@@ -235,9 +236,11 @@ int cmdGpuBench(int argc, char** argv, int first) {
     std::printf("decode GEMV   %s: ours %.0f GB/s (%.0f %% of copy), cuBLAS %.0f GB/s (%.0f %%)\n", gemvShape.c_str(),
                 ceilings->gemvBytesPerSecond * 1e-9, 100.0 * ceilings->gemvBytesPerSecond / bandwidth,
                 ceilings->cublasGemvBytesPerSecond * 1e-9, 100.0 * ceilings->cublasGemvBytesPerSecond / bandwidth);
-    std::printf("attention     %s: pipelined %.0f TFLOP/s (%.0f %% of GEMM), wmma %.0f TFLOP/s (%.0f %%)\n", attentionShape.c_str(),
-                ceilings->attentionFlopsPerSecond * 1e-12, 100.0 * ceilings->attentionFlopsPerSecond / gemmRate,
-                ceilings->wmmaAttentionFlopsPerSecond * 1e-12, 100.0 * ceilings->wmmaAttentionFlopsPerSecond / gemmRate);
+    std::printf("attention     %s: pipelined %.0f TFLOP/s (%.0f %% of GEMM), wmma %.0f TFLOP/s (%.0f %%), "
+                "pipelined with bf16 q %.0f TFLOP/s\n",
+                attentionShape.c_str(), ceilings->attentionFlopsPerSecond * 1e-12, 100.0 * ceilings->attentionFlopsPerSecond / gemmRate,
+                ceilings->wmmaAttentionFlopsPerSecond * 1e-12, 100.0 * ceilings->wmmaAttentionFlopsPerSecond / gemmRate,
+                ceilings->bf16QAttentionFlopsPerSecond * 1e-12);
     for (const json& d : decode) {
         if (!d.value("fits", true)) {
             std::printf("decode        context %7lld  does not fit this GPU (%lld positions do)\n", (long long)d["context"].get<std::int64_t>(),
