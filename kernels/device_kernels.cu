@@ -304,7 +304,8 @@ __global__ void __launch_bounds__(kFlashWarps * kWarp) flashAttentionKernel(cons
     const int rows = tokens - t0 < kFlashRows ? tokens - t0 : kFlashRows;
     for (int i = threadIdx.x; i < kFlashRows * dp; i += blockDim.x) {
         const int r = i / dp, c = i % dp;
-        const float v = r < rows && c < headDim ? q[static_cast<std::size_t>(t0 + r) * qStride + static_cast<std::size_t>(head) * headDim + c] : 0.0f;
+        const std::size_t at = static_cast<std::size_t>(t0 + r) * qStride + static_cast<std::size_t>(head) * headDim + c;
+        const float v = r < rows && c < headDim ? q[at] : 0.0f;
         const bf16 hi = __float2bfloat16(v);
         qs[i] = hi;
         qLo[i] = __float2bfloat16(v - __bfloat162float(hi));

@@ -126,7 +126,8 @@ int cmdGpuBench(int argc, char** argv, int first) {
     const double setupSeconds = seconds(loadStart);
     const std::int64_t held = std::min(longest, backend.contextLimit());
     if (*promptLen > held)
-        return fail(makeError(ErrorCode::OutOfMemory, "gpu-bench: a " + std::to_string(*promptLen) + "-token prompt does not fit this GPU"));
+        return fail(makeError(ErrorCode::OutOfMemory,
+                              "gpu-bench: a " + std::to_string(*promptLen) + "-token prompt does not fit this GPU"));
     KvCache cache;
     cache.configure(config, held, backend.kvStorage());
     Diagnostics diagnostics;
@@ -238,13 +239,14 @@ int cmdGpuBench(int argc, char** argv, int first) {
                 ceilings->cublasGemvBytesPerSecond * 1e-9, 100.0 * ceilings->cublasGemvBytesPerSecond / bandwidth);
     std::printf("attention     %s: pipelined %.0f TFLOP/s (%.0f %% of GEMM), wmma %.0f TFLOP/s (%.0f %%), "
                 "pipelined with bf16 q %.0f TFLOP/s\n",
-                attentionShape.c_str(), ceilings->attentionFlopsPerSecond * 1e-12, 100.0 * ceilings->attentionFlopsPerSecond / gemmRate,
+                attentionShape.c_str(), ceilings->attentionFlopsPerSecond * 1e-12,
+                100.0 * ceilings->attentionFlopsPerSecond / gemmRate,
                 ceilings->wmmaAttentionFlopsPerSecond * 1e-12, 100.0 * ceilings->wmmaAttentionFlopsPerSecond / gemmRate,
                 ceilings->bf16QAttentionFlopsPerSecond * 1e-12);
     for (const json& d : decode) {
         if (!d.value("fits", true)) {
-            std::printf("decode        context %7lld  does not fit this GPU (%lld positions do)\n", (long long)d["context"].get<std::int64_t>(),
-                        (long long)d["context_limit"].get<std::int64_t>());
+            std::printf("decode        context %7lld  does not fit this GPU (%lld positions do)\n",
+                        (long long)d["context"].get<std::int64_t>(), (long long)d["context_limit"].get<std::int64_t>());
             continue;
         }
         std::printf("decode        context %7lld  %-15s %-14s %8.2f tok/s  roofline %8.2f  (%.0f %%)\n",

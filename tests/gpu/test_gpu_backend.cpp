@@ -573,6 +573,7 @@ int main() {
                       {"decode graphs = plain launches", decodeGraphsMatchPlainLaunches},
                   };
     // Failure paths through the emulator's fault injection (a real GPU has no such switch).
-    if (device.find("emulator") != std::string::npos) cases.push_back({"decode graph failures fall back", decodeGraphFailuresFallBack});
+    if (device.find("emulator") != std::string::npos)
+        cases.push_back({"decode graph failures fall back", decodeGraphFailuresFallBack});
     return runAll("test_gpu_backend", cases, device, whyNot);
 }

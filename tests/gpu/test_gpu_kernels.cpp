@@ -213,6 +213,16 @@ void qkNormRope(int tokens, int numHeads, int numKv, int headDim, long long star
     report("qk_norm_rope v", shape, "bf16", compare(gotV, wantV, wantV.size()), kBf16Bound);
 }
 
+std::string flashName(std::optional<FlashKernel> flash) {
+    if (!flash) return "";
+    switch (*flash) {
+    case FlashKernel::Pipelined: return " mma.sync";
+    case FlashKernel::Wmma: return " wmma";
+    case FlashKernel::PipelinedBf16Q: return " mma.sync bf16 q";
+    }
+    return "";
+}
+
 // splitKeys > 0: the split-KV decode pair (one token) instead of the one-pass kernel; flash: a
 // tensor-core prefill kernel (P rounded to bf16, so its output carries bf16 error: the entropy
 // and sink bounds are wider).
@@ -277,7 +287,7 @@ void attention(int tokens, long long startPos, int numHeads, int numKv, int head
             gotSink.push_back(sink[std::size_t(t) * diagStride + layer * numHeads + head]);
         }
     const std::string shape = dims({tokens, numHeads, numKv, headDim}) + " keys≤" + std::to_string(context) +
-                              (splitKeys > 0 ? " split " + std::to_string(splitKeys) : "") + (flash ? (*flash == FlashKernel::Wmma ? " wmma" : *flash == FlashKernel::Pipelined ? " mma.sync" : " mma.sync bf16 q") : "");
+                              (splitKeys > 0 ? " split " + std::to_string(splitKeys) : "") + flashName(flash);
     report("attention out", shape, "bf16", compare(out, want, out.size()), flash ? kFlashBound : kBf16Bound);
     // Without q's remainder the scores carry bf16 error (entropy and sink ~0.4 % off).
     const double diagBound = !flash ? 1e-4 : *flash == FlashKernel::PipelinedBf16Q ? kFlashBound : kFlashDiagBound;
