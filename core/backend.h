@@ -168,10 +168,16 @@ struct CudaCeilings {
     double wmmaAttentionFlopsPerSecond = 0.0;
     // The pipelined kernel with Q rounded to bf16 (one MMA for Q·Kᵀ instead of two); head dim 128.
     double bf16QAttentionFlopsPerSecond = 0.0;
+    // Split-KV decode attention of one token over decodeKeys cached positions (first pass and
+    // merge), bytes of K and V read per second: on the tensor cores (the default) and with a warp
+    // per query head. Zero when not asked for.
+    double decodeAttentionBytesPerSecond = 0.0;
+    double warpsDecodeAttentionBytesPerSecond = 0.0;
 };
 // The attention shape measureCudaCeilings times (tokens 0: none).
 struct CudaAttentionShape {
     int tokens = 0, heads = 0, kvHeads = 0, headDim = 0;
+    int decodeKeys = 0;  // split-KV decode over this many positions (0: none)
 };
 Result<CudaCeilings> measureCudaCeilings(int device = 0, std::uint64_t copyBytes = 2ull << 30, int gemmSize = 8192,
                                          int gemvRows = 5120, int gemvCols = 25600, const CudaAttentionShape& attention = {});

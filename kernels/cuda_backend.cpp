@@ -319,6 +319,7 @@ private:
     DeviceArray<float> m_splitPartial;     // split-KV decode: [Nq][splits][d + 4]
     bool m_cublasDecode = false;           // QE_CUDA_GEMV=cublas: one-token products through cuBLAS
     FlashKernel m_flashKernel = FlashKernel::Pipelined;  // QE_CUDA_ATTENTION=wmma: the first prefill kernel
+    DecodeKernel m_decodeKernel = DecodeKernel::TensorCores;  // QE_CUDA_DECODE_ATTENTION=warps: a warp per head
     // Decode graphs. Within one shape (diagnostics on/off, LM head or not, the split length and
     // count of split-KV attention, which change every split length's positions) a step differs only by
     // its position, which the kernels read from stepPos(); the most recent kMaxDecodeGraphs
@@ -370,6 +371,8 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
     if (const char* gemv = std::getenv("QE_CUDA_GEMV")) m_cublasDecode = std::string_view(gemv) == "cublas";
     if (const char* attention = std::getenv("QE_CUDA_ATTENTION"); attention && std::string_view(attention) == "wmma")
         m_flashKernel = FlashKernel::Wmma;
+    if (const char* decode = std::getenv("QE_CUDA_DECODE_ATTENTION"); decode && std::string_view(decode) == "warps")
+        m_decodeKernel = DecodeKernel::Warps;
     if (const char* graphs = std::getenv("QE_CUDA_GRAPHS")) {
         m_useGraphs = std::string_view(graphs) != "0";
         m_requireGraphs = std::string_view(graphs) == "require";
@@ -699,7 +702,7 @@ Status CudaBackend::enqueueLayers(int T, std::int64_t startPos, const int* devic
         if (T == 1 && startPos + 1 > kDecodeSplitMinKeys) {  // decode: split the keys
             const int splitKeys = static_cast<int>(decodeSplitKeys(startPos + 1));
             QE_CUDA_TRY(launchAttentionSplit(m_qkv.get(), keys(layer), values(layer), m_splitPartial.get(), startPos, Nq, Nkv, d,
-                                             splitKeys, m_stream, devicePos));
+                                             splitKeys, m_stream, devicePos, m_decodeKernel));
             QE_CUDA_TRY(launchAttentionMerge(m_splitPartial.get(), m_attn.get(), startPos, Nq, d, splitKeys, entropy, sink,
                                              m_stream));
         } else if (flashAttentionApplies(T, d)) {  // a prefill chunk: tensor cores
@@ -1010,6 +1013,38 @@ Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int ge
             (kernel == FlashKernel::Pipelined ? out.attentionFlopsPerSecond
              : kernel == FlashKernel::Wmma    ? out.wmmaAttentionFlopsPerSecond
                                               : out.bf16QAttentionFlopsPerSecond) = flops / seconds;
+        }
+    }
+    if (attention.decodeKeys > 0) {
+        // One decode token over decodeKeys cached positions: the backend's split and merge.
+        const int Nq = attention.heads, Nkv = attention.kvHeads, d = attention.headDim;
+        const std::int64_t keys = attention.decodeKeys, pos = keys - 1;
+        if (Nq <= 0 || Nkv <= 0 || Nq % Nkv != 0 || d > kMaxHeadDim || d % 2 != 0)
+            return makeError(ErrorCode::InvalidArgument, "no decode attention for this shape");
+        const std::int64_t splitKeys = decodeSplitKeys(keys), splits = decodeSplits(keys, splitKeys);
+        const auto cacheElements = static_cast<std::size_t>(keys) * Nkv * d;
+        DeviceArray<float> q, partial;
+        DeviceArray<bf16> k, v, o;
+        QE_TRY(q.allocate(static_cast<std::size_t>(Nq) * d));
+        QE_TRY(partial.allocate(static_cast<std::size_t>(Nq * splits * decodePartialFloats(d))));
+        QE_TRY(k.allocate(cacheElements));
+        QE_TRY(v.allocate(cacheElements));
+        QE_TRY(o.allocate(static_cast<std::size_t>(Nq) * d));
+        QE_CUDA_TRY(launchFillUniformF32(q.get(), static_cast<std::int64_t>(Nq) * d, 8, 0.1f, stream));
+        QE_CUDA_TRY(launchFillUniformBf16(k.get(), static_cast<std::int64_t>(cacheElements), 9, 1.0f, stream));
+        QE_CUDA_TRY(launchFillUniformBf16(v.get(), static_cast<std::int64_t>(cacheElements), 10, 1.0f, stream));
+        const double bytes = 2.0 * 2.0 * static_cast<double>(cacheElements);  // K and V, bf16
+        for (const DecodeKernel kernel : {DecodeKernel::TensorCores, DecodeKernel::Warps}) {
+            double seconds = 0.0;
+            QE_TRY(timeIt(20, [&]() -> Status {
+                QE_CUDA_TRY(launchAttentionSplit(q.get(), k.get(), v.get(), partial.get(), pos, Nq, Nkv, d, static_cast<int>(splitKeys),
+                                                 stream, nullptr, kernel));
+                QE_CUDA_TRY(launchAttentionMerge(partial.get(), o.get(), pos, Nq, d, static_cast<int>(splitKeys), nullptr, nullptr,
+                                                 stream));
+                return {};
+            }, seconds));
+            (kernel == DecodeKernel::TensorCores ? out.decodeAttentionBytesPerSecond : out.warpsDecodeAttentionBytesPerSecond) =
+                bytes / seconds;
         }
     }
     return out;

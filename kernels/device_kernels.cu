@@ -400,6 +400,151 @@ __global__ void __launch_bounds__(kFlashWarps * kWarp) flashAttentionKernel(cons
     }
 }
 
+// One warp's step of flash attention on the tensor cores: 16 query rows (Q as mma.sync A
+// fragments: qa bf16, qb its remainder when kSplitQ) against a tile of 8·kTiles keys in shared
+// memory (K and V rows of `stride` bf16, padded so an ldmatrix touches 32 banks). The lane holds
+// rows g and g + 8 (h = 0, 1; g = lane / 4): their online softmax state (entropy and sink terms
+// as in attendKeys) and the fp32 output accumulator o (n-tile n holds dims 8n + 2t, +1).
+// masked(key, h): key (0..8·kTiles − 1 in the tile) is not attended by row h. firstTile: record
+// the score of the tile's key 0 (lanes t = 0 hold it).
+template <int kSteps, int kTiles, bool kSplitQ, class Masked>
+__device__ __forceinline__ void mmaAttendTile(const unsigned (&qa)[kSteps][4], const unsigned (&qb)[kSteps][4], const bf16* ks,
+                                              const bf16* vs, int lane, Masked masked, bool firstTile, SoftmaxState (&state)[2],
+                                              float (&firstScore)[2], float (&o)[2 * kSteps][4]) {
+    static_assert(kTiles % 2 == 0, "keys in pairs of n-tiles");
+    constexpr int stride = kSteps * 16 + kMmaPad;
+    const int t = lane % 4;
+    float s[kTiles][4];
+#pragma unroll
+    for (int n = 0; n < kTiles; ++n)
+#pragma unroll
+        for (int i = 0; i < 4; ++i) s[n][i] = 0.0f;
+    // S = Q·Kᵀ: matrices keys 0-7 / 8-15 of a 16-key pair, head-dim columns 0-7 / 8-15.
+    const int kr = lane % 8 + 8 * (lane / 16), kc = 8 * (lane / 8 % 2);
+#pragma unroll
+    for (int step = 0; step < kSteps; ++step)
+#pragma unroll
+        for (int pair = 0; pair < kTiles / 2; ++pair) {
+            unsigned b[4];
+            ldmatrixX4(b, ks + (pair * 16 + kr) * stride + step * 16 + kc);
+            const unsigned b0[2] = {b[0], b[1]}, b1[2] = {b[2], b[3]};
+            if (kSplitQ) {
+                mmaBf16(s[2 * pair], qb[step], b0);
+                mmaBf16(s[2 * pair + 1], qb[step], b1);
+            }
+            mmaBf16(s[2 * pair], qa[step], b0);
+            mmaBf16(s[2 * pair + 1], qa[step], b1);
+        }
+    // Online softmax of rows g (h = 0) and g + 8 (h = 1); s[n][2h + e] is key 8n + 2t + e.
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+        float tileMax = -INFINITY;
+#pragma unroll
+        for (int n = 0; n < kTiles; ++n)
+#pragma unroll
+            for (int e = 0; e < 2; ++e) {
+                float& v = s[n][2 * h + e];
+                if (masked(8 * n + 2 * t + e, h)) v = -INFINITY;
+                tileMax = fmaxf(tileMax, v);
+            }
+        tileMax = fmaxf(tileMax, __shfl_xor_sync(kFullMask, tileMax, 1));
+        tileMax = fmaxf(tileMax, __shfl_xor_sync(kFullMask, tileMax, 2));
+        const float newMax = state[h].merged(tileMax);
+        float tileSum = 0.0f, tileWeighted = 0.0f;
+#pragma unroll
+        for (int n = 0; n < kTiles; ++n)
+#pragma unroll
+            for (int e = 0; e < 2; ++e) {
+                float& v = s[n][2 * h + e];
+                const float p = v == -INFINITY ? 0.0f : expf(v - newMax);
+                tileSum += p;
+                tileWeighted += v == -INFINITY ? 0.0f : p * (v - newMax);
+                if (firstTile && n == 0 && e == 0) firstScore[h] = v;
+                v = p;
+            }
+        tileSum += __shfl_xor_sync(kFullMask, tileSum, 1);
+        tileSum += __shfl_xor_sync(kFullMask, tileSum, 2);
+        tileWeighted += __shfl_xor_sync(kFullMask, tileWeighted, 1);
+        tileWeighted += __shfl_xor_sync(kFullMask, tileWeighted, 2);
+        const float factor = state[h].merge(newMax, tileSum, tileWeighted);
+#pragma unroll
+        for (int n = 0; n < 2 * kSteps; ++n) {
+            o[n][2 * h] *= factor;
+            o[n][2 * h + 1] *= factor;
+        }
+    }
+    // O += P·V: P's C fragments of two n-tiles are the A fragment of a 16-key step; V's matrices
+    // (transposed): keys 0-7 / 8-15 of the step, head-dim columns 0-7 / 8-15.
+    const int vr = lane % 8 + 8 * (lane / 8 % 2), vc = 8 * (lane / 16);
+#pragma unroll
+    for (int step = 0; step < kTiles / 2; ++step) {
+        const unsigned pa[4] = {packBf16(s[2 * step][0], s[2 * step][1]), packBf16(s[2 * step][2], s[2 * step][3]),
+                                packBf16(s[2 * step + 1][0], s[2 * step + 1][1]), packBf16(s[2 * step + 1][2], s[2 * step + 1][3])};
+#pragma unroll
+        for (int c = 0; c < kSteps; ++c) {
+            unsigned b[4];
+            ldmatrixX4Trans(b, vs + (step * 16 + vr) * stride + c * 16 + vc);
+            const unsigned b0[2] = {b[0], b[1]}, b1[2] = {b[2], b[3]};
+            mmaBf16(o[2 * c], pa, b0);
+            mmaBf16(o[2 * c + 1], pa, b1);
+        }
+    }
+}
+
+// Stages `rows` rows of fp32 q (row r at q + r·rowStride, headDim values) in shared memory as
+// bf16 and bf16 remainder ([16·k][stride], zeros past the rows and the head dim); call before a
+// barrier, then loadQFragments.
+__device__ __forceinline__ void stageQ(const float* q, std::size_t rowStride, int rows, int allRows, int headDim, int dp,
+                                       int stride, bf16* qHi, bf16* qLo, bool splitQ) {
+    for (int i = threadIdx.x; i < allRows * dp; i += blockDim.x) {
+        const int r = i / dp, c = i % dp;
+        const float v = r < rows && c < headDim ? q[static_cast<std::size_t>(r) * rowStride + c] : 0.0f;
+        const bf16 hi = __float2bfloat16(v);
+        qHi[r * stride + c] = hi;
+        if (splitQ) qLo[r * stride + c] = __float2bfloat16(v - __bfloat162float(hi));
+    }
+}
+
+// This warp's 16 staged rows from `first` as mma.sync A fragments (matrices: rows 0-7 / 8-15,
+// columns 0-7 / 8-15 of each 16-column step).
+template <int kSteps, bool kSplitQ>
+__device__ __forceinline__ void loadQFragments(const bf16* qHi, const bf16* qLo, int first, int lane, unsigned (&qa)[kSteps][4],
+                                               unsigned (&qb)[kSteps][4]) {
+    constexpr int stride = kSteps * 16 + kMmaPad;
+    const int r = first + lane % 8 + 8 * (lane / 8 % 2), c = 8 * (lane / 16);
+#pragma unroll
+    for (int s = 0; s < kSteps; ++s) {
+        ldmatrixX4(qa[s], qHi + r * stride + s * 16 + c);
+        if (kSplitQ) ldmatrixX4(qb[s], qLo + r * stride + s * 16 + c);
+    }
+}
+
+// Keys [k0, k0 + keys) of KV head kvHead into rows 0.. of ks and vs (rows of dp + kMmaPad bf16):
+// cp.async where a 16-byte piece is whole (the cache's rows are 16-byte aligned when the head dim
+// is a multiple of 8), zeros past lastKey and past the head dim; by thread `thread` of `threads`.
+__device__ __forceinline__ void loadKvTile(const bf16* kCache, const bf16* vCache, int numKvHeads, int kvHead, int headDim, int dp,
+                                           std::int64_t k0, int keys, std::int64_t lastKey, bf16* ks, bf16* vs, int thread,
+                                           int threads) {
+    const int stride = dp + kMmaPad, chunks = dp / 8;
+    const bool vectors = headDim % 8 == 0;
+    const bf16 zero = __float2bfloat16(0.0f);
+    for (int i = thread; i < keys * chunks; i += threads) {
+        const int r = i / chunks, c = i % chunks * 8;
+        const std::int64_t key = k0 + r;
+        const std::size_t at = (static_cast<std::size_t>(key) * numKvHeads + kvHead) * headDim + c;
+        if (key <= lastKey && vectors && c < headDim) {
+            cpAsync16(ks + r * stride + c, kCache + at);
+            cpAsync16(vs + r * stride + c, vCache + at);
+        } else {
+            for (int e = 0; e < 8; ++e) {
+                const bool inside = key <= lastKey && c + e < headDim;
+                ks[r * stride + c + e] = inside ? kCache[at + e] : zero;
+                vs[r * stride + c + e] = inside ? vCache[at + e] : zero;
+            }
+        }
+    }
+}
+
 // Prefill attention on the tensor cores, pipelined (FlashAttention-2's layout): block (row tile,
 // query head), four warps of 16 query rows each, keys in tiles of kMmaKeys. Q (bf16 and its bf16
 // remainder) stays in registers as mma.sync A fragments for the whole kernel; K and V tiles go
@@ -415,8 +560,7 @@ template <int kSteps, bool kSplitQ>
 __global__ void __launch_bounds__(kMmaWarps * kWarp) flashAttentionMmaKernel(
     const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens, std::int64_t startPos,
     int numHeads, int numKvHeads, int headDim, float* entropy, float* sink, int diagStride) {
-    constexpr int dp = kSteps * 16, stride = dp + kMmaPad, chunks = dp / 8;
-    constexpr int kTiles = kMmaKeys / 8;  // n-tiles of 8 keys per key tile
+    constexpr int dp = kSteps * 16, stride = dp + kMmaPad;
     QE_DYNAMIC_SHARED(FlashShared, raw);
     bf16* base = reinterpret_cast<bf16*>(raw);
     constexpr int region = kMmaKeys * stride;  // one K or V tile; Q's staging uses buffer 1
@@ -430,30 +574,10 @@ __global__ void __launch_bounds__(kMmaWarps * kWarp) flashAttentionMmaKernel(
     const int rows = tokens - t0 < kMmaRows ? tokens - t0 : kMmaRows;
     const std::int64_t lastKey = startPos + t0 + rows - 1;
     const int tiles = static_cast<int>(lastKey / kMmaKeys) + 1;
-    const bool vectors = headDim % 8 == 0;  // 16-byte rows of the cache (its base is 256-byte aligned)
-    const bf16 zero = __float2bfloat16(0.0f);
 
-    // Keys k0.. of this head into buffer `buffer`: cp.async where a 16-byte piece is whole, zeros
-    // past the head dim and past the last key.
     auto issue = [&](int tile, int buffer) {
-        bf16* ks = kTile(buffer);
-        bf16* vs = vTile(buffer);
-        const std::int64_t k0 = static_cast<std::int64_t>(tile) * kMmaKeys;
-        for (int i = threadIdx.x; i < kMmaKeys * chunks; i += kMmaWarps * kWarp) {
-            const int r = i / chunks, c = i % chunks * 8;
-            const std::int64_t key = k0 + r;
-            const std::size_t at = (static_cast<std::size_t>(key) * numKvHeads + kvHead) * headDim + c;
-            if (key <= lastKey && vectors && c < headDim) {
-                cpAsync16(ks + r * stride + c, kCache + at);
-                cpAsync16(vs + r * stride + c, vCache + at);
-            } else {
-                for (int e = 0; e < 8; ++e) {
-                    const bool inside = key <= lastKey && c + e < headDim;
-                    ks[r * stride + c + e] = inside ? kCache[at + e] : zero;
-                    vs[r * stride + c + e] = inside ? vCache[at + e] : zero;
-                }
-            }
-        }
+        loadKvTile(kCache, vCache, numKvHeads, kvHead, headDim, dp, static_cast<std::int64_t>(tile) * kMmaKeys, kMmaKeys, lastKey,
+                   kTile(buffer), vTile(buffer), static_cast<int>(threadIdx.x), kMmaWarps * kWarp);
     };
     issue(0, 0);
     cpAsyncCommit();
@@ -461,24 +585,11 @@ __global__ void __launch_bounds__(kMmaWarps * kWarp) flashAttentionMmaKernel(
     // Q: bf16 and remainder staged in buffer 1, then A fragments for the whole kernel.
     bf16* qHi = kTile(1);
     bf16* qLo = vTile(1);
-    for (int i = threadIdx.x; i < kMmaRows * dp; i += kMmaWarps * kWarp) {
-        const int r = i / dp, c = i % dp;
-        const float v = r < rows && c < headDim ? q[static_cast<std::size_t>(t0 + r) * qStride + static_cast<std::size_t>(head) * headDim + c] : 0.0f;
-        const bf16 hi = __float2bfloat16(v);
-        qHi[r * stride + c] = hi;
-        if (kSplitQ) qLo[r * stride + c] = __float2bfloat16(v - __bfloat162float(hi));
-    }
+    stageQ(q + static_cast<std::size_t>(t0) * qStride + static_cast<std::size_t>(head) * headDim, qStride, rows, kMmaRows, headDim,
+           dp, stride, qHi, qLo, kSplitQ);
     __syncthreads();
     unsigned qa[kSteps][4], qb[kSteps][4];  // hi, lo
-    {
-        // Matrices: rows 0-7 / 8-15 of the warp's 16, columns 0-7 / 8-15 of the step.
-        const int r = warp * 16 + lane % 8 + 8 * (lane / 8 % 2), c = 8 * (lane / 16);
-#pragma unroll
-        for (int s = 0; s < kSteps; ++s) {
-            ldmatrixX4(qa[s], qHi + r * stride + s * 16 + c);
-            if (kSplitQ) ldmatrixX4(qb[s], qLo + r * stride + s * 16 + c);
-        }
-    }
+    loadQFragments<kSteps, kSplitQ>(qHi, qLo, warp * 16, lane, qa, qb);
     __syncthreads();  // buffer 1 is free for K/V
 
     const int row0 = warp * 16 + g;  // this lane's rows: row0 and row0 + 8
@@ -499,88 +610,10 @@ __global__ void __launch_bounds__(kMmaWarps * kWarp) flashAttentionMmaKernel(
         cpAsyncWait<1>();  // this tile's copies are done (the next one's may be in flight)
         __syncthreads();
         const std::int64_t k0 = static_cast<std::int64_t>(tile) * kMmaKeys;
-        if (k0 <= warpLast && warp * 16 < rows) {  // keys this warp's rows see
-            const bf16* ks = kTile(tile % 2);
-            const bf16* vs = vTile(tile % 2);
-            float s[kTiles][4];
-#pragma unroll
-            for (int n = 0; n < kTiles; ++n)
-#pragma unroll
-                for (int i = 0; i < 4; ++i) s[n][i] = 0.0f;
-            // S = Q·Kᵀ: matrices keys 0-7 / 8-15 of a 16-key pair, head-dim columns 0-7 / 8-15.
-            const int kr = lane % 8 + 8 * (lane / 16), kc = 8 * (lane / 8 % 2);
-#pragma unroll
-            for (int step = 0; step < kSteps; ++step)
-#pragma unroll
-                for (int pair = 0; pair < kTiles / 2; ++pair) {
-                    unsigned b[4];
-                    ldmatrixX4(b, ks + (pair * 16 + kr) * stride + step * 16 + kc);
-                    const unsigned b0[2] = {b[0], b[1]}, b1[2] = {b[2], b[3]};
-                    if (kSplitQ) {
-                        mmaBf16(s[2 * pair], qb[step], b0);
-                        mmaBf16(s[2 * pair + 1], qb[step], b1);
-                    }
-                    mmaBf16(s[2 * pair], qa[step], b0);
-                    mmaBf16(s[2 * pair + 1], qa[step], b1);
-                }
-            // Online softmax of rows row0 (h = 0) and row0 + 8 (h = 1); s[n][2h + e] is key
-            // k0 + 8n + 2t + e.
-#pragma unroll
-            for (int h = 0; h < 2; ++h) {
-                float tileMax = -INFINITY;
-#pragma unroll
-                for (int n = 0; n < kTiles; ++n)
-#pragma unroll
-                    for (int e = 0; e < 2; ++e) {
-                        const std::int64_t key = k0 + 8 * n + 2 * t + e;
-                        float& v = s[n][2 * h + e];
-                        if (!rowValid[h] || key > rowPos[h]) v = -INFINITY;
-                        tileMax = fmaxf(tileMax, v);
-                    }
-                tileMax = fmaxf(tileMax, __shfl_xor_sync(kFullMask, tileMax, 1));
-                tileMax = fmaxf(tileMax, __shfl_xor_sync(kFullMask, tileMax, 2));
-                const float newMax = state[h].merged(tileMax);
-                float tileSum = 0.0f, tileWeighted = 0.0f;
-#pragma unroll
-                for (int n = 0; n < kTiles; ++n)
-#pragma unroll
-                    for (int e = 0; e < 2; ++e) {
-                        float& v = s[n][2 * h + e];
-                        const float p = v == -INFINITY ? 0.0f : expf(v - newMax);
-                        tileSum += p;
-                        tileWeighted += v == -INFINITY ? 0.0f : p * (v - newMax);
-                        if (tile == 0 && n == 0 && e == 0) firstScore[h] = v;  // key 0 (lanes t = 0)
-                        v = p;
-                    }
-                tileSum += __shfl_xor_sync(kFullMask, tileSum, 1);
-                tileSum += __shfl_xor_sync(kFullMask, tileSum, 2);
-                tileWeighted += __shfl_xor_sync(kFullMask, tileWeighted, 1);
-                tileWeighted += __shfl_xor_sync(kFullMask, tileWeighted, 2);
-                const float factor = state[h].merge(newMax, tileSum, tileWeighted);
-#pragma unroll
-                for (int n = 0; n < 2 * kSteps; ++n) {
-                    o[n][2 * h] *= factor;
-                    o[n][2 * h + 1] *= factor;
-                }
-            }
-            // O += P·V: P's C fragments of two n-tiles are the A fragment of a 16-key step; V's
-            // matrices (transposed): keys 0-7 / 8-15 of the step, head-dim columns 0-7 / 8-15.
-            const int vr = lane % 8 + 8 * (lane / 8 % 2), vc = 8 * (lane / 16);
-#pragma unroll
-            for (int step = 0; step < kTiles / 2; ++step) {
-                const unsigned pa[4] = {packBf16(s[2 * step][0], s[2 * step][1]), packBf16(s[2 * step][2], s[2 * step][3]),
-                                        packBf16(s[2 * step + 1][0], s[2 * step + 1][1]),
-                                        packBf16(s[2 * step + 1][2], s[2 * step + 1][3])};
-#pragma unroll
-                for (int c = 0; c < kSteps; ++c) {
-                    unsigned b[4];
-                    ldmatrixX4Trans(b, vs + (step * 16 + vr) * stride + c * 16 + vc);
-                    const unsigned b0[2] = {b[0], b[1]}, b1[2] = {b[2], b[3]};
-                    mmaBf16(o[2 * c], pa, b0);
-                    mmaBf16(o[2 * c + 1], pa, b1);
-                }
-            }
-        }
+        if (k0 <= warpLast && warp * 16 < rows)  // keys this warp's rows see
+            mmaAttendTile<kSteps, kMmaKeys / 8, kSplitQ>(
+                qa, qb, kTile(tile % 2), vTile(tile % 2), lane,
+                [&](int key, int h) { return !rowValid[h] || k0 + key > rowPos[h]; }, tile == 0, state, firstScore, o);
         __syncthreads();  // the next iteration's copies overwrite the other buffer
     }
     cpAsyncWait<0>();
@@ -602,6 +635,83 @@ __global__ void __launch_bounds__(kMmaWarps * kWarp) flashAttentionMmaKernel(
             entropy[static_cast<std::size_t>(t0 + row) * diagStride + head] = state[h].entropy();
             sink[static_cast<std::size_t>(t0 + row) * diagStride + head] = state[h].probability(first);
         }
+    }
+}
+
+// Split-KV decode, first pass, on the tensor cores: block (kvHead, pair of splits), warp w takes
+// split blockIdx.y·kDecodeMmaWarps + w. The G query heads of the KV head are the rows of the MMA
+// tiles (rows G..15 are zeros and masked), staged once per block; each warp streams its split's
+// keys in tiles of kDecodeMmaKeys through its own two cp.async buffers and writes the same
+// partial (max, Σe, Σe·(s − m), score of its first key, unnormalised output) as
+// attentionSplitKernel, for attentionMergeKernel.
+template <int kSteps>
+__global__ void __launch_bounds__(kDecodeMmaWarps * kWarp) attentionSplitMmaKernel(
+    const float* q, const bf16* kCache, const bf16* vCache, float* partial, std::int64_t startPos, int numHeads, int numKvHeads,
+    int headDim, int splitKeys, int splits, const int* devicePos) {
+    constexpr int dp = kSteps * 16, stride = dp + kMmaPad, region = kDecodeMmaKeys * stride;
+    QE_DYNAMIC_SHARED(FlashShared, raw);
+    if (devicePos) startPos = *devicePos;
+    const int warp = threadIdx.x / kWarp, lane = threadIdx.x % kWarp, g = lane / 4, t = lane % 4;
+    const int group = numHeads / numKvHeads, kvHead = blockIdx.x;
+    const int split = blockIdx.y * kDecodeMmaWarps + warp;
+    bf16* qHi = reinterpret_cast<bf16*>(raw);
+    bf16* qLo = qHi + 16 * stride;
+    bf16* own = qLo + 16 * stride + warp * 4 * region;  // this warp's two K/V buffers
+    auto kTile = [&](int buffer) { return own + 2 * buffer * region; };
+    auto vTile = [&](int buffer) { return own + (2 * buffer + 1) * region; };
+    stageQ(q + static_cast<std::size_t>(kvHead) * group * headDim, headDim, group, 16, headDim, dp, stride, qHi, qLo, true);
+    __syncthreads();  // the block's only barrier: a warp without a split may leave after it
+    if (split >= splits) return;
+    unsigned qa[kSteps][4], qb[kSteps][4];
+    loadQFragments<kSteps, true>(qHi, qLo, 0, lane, qa, qb);
+
+    const std::int64_t begin = static_cast<std::int64_t>(split) * splitKeys;
+    const std::int64_t end = begin + splitKeys < startPos + 1 ? begin + splitKeys : startPos + 1;
+    const int tiles = static_cast<int>((end - begin + kDecodeMmaKeys - 1) / kDecodeMmaKeys);
+    auto issue = [&](int tile, int buffer) {
+        loadKvTile(kCache, vCache, numKvHeads, kvHead, headDim, dp, begin + static_cast<std::int64_t>(tile) * kDecodeMmaKeys,
+                   kDecodeMmaKeys, end - 1, kTile(buffer), vTile(buffer), lane, kWarp);
+    };
+    issue(0, 0);
+    cpAsyncCommit();
+    const bool rowValid[2] = {g < group, g + 8 < group};
+    SoftmaxState state[2];
+    float firstScore[2] = {0.0f, 0.0f};
+    float o[2 * kSteps][4];
+#pragma unroll
+    for (int n = 0; n < 2 * kSteps; ++n)
+#pragma unroll
+        for (int i = 0; i < 4; ++i) o[n][i] = 0.0f;
+    for (int tile = 0; tile < tiles; ++tile) {
+        if (tile + 1 < tiles) issue(tile + 1, (tile + 1) % 2);
+        cpAsyncCommit();
+        cpAsyncWait<1>();
+        __syncwarp();  // every lane's copies of this tile are visible
+        const std::int64_t k0 = begin + static_cast<std::int64_t>(tile) * kDecodeMmaKeys;
+        mmaAttendTile<kSteps, kDecodeMmaKeys / 8, true>(
+            qa, qb, kTile(tile % 2), vTile(tile % 2), lane, [&](int key, int h) { return !rowValid[h] || k0 + key >= end; },
+            tile == 0, state, firstScore, o);
+        __syncwarp();  // the next iteration's copies overwrite the other buffer
+    }
+    cpAsyncWait<0>();
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+        if (!rowValid[h]) continue;
+        const int head = kvHead * group + g + 8 * h;
+        float* out = partial + (static_cast<std::size_t>(head) * splits + split) * (headDim + 4);
+        if (t == 0) {  // lane t = 0 scored the split's first key
+            out[0] = state[h].max;
+            out[1] = state[h].sum;
+            out[2] = state[h].weighted;
+            out[3] = firstScore[h];
+        }
+#pragma unroll
+        for (int n = 0; n < 2 * kSteps; ++n)
+#pragma unroll
+            for (int e = 0; e < 2; ++e) {
+                const int dim = 8 * n + 2 * t + e;
+                if (dim < headDim) out[4 + dim] = o[n][2 * h + e];
+            }
     }
 }
 
@@ -827,9 +937,36 @@ cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache
 
 cudaError_t launchAttentionSplit(const float* q, const bf16* kCache, const bf16* vCache, float* partial, std::int64_t startPos,
                                  int numHeads, int numKvHeads, int headDim, int splitKeys, cudaStream_t stream,
-                                 const int* devicePos) {
+                                 const int* devicePos, DecodeKernel kernel) {
     if (headDim > kMaxHeadDim || headDim % 2 != 0 || numHeads % numKvHeads != 0 || splitKeys <= 0) return cudaErrorInvalidValue;
-    auto shape = decodeSplitLaunch(numKvHeads, numHeads / numKvHeads, decodeSplits(startPos + 1, splitKeys));
+    const std::int64_t splits = decodeSplits(startPos + 1, splitKeys);
+    if (kernel == DecodeKernel::TensorCores && decodeMmaApplies(numHeads / numKvHeads, headDim)) {
+        auto shape = decodeSplitMmaLaunch(numKvHeads, numHeads / numKvHeads, headDim, splits);
+        if (!shape.ok()) return cudaErrorInvalidValue;
+        auto run = [&](auto instance) {
+            // More than the default 48 KiB of dynamic shared memory (76 KiB at head dim 128).
+            if (const cudaError_t e = cudaFuncSetAttribute(reinterpret_cast<const void*>(instance),
+                                                           cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                                           static_cast<int>(shape->sharedBytes));
+                e != cudaSuccess)
+                return e;
+            QE_LAUNCH(instance, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
+                q, kCache, vCache, partial, startPos, numHeads, numKvHeads, headDim, splitKeys, static_cast<int>(splits), devicePos);
+            return cudaGetLastError();
+        };
+        switch (flashPaddedDim(headDim) / 16) {
+        case 1: return run(attentionSplitMmaKernel<1>);
+        case 2: return run(attentionSplitMmaKernel<2>);
+        case 3: return run(attentionSplitMmaKernel<3>);
+        case 4: return run(attentionSplitMmaKernel<4>);
+        case 5: return run(attentionSplitMmaKernel<5>);
+        case 6: return run(attentionSplitMmaKernel<6>);
+        case 7: return run(attentionSplitMmaKernel<7>);
+        case 8: return run(attentionSplitMmaKernel<8>);
+        default: return cudaErrorInvalidValue;
+        }
+    }
+    auto shape = decodeSplitLaunch(numKvHeads, numHeads / numKvHeads, splits);
     if (!shape.ok()) return cudaErrorInvalidValue;
     QE_LAUNCH(attentionSplitKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
         q, kCache, vCache, partial, startPos, numHeads, numKvHeads, headDim, splitKeys, devicePos);

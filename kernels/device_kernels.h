@@ -73,9 +73,12 @@ cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache
 // launchAttentionSplit writes partial results per (query head, split) to `partial`
 // ([Nq][splits][decodePartialFloats(d)]), launchAttentionMerge combines them into out (bf16
 // [Nq·d]) and the entropy/sink diagnostics ([head], when non-null), as launchAttention would.
+// The first pass on the tensor cores (the default, where decodeMmaApplies) or with a warp per
+// query head (attentionSplitKernel: any group and head dim; QE_CUDA_DECODE_ATTENTION=warps).
+enum class DecodeKernel { TensorCores, Warps };
 cudaError_t launchAttentionSplit(const float* q, const bf16* kCache, const bf16* vCache, float* partial, std::int64_t startPos,
                                  int numHeads, int numKvHeads, int headDim, int splitKeys, cudaStream_t stream,
-                                 const int* devicePos = nullptr);
+                                 const int* devicePos = nullptr, DecodeKernel kernel = DecodeKernel::TensorCores);
 cudaError_t launchAttentionMerge(const float* partial, bf16* out, std::int64_t startPos, int numHeads, int headDim,
                                  int splitKeys, float* entropy, float* sink, cudaStream_t stream);
 

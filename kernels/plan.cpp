@@ -84,6 +84,27 @@ Result<LaunchShape> decodeSplitLaunch(std::int64_t numKvHeads, std::int64_t grou
     return shape;
 }
 
+bool decodeMmaApplies(std::int64_t group, std::int64_t headDim) {
+    return group >= 1 && group <= kDecodeMmaMaxGroup && headDim >= 1 && headDim <= kFlashMaxHeadDim;
+}
+
+Result<LaunchShape> decodeSplitMmaLaunch(std::int64_t numKvHeads, std::int64_t group, std::int64_t headDim, std::int64_t splits) {
+    if (numKvHeads <= 0 || splits <= 0) return makeError(ErrorCode::InvalidArgument, "empty decode launch");
+    if (!decodeMmaApplies(group, headDim))
+        return makeError(ErrorCode::InvalidArgument, "no tensor-core decode attention for this group or head dim");
+    const std::int64_t blocks = (splits + kDecodeMmaWarps - 1) / kDecodeMmaWarps;
+    if (blocks > kMaxGridY) return makeError(ErrorCode::InvalidArgument, "too many KV splits for one launch");
+    const auto stride = static_cast<std::size_t>(flashPaddedDim(headDim) + kMmaPad);
+    LaunchShape shape;
+    shape.grid[0] = numKvHeads;
+    shape.grid[1] = blocks;
+    shape.block[0] = kDecodeMmaWarps * kWarp;
+    // Q and its remainder [16][stride], then per warp two buffers of a K and a V tile
+    // [kDecodeMmaKeys][stride], all bf16.
+    shape.sharedBytes = (2 * 16 + std::size_t(kDecodeMmaWarps) * 4 * kDecodeMmaKeys) * stride * 2;
+    return shape;
+}
+
 Result<LaunchShape> flatLaunch(std::int64_t n, int perThread) {
     if (n <= 0 || perThread <= 0) return makeError(ErrorCode::InvalidArgument, "empty launch");
     const std::int64_t threads = (n + perThread - 1) / perThread;

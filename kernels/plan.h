@@ -60,6 +60,16 @@ inline std::int64_t decodePartialFloats(std::int64_t headDim) { return headDim +
 // Grid (KV heads, splits), a warp per query head of the group: the group's warps share the K/V
 // rows they read.
 Result<LaunchShape> decodeSplitLaunch(std::int64_t numKvHeads, std::int64_t group, std::int64_t splits);
+// The same first pass on the tensor cores (the default where it applies: GQA groups of up to 16
+// query heads, head dims up to 128): the group's heads are the rows of mma.sync tiles, a warp
+// per split walks its keys in tiles of kDecodeMmaKeys through cp.async into its own two shared
+// buffers (rows padded by kMmaPad), kDecodeMmaWarps warps (splits) per block; Q (the group's
+// rows, bf16 and remainder) is staged once per block. Grid (KV heads, splits / warps rounded up).
+inline constexpr int kDecodeMmaKeys = 32;
+inline constexpr int kDecodeMmaWarps = 2;
+inline constexpr std::int64_t kDecodeMmaMaxGroup = 16;
+bool decodeMmaApplies(std::int64_t group, std::int64_t headDim);
+Result<LaunchShape> decodeSplitMmaLaunch(std::int64_t numKvHeads, std::int64_t group, std::int64_t headDim, std::int64_t splits);
 
 // Prefill attention on the tensor cores (flash attention, bf16 wmma tiles of 16×16×16): a block
 // of kFlashWarps warps takes kFlashRows query rows of one head (16 per warp) and walks the keys in

@@ -47,6 +47,11 @@ def main():
                 continue
             lines.append(f"| prefill attention {c['attention_shape']}, {who} | {c[key] / 1e12:.0f} TFLOP/s | "
                          f"{c['gemm_flops_per_s'] / 1e12:.0f} TFLOP/s (GEMM) | {c[key] / c['gemm_flops_per_s'] * 100:.0f} % | report | |")
+    if c.get("decode_attention_bytes_per_s"):
+        for who, key in (("tensor cores (decode uses it)", "decode_attention_bytes_per_s"),
+                         ("a warp per query head (QE_CUDA_DECODE_ATTENTION=warps)", "warps_decode_attention_bytes_per_s")):
+            lines.append(f"| decode attention over {c['decode_attention_keys']:,} keys, {who} | {c[key] / 1e9:.0f} GB/s of K/V | "
+                         f"{c['copy_bytes_per_s'] / 1e9:.0f} GB/s (copy) | {c[key] / c['copy_bytes_per_s'] * 100:.0f} % | report | |")
     measured = [d for d in bench["decode"] if d.get("fits", True)]
     graphs = [d for d in measured if d.get("graphs", True)]
     plain = {d["context"]: d for d in measured if not d.get("graphs", True)}

@@ -106,6 +106,8 @@ int cmdGpuBench(int argc, char** argv, int first) {
     attention.heads = static_cast<int>(config.numAttentionHeads);
     attention.kvHeads = static_cast<int>(config.numKeyValueHeads);
     attention.headDim = static_cast<int>(config.headDim);
+    // Decode attention alone at the 32K figure (or the longest context, when shorter).
+    for (int c : *contexts) attention.decodeKeys = std::max(attention.decodeKeys, std::min(c, 32768));
     const std::string attentionShape = std::to_string(attention.tokens) + " tokens, " + std::to_string(attention.heads) + "/" +
                                        std::to_string(attention.kvHeads) + " heads, head dim " + std::to_string(attention.headDim);
     auto ceilings = measureCudaCeilings(static_cast<int>(*device), static_cast<std::uint64_t>(*copyBytes), static_cast<int>(*gemmSize),
@@ -222,7 +224,10 @@ int cmdGpuBench(int argc, char** argv, int first) {
                               {"attention_flops_per_s", ceilings->attentionFlopsPerSecond},
                               {"wmma_attention_flops_per_s", ceilings->wmmaAttentionFlopsPerSecond},
                               {"bf16q_attention_flops_per_s", ceilings->bf16QAttentionFlopsPerSecond},
-                              {"attention_shape", attentionShape}}},
+                              {"attention_shape", attentionShape},
+                              {"decode_attention_keys", attention.decodeKeys},
+                              {"decode_attention_bytes_per_s", ceilings->decodeAttentionBytesPerSecond},
+                              {"warps_decode_attention_bytes_per_s", ceilings->warpsDecodeAttentionBytesPerSecond}}},
                 {"decode", decode},
                 {"ttft", {{"prompt_tokens", *promptLen}, {"chunk", options.maxChunk}, {"seconds", ttft}, {"floor_seconds", floor},
                           {"ratio_to_floor", ttft / floor}}}};
@@ -243,6 +248,10 @@ int cmdGpuBench(int argc, char** argv, int first) {
                 100.0 * ceilings->attentionFlopsPerSecond / gemmRate,
                 ceilings->wmmaAttentionFlopsPerSecond * 1e-12, 100.0 * ceilings->wmmaAttentionFlopsPerSecond / gemmRate,
                 ceilings->bf16QAttentionFlopsPerSecond * 1e-12);
+    std::printf("decode attn   %d keys: tensor cores %.0f GB/s of K/V (%.0f %% of copy), a warp per head %.0f GB/s (%.0f %%)\n",
+                attention.decodeKeys, ceilings->decodeAttentionBytesPerSecond * 1e-9,
+                100.0 * ceilings->decodeAttentionBytesPerSecond / bandwidth, ceilings->warpsDecodeAttentionBytesPerSecond * 1e-9,
+                100.0 * ceilings->warpsDecodeAttentionBytesPerSecond / bandwidth);
     for (const json& d : decode) {
         if (!d.value("fits", true)) {
             std::printf("decode        context %7lld  does not fit this GPU (%lld positions do)\n",

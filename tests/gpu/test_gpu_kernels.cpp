@@ -226,8 +226,9 @@ std::string flashName(std::optional<FlashKernel> flash) {
 // splitKeys > 0: the split-KV decode pair (one token) instead of the one-pass kernel; flash: a
 // tensor-core prefill kernel (P rounded to bf16, so its output carries bf16 error: the entropy
 // and sink bounds are wider).
+// decode: the split-KV first pass (tensor cores where they apply, or a warp per head).
 void attention(int tokens, long long startPos, int numHeads, int numKv, int headDim, int splitKeys = 0,
-               std::optional<FlashKernel> flash = {}) {
+               std::optional<FlashKernel> flash = {}, DecodeKernel decode = DecodeKernel::TensorCores) {
     const std::size_t context = std::size_t(startPos + tokens);
     const int qStride = (numHeads + 2 * numKv) * headDim + 3;  // odd stride: q is a slice of qkv
     const auto q = randomFloats(std::size_t(tokens) * qStride, 0.4f);
@@ -240,7 +241,8 @@ void attention(int tokens, long long startPos, int numHeads, int numKv, int head
         GPU_CHECK(tokens == 1, "split-KV decode is for one token");
         const std::size_t splits = std::size_t(decodeSplits(startPos + 1, splitKeys));
         Dev<float> partial(std::size_t(numHeads) * splits * std::size_t(decodePartialFloats(headDim)));
-        cudaCheck(launchAttentionSplit(dQ.p, dK.p, dV.p, partial.p, startPos, numHeads, numKv, headDim, splitKeys, nullptr),
+        cudaCheck(launchAttentionSplit(dQ.p, dK.p, dV.p, partial.p, startPos, numHeads, numKv, headDim, splitKeys, nullptr, nullptr,
+                                       decode),
                   "launch split");
         cudaCheck(launchAttentionMerge(partial.p, dOut.p, startPos, numHeads, headDim, splitKeys, dEntropy.p + layer * numHeads,
                                        dSink.p + layer * numHeads, nullptr),
@@ -286,11 +288,17 @@ void attention(int tokens, long long startPos, int numHeads, int numKv, int head
             wantSink.push_back(std::exp(s[0] - m) / z);
             gotSink.push_back(sink[std::size_t(t) * diagStride + layer * numHeads + head]);
         }
+    // The tensor-core decode pass rounds P to bf16 like the prefill kernels.
+    const bool mmaDecode = splitKeys > 0 && decode == DecodeKernel::TensorCores && decodeMmaApplies(numHeads / numKv, headDim);
     const std::string shape = dims({tokens, numHeads, numKv, headDim}) + " keys≤" + std::to_string(context) +
-                              (splitKeys > 0 ? " split " + std::to_string(splitKeys) : "") + flashName(flash);
-    report("attention out", shape, "bf16", compare(out, want, out.size()), flash ? kFlashBound : kBf16Bound);
+                              (splitKeys > 0 ? " split " + std::to_string(splitKeys) + (mmaDecode ? " mma.sync" : " warps") : "") +
+                              flashName(flash);
+    report("attention out", shape, "bf16", compare(out, want, out.size()), flash || mmaDecode ? kFlashBound : kBf16Bound);
     // Without q's remainder the scores carry bf16 error (entropy and sink ~0.4 % off).
-    const double diagBound = !flash ? 1e-4 : *flash == FlashKernel::PipelinedBf16Q ? kFlashBound : kFlashDiagBound;
+    const double diagBound = mmaDecode ? kFlashDiagBound
+                             : !flash  ? 1e-4
+                             : *flash == FlashKernel::PipelinedBf16Q ? kFlashBound
+                                                                     : kFlashDiagBound;
     report("attention entropy", shape, "f32", compare(gotEntropy, wantEntropy, wantEntropy.size()), diagBound);
     report("attention sink", shape, "f32", compare(gotSink, wantSink, wantSink.size()), diagBound);
 }
@@ -527,11 +535,21 @@ int main() {
                            attention(33, 100, 8, 2, 128, 0, FlashKernel::PipelinedBf16Q);
                        }},
                       {"attention_split_kv", [] {
+                           // Tensor cores (the group's heads as MMA rows, a warp per split).
                            attention(1, 2000, 8, 2, 128, 256);  // decode, 8 splits, GQA group 4
                            attention(1, 4096, 64, 8, 128, 256); // Qwen3-32B's heads, 17 splits (the last one key)
                            attention(1, 4100, 64, 8, 128, int(decodeSplitKeys(4101)));  // the backend's choice: 33 of 128
-                           attention(1, 36, 5, 1, 66, 16);      // odd head dim, 3 splits
+                           attention(1, 36, 5, 1, 66, 16);      // odd head dim (no cp.async), group 5, 3 splits
                            attention(1, 0, 4, 2, 16, 256);      // one key
+                           attention(1, 700, 16, 1, 72, 64);    // group 16 (both row halves), 11 splits: an odd warp left alone
+                           attention(1, 130, 16, 16, 128, 64);  // no GQA (group 1), 3 splits of 64, 64 and 3 keys
+                           // A warp per query head (any group; QE_CUDA_DECODE_ATTENTION=warps).
+                           const auto warps = DecodeKernel::Warps;
+                           attention(1, 2000, 8, 2, 128, 256, {}, warps);
+                           attention(1, 4100, 64, 8, 128, int(decodeSplitKeys(4101)), {}, warps);
+                           attention(1, 36, 5, 1, 66, 16, {}, warps);
+                           attention(1, 0, 4, 2, 16, 256, {}, warps);
+                           attention(1, 300, 32, 1, 32, 64);  // group 32: beyond the tensor cores, warps either way
                        }},
                       {"gemv", [] {
                            gemv(100, 5120, false);  // 16-byte loads, two in flight

@@ -187,6 +187,27 @@ private slots:
         QVERIFY(!flashMmaLaunch(0, 8, 128).ok());
     }
 
+    void tensorCoreDecodeFits() {
+        QVERIFY(decodeMmaApplies(8, 128));    // Qwen3-32B: 64 query heads over 8 KV heads
+        QVERIFY(decodeMmaApplies(16, 128));   // 235B-A22B: 64 over 4
+        QVERIFY(decodeMmaApplies(1, 66));
+        QVERIFY(!decodeMmaApplies(17, 128));  // more than one 16-row tile: a warp per head
+        QVERIFY(!decodeMmaApplies(8, 256));
+        auto shape = decodeSplitMmaLaunch(8, 8, 128, 63);
+        QVERIFY(shape.ok());
+        QCOMPARE(shape->grid[0], std::int64_t(8));
+        QCOMPARE(shape->grid[1], std::int64_t(32));  // two splits per block, the last alone
+        QCOMPARE(shape->threadsPerBlock(), std::int64_t(kDecodeMmaWarps * kWarp));
+        for (std::int64_t d = 1; d <= kFlashMaxHeadDim; ++d) {
+            auto s = decodeSplitMmaLaunch(1, 16, d, 1);
+            QVERIFY(s.ok());
+            QVERIFY(s->sharedBytes <= 99 * 1024);  // sm_86 and sm_89
+            QCOMPARE(s->sharedBytes % 16, std::size_t(0));
+        }
+        QVERIFY(!decodeSplitMmaLaunch(8, 17, 128, 4).ok());
+        QVERIFY(!decodeSplitMmaLaunch(8, 8, 128, 0).ok());
+    }
+
     void gemvHasAWarpPerRow() {
         auto shape = gemvLaunch(151936, 5120);  // Qwen3's LM head
         QVERIFY(shape.ok());

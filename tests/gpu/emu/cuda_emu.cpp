@@ -296,9 +296,11 @@ void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function
     b.exchange.resize(b.slots.size() * kExchangeBytes);
     while (t_stacks.size() < n) t_stacks.emplace_back(new char[kStackBytes]);
     t_block = &b;
-    for (unsigned z = 0; z < grid.z; ++z)
-        for (unsigned y = 0; y < grid.y; ++y)
-            for (unsigned x = 0; x < grid.x; ++x) {
+    // Blocks run last to first: a kernel whose blocks overwrite each other's results (which the
+    // device would race on) then leaves the lower block's write, not the natural order's.
+    for (unsigned z = grid.z; z-- > 0;)
+        for (unsigned y = grid.y; y-- > 0;)
+            for (unsigned x = grid.x; x-- > 0;) {
                 b.block = {x, y, z};
                 b.shared.assign(sharedBytes + 128, 0xFF);  // NaN floats: reading unwritten shared memory shows
                 for (unsigned i = 0; i < n; ++i) {
