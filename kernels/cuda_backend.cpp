@@ -366,6 +366,7 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
     m_description = "CUDA, " + deviceName(m_device);
     if (props.major < 8)
         return makeError(ErrorCode::Device, m_description + " is not supported: bf16 kernels need compute capability 8.0 or newer");
+    QE_CUDA_TRY(prepareAttentionKernels());  // before any decode graph is captured
 
     m_maxChunk = std::clamp<std::int64_t>(o.maxChunk, 1, kMaxChunk);
     if (const char* gemv = std::getenv("QE_CUDA_GEMV")) m_cublasDecode = std::string_view(gemv) == "cublas";

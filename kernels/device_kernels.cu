@@ -881,6 +881,15 @@ cudaError_t launchQkNormRope(float* qkv, const float* qNorm, const float* kNorm,
     return cudaGetLastError();
 }
 
+// A kernel may launch with more than 48 KiB of dynamic shared memory only once allowed to. Not
+// set during a stream capture (the decode graphs): prepareAttentionKernels() has set it before.
+static cudaError_t allowSharedMemory(const void* kernel, std::size_t bytes, cudaStream_t stream) {
+    cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+    if (const cudaError_t e = cudaStreamIsCapturing(stream, &status); e != cudaSuccess) return e;
+    if (status != cudaStreamCaptureStatusNone) return cudaSuccess;
+    return cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes));
+}
+
 cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens,
                             std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
                             int diagStride, cudaStream_t stream, const int* devicePos) {
@@ -899,9 +908,7 @@ cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache
         if (!shape.ok() || numKvHeads <= 0 || numHeads % numKvHeads != 0) return cudaErrorInvalidValue;
         auto run = [&](auto instance) {
             // More than the default 48 KiB of dynamic shared memory (68 KiB at head dim 128).
-            if (const cudaError_t e = cudaFuncSetAttribute(reinterpret_cast<const void*>(instance),
-                                                           cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                                           static_cast<int>(shape->sharedBytes));
+            if (const cudaError_t e = allowSharedMemory(reinterpret_cast<const void*>(instance), shape->sharedBytes, stream);
                 e != cudaSuccess)
                 return e;
             QE_LAUNCH(instance, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
@@ -924,10 +931,8 @@ cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache
     }
     auto shape = flashLaunch(tokens, numHeads, headDim);
     if (!shape.ok() || numKvHeads <= 0 || numHeads % numKvHeads != 0) return cudaErrorInvalidValue;
-    // More than the default 48 KiB of dynamic shared memory (76 KiB at head dim 128).
-    if (const cudaError_t e = cudaFuncSetAttribute(reinterpret_cast<const void*>(flashAttentionKernel),
-                                                   cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                                   static_cast<int>(shape->sharedBytes));
+    // More than the default 48 KiB of dynamic shared memory (92 KiB at head dim 128).
+    if (const cudaError_t e = allowSharedMemory(reinterpret_cast<const void*>(flashAttentionKernel), shape->sharedBytes, stream);
         e != cudaSuccess)
         return e;
     QE_LAUNCH(flashAttentionKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
@@ -945,9 +950,7 @@ cudaError_t launchAttentionSplit(const float* q, const bf16* kCache, const bf16*
         if (!shape.ok()) return cudaErrorInvalidValue;
         auto run = [&](auto instance) {
             // More than the default 48 KiB of dynamic shared memory (76 KiB at head dim 128).
-            if (const cudaError_t e = cudaFuncSetAttribute(reinterpret_cast<const void*>(instance),
-                                                           cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                                           static_cast<int>(shape->sharedBytes));
+            if (const cudaError_t e = allowSharedMemory(reinterpret_cast<const void*>(instance), shape->sharedBytes, stream);
                 e != cudaSuccess)
                 return e;
             QE_LAUNCH(instance, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
@@ -971,6 +974,37 @@ cudaError_t launchAttentionSplit(const float* q, const bf16* kCache, const bf16*
     QE_LAUNCH(attentionSplitKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
         q, kCache, vCache, partial, startPos, numHeads, numKvHeads, headDim, splitKeys, devicePos);
     return cudaGetLastError();
+}
+
+cudaError_t prepareAttentionKernels() {
+    auto allow = [](const void* kernel, Result<LaunchShape> shape) {
+        return shape.ok() ? cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shape->sharedBytes))
+                          : cudaErrorInvalidValue;
+    };
+    const void* flash[] = {reinterpret_cast<const void*>(flashAttentionMmaKernel<1, true>),
+                           reinterpret_cast<const void*>(flashAttentionMmaKernel<2, true>),
+                           reinterpret_cast<const void*>(flashAttentionMmaKernel<3, true>),
+                           reinterpret_cast<const void*>(flashAttentionMmaKernel<4, true>),
+                           reinterpret_cast<const void*>(flashAttentionMmaKernel<5, true>),
+                           reinterpret_cast<const void*>(flashAttentionMmaKernel<6, true>),
+                           reinterpret_cast<const void*>(flashAttentionMmaKernel<7, true>),
+                           reinterpret_cast<const void*>(flashAttentionMmaKernel<8, true>)};
+    const void* decode[] = {reinterpret_cast<const void*>(attentionSplitMmaKernel<1>),
+                            reinterpret_cast<const void*>(attentionSplitMmaKernel<2>),
+                            reinterpret_cast<const void*>(attentionSplitMmaKernel<3>),
+                            reinterpret_cast<const void*>(attentionSplitMmaKernel<4>),
+                            reinterpret_cast<const void*>(attentionSplitMmaKernel<5>),
+                            reinterpret_cast<const void*>(attentionSplitMmaKernel<6>),
+                            reinterpret_cast<const void*>(attentionSplitMmaKernel<7>),
+                            reinterpret_cast<const void*>(attentionSplitMmaKernel<8>)};
+    for (int k = 1; k <= 8; ++k) {
+        if (const cudaError_t e = allow(flash[k - 1], flashMmaLaunch(kMmaRows, 1, 16 * k)); e != cudaSuccess) return e;
+        if (const cudaError_t e = allow(decode[k - 1], decodeSplitMmaLaunch(1, 1, 16 * k, 1)); e != cudaSuccess) return e;
+    }
+    if (const cudaError_t e = allow(reinterpret_cast<const void*>(flashAttentionMmaKernel<8, false>), flashMmaLaunch(kMmaRows, 1, 128));
+        e != cudaSuccess)
+        return e;
+    return allow(reinterpret_cast<const void*>(flashAttentionKernel), flashLaunch(kFlashRows, 1, kFlashMaxHeadDim));
 }
 
 cudaError_t launchAttentionMerge(const float* partial, bf16* out, std::int64_t startPos, int numHeads, int headDim,

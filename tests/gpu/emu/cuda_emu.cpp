@@ -401,6 +401,10 @@ int g_capturing = 0;  // streams capturing now
 EmuStream* streamOf(cudaStream_t stream) { return reinterpret_cast<EmuStream*>(stream); }
 
 // A call CUDA refuses while `stream` (or, for stream-less calls, any stream) is capturing.
+// Dynamic shared memory a kernel may launch with beyond the default 48 KiB, as the device
+// enforces it (a launch asking for more fails).
+std::map<const void*, int> g_sharedLimit;
+
 cudaError_t refuseInCapture(cudaStream_t stream) {
     EmuStream* s = stream ? streamOf(stream) : nullptr;
     if (s ? s->capturing : g_capturing > 0) {
@@ -463,11 +467,18 @@ cudaError_t cudaMemGetInfo(std::size_t* freeBytes, std::size_t* totalBytes) {
     return cudaSuccess;
 }
 cudaError_t cudaDeviceSynchronize() { return refuseInCapture(nullptr); }
-cudaError_t cudaFuncSetAttribute(const void*, cudaFuncAttribute attribute, int value) {
-    if (attribute == cudaFuncAttributeMaxDynamicSharedMemorySize && (value < 0 || value > 227 * 1024))
-        return fail(cudaErrorInvalidValue);
+// Setting a kernel's dynamic shared memory limit is refused during a capture here: the backend
+// sets it before any.
+cudaError_t cudaFuncSetAttribute(const void* kernel, cudaFuncAttribute attribute, int value) {
+    if (const cudaError_t e = refuseInCapture(nullptr)) return e;
+    if (attribute == cudaFuncAttributeMaxDynamicSharedMemorySize) {
+        if (value < 0 || value > 227 * 1024) return fail(cudaErrorInvalidValue);
+        std::lock_guard lock(g_mutex);
+        g_sharedLimit[kernel] = value;
+    }
     return cudaSuccess;
 }
+
 
 cudaError_t cudaMalloc(void** p, std::size_t bytes) {
     if (const cudaError_t e = refuseInCapture(nullptr)) return e;
@@ -672,3 +683,12 @@ cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa, cub
 }
 
 }  // extern "C"
+
+bool qe::emu::launchAllowed(const void* kernel, std::size_t sharedBytes) {
+    if (sharedBytes <= 48 * 1024) return true;
+    std::lock_guard lock(g_mutex);
+    const auto limit = g_sharedLimit.find(kernel);
+    if (limit != g_sharedLimit.end() && sharedBytes <= std::size_t(limit->second)) return true;
+    g_lastError = cudaErrorInvalidValue;  // what the device says to such a launch
+    return false;
+}

@@ -50,6 +50,9 @@ T shuffle(T value, int lane, bool xorMode) {
 }
 void* dynamicShared();
 void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function<void()>& body);
+// False (and the last error set, as the device does) for a launch with more than 48 KiB of dynamic
+// shared memory that cudaFuncSetAttribute did not allow for this kernel.
+bool launchAllowed(const void* kernel, std::size_t sharedBytes);
 
 // wmma's checks: a warp-wide operation starts with every lane arriving (as the real one waits);
 // pointers must be 256-bit aligned and the leading dimension a multiple of 16 bytes.
@@ -78,6 +81,7 @@ struct Launch {
     cudaStream_t stream;
     template <class... Args>
     void operator()(Args... args) const {
+        if (!launchAllowed(reinterpret_cast<const void*>(kernel), shared)) return;
         if (capturing(stream)) {
             record(stream, [kernel = kernel, grid = grid, block = block, shared = shared, args...] {
                 runGrid(grid, block, shared, [&] { kernel(args...); });
