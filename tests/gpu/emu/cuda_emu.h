@@ -5,8 +5,7 @@
 //    and the warp primitives (__syncwarp, __shfl_sync, __shfl_xor_sync) are barriers at which
 //    the scheduler switches, so reductions and online softmax run as on the device;
 //  - blocks run one after another (last to first); dynamic shared memory is filled with NaN at
-//    each block start
-//    (reading what no thread wrote shows up);
+//    each block start (reading what no thread wrote shows up);
 //  - cuda_emu.cpp implements the CUDA runtime and cuBLAS entry points the backend calls, on host
 //    memory with a guard page after each allocation (reading past its end faults).
 // A barrier that can never be released (divergent __syncthreads) aborts with a message.
