@@ -86,13 +86,15 @@ std::vector<std::vector<float>> rows(const std::vector<float>& flat, std::int64_
 
 // Issue #5's bar: top-1 agreement >= 99 % and logits relative L2 <= 2e-2. On these random tiny
 // models (70 positions) the top-1 bar is applied to the positions that are not near-ties, and
-// the raw agreement must stay >= 95 %.
+// the raw agreement must stay >= 90 %: a gross-error floor (a wrong kernel agrees on few
+// positions), below the 95.7 % the f32-file model shows on the emulator (3 near-ties of 70), so
+// a GPU's different rounding flipping one more does not fail it.
 void checkAgreement(const std::string& what, Agreement a) {
     std::printf("| %s | %.4f | %.3g |\n", what.c_str(), a.top1, a.relL2);
     if (a.nearTies > 0) std::printf("  (%zu of %zu disagreements near-ties)\n", a.nearTies, a.disagreements);
     GPU_CHECK(a.disagreements == a.nearTies, what + ": " + std::to_string(a.disagreements - a.nearTies) +
                                                  " top-1 disagreements beyond rounding");
-    GPU_CHECK(a.top1 >= 0.95, what + ": top-1 agreement " + std::to_string(a.top1));
+    GPU_CHECK(a.top1 >= 0.90, what + ": top-1 agreement " + std::to_string(a.top1));
     GPU_CHECK(a.relL2 <= 2e-2, what + ": relative L2 error " + std::to_string(a.relL2));
 }
 
