@@ -978,8 +978,8 @@ cudaError_t launchAttentionSplit(const float* q, const bf16* kCache, const bf16*
 
 cudaError_t prepareAttentionKernels() {
     auto allow = [](const void* kernel, Result<LaunchShape> shape) {
-        return shape.ok() ? cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shape->sharedBytes))
-                          : cudaErrorInvalidValue;
+        if (!shape.ok()) return cudaErrorInvalidValue;
+        return cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shape->sharedBytes));
     };
     const void* flash[] = {reinterpret_cast<const void*>(flashAttentionMmaKernel<1, true>),
                            reinterpret_cast<const void*>(flashAttentionMmaKernel<2, true>),
