@@ -400,11 +400,11 @@ int g_capturing = 0;  // streams capturing now
 
 EmuStream* streamOf(cudaStream_t stream) { return reinterpret_cast<EmuStream*>(stream); }
 
-// A call CUDA refuses while `stream` (or, for stream-less calls, any stream) is capturing.
 // Dynamic shared memory a kernel may launch with beyond the default 48 KiB, as the device
 // enforces it (a launch asking for more fails).
 std::map<const void*, int> g_sharedLimit;
 
+// A call CUDA refuses while `stream` (or, for stream-less calls, any stream) is capturing.
 cudaError_t refuseInCapture(cudaStream_t stream) {
     EmuStream* s = stream ? streamOf(stream) : nullptr;
     if (s ? s->capturing : g_capturing > 0) {
@@ -478,7 +478,6 @@ cudaError_t cudaFuncSetAttribute(const void* kernel, cudaFuncAttribute attribute
     }
     return cudaSuccess;
 }
-
 
 cudaError_t cudaMalloc(void** p, std::size_t bytes) {
     if (const cudaError_t e = refuseInCapture(nullptr)) return e;
