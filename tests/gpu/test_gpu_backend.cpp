@@ -483,9 +483,9 @@ void decodeGraphsMatchPlainLaunches() {
 
 // The emulator's fault injection (QE_CUDA_EMU_FAIL) at each step of a graph decode: without
 // QE_CUDA_GRAPHS=require the step still succeeds (redone with plain launches, or with the last
-// layer times when only the timing failed) and the rest of the session decodes with plain
-// launches, every logit as a plain-launch backend's; with require the step reports the error,
-// nothing of it is kept, and the same step tried again succeeds.
+// layer times when only the timing failed) and every logit of it and the next steps equals a
+// plain-launch backend's; with require the step reports the error, nothing of it is kept, and the
+// same step tried again succeeds.
 void decodeGraphFailuresFallBack() {
     ModelConfig config = smallConfig(false, 0.0, 32);
     CudaBackendOptions options;
@@ -554,26 +554,26 @@ int main() {
     std::string whyNot;
     const std::string device = pluginDevice(whyNot);
     std::vector<Case> cases = {
-                      {"tied bf16", [] { wholeModel(true, 0.0, DType::BF16, 1, 16); }},
-                      {"untied bf16 3 shards, d=128", [] { wholeModel(false, 0.0, DType::BF16, 3, 128); }},
-                      {"untied f32", [] { wholeModel(false, 0.0, DType::F32, 1, 16); }},
-                      {"tied f16", [] { wholeModel(true, 0.0, DType::F16, 2, 64); }},
-                      {"yarn x4", [] { wholeModel(false, 4.0, DType::BF16, 1, 16); }},
-                      {"greedy 32 tokens = CPU", greedyMatchesCpu},
-                      {"sampling on the device = host sampler", [] {
-                           sampledGenerationMatchesHostSampler(300, 0.9f);
-                           sampledGenerationMatchesHostSampler(2000, 0.9f);
-                           sampledGenerationMatchesHostSampler(2000, 4.0f);
-                       }},
-                      {"prefix reuse, cancel", prefixReuseAndCancel},
-                      {"diagnostics = CPU", diagnosticsMatchCpu},
-                      {"out of memory estimate", outOfMemoryIsAnEstimate},
-                      {"bad token", badTokenIsAnError},
-                      {"long-context decode = CPU", longContextDecodeMatchesCpu},
-                      {"golden logits (llama.cpp)", goldenLogits},
-                      {"synthetic weights and context", syntheticWeightsAndContext},
-                      {"decode graphs = plain launches", decodeGraphsMatchPlainLaunches},
-                  };
+        {"tied bf16", [] { wholeModel(true, 0.0, DType::BF16, 1, 16); }},
+        {"untied bf16 3 shards, d=128", [] { wholeModel(false, 0.0, DType::BF16, 3, 128); }},
+        {"untied f32", [] { wholeModel(false, 0.0, DType::F32, 1, 16); }},
+        {"tied f16", [] { wholeModel(true, 0.0, DType::F16, 2, 64); }},
+        {"yarn x4", [] { wholeModel(false, 4.0, DType::BF16, 1, 16); }},
+        {"greedy 32 tokens = CPU", greedyMatchesCpu},
+        {"sampling on the device = host sampler", [] {
+             sampledGenerationMatchesHostSampler(300, 0.9f);
+             sampledGenerationMatchesHostSampler(2000, 0.9f);
+             sampledGenerationMatchesHostSampler(2000, 4.0f);
+         }},
+        {"prefix reuse, cancel", prefixReuseAndCancel},
+        {"diagnostics = CPU", diagnosticsMatchCpu},
+        {"out of memory estimate", outOfMemoryIsAnEstimate},
+        {"bad token", badTokenIsAnError},
+        {"long-context decode = CPU", longContextDecodeMatchesCpu},
+        {"golden logits (llama.cpp)", goldenLogits},
+        {"synthetic weights and context", syntheticWeightsAndContext},
+        {"decode graphs = plain launches", decodeGraphsMatchPlainLaunches},
+    };
     // Failure paths through the emulator's fault injection (a real GPU has no such switch).
     if (device.find("emulator") != std::string::npos)
         cases.push_back({"decode graph failures fall back", decodeGraphFailuresFallBack});
