@@ -912,6 +912,7 @@ Result<CudaCeilings> measureCeilings(int device, std::uint64_t copyBytes, int ge
     }
     if (device < 0 || device >= count) return makeError(ErrorCode::InvalidArgument, "no CUDA device " + std::to_string(device));
     QE_CUDA_TRY(cudaSetDevice(device));
+    QE_CUDA_TRY(prepareAttentionKernels());
     CudaCeilings out;
     out.device = deviceName(device);
     out.copyBytes = copyBytes;

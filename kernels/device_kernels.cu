@@ -414,11 +414,7 @@ __device__ __forceinline__ void mmaAttendTile(const unsigned (&qa)[kSteps][4], c
     static_assert(kTiles % 2 == 0, "keys in pairs of n-tiles");
     constexpr int stride = kSteps * 16 + kMmaPad;
     const int t = lane % 4;
-    float s[kTiles][4];
-#pragma unroll
-    for (int n = 0; n < kTiles; ++n)
-#pragma unroll
-        for (int i = 0; i < 4; ++i) s[n][i] = 0.0f;
+    float s[kTiles][4] = {};
     // S = Q·Kᵀ: matrices keys 0-7 / 8-15 of a 16-key pair, head-dim columns 0-7 / 8-15.
     const int kr = lane % 8 + 8 * (lane / 16), kc = 8 * (lane / 8 % 2);
 #pragma unroll
@@ -598,11 +594,7 @@ __global__ void __launch_bounds__(kMmaWarps * kWarp) flashAttentionMmaKernel(
     const std::int64_t warpLast = startPos + t0 + (warp * 16 + 15 < rows ? warp * 16 + 15 : rows - 1);
     SoftmaxState state[2];
     float firstScore[2] = {0.0f, 0.0f};
-    float o[2 * kSteps][4];
-#pragma unroll
-    for (int n = 0; n < 2 * kSteps; ++n)
-#pragma unroll
-        for (int i = 0; i < 4; ++i) o[n][i] = 0.0f;
+    float o[2 * kSteps][4] = {};
 
     for (int tile = 0; tile < tiles; ++tile) {
         if (tile + 1 < tiles) issue(tile + 1, (tile + 1) % 2);
@@ -677,11 +669,7 @@ __global__ void __launch_bounds__(kDecodeMmaWarps * kWarp) attentionSplitMmaKern
     const bool rowValid[2] = {g < group, g + 8 < group};
     SoftmaxState state[2];
     float firstScore[2] = {0.0f, 0.0f};
-    float o[2 * kSteps][4];
-#pragma unroll
-    for (int n = 0; n < 2 * kSteps; ++n)
-#pragma unroll
-        for (int i = 0; i < 4; ++i) o[n][i] = 0.0f;
+    float o[2 * kSteps][4] = {};
     for (int tile = 0; tile < tiles; ++tile) {
         if (tile + 1 < tiles) issue(tile + 1, (tile + 1) % 2);
         cpAsyncCommit();
@@ -714,6 +702,19 @@ __global__ void __launch_bounds__(kDecodeMmaWarps * kWarp) attentionSplitMmaKern
             }
     }
 }
+
+// The tensor-core attention kernels by padded head dim: entry i for 16·(i + 1).
+constexpr int kMmaInstances = kFlashMaxHeadDim / 16;
+using FlashMmaFn = decltype(&flashAttentionMmaKernel<1, true>);
+const FlashMmaFn kFlashMmaKernels[kMmaInstances] = {
+    flashAttentionMmaKernel<1, true>, flashAttentionMmaKernel<2, true>, flashAttentionMmaKernel<3, true>,
+    flashAttentionMmaKernel<4, true>, flashAttentionMmaKernel<5, true>, flashAttentionMmaKernel<6, true>,
+    flashAttentionMmaKernel<7, true>, flashAttentionMmaKernel<8, true>};
+using DecodeMmaFn = decltype(&attentionSplitMmaKernel<1>);
+const DecodeMmaFn kDecodeMmaKernels[kMmaInstances] = {attentionSplitMmaKernel<1>, attentionSplitMmaKernel<2>,
+                                                      attentionSplitMmaKernel<3>, attentionSplitMmaKernel<4>,
+                                                      attentionSplitMmaKernel<5>, attentionSplitMmaKernel<6>,
+                                                      attentionSplitMmaKernel<7>, attentionSplitMmaKernel<8>};
 
 __global__ void __launch_bounds__(kGemvThreads) gemvKernel(const bf16* w, const bf16* x, float* y, int rows, int cols,
                                                            bool vectors) {
@@ -881,15 +882,6 @@ cudaError_t launchQkNormRope(float* qkv, const float* qNorm, const float* kNorm,
     return cudaGetLastError();
 }
 
-// A kernel may launch with more than 48 KiB of dynamic shared memory only once allowed to. Not
-// set during a stream capture (the decode graphs): prepareAttentionKernels() has set it before.
-static cudaError_t allowSharedMemory(const void* kernel, std::size_t bytes, cudaStream_t stream) {
-    cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
-    if (const cudaError_t e = cudaStreamIsCapturing(stream, &status); e != cudaSuccess) return e;
-    if (status != cudaStreamCaptureStatusNone) return cudaSuccess;
-    return cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes));
-}
-
 cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens,
                             std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
                             int diagStride, cudaStream_t stream, const int* devicePos) {
@@ -906,35 +898,17 @@ cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache
     if (kernel == FlashKernel::Pipelined || kernel == FlashKernel::PipelinedBf16Q) {
         auto shape = flashMmaLaunch(tokens, numHeads, headDim);
         if (!shape.ok() || numKvHeads <= 0 || numHeads % numKvHeads != 0) return cudaErrorInvalidValue;
-        auto run = [&](auto instance) {
-            // More than the default 48 KiB of dynamic shared memory (68 KiB at head dim 128).
-            if (const cudaError_t e = allowSharedMemory(reinterpret_cast<const void*>(instance), shape->sharedBytes, stream);
-                e != cudaSuccess)
-                return e;
-            QE_LAUNCH(instance, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
-                q, qStride, kCache, vCache, out, tokens, startPos, numHeads, numKvHeads, headDim, entropy, sink, diagStride);
-            return cudaGetLastError();
-        };
-        if (kernel == FlashKernel::PipelinedBf16Q)  // a measured variant, Qwen3's head dim only
-            return flashPaddedDim(headDim) == 128 ? run(flashAttentionMmaKernel<8, false>) : cudaErrorInvalidValue;
-        switch (flashPaddedDim(headDim) / 16) {
-        case 1: return run(flashAttentionMmaKernel<1, true>);
-        case 2: return run(flashAttentionMmaKernel<2, true>);
-        case 3: return run(flashAttentionMmaKernel<3, true>);
-        case 4: return run(flashAttentionMmaKernel<4, true>);
-        case 5: return run(flashAttentionMmaKernel<5, true>);
-        case 6: return run(flashAttentionMmaKernel<6, true>);
-        case 7: return run(flashAttentionMmaKernel<7, true>);
-        case 8: return run(flashAttentionMmaKernel<8, true>);
-        default: return cudaErrorInvalidValue;
-        }
+        // The bf16-q variant is measured for Qwen3's head dim only.
+        const FlashMmaFn instance = kernel == FlashKernel::Pipelined ? kFlashMmaKernels[flashPaddedDim(headDim) / 16 - 1]
+                                    : flashPaddedDim(headDim) == 128 ? flashAttentionMmaKernel<8, false>
+                                                                     : nullptr;
+        if (!instance) return cudaErrorInvalidValue;
+        QE_LAUNCH(instance, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
+            q, qStride, kCache, vCache, out, tokens, startPos, numHeads, numKvHeads, headDim, entropy, sink, diagStride);
+        return cudaGetLastError();
     }
     auto shape = flashLaunch(tokens, numHeads, headDim);
     if (!shape.ok() || numKvHeads <= 0 || numHeads % numKvHeads != 0) return cudaErrorInvalidValue;
-    // More than the default 48 KiB of dynamic shared memory (92 KiB at head dim 128).
-    if (const cudaError_t e = allowSharedMemory(reinterpret_cast<const void*>(flashAttentionKernel), shape->sharedBytes, stream);
-        e != cudaSuccess)
-        return e;
     QE_LAUNCH(flashAttentionKernel, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
         q, qStride, kCache, vCache, out, tokens, startPos, numHeads, numKvHeads, headDim, entropy, sink, diagStride);
     return cudaGetLastError();
@@ -948,26 +922,10 @@ cudaError_t launchAttentionSplit(const float* q, const bf16* kCache, const bf16*
     if (kernel == DecodeKernel::TensorCores && decodeMmaApplies(numHeads / numKvHeads, headDim)) {
         auto shape = decodeSplitMmaLaunch(numKvHeads, numHeads / numKvHeads, headDim, splits);
         if (!shape.ok()) return cudaErrorInvalidValue;
-        auto run = [&](auto instance) {
-            // More than the default 48 KiB of dynamic shared memory (76 KiB at head dim 128).
-            if (const cudaError_t e = allowSharedMemory(reinterpret_cast<const void*>(instance), shape->sharedBytes, stream);
-                e != cudaSuccess)
-                return e;
-            QE_LAUNCH(instance, gridOf(*shape), blockOf(*shape), shape->sharedBytes, stream)(
-                q, kCache, vCache, partial, startPos, numHeads, numKvHeads, headDim, splitKeys, static_cast<int>(splits), devicePos);
-            return cudaGetLastError();
-        };
-        switch (flashPaddedDim(headDim) / 16) {
-        case 1: return run(attentionSplitMmaKernel<1>);
-        case 2: return run(attentionSplitMmaKernel<2>);
-        case 3: return run(attentionSplitMmaKernel<3>);
-        case 4: return run(attentionSplitMmaKernel<4>);
-        case 5: return run(attentionSplitMmaKernel<5>);
-        case 6: return run(attentionSplitMmaKernel<6>);
-        case 7: return run(attentionSplitMmaKernel<7>);
-        case 8: return run(attentionSplitMmaKernel<8>);
-        default: return cudaErrorInvalidValue;
-        }
+        QE_LAUNCH(kDecodeMmaKernels[flashPaddedDim(headDim) / 16 - 1], gridOf(*shape), blockOf(*shape), shape->sharedBytes,
+                  stream)(q, kCache, vCache, partial, startPos, numHeads, numKvHeads, headDim, splitKeys, static_cast<int>(splits),
+                          devicePos);
+        return cudaGetLastError();
     }
     auto shape = decodeSplitLaunch(numKvHeads, numHeads / numKvHeads, splits);
     if (!shape.ok()) return cudaErrorInvalidValue;
@@ -981,25 +939,14 @@ cudaError_t prepareAttentionKernels() {
         if (!shape.ok()) return cudaErrorInvalidValue;
         return cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shape->sharedBytes));
     };
-    const void* flash[] = {reinterpret_cast<const void*>(flashAttentionMmaKernel<1, true>),
-                           reinterpret_cast<const void*>(flashAttentionMmaKernel<2, true>),
-                           reinterpret_cast<const void*>(flashAttentionMmaKernel<3, true>),
-                           reinterpret_cast<const void*>(flashAttentionMmaKernel<4, true>),
-                           reinterpret_cast<const void*>(flashAttentionMmaKernel<5, true>),
-                           reinterpret_cast<const void*>(flashAttentionMmaKernel<6, true>),
-                           reinterpret_cast<const void*>(flashAttentionMmaKernel<7, true>),
-                           reinterpret_cast<const void*>(flashAttentionMmaKernel<8, true>)};
-    const void* decode[] = {reinterpret_cast<const void*>(attentionSplitMmaKernel<1>),
-                            reinterpret_cast<const void*>(attentionSplitMmaKernel<2>),
-                            reinterpret_cast<const void*>(attentionSplitMmaKernel<3>),
-                            reinterpret_cast<const void*>(attentionSplitMmaKernel<4>),
-                            reinterpret_cast<const void*>(attentionSplitMmaKernel<5>),
-                            reinterpret_cast<const void*>(attentionSplitMmaKernel<6>),
-                            reinterpret_cast<const void*>(attentionSplitMmaKernel<7>),
-                            reinterpret_cast<const void*>(attentionSplitMmaKernel<8>)};
-    for (int k = 1; k <= 8; ++k) {
-        if (const cudaError_t e = allow(flash[k - 1], flashMmaLaunch(kMmaRows, 1, 16 * k)); e != cudaSuccess) return e;
-        if (const cudaError_t e = allow(decode[k - 1], decodeSplitMmaLaunch(1, 1, 16 * k, 1)); e != cudaSuccess) return e;
+    for (int i = 0; i < kMmaInstances; ++i) {
+        const int headDim = 16 * (i + 1);
+        if (const cudaError_t e = allow(reinterpret_cast<const void*>(kFlashMmaKernels[i]), flashMmaLaunch(kMmaRows, 1, headDim));
+            e != cudaSuccess)
+            return e;
+        if (const cudaError_t e = allow(reinterpret_cast<const void*>(kDecodeMmaKernels[i]), decodeSplitMmaLaunch(1, 1, headDim, 1));
+            e != cudaSuccess)
+            return e;
     }
     if (const cudaError_t e = allow(reinterpret_cast<const void*>(flashAttentionMmaKernel<8, false>), flashMmaLaunch(kMmaRows, 1, 128));
         e != cudaSuccess)

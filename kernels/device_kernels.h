@@ -79,9 +79,10 @@ enum class DecodeKernel { TensorCores, Warps };
 cudaError_t launchAttentionSplit(const float* q, const bf16* kCache, const bf16* vCache, float* partial, std::int64_t startPos,
                                  int numHeads, int numKvHeads, int headDim, int splitKeys, cudaStream_t stream,
                                  const int* devicePos = nullptr, DecodeKernel kernel = DecodeKernel::TensorCores);
-// Allows every tensor-core attention kernel the dynamic shared memory its largest head dim needs
-// (more than the default 48 KiB). The launchers do it too, except during a stream capture, where
-// CUDA may refuse it: call this once per device before capturing (the backend does at load).
+// Allows every tensor-core attention kernel (launchFlashAttention, and launchAttentionSplit on the
+// tensor cores) the dynamic shared memory its head dim needs, more than the default 48 KiB: call
+// once per device before launching them (the backend does at load, so never inside a decode
+// graph's capture); without it their launches fail.
 cudaError_t prepareAttentionKernels();
 cudaError_t launchAttentionMerge(const float* partial, bf16* out, std::int64_t startPos, int numHeads, int headDim,
                                  int splitKeys, float* entropy, float* sink, cudaStream_t stream);

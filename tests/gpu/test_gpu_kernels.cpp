@@ -501,6 +501,11 @@ int main() {
         cudaDeviceProp props{};
         cudaGetDeviceProperties(&props, 0);
         device = std::string(props.name) + " (sm_" + std::to_string(props.major) + std::to_string(props.minor) + ")";
+        // The attention kernels' shared memory allowance, as the backend sets it at load.
+        if (const cudaError_t p = prepareAttentionKernels(); p != cudaSuccess) {
+            std::printf("FAIL prepareAttentionKernels: %s\n", cudaGetErrorString(p));
+            return 1;
+        }
     }
     return runAll("test_gpu_kernels",
                   {
