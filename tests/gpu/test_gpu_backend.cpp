@@ -403,6 +403,26 @@ void syntheticWeightsAndContext() {
 // keys) and of the split length (4,096 to 4,097), diagnostics on and off, logits copied out or
 // kept on the device, and more shapes than the backend keeps instantiated. QE_CUDA_GRAPHS=require makes a failed capture an error here
 // instead of a silent fallback to plain launches.
+// A synthetic CUDA backend with its cache and diagnostics, made with QE_CUDA_GRAPHS=`graphs`
+// (the decode graph tests compare backends that differ only in that).
+struct DecodeRun {
+    std::unique_ptr<Backend> backend;
+    KvCache cache;
+    Diagnostics diagnostics;
+    std::vector<float> logits;
+};
+DecodeRun makeDecodeRun(const ModelConfig& config, const CudaBackendOptions& options, const char* graphs) {
+    setenv("QE_CUDA_GRAPHS", graphs, 1);
+    auto created = createSyntheticCudaBackend(config, options, 3);
+    unsetenv("QE_CUDA_GRAPHS");
+    GPU_CHECK(created.ok(), created.ok() ? "" : created.error().text());
+    DecodeRun run{std::move(*created), {}, {}, std::vector<float>(static_cast<std::size_t>(config.vocabSize))};
+    run.cache.configure(config, options.maxContext, run.backend->kvStorage());
+    run.diagnostics.configure(config, options.hiddenBudgetBytes, run.backend->hostHiddenStates());
+    run.diagnostics.reserve(options.maxContext);
+    return run;
+}
+
 void decodeGraphsMatchPlainLaunches() {
     ModelConfig config = smallConfig(false, 0.0, 32);
     config.maxPositionEmbeddings = 8192;
@@ -410,30 +430,13 @@ void decodeGraphsMatchPlainLaunches() {
     options.maxChunk = 8;
     options.maxContext = 4200;
     options.hiddenBudgetBytes = 4 << 20;
-    struct Run {
-        std::unique_ptr<Backend> backend;
-        KvCache cache;
-        Diagnostics diagnostics;
-        std::vector<float> logits;
-    };
-    auto make = [&](const char* graphs) {
-        setenv("QE_CUDA_GRAPHS", graphs, 1);
-        auto created = createSyntheticCudaBackend(config, options, 3);
-        unsetenv("QE_CUDA_GRAPHS");
-        GPU_CHECK(created.ok(), created.ok() ? "" : created.error().text());
-        Run run{std::move(*created), {}, {}, std::vector<float>(static_cast<std::size_t>(config.vocabSize))};
-        run.cache.configure(config, options.maxContext, run.backend->kvStorage());
-        run.diagnostics.configure(config, options.hiddenBudgetBytes, run.backend->hostHiddenStates());
-        run.diagnostics.reserve(options.maxContext);
-        return run;
-    };
-    Run graphs = make("require"), plain = make("0");
+    DecodeRun graphs = makeDecodeRun(config, options, "require"), plain = makeDecodeRun(config, options, "0");
     std::vector<float> logitsGot, logitsWant;
     std::vector<double> diagGot, diagWant;
     int steps = 0;
     auto decode = [&](int token, bool withDiagnostics, bool keepRow) {
         const std::int64_t pos = graphs.cache.length();
-        for (Run* r : {&graphs, &plain}) {
+        for (DecodeRun* r : {&graphs, &plain}) {
             const int ids[] = {token};
             Status st = r->backend->forward(ids, r->cache, LogitsFor::Last, keepRow ? nullptr : r->logits.data(), {},
                                             withDiagnostics ? &r->diagnostics : nullptr);
@@ -459,9 +462,9 @@ void decodeGraphsMatchPlainLaunches() {
         }
         ++steps;
     };
-    for (Run* r : {&graphs, &plain}) GPU_CHECK(r->backend->fillSyntheticContext(r->cache, 125, 8).ok(), "synthetic context");
+    for (DecodeRun* r : {&graphs, &plain}) GPU_CHECK(r->backend->fillSyntheticContext(r->cache, 125, 8).ok(), "synthetic context");
     for (int i = 0; i < 6; ++i) decode(40 + i, i != 3, i == 2);  // keys 126..131: one pass, then 3 splits
-    for (Run* r : {&graphs, &plain}) GPU_CHECK(r->backend->fillSyntheticContext(r->cache, 505, 9).ok(), "synthetic context");
+    for (DecodeRun* r : {&graphs, &plain}) GPU_CHECK(r->backend->fillSyntheticContext(r->cache, 505, 9).ok(), "synthetic context");
     for (int i = 0; i < 10; ++i) decode(7 + 13 * i, i % 3 != 2, i % 2 == 1);  // keys 506..515: 8, then 9 splits
     // The hidden states a graph step kept (diagnostics' logit lens) are the plain step's.
     for (auto [layer, pos] : {std::pair{1, 509}, {2, 512}}) {  // 512: the first step with 9 splits
@@ -473,7 +476,7 @@ void decodeGraphsMatchPlainLaunches() {
         report("decode graphs: logit lens " + std::to_string(layer) + "@" + std::to_string(pos), "vocab", "f32",
                compare(a, b, b.size()), 1e-6);
     }
-    for (Run* r : {&graphs, &plain}) GPU_CHECK(r->backend->fillSyntheticContext(r->cache, 4093, 10).ok(), "synthetic context");
+    for (DecodeRun* r : {&graphs, &plain}) GPU_CHECK(r->backend->fillSyntheticContext(r->cache, 4093, 10).ok(), "synthetic context");
     for (int i = 0; i < 6; ++i) decode(100 + i, i != 1, i == 4);  // keys 4094..4099: 64 splits of 64, then 33 of 128
     report("decode graphs vs plain launches: logits", std::to_string(steps) + " steps", "f32",
            compare(logitsGot, logitsWant, logitsWant.size()), 1e-6);
@@ -492,25 +495,12 @@ void decodeGraphFailuresFallBack() {
     options.maxChunk = 8;
     options.maxContext = 256;
     options.hiddenBudgetBytes = 1 << 20;
-    struct Run {
-        std::unique_ptr<Backend> backend;
-        KvCache cache;
-        Diagnostics diagnostics;
-        std::vector<float> logits;
-    };
     auto make = [&](const char* graphs) {
-        setenv("QE_CUDA_GRAPHS", graphs, 1);
-        auto created = createSyntheticCudaBackend(config, options, 3);
-        unsetenv("QE_CUDA_GRAPHS");
-        GPU_CHECK(created.ok(), created.ok() ? "" : created.error().text());
-        Run run{std::move(*created), {}, {}, std::vector<float>(static_cast<std::size_t>(config.vocabSize))};
-        run.cache.configure(config, options.maxContext, run.backend->kvStorage());
-        run.diagnostics.configure(config, options.hiddenBudgetBytes, run.backend->hostHiddenStates());
-        run.diagnostics.reserve(options.maxContext);
+        DecodeRun run = makeDecodeRun(config, options, graphs);
         GPU_CHECK(run.backend->fillSyntheticContext(run.cache, 140, 8).ok(), "synthetic context");
         return run;
     };
-    auto step = [&](Run& r, int token, const char* fault) {
+    auto step = [&](DecodeRun& r, int token, const char* fault) {
         if (fault) setenv("QE_CUDA_EMU_FAIL", fault, 1);
         const int ids[] = {token};
         Status st = r.backend->forward(ids, r.cache, LogitsFor::Last, r.logits.data(), {}, &r.diagnostics);
@@ -519,7 +509,7 @@ void decodeGraphFailuresFallBack() {
     };
     for (const char* fault :
          {"cudaStreamBeginCapture", "cudaStreamEndCapture", "cudaGraphInstantiate", "cudaGraphLaunch", "cudaEventElapsedTime"}) {
-        Run tolerant = make("1"), strict = make("require"), plain = make("0");
+        DecodeRun tolerant = make("1"), strict = make("require"), plain = make("0");
         std::vector<float> got, want, gotStrict;
         for (int i = 0; i < 4; ++i) {
             const int token = 30 + 7 * i;
