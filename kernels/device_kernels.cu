@@ -269,6 +269,20 @@ __global__ void attentionMergeKernel(const float* partial, bf16* out, int headDi
     }
 }
 
+// Stages `rows` rows of fp32 q (row r at q + r·rowStride, headDim values) in shared memory as
+// bf16 and, with splitQ, its bf16 remainder ([allRows][stride], zeros past the rows and the head
+// dim up to dp), by the whole block; a barrier follows before the tiles are read.
+__device__ __forceinline__ void stageQ(const float* q, std::size_t rowStride, int rows, int allRows, int headDim, int dp,
+                                       int stride, bf16* qHi, bf16* qLo, bool splitQ) {
+    for (int i = threadIdx.x; i < allRows * dp; i += blockDim.x) {
+        const int r = i / dp, c = i % dp;
+        const float v = r < rows && c < headDim ? q[static_cast<std::size_t>(r) * rowStride + c] : 0.0f;
+        const bf16 hi = __float2bfloat16(v);
+        qHi[r * stride + c] = hi;
+        if (splitQ) qLo[r * stride + c] = __float2bfloat16(v - __bfloat162float(hi));
+    }
+}
+
 // Prefill attention on the tensor cores (flash attention). Block (row tile, query head), four
 // warps of 16 query rows each. Per tile of kFlashKeys keys: S = Q·Kᵀ (bf16 wmma, fp32
 // accumulate) into shared memory; each row's online softmax (lanes 2r and 2r + 1 take half the
@@ -302,15 +316,9 @@ __global__ void __launch_bounds__(kFlashWarps * kWarp) flashAttentionKernel(cons
     const int head = blockIdx.y, kvHead = head / (numHeads / numKvHeads);
     const int t0 = blockIdx.x * kFlashRows;
     const int rows = tokens - t0 < kFlashRows ? tokens - t0 : kFlashRows;
-    for (int i = threadIdx.x; i < kFlashRows * dp; i += blockDim.x) {
-        const int r = i / dp, c = i % dp;
-        const std::size_t at = static_cast<std::size_t>(t0 + r) * qStride + static_cast<std::size_t>(head) * headDim + c;
-        const float v = r < rows && c < headDim ? q[at] : 0.0f;
-        const bf16 hi = __float2bfloat16(v);
-        qs[i] = hi;
-        qLo[i] = __float2bfloat16(v - __bfloat162float(hi));
-        os[i] = 0.0f;
-    }
+    stageQ(q + static_cast<std::size_t>(t0) * qStride + static_cast<std::size_t>(head) * headDim, qStride, rows, kFlashRows, headDim,
+           dp, dp, qs, qLo, true);
+    for (int i = threadIdx.x; i < kFlashRows * dp; i += blockDim.x) os[i] = 0.0f;
     // This lane's row (of the block's tile) and half of each key tile.
     const int row = warp * 16 + lane / 2, half = lane % 2;
     const bool rowValid = row < rows;
@@ -484,20 +492,6 @@ __device__ __forceinline__ void mmaAttendTile(const unsigned (&qa)[kSteps][4], c
             mmaBf16(o[2 * c], pa, b0);
             mmaBf16(o[2 * c + 1], pa, b1);
         }
-    }
-}
-
-// Stages `rows` rows of fp32 q (row r at q + r·rowStride, headDim values) in shared memory as
-// bf16 and bf16 remainder ([16·k][stride], zeros past the rows and the head dim); call before a
-// barrier, then loadQFragments.
-__device__ __forceinline__ void stageQ(const float* q, std::size_t rowStride, int rows, int allRows, int headDim, int dp,
-                                       int stride, bf16* qHi, bf16* qLo, bool splitQ) {
-    for (int i = threadIdx.x; i < allRows * dp; i += blockDim.x) {
-        const int r = i / dp, c = i % dp;
-        const float v = r < rows && c < headDim ? q[static_cast<std::size_t>(r) * rowStride + c] : 0.0f;
-        const bf16 hi = __float2bfloat16(v);
-        qHi[r * stride + c] = hi;
-        if (splitQ) qLo[r * stride + c] = __float2bfloat16(v - __bfloat162float(hi));
     }
 }
 

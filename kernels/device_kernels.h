@@ -60,10 +60,10 @@ cudaError_t launchAttention(const float* q, int qStride, const bf16* kCache, con
 // The same on the tensor cores (flash attention, plan.h: kFlashRows query rows per block, bf16
 // Q·Kᵀ and P·V in wmma tiles, fp32 online softmax): for chunks of at least kFlashMinTokens tokens
 // and head dims up to kFlashMaxHeadDim (flashAttentionApplies). Q and P are rounded to bf16.
-// Two kernels: the pipelined one (mma.sync fragments in registers, cp.async double buffering; the
-// default) and the first one (wmma tiles through shared memory), kept so a GPU run can measure
-// one against the other; and the pipelined one with Q rounded to bf16 (no remainder MMA; head dim
-// 128 only), a variant gpu-bench times.
+// Three kernels: the pipelined one (mma.sync fragments in registers, cp.async double buffering;
+// the default), the first one (wmma tiles through shared memory), kept so a GPU run can measure
+// one against the other, and the pipelined one with Q rounded to bf16 (no remainder MMA; head
+// dim 128 only), a variant gpu-bench times.
 enum class FlashKernel { Pipelined, Wmma, PipelinedBf16Q };
 cudaError_t launchFlashAttention(const float* q, int qStride, const bf16* kCache, const bf16* vCache, bf16* out, int tokens,
                                  std::int64_t startPos, int numHeads, int numKvHeads, int headDim, float* entropy, float* sink,
