@@ -223,10 +223,11 @@ std::string flashName(std::optional<FlashKernel> flash) {
     return "";
 }
 
-// splitKeys > 0: the split-KV decode pair (one token) instead of the one-pass kernel; flash: a
-// tensor-core prefill kernel (P rounded to bf16, so its output carries bf16 error: the entropy
-// and sink bounds are wider).
-// decode: the split-KV first pass (tensor cores where they apply, or a warp per head).
+// splitKeys > 0: the split-KV decode pair (one token) instead of the one-pass kernel, its first
+// pass as `decode` says (tensor cores where they apply, else a warp per head); flash: a
+// tensor-core prefill kernel. The tensor-core kernels round P to bf16, so their output has the
+// wider bound; their entropy and sink come from fp32 scores (kFlashDiagBound) unless q is
+// rounded to bf16 too (the what-if variant).
 void attention(int tokens, long long startPos, int numHeads, int numKv, int headDim, int splitKeys = 0,
                std::optional<FlashKernel> flash = {}, DecodeKernel decode = DecodeKernel::TensorCores) {
     const std::size_t context = std::size_t(startPos + tokens);
