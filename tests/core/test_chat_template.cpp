@@ -1,7 +1,10 @@
 // Qwen3 chat template goldens: every case of shared/testdata/chat_template/qwen3_public.jsonl
 // (rendered by Python jinja2 as transformers does) through ChatTemplate, with the real
-// tokenizer_config.json chat_template and with the testdata .jinja file.
+// tokenizer_config.json chat_template and with the testdata .jinja file; and 250 random
+// conversations (tools, tool calls, reasoning, <think> in odd places) rendered by Hugging Face's
+// JavaScript Jinja, tests/core/data/chat_template_crosscheck.jsonl (scripts/make-crosscheck-refs.js).
 #include <QFile>
+#include <QFileInfo>
 #include <QTest>
 
 #include "core/chat/chat_template.h"
@@ -16,9 +19,9 @@ struct GoldenCase {
     std::string rendered;
 };
 
-std::vector<GoldenCase> loadCases() {
+std::vector<GoldenCase> loadCases(const QString& path) {
     std::vector<GoldenCase> cases;
-    QFile f(qe::test::testdataPath(QStringLiteral("chat_template/qwen3_public.jsonl")));
+    QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) return cases;
     while (!f.atEnd()) {
         QByteArray line = f.readLine().trimmed();
@@ -40,15 +43,21 @@ std::string readFile(const QString& path) {
     return f.readAll().toStdString();
 }
 
-void checkAllCases(const ChatTemplate& tmpl) {
-    const auto cases = loadCases();
-    QVERIFY2(cases.size() >= 50, "qwen3_public.jsonl missing or short");
+QString publicCasesPath() { return qe::test::testdataPath(QStringLiteral("chat_template/qwen3_public.jsonl")); }
+QString crosscheckCasesPath() {
+    return QStringLiteral(QE_SOURCE_DIR "/tests/core/data/chat_template_crosscheck.jsonl");
+}
+
+void checkAllCases(const ChatTemplate& tmpl, const QString& path = publicCasesPath(), std::size_t minimum = 50) {
+    const auto cases = loadCases(path);
+    const QByteArray file = QFileInfo(path).fileName().toUtf8();
+    QVERIFY2(cases.size() >= minimum, (file + " missing or short").constData());
     int index = 0;
     for (const auto& c : cases) {
         auto input = qe::chatTemplateInputFromJson(c.request);
         QVERIFY2(input.ok(), input.ok() ? "" : input.error().text().c_str());
         auto out = tmpl.render(*input);
-        const QByteArray where = "qwen3_public.jsonl case " + QByteArray::number(index);
+        const QByteArray where = file + " case " + QByteArray::number(index);
         QVERIFY2(out.ok(), (where + ": " + QByteArray::fromStdString(out.ok() ? "" : out.error().text())).constData());
         if (*out != c.rendered) {
             qWarning("%s\n--- expected ---\n%s\n--- got ---\n%s", where.constData(), c.rendered.c_str(), out->c_str());
@@ -77,6 +86,15 @@ private slots:
         auto tmpl = ChatTemplate::fromModelDir(dir.toStdString());
         QVERIFY2(tmpl.ok(), tmpl.ok() ? "" : tmpl.error().text().c_str());
         checkAllCases(*tmpl);
+    }
+
+    // The model's own template on random conversations, against another Jinja implementation.
+    void tokenizerConfigMatchesCrosscheckCases() {
+        const QString dir = qe::test::tokenizerDir();
+        if (!QFile::exists(dir + QStringLiteral("/tokenizer_config.json"))) QSKIP("Qwen3 tokenizer_config.json not fetched");
+        auto tmpl = ChatTemplate::fromModelDir(dir.toStdString());
+        QVERIFY2(tmpl.ok(), tmpl.ok() ? "" : tmpl.error().text().c_str());
+        checkAllCases(*tmpl, crosscheckCasesPath(), 250);
     }
 
     void namedTemplateListUsesDefault() {

@@ -1,5 +1,7 @@
 // Byte-level BPE tokenizer against shared/testdata/tokenizer/qwen3_public.jsonl (ids produced by
-// Hugging Face tokenizers for Qwen3), spec §5 facts (added tokens, sizes), Python's
+// Hugging Face tokenizers for Qwen3) and against 1,800 random strings encoded by Hugging Face's
+// tokenizers (tests/core/data/tokenizer_crosscheck.jsonl, decoding in detokenizer_crosscheck.jsonl;
+// scripts/make-crosscheck-refs.js), spec §5 facts (added tokens, sizes), Python's
 // errors="replace" rules for invalid UTF-8, and malformed tokenizer.json files.
 #include <QElapsedTimer>
 #include <QFile>
@@ -26,9 +28,9 @@ struct Case {
     std::vector<int> ids;
 };
 
-QList<Case> loadPublicCases() {
+QList<Case> loadCases(const QString& path) {
     QList<Case> cases;
-    QFile file(qe::test::testdataPath(QStringLiteral("tokenizer/qwen3_public.jsonl")));
+    QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) return cases;
     while (!file.atEnd()) {
         QByteArray line = file.readLine().trimmed();
@@ -99,6 +101,7 @@ class TestTokenizer : public QObject {
 private:
     std::unique_ptr<Tokenizer> m_tok;
     QList<Case> m_cases;
+    QList<Case> m_crosscheck;
 
     void requireTokenizer() {
         if (!m_tok) QSKIP("real Qwen3 tokenizer.json not found in QE_TOKENIZER_DIR (fetched at configure time)");
@@ -106,7 +109,9 @@ private:
 
 private slots:
     void initTestCase() {
-        m_cases = loadPublicCases();
+        m_cases = loadCases(qe::test::testdataPath(QStringLiteral("tokenizer/qwen3_public.jsonl")));
+        m_crosscheck = loadCases(QStringLiteral(QE_SOURCE_DIR "/tests/core/data/tokenizer_crosscheck.jsonl"));
+        QVERIFY2(m_crosscheck.size() >= 1800, "tests/core/data/tokenizer_crosscheck.jsonl is missing or short");
         QVERIFY2(!m_cases.isEmpty(), "shared/testdata/tokenizer/qwen3_public.jsonl is missing or empty");
         if (!qe::test::haveTokenizer()) return;
         QElapsedTimer timer;
@@ -131,6 +136,43 @@ private slots:
         auto decoded = m_tok->decode(ids);
         QVERIFY(decoded.ok());
         QCOMPARE(QString::fromStdString(*decoded), nfc(c.text));  // decode(encode(x)) == NFC(x)
+    }
+
+    // Random mixes of scripts, emoji, digits, whitespace runs, contractions, control characters
+    // and added tokens, and random code points from every plane: ids equal HF's.
+    void crosscheckCases() {
+        requireTokenizer();
+        int mismatches = 0;
+        for (int i = 0; i < m_crosscheck.size(); ++i) {
+            const Case& c = m_crosscheck[i];
+            const std::vector<int> ids = m_tok->encode(utf8(c.text));
+            if (ids == c.ids) continue;
+            if (++mismatches <= 5) qWarning("tokenizer_crosscheck.jsonl line %d differs: %s", i + 1, qPrintable(c.text));
+        }
+        QCOMPARE(mismatches, 0);
+    }
+
+    // Random ids from the whole vocabulary and encodings cut mid-character: text equals HF's
+    // decode (skip_special_tokens=false), U+FFFD for incomplete UTF-8 included.
+    void crosscheckDecode() {
+        requireTokenizer();
+        QFile file(QStringLiteral(QE_SOURCE_DIR "/tests/core/data/detokenizer_crosscheck.jsonl"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        int lines = 0, mismatches = 0;
+        while (!file.atEnd()) {
+            const QByteArray line = file.readLine().trimmed();
+            if (line.isEmpty()) continue;
+            ++lines;
+            const QJsonObject obj = QJsonDocument::fromJson(line).object();
+            std::vector<int> ids;
+            for (const auto& v : obj.value(QStringLiteral("ids")).toArray()) ids.push_back(v.toInt());
+            auto text = m_tok->decode(ids);
+            QVERIFY(text.ok());
+            if (QString::fromStdString(*text) == obj.value(QStringLiteral("text")).toString()) continue;
+            if (++mismatches <= 5) qWarning("detokenizer_crosscheck.jsonl line %d differs", lines);
+        }
+        QCOMPARE(lines, 300);
+        QCOMPARE(mismatches, 0);
     }
 
     // Stream decoder on every public case: valid UTF-8 pieces that concatenate to decode().
