@@ -28,6 +28,12 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#define QE_EMU_ASAN 1
+#endif
+
 namespace qe::emu {
 
 namespace {
@@ -37,6 +43,8 @@ enum class State { Runnable, BlockBarrier, WarpBarrier, Done };
 struct Fiber {
     ucontext_t context{};  // the fiber's start (setcontext once)
     jmp_buf env{};         // where it waits at a barrier
+    char* stack = nullptr;
+    void* fakeStack = nullptr;  // AddressSanitizer's, while the fiber waits
     bool started = false;
     Index thread;
     int warp = 0, lane = 0;
@@ -59,6 +67,10 @@ struct Block {
     int current = 0;
     Index block, blockDims, gridDims;
     const std::function<void()>* body = nullptr;
+    // Under AddressSanitizer: the scheduler's stack, which the fibers switch back to.
+    const void* schedulerStack = nullptr;
+    std::size_t schedulerStackBytes = 0;
+    void* schedulerFakeStack = nullptr;
 };
 
 constexpr std::size_t kStackBytes = 64 * 1024;
@@ -71,10 +83,35 @@ thread_local std::vector<std::unique_ptr<char[]>> t_stacks;
     std::abort();
 }
 
+// AddressSanitizer follows the switches between stacks only when told (without it, it takes a
+// fiber's frames for overflows of the scheduler's stack). A switch is announced before the jump
+// and completed on arrival.
+#ifdef QE_EMU_ASAN
+void switchToFiber(Block& b, const Fiber& f) {
+    __sanitizer_start_switch_fiber(&b.schedulerFakeStack, f.stack, kStackBytes);
+}
+void arriveInFiber(Block& b) {
+    __sanitizer_finish_switch_fiber(b.fibers[std::size_t(b.current)].fakeStack, &b.schedulerStack,
+                                    &b.schedulerStackBytes);
+}
+void switchToScheduler(Block& b, bool ending) {
+    __sanitizer_start_switch_fiber(ending ? nullptr : &b.fibers[std::size_t(b.current)].fakeStack,
+                                   b.schedulerStack, b.schedulerStackBytes);
+}
+void arriveInScheduler(Block& b) { __sanitizer_finish_switch_fiber(b.schedulerFakeStack, nullptr, nullptr); }
+#else
+void switchToFiber(Block&, const Fiber&) {}
+void arriveInFiber(Block&) {}
+void switchToScheduler(Block&, bool) {}
+void arriveInScheduler(Block&) {}
+#endif
+
 [[noreturn]] void fiberMain() {
     Block& b = *t_block;
+    arriveInFiber(b);
     (*b.body)();
     b.fibers[std::size_t(b.current)].state = State::Done;
+    switchToScheduler(b, true);
     _longjmp(b.scheduler, 1);  // its stack is abandoned; never resumed
 }
 
@@ -86,6 +123,11 @@ thread_local std::vector<std::unique_ptr<char[]>> t_stacks;
     f.context.uc_stack.ss_size = kStackBytes;
     f.context.uc_link = nullptr;
     makecontext(&f.context, reinterpret_cast<void (*)()>(fiberMain), 0);
+#ifdef QE_EMU_ASAN
+    ASAN_UNPOISON_MEMORY_REGION(stack, kStackBytes);  // an earlier fiber's frames, abandoned
+#endif
+    f.stack = stack;
+    f.fakeStack = nullptr;
     f.started = false;
 }
 
@@ -93,14 +135,22 @@ void yieldAs(State state) {
     Block& b = *t_block;
     Fiber& f = b.fibers[std::size_t(b.current)];
     f.state = state;
-    if (_setjmp(f.env) == 0) _longjmp(b.scheduler, 1);
+    if (_setjmp(f.env) == 0) {
+        switchToScheduler(b, false);
+        _longjmp(b.scheduler, 1);
+    }
+    arriveInFiber(b);
 }
 
 // Runs fiber i until it waits or ends.
 [[gnu::noinline]] void resume(Block& b, int i) {
     b.current = i;
-    if (_setjmp(b.scheduler) != 0) return;
+    if (_setjmp(b.scheduler) != 0) {
+        arriveInScheduler(b);
+        return;
+    }
     Fiber& f = b.fibers[std::size_t(i)];
+    switchToFiber(b, f);
     if (!f.started) {
         f.started = true;
         setcontext(&f.context);
@@ -302,7 +352,15 @@ void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function
         for (unsigned y = grid.y; y-- > 0;)
             for (unsigned x = grid.x; x-- > 0;) {
                 b.block = {x, y, z};
+#ifdef QE_EMU_ASAN
+                ASAN_UNPOISON_MEMORY_REGION(b.shared.data(), b.shared.size());
+#endif
                 b.shared.assign(sharedBytes + 128, 0xFF);  // NaN floats: reading unwritten shared memory shows
+#ifdef QE_EMU_ASAN
+                // Past the launch's bytes is out of bounds, as on the device.
+                auto* end = static_cast<unsigned char*>(dynamicShared()) + sharedBytes;
+                ASAN_POISON_MEMORY_REGION(end, std::size_t(b.shared.data() + b.shared.size() - end));
+#endif
                 for (unsigned i = 0; i < n; ++i) {
                     Fiber& f = b.fibers[i];
                     f.thread = {i % block.x, (i / block.x) % block.y, i / (block.x * block.y)};
@@ -315,6 +373,9 @@ void runGrid(dim3 grid, dim3 block, std::size_t sharedBytes, const std::function
                 }
                 schedule(b);
             }
+#ifdef QE_EMU_ASAN
+    ASAN_UNPOISON_MEMORY_REGION(b.shared.data(), b.shared.size());
+#endif
     t_block = nullptr;
 }
 
