@@ -70,12 +70,25 @@ std::vector<std::string> candidatePaths() {
     return paths;
 }
 
+// The plugin maps cuBLAS, about 160 MB of resident pages once loaded. Without the NVIDIA driver's
+// library there is no GPU to find, so the plugin is not loaded at all (the CPU engine keeps that
+// memory). The driver stays loaded when present: the plugin's CUDA runtime opens it next.
+bool nvidiaDriverPresent() {
+    static const bool present = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL) != nullptr;
+    return present;
+}
+
 const CudaLibrary& cudaLibrary() {
     static CudaLibrary library;
     static std::once_flag once;
     std::call_once(once, [] {
+        const char* override = std::getenv("QE_CUDA_BACKEND");  // a chosen library (the emulator) needs no driver
         for (const std::string& path : candidatePaths()) {
             if (!std::filesystem::exists(path)) continue;
+            if ((!override || path != override) && !nvidiaDriverPresent()) {
+                library.error = "no NVIDIA driver found (libcuda.so.1): the GPU backend needs an NVIDIA GPU and its driver";
+                return;
+            }
             void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
             if (!handle) {
                 // Present but unusable, typically libcublas missing: say so, do not look further.

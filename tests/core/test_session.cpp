@@ -4,7 +4,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <dlfcn.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <numbers>
 #include <thread>
@@ -221,6 +224,28 @@ private slots:
         // Out-of-vocabulary ids are rejected, not read out of bounds.
         request.prompt = {1, 2, 300};
         QVERIFY(!(*session)->generate(request).ok());
+    }
+
+    // On a machine without the NVIDIA driver, Automatic runs on the CPU without mapping the CUDA
+    // backend and its cuBLAS (~160 MB of resident memory), and says why.
+    void noDriverLoadsNoCudaLibraries() {
+        if (std::getenv("QE_CUDA_BACKEND")) QSKIP("QE_CUDA_BACKEND chooses a CUDA library");
+        if (void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL)) {
+            dlclose(driver);
+            QSKIP("this machine has the NVIDIA driver");
+        }
+        QTemporaryDir dir;
+        QVERIFY(writeRandomModel(smallConfig(true), dir.path().toStdString(), {.seed = 5}).ok());
+        auto session = Session::load(dir.path().toStdString(), {.threads = 1, .backend = qe::BackendKind::Auto});
+        QVERIFY(session.ok());
+        QVERIFY2(QString::fromStdString((*session)->backendNote()).contains(QStringLiteral("NVIDIA driver")),
+                 (*session)->backendNote().c_str());
+        std::ifstream maps("/proc/self/maps");
+        std::string line;
+        while (std::getline(maps, line)) {
+            QVERIFY2(line.find("libqe_cuda") == std::string::npos, line.c_str());
+            QVERIFY2(line.find("libcublas") == std::string::npos, line.c_str());
+        }
     }
 };
 
