@@ -1,7 +1,8 @@
 // CPU compute kernels for the Qwen3 forward pass: thread pool, matrix multiply against stored
 // weights (bf16 / f16 / f32, layout [out, in] as in PyTorch nn.Linear) with fp32 activations
 // and fp32 accumulation, and small vector helpers. Kernels are chosen at run time from the CPU's
-// features (AVX2+FMA+F16C, else portable scalar code), so one binary runs on any x86-64.
+// features (AVX-512F for the prefill GEMM, AVX2+FMA+F16C, else portable scalar code), so one
+// binary runs on any x86-64.
 #pragma once
 
 #include <cstddef>
@@ -22,8 +23,9 @@ struct MatrixView {
     std::int64_t cols = 0;
 };
 
-// Instruction-set level the kernels run with.
-enum class Isa { Scalar, Avx2 };
+// Instruction-set level the kernels run with, in increasing order. Avx512 runs the prefill GEMM
+// with AVX-512F (same results as Avx2, bit for bit) and everything else as Avx2.
+enum class Isa { Scalar, Avx2, Avx512 };
 Isa detectedIsa();            // best level this CPU supports
 Isa activeIsa();              // level in use (detected unless overridden)
 void setIsa(Isa isa);         // tests compare levels; clamps to detectedIsa()
@@ -71,7 +73,7 @@ struct MatmulOut {
 // bit-identical for any thread count and whether products are fused or not. y must not overlap x.
 // numTokens <= 16 runs the matrix-vector kernels (memory-bound decode: each weight row is read
 // from memory once, tokens taken four at a time); more tokens run the packed, register-blocked
-// GEMM (prefill). No allocation; AVX2+FMA+F16C when available, else scalar code.
+// GEMM (prefill). No allocation; AVX-512F / AVX2+FMA+F16C when available, else scalar code.
 void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx,
             std::span<const MatmulOut> outs);
 

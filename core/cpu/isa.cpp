@@ -1,6 +1,9 @@
 // Run-time instruction-set selection and the small public helpers (scalar conversions, rowToFloat,
 // dot, axpy) that dispatch on it. Runs on the calling thread only.
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <string_view>
 
 #include "core/cpu/cpu_kernels.h"
 #include "core/cpu/kernels_detail.h"
@@ -11,16 +14,24 @@ namespace {
 
 Isa probeIsa() {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
-    // __builtin_cpu_supports also checks that the OS saves the YMM state (XGETBV).
+    // __builtin_cpu_supports also checks that the OS saves the YMM / ZMM state (XGETBV).
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
-        return Isa::Avx2;
+        return __builtin_cpu_supports("avx512f") ? Isa::Avx512 : Isa::Avx2;
 #endif
     return Isa::Scalar;
 }
 
+// QE_CPU_ISA=scalar|avx2|avx512 caps the level (comparisons, or a CPU that misbehaves with one).
+Isa initialIsa() {
+    const char* wanted = std::getenv("QE_CPU_ISA");
+    const std::string_view name = wanted ? wanted : "";
+    const Isa cap = name == "scalar" ? Isa::Scalar : name == "avx2" ? Isa::Avx2 : Isa::Avx512;
+    return std::min(cap, detectedIsa());
+}
+
 std::atomic<Isa>& activeSlot() {
-    static std::atomic<Isa> slot{detectedIsa()};
+    static std::atomic<Isa> slot{initialIsa()};
     return slot;
 }
 
@@ -35,13 +46,14 @@ Isa activeIsa() { return activeSlot().load(std::memory_order_relaxed); }
 
 void setIsa(Isa isa) {
     const Isa best = detectedIsa();
-    activeSlot().store(isa == Isa::Avx2 && best != Isa::Avx2 ? best : isa, std::memory_order_relaxed);
+    activeSlot().store(std::min(isa, best), std::memory_order_relaxed);  // levels are ordered
 }
 
 const char* isaName(Isa isa) {
     switch (isa) {
     case Isa::Scalar: return "scalar";
     case Isa::Avx2: return "avx2+fma+f16c";
+    case Isa::Avx512: return "avx512f (GEMM), avx2+fma+f16c";
     }
     return "unknown";
 }
@@ -106,21 +118,21 @@ float f16Bits(std::uint16_t v) {
 
 void rowToFloat(const MatrixView& w, std::int64_t row, float* out) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
-    if (activeIsa() == Isa::Avx2) return detail::rowToFloatAvx2(w, row, out);
+    if (activeIsa() >= Isa::Avx2) return detail::rowToFloatAvx2(w, row, out);
 #endif
     detail::rowToFloatScalar(w, row, out);
 }
 
 float dot(const float* a, const float* b, std::int64_t n) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
-    if (activeIsa() == Isa::Avx2) return detail::dotAvx2(a, b, n);
+    if (activeIsa() >= Isa::Avx2) return detail::dotAvx2(a, b, n);
 #endif
     return detail::dotScalar(a, b, n);
 }
 
 void axpy(float a, const float* x, float* y, std::int64_t n) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
-    if (activeIsa() == Isa::Avx2) return detail::axpyAvx2(a, x, y, n);
+    if (activeIsa() >= Isa::Avx2) return detail::axpyAvx2(a, x, y, n);
 #endif
     detail::axpyScalar(a, x, y, n);
 }

@@ -25,7 +25,7 @@ namespace {
 // x slice (kMc x kKc floats = 192 KiB) stays in L2.
 constexpr std::int64_t kNr = kRowBlock;  // 16 outputs = 2 ymm
 constexpr int kMr = 6;
-constexpr std::int64_t kKc = 256;
+constexpr std::int64_t kKc = kGemmKc;
 constexpr std::int64_t kMc = 192;
 
 // Eight consecutive weights from element k of a row, widened to fp32.
@@ -178,11 +178,12 @@ QE_AVX2 inline void transpose8(__m256 v[8]) {
     v[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
 
-// packed[kk * kNr + r] = w[row0 + r, k0 + kk] as fp32, for r < kNr (rows past `rows` are zero).
+// packed[kk * ld + r] = w[row0 + r, k0 + kk] as fp32, for r < width (a multiple of 8; rows past
+// `rows` are zero). packed must be 32-byte aligned and ld a multiple of 8.
 template <WeightType Type>
 QE_AVX2 void packPanel(const MatrixView& w, std::int64_t row0, std::int64_t rows, std::int64_t k0, std::int64_t kc,
-                       float* packed) {
-    for (std::int64_t g = 0; g < kNr; g += 8) {
+                       float* packed, std::int64_t width, std::int64_t ld) {
+    for (std::int64_t g = 0; g < width; g += 8) {
         const std::int64_t valid = std::clamp<std::int64_t>(rows - g, 0, 8);
         std::int64_t kk = 0;
         if (valid == 8) {
@@ -192,12 +193,12 @@ QE_AVX2 void packPanel(const MatrixView& w, std::int64_t row0, std::int64_t rows
                 for (int r = 0; r < 8; ++r) v[r] = load8<Type>(rowBytes(w, row0 + g + r), k0 + kk);
                 transpose8(v);
                 #pragma GCC unroll 16
-                for (int j = 0; j < 8; ++j) _mm256_store_ps(packed + (kk + j) * kNr + g, v[j]);
+                for (int j = 0; j < 8; ++j) _mm256_store_ps(packed + (kk + j) * ld + g, v[j]);
             }
         }
         for (; kk < kc; ++kk)
             for (std::int64_t r = 0; r < 8; ++r)
-                packed[kk * kNr + g + r] = r < valid ? loadWeight(rowBytes(w, row0 + g + r), Type, k0 + kk) : 0.0f;
+                packed[kk * ld + g + r] = r < valid ? loadWeight(rowBytes(w, row0 + g + r), Type, k0 + kk) : 0.0f;
     }
 }
 
@@ -269,7 +270,7 @@ QE_AVX2 void gemmTyped(const MatrixView& w, std::int64_t rowBegin, std::int64_t 
             const std::int64_t nr = std::min(kNr, rowEnd - o);
             for (std::int64_t k0 = 0; k0 < k; k0 += kKc) {
                 const std::int64_t kc = std::min(kKc, k - k0);
-                packPanel<Type>(w, o, nr, k0, kc, packed);
+                packPanel<Type>(w, o, nr, k0, kc, packed, kNr, kNr);
                 for (std::int64_t tok = tok0; tok < tok0 + mc; tok += kMr) {
                     const int mr = int(std::min<std::int64_t>(kMr, tok0 + mc - tok));
                     gemmTile(mr, nr, x + tok * ldx + k0, ldx, packed, kc, y + tok * ldy + o, ldy, k0 > 0);
@@ -305,6 +306,15 @@ QE_AVX2 void gemmRowsAvx2(const MatrixView& w, std::int64_t rowBegin, std::int64
     case WeightType::F32: return gemmTyped<WeightType::F32>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
     case WeightType::BF16: return gemmTyped<WeightType::BF16>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
     case WeightType::F16: return gemmTyped<WeightType::F16>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
+    }
+}
+
+QE_AVX2 void packPanelAvx2(const MatrixView& w, std::int64_t row0, std::int64_t rows, std::int64_t k0, std::int64_t kc,
+                           float* packed, std::int64_t width, std::int64_t ld) {
+    switch (w.type) {
+    case WeightType::F32: return packPanel<WeightType::F32>(w, row0, rows, k0, kc, packed, width, ld);
+    case WeightType::BF16: return packPanel<WeightType::BF16>(w, row0, rows, k0, kc, packed, width, ld);
+    case WeightType::F16: return packPanel<WeightType::F16>(w, row0, rows, k0, kc, packed, width, ld);
     }
 }
 

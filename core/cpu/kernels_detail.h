@@ -14,8 +14,12 @@ namespace qe::cpu::detail {
 // a time); more go through the packed GEMM. Measured with qe-kernel-bench: below ~16 tokens the
 // GEMM's panel packing costs more than the matrix-vector kernels lose by not blocking for registers.
 inline constexpr std::int64_t kMaxMatvecTokens = 16;
-// Output rows per work unit handed to the thread pool; also the GEMM panel width.
+// Output rows per work unit handed to the thread pool; also the AVX2 GEMM's panel width.
 inline constexpr std::int64_t kRowBlock = 16;
+// The GEMMs' K block: each output sums its products in order within a block of this many columns,
+// then adds the block's sum to the previous ones. The AVX2 and AVX-512 GEMMs share it, so their
+// results are identical bit for bit (the vector width changes only how many outputs run at once).
+inline constexpr std::int64_t kGemmKc = 256;
 
 inline std::size_t weightTypeSize(WeightType type) { return type == WeightType::F32 ? 4 : 2; }
 
@@ -49,16 +53,24 @@ void rowToFloatScalar(const MatrixView& w, std::int64_t row, float* out);
 
 #if defined(__x86_64__) || defined(__i386__)
 #define QE_CPU_HAVE_AVX2_KERNELS 1
-// AVX2+FMA+F16C versions (kernels_avx2.cpp); call only when detectedIsa() == Isa::Avx2.
+// AVX2+FMA+F16C versions (kernels_avx2.cpp); call only when detectedIsa() >= Isa::Avx2.
 // matvecRowsAvx2: any numTokens, in groups of four per block of weight rows.
 void matvecRowsAvx2(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
                     std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy);
 // gemmRowsAvx2: rowBegin should be a multiple of kRowBlock relative to the matrix for best packing.
 void gemmRowsAvx2(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
                   std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy);
+// Packs a panel of `width` weight rows (a multiple of 8) for the GEMMs: packed[kk * ld + r] =
+// w[row0 + r, k0 + kk] as fp32, zero for r >= rows. packed 32-byte aligned, ld a multiple of 8.
+void packPanelAvx2(const MatrixView& w, std::int64_t row0, std::int64_t rows, std::int64_t k0, std::int64_t kc,
+                   float* packed, std::int64_t width, std::int64_t ld);
 float dotAvx2(const float* a, const float* b, std::int64_t n);
 void axpyAvx2(float a, const float* x, float* y, std::int64_t n);
 void rowToFloatAvx2(const MatrixView& w, std::int64_t row, float* out);
+// AVX-512F GEMM (kernels_avx512.cpp); call only when detectedIsa() == Isa::Avx512. Same results
+// as gemmRowsAvx2, bit for bit.
+void gemmRowsAvx512(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
+                    std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy);
 #endif
 
 }  // namespace qe::cpu::detail

@@ -20,9 +20,11 @@ std::int64_t blocksOf(const MatmulOut& out) { return (out.w.rows + detail::kRowB
 void computeRows(Isa isa, const MatmulOut& out, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
                  std::int64_t numTokens, std::int64_t ldx) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
-    if (isa == Isa::Avx2) {
+    if (isa >= Isa::Avx2) {
         if (numTokens <= detail::kMaxMatvecTokens)
             detail::matvecRowsAvx2(out.w, rowBegin, rowEnd, x, numTokens, ldx, out.y, out.ldy);
+        else if (isa == Isa::Avx512)
+            detail::gemmRowsAvx512(out.w, rowBegin, rowEnd, x, numTokens, ldx, out.y, out.ldy);
         else
             detail::gemmRowsAvx2(out.w, rowBegin, rowEnd, x, numTokens, ldx, out.y, out.ldy);
         return;

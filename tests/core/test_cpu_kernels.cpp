@@ -3,12 +3,14 @@
 // rounding judged by comparing distances in double, matmul/dot/axpy by double-precision loops.
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstring>
 #include <random>
 #include <future>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "core/cpu/cpu_kernels.h"
@@ -57,7 +59,8 @@ struct IsaGuard {  // restores the detected level when a test ends
 
 std::vector<Isa> isaLevels() {
     std::vector<Isa> levels{Isa::Scalar};
-    if (detectedIsa() == Isa::Avx2) levels.push_back(Isa::Avx2);
+    if (detectedIsa() >= Isa::Avx2) levels.push_back(Isa::Avx2);
+    if (detectedIsa() >= Isa::Avx512) levels.push_back(Isa::Avx512);
     return levels;
 }
 
@@ -151,6 +154,7 @@ private slots:
     void matmulMatchesReference();
     void fusedEqualsSeparate();
     void resultIndependentOfThreadCount();
+    void avx512GemmEqualsAvx2();
     void emptyCallsAreNoOps();
 };
 
@@ -158,8 +162,11 @@ void TestCpuKernels::isaSelection() {
     IsaGuard guard;
     setIsa(Isa::Scalar);
     QCOMPARE(activeIsa(), Isa::Scalar);
-    setIsa(Isa::Avx2);
+    setIsa(Isa::Avx512);
     QCOMPARE(activeIsa(), detectedIsa());  // clamped to what the CPU supports
+    setIsa(Isa::Avx2);
+    QCOMPARE(activeIsa(), std::min(Isa::Avx2, detectedIsa()));
+    qInfo("detected: %s", isaName(detectedIsa()));
     QVERIFY(std::strlen(isaName(detectedIsa())) > 0);
 }
 
@@ -492,6 +499,36 @@ void TestCpuKernels::resultIndependentOfThreadCount() {
                 matmul(pool, x.data(), numTokens, 129, m.view, y.data(), 301);
                 if (threads == 1) first = y;
                 QCOMPARE(std::memcmp(first.data(), y.data(), y.size() * 4), 0);
+            }
+        }
+    }
+}
+
+// The AVX-512 GEMM runs the AVX2 GEMM's arithmetic on wider tiles (kernels_avx512.cpp): the same
+// bits for every dtype, row count (32- and 16-row panels, partial ones), token count (tiles of 12,
+// blocks of 192) and K (several K blocks), whatever rows each thread gets.
+void TestCpuKernels::avx512GemmEqualsAvx2() {
+    if (detectedIsa() < Isa::Avx512) QSKIP("this CPU has no AVX-512F");
+    IsaGuard guard;
+    std::mt19937 rng(21);
+    const std::tuple<qint64, qint64, qint64> shapes[] = {{17, 16, 33}, {31, 47, 300}, {200, 97, 700}, {64, 128, 256},
+                                                         {130, 33, 513}, {23, 1, 5}};
+    for (WeightType type : {WeightType::F32, WeightType::BF16, WeightType::F16}) {
+        for (auto [numTokens, rows, cols] : shapes) {
+            const TestMatrix m = makeMatrix(type, rows, cols, 1, rng);
+            const std::int64_t ldx = cols + 1, ldy = rows + 3;
+            const std::vector<float> x = randomFloats(std::size_t(numTokens * ldx), rng);
+            for (int threads : {1, 3}) {
+                ThreadPool pool(threads);
+                std::vector<float> wide(std::size_t(numTokens * ldy), floatOf(kSentinel)), narrow = wide;
+                setIsa(Isa::Avx512);
+                matmul(pool, x.data(), numTokens, ldx, m.view, wide.data(), ldy);
+                setIsa(Isa::Avx2);
+                matmul(pool, x.data(), numTokens, ldx, m.view, narrow.data(), ldy);
+                if (std::memcmp(wide.data(), narrow.data(), wide.size() * 4) != 0)
+                    QFAIL(qPrintable(QStringLiteral("%1 T%2 %3x%4, %5 threads: AVX-512 differs from AVX2")
+                                         .arg(typeName(type)).arg(numTokens).arg(rows).arg(cols).arg(threads)));
+                checkProduct(m, x, numTokens, ldx, wide, ldy);
             }
         }
     }
