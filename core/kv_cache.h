@@ -33,6 +33,7 @@ public:
     float* values(std::int64_t layer, std::int64_t pos) { return m_values[layer].data() + pos * m_rowFloats; }
     const float* keys(std::int64_t layer, std::int64_t pos) const { return m_keys[layer].data() + pos * m_rowFloats; }
     const float* values(std::int64_t layer, std::int64_t pos) const { return m_values[layer].data() + pos * m_rowFloats; }
+    std::int64_t rowFloats() const { return m_rowFloats; }  // from one position's keys (values) to the next
 
     std::int64_t length() const { return static_cast<std::int64_t>(m_tokens.size()); }
     std::int64_t capacity() const { return m_capacity; }

@@ -180,20 +180,24 @@ void Qwen3Forward::attention(std::int64_t layer, std::int64_t numTokens, std::in
     const std::int64_t headDim = c.headDim, qWidth = c.qWidth(), group = c.groupSize();
     const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
     const std::int64_t context = startPos + numTokens;
+    const std::int64_t rowFloats = cache.rowFloats();
     for (auto& scores : m_scores)
         if (static_cast<std::int64_t>(scores.size()) < context) scores.resize(static_cast<std::size_t>(cache.capacity()));
 
-    // One task per (token, query head); query head h reads KV head h / G (HF repeat_kv).
+    // One task per (query head, token), tokens inner: a worker's run of tasks takes one head's
+    // queries in turn, so that head's keys and values come from its cache, not from memory, for
+    // every query after the first. Query head h reads KV head h / G (HF repeat_kv).
     m_pool.parallelFor(numTokens * c.numAttentionHeads, 1, [&](std::int64_t begin, std::int64_t end, int worker) {
         float* scores = m_scores[static_cast<std::size_t>(worker)].data();
         for (std::int64_t task = begin; task < end; ++task) {
-            const std::int64_t t = task / c.numAttentionHeads, head = task % c.numAttentionHeads;
+            const std::int64_t head = task / numTokens, t = task % numTokens;
             const std::int64_t kvHead = head / group;
             const float* q = &m_q[t * qWidth + head * headDim];
             const std::int64_t keys = startPos + t + 1;  // causal: positions 0 .. startPos + t
+            cpu::dotRows(q, cache.keys(layer, 0) + kvHead * headDim, rowFloats, keys, headDim, scores);
             float maxScore = -INFINITY;
             for (std::int64_t pos = 0; pos < keys; ++pos) {
-                scores[pos] = cpu::dot(q, cache.keys(layer, pos) + kvHead * headDim, headDim) * scale;
+                scores[pos] *= scale;
                 maxScore = std::max(maxScore, scores[pos]);
             }
             // Softmax; Σ e·(s − max) gives the entropy without a log per key:
@@ -205,15 +209,14 @@ void Qwen3Forward::attention(std::int64_t layer, std::int64_t numTokens, std::in
                 sum += scores[pos];
                 weighted += scores[pos] * shifted;
             }
-            float* out = &m_attnOut[t * qWidth + head * headDim];
-            std::fill_n(out, headDim, 0.0f);
             const float inv = 1.0f / sum;
+            for (std::int64_t pos = 0; pos < keys; ++pos) scores[pos] *= inv;  // the probabilities
             if (diag) {
                 diag->attentionEntropy(startPos + t, layer, head) = std::max(0.0f, std::log(sum) - weighted * inv);
-                diag->attentionSink(startPos + t, layer, head) = scores[0] * inv;
+                diag->attentionSink(startPos + t, layer, head) = scores[0];
             }
-            for (std::int64_t pos = 0; pos < keys; ++pos)
-                cpu::axpy(scores[pos] * inv, cache.values(layer, pos) + kvHead * headDim, out, headDim);
+            cpu::weightedRowSum(scores, cache.values(layer, 0) + kvHead * headDim, rowFloats, keys, headDim,
+                                &m_attnOut[t * qWidth + head * headDim]);
         }
     });
 }

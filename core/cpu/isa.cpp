@@ -130,6 +130,22 @@ float dot(const float* a, const float* b, std::int64_t n) {
     return detail::dotScalar(a, b, n);
 }
 
+void dotRows(const float* q, const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n, float* out) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (activeIsa() >= Isa::Avx2) return detail::dotRowsAvx2(q, rows, stride, count, n, out);
+#endif
+    detail::dotRowsScalar(q, rows, stride, count, n, out);
+}
+
+void weightedRowSum(const float* weights, const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n,
+                    float* out) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (activeIsa() == Isa::Avx512) return detail::weightedRowSumAvx512(weights, rows, stride, count, n, out);
+    if (activeIsa() == Isa::Avx2) return detail::weightedRowSumAvx2(weights, rows, stride, count, n, out);
+#endif
+    detail::weightedRowSumScalar(weights, rows, stride, count, n, out);
+}
+
 void axpy(float a, const float* x, float* y, std::int64_t n) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
     if (activeIsa() >= Isa::Avx2) return detail::axpyAvx2(a, x, y, n);

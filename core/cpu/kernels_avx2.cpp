@@ -334,6 +334,71 @@ QE_AVX2 float dotAvx2(const float* a, const float* b, std::int64_t n) {
     return s;
 }
 
+// Four rows at a time, each with dotAvx2's two accumulators and order: eight independent FMA
+// chains instead of two, and no call per row.
+QE_AVX2 void dotRowsAvx2(const float* q, const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n,
+                         float* out) {
+    std::int64_t j = 0;
+    for (; j + 4 <= count; j += 4) {
+        const float* r[4] = {rows + j * stride, rows + (j + 1) * stride, rows + (j + 2) * stride, rows + (j + 3) * stride};
+        __m256 s0[4], s1[4];
+        #pragma GCC unroll 4
+        for (int k = 0; k < 4; ++k) s0[k] = s1[k] = _mm256_setzero_ps();
+        std::int64_t i = 0;
+        for (; i + 16 <= n; i += 16) {
+            const __m256 qa = _mm256_loadu_ps(q + i), qb = _mm256_loadu_ps(q + i + 8);
+            #pragma GCC unroll 4
+            for (int k = 0; k < 4; ++k) {
+                s0[k] = _mm256_fmadd_ps(qa, _mm256_loadu_ps(r[k] + i), s0[k]);
+                s1[k] = _mm256_fmadd_ps(qb, _mm256_loadu_ps(r[k] + i + 8), s1[k]);
+            }
+        }
+        if (i + 8 <= n) {
+            const __m256 qa = _mm256_loadu_ps(q + i);
+            #pragma GCC unroll 4
+            for (int k = 0; k < 4; ++k) s0[k] = _mm256_fmadd_ps(qa, _mm256_loadu_ps(r[k] + i), s0[k]);
+            i += 8;
+        }
+        #pragma GCC unroll 4
+        for (int k = 0; k < 4; ++k) {
+            float s = hsum(_mm256_add_ps(s0[k], s1[k]));
+            for (std::int64_t t = i; t < n; ++t) s += q[t] * r[k][t];
+            out[j + k] = s;
+        }
+    }
+    for (; j < count; ++j) out[j] = dotAvx2(q, rows + j * stride, n);
+}
+
+// 64 outputs at a time in eight ymm accumulators, the rows streamed past them; the columns past
+// the last multiple of 8 through axpyAvx2's scalar tail.
+QE_AVX2 void weightedRowSumAvx2(const float* weights, const float* rows, std::int64_t stride, std::int64_t count,
+                                std::int64_t n, float* out) {
+    std::int64_t c = 0;
+    for (; c + 64 <= n; c += 64) {
+        __m256 acc[8];
+        #pragma GCC unroll 8
+        for (int k = 0; k < 8; ++k) acc[k] = _mm256_setzero_ps();
+        for (std::int64_t j = 0; j < count; ++j) {
+            const __m256 w = _mm256_set1_ps(weights[j]);
+            const float* row = rows + j * stride + c;
+            #pragma GCC unroll 8
+            for (int k = 0; k < 8; ++k) acc[k] = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + 8 * k), acc[k]);
+        }
+        #pragma GCC unroll 8
+        for (int k = 0; k < 8; ++k) _mm256_storeu_ps(out + c + 8 * k, acc[k]);
+    }
+    for (; c + 8 <= n; c += 8) {
+        __m256 acc = _mm256_setzero_ps();
+        for (std::int64_t j = 0; j < count; ++j)
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(weights[j]), _mm256_loadu_ps(rows + j * stride + c), acc);
+        _mm256_storeu_ps(out + c, acc);
+    }
+    if (c < n) {  // fewer than 8 columns: axpyAvx2's own scalar tail, so that it rounds alike
+        std::fill(out + c, out + n, 0.0f);
+        for (std::int64_t j = 0; j < count; ++j) axpyAvx2(weights[j], rows + j * stride + c, out + c, n - c);
+    }
+}
+
 QE_AVX2 void axpyAvx2(float a, const float* x, float* y, std::int64_t n) {
     const __m256 av = _mm256_set1_ps(a);
     std::int64_t i = 0;

@@ -1,5 +1,5 @@
-// AVX-512F GEMM for prefill. The matrix-vector kernels of decode stay AVX2: they are bound by
-// memory bandwidth, not by the width of the multiply-adds. Thread mapping: none here; each call
+// AVX-512F GEMM for prefill, and attention's weighted sum of values. The matrix-vector kernels of
+// decode stay AVX2: they are bound by memory bandwidth, not by the width of the multiply-adds. Thread mapping: none here; each call
 // computes the output rows it is given on the calling thread (matmul.cpp splits them).
 //
 // Same arithmetic as the AVX2 GEMM (kernels_avx2.cpp): each output is a chain of fp32 FMAs over
@@ -134,6 +134,27 @@ QE_AVX512 void gemmRowsAvx512(const MatrixView& w, std::int64_t rowBegin, std::i
             o += nr;
         }
     }
+}
+
+// Attention's weighted sum of values, 128 outputs (a Qwen3 head) in eight zmm accumulators: one
+// pass over the rows where the AVX2 version makes two. The rest of the columns go to it.
+QE_AVX512 void weightedRowSumAvx512(const float* weights, const float* rows, std::int64_t stride, std::int64_t count,
+                                    std::int64_t n, float* out) {
+    std::int64_t c = 0;
+    for (; c + 128 <= n; c += 128) {
+        __m512 acc[8];
+        #pragma GCC unroll 8
+        for (int k = 0; k < 8; ++k) acc[k] = _mm512_setzero_ps();
+        for (std::int64_t j = 0; j < count; ++j) {
+            const __m512 w = _mm512_set1_ps(weights[j]);
+            const float* row = rows + j * stride + c;
+            #pragma GCC unroll 8
+            for (int k = 0; k < 8; ++k) acc[k] = _mm512_fmadd_ps(w, _mm512_loadu_ps(row + 16 * k), acc[k]);
+        }
+        #pragma GCC unroll 8
+        for (int k = 0; k < 8; ++k) _mm512_storeu_ps(out + c + 16 * k, acc[k]);
+    }
+    if (c < n) weightedRowSumAvx2(weights, rows + c, stride, count, n - c, out + c);
 }
 
 }  // namespace qe::cpu::detail

@@ -1,6 +1,8 @@
 // Portable scalar kernels: the fallback on CPUs without AVX2+FMA+F16C and the reference level
 // that tests compare the vector kernels with. Thread mapping: none here; each call computes the
 // output rows it is given on the calling thread (matmul.cpp splits rows across the pool).
+#include <algorithm>
+
 #include "core/cpu/kernels_detail.h"
 
 namespace qe::cpu::detail {
@@ -57,6 +59,16 @@ float dotScalar(const float* a, const float* b, std::int64_t n) {
 
 void axpyScalar(float a, const float* x, float* y, std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+void dotRowsScalar(const float* q, const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n, float* out) {
+    for (std::int64_t j = 0; j < count; ++j) out[j] = dotScalar(q, rows + j * stride, n);
+}
+
+void weightedRowSumScalar(const float* weights, const float* rows, std::int64_t stride, std::int64_t count,
+                          std::int64_t n, float* out) {
+    std::fill(out, out + n, 0.0f);
+    for (std::int64_t j = 0; j < count; ++j) axpyScalar(weights[j], rows + j * stride, out, n);
 }
 
 void rowToFloatScalar(const MatrixView& w, std::int64_t row, float* out) {

@@ -155,6 +155,7 @@ private slots:
     void fusedEqualsSeparate();
     void resultIndependentOfThreadCount();
     void avx512GemmEqualsAvx2();
+    void attentionLoopsEqualDotAndAxpy();
     void emptyCallsAreNoOps();
 };
 
@@ -529,6 +530,37 @@ void TestCpuKernels::avx512GemmEqualsAvx2() {
                     QFAIL(qPrintable(QStringLiteral("%1 T%2 %3x%4, %5 threads: AVX-512 differs from AVX2")
                                          .arg(typeName(type)).arg(numTokens).arg(rows).arg(cols).arg(threads)));
                 checkProduct(m, x, numTokens, ldx, wide, ldy);
+            }
+        }
+    }
+}
+
+// dotRows and weightedRowSum (attention's loops over the cached positions) give the bits of dot()
+// per row and of axpy() row after row, on every ISA, for head dims with and without a tail.
+void TestCpuKernels::attentionLoopsEqualDotAndAxpy() {
+    IsaGuard guard;
+    std::mt19937 rng(31);
+    for (Isa isa : isaLevels()) {
+        setIsa(isa);
+        for (std::int64_t n : {16, 64, 72, 128, 13, 200}) {
+            for (std::int64_t count : {1, 3, 4, 9, 130}) {
+                const std::int64_t stride = n * 3 + 1;  // rows of other heads in between, unaligned
+                const std::vector<float> rows = randomFloats(std::size_t(count * stride + n), rng);
+                const std::vector<float> q = randomFloats(std::size_t(n), rng);
+                std::vector<float> weights = randomFloats(std::size_t(count), rng);
+                std::vector<float> dots(std::size_t(count) + 1, floatOf(kSentinel));
+                dotRows(q.data(), rows.data() + 1, stride, count, n, dots.data());
+                std::vector<float> sum(std::size_t(n) + 1, floatOf(kSentinel)), expected(std::size_t(n), 0.0f);
+                weightedRowSum(weights.data(), rows.data() + 1, stride, count, n, sum.data());
+                for (std::int64_t j = 0; j < count; ++j) {
+                    const float* row = rows.data() + 1 + j * stride;
+                    if (bitsOf(dots[std::size_t(j)]) != bitsOf(dot(q.data(), row, n)))
+                        QFAIL(qPrintable(QStringLiteral("dotRows %1 n=%2 row %3").arg(isaName(isa)).arg(n).arg(j)));
+                    axpy(weights[std::size_t(j)], row, expected.data(), n);
+                }
+                QCOMPARE(bitsOf(dots[std::size_t(count)]), kSentinel);
+                QCOMPARE(std::memcmp(sum.data(), expected.data(), std::size_t(n) * 4), 0);
+                QCOMPARE(bitsOf(sum[std::size_t(n)]), kSentinel);
             }
         }
     }
