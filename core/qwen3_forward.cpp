@@ -181,42 +181,48 @@ void Qwen3Forward::attention(std::int64_t layer, std::int64_t numTokens, std::in
     const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
     const std::int64_t context = startPos + numTokens;
     const std::int64_t rowFloats = cache.rowFloats();
-    for (auto& scores : m_scores)
-        if (static_cast<std::int64_t>(scores.size()) < context) scores.resize(static_cast<std::size_t>(cache.capacity()));
+    for (auto& scores : m_scores)  // [group][capacity] per worker
+        if (static_cast<std::int64_t>(scores.size()) < group * context)
+            scores.resize(static_cast<std::size_t>(group * cache.capacity()));
 
-    // One task per (query head, token), tokens inner: a worker's run of tasks takes one head's
-    // queries in turn, so that head's keys and values come from its cache, not from memory, for
-    // every query after the first. Query head h reads KV head h / G (HF repeat_kv).
-    m_pool.parallelFor(numTokens * c.numAttentionHeads, 1, [&](std::int64_t begin, std::int64_t end, int worker) {
+    // One task per (KV head, token), tokens inner. A task serves the G query heads that share the
+    // KV head (HF repeat_kv: query head h reads KV head h / G), so each key and value row is read
+    // once for the G of them; and a worker's run of tasks takes one KV head's tokens in turn, so
+    // its rows come from the core's cache, not from memory, after the first token.
+    m_pool.parallelFor(numTokens * c.numKeyValueHeads, 1, [&](std::int64_t begin, std::int64_t end, int worker) {
         float* scores = m_scores[static_cast<std::size_t>(worker)].data();
+        const std::int64_t ld = context;  // a query head's row of scores
         for (std::int64_t task = begin; task < end; ++task) {
-            const std::int64_t head = task / numTokens, t = task % numTokens;
-            const std::int64_t kvHead = head / group;
-            const float* q = &m_q[t * qWidth + head * headDim];
+            const std::int64_t kvHead = task / numTokens, t = task % numTokens;
+            const std::int64_t firstHead = kvHead * group;
             const std::int64_t keys = startPos + t + 1;  // causal: positions 0 .. startPos + t
-            cpu::dotRows(q, cache.keys(layer, 0) + kvHead * headDim, rowFloats, keys, headDim, scores);
-            float maxScore = -INFINITY;
-            for (std::int64_t pos = 0; pos < keys; ++pos) {
-                scores[pos] *= scale;
-                maxScore = std::max(maxScore, scores[pos]);
+            cpu::dotRows(&m_q[t * qWidth + firstHead * headDim], headDim, static_cast<int>(group),
+                         cache.keys(layer, 0) + kvHead * headDim, rowFloats, keys, headDim, scores, ld);
+            for (std::int64_t g = 0; g < group; ++g) {
+                float* row = scores + g * ld;
+                float maxScore = -INFINITY;
+                for (std::int64_t pos = 0; pos < keys; ++pos) {
+                    row[pos] *= scale;
+                    maxScore = std::max(maxScore, row[pos]);
+                }
+                // Softmax; Σ e·(s − max) gives the entropy without a log per key:
+                // H = −Σ p log p = log Z − Σ e·(s − max) / Z.
+                float sum = 0.0f, weighted = 0.0f;
+                for (std::int64_t pos = 0; pos < keys; ++pos) {
+                    const float shifted = row[pos] - maxScore;
+                    row[pos] = std::exp(shifted);
+                    sum += row[pos];
+                    weighted += row[pos] * shifted;
+                }
+                const float inv = 1.0f / sum;
+                for (std::int64_t pos = 0; pos < keys; ++pos) row[pos] *= inv;  // the probabilities
+                if (diag) {
+                    diag->attentionEntropy(startPos + t, layer, firstHead + g) = std::max(0.0f, std::log(sum) - weighted * inv);
+                    diag->attentionSink(startPos + t, layer, firstHead + g) = row[0];
+                }
             }
-            // Softmax; Σ e·(s − max) gives the entropy without a log per key:
-            // H = −Σ p log p = log Z − Σ e·(s − max) / Z.
-            float sum = 0.0f, weighted = 0.0f;
-            for (std::int64_t pos = 0; pos < keys; ++pos) {
-                const float shifted = scores[pos] - maxScore;
-                scores[pos] = std::exp(shifted);
-                sum += scores[pos];
-                weighted += scores[pos] * shifted;
-            }
-            const float inv = 1.0f / sum;
-            for (std::int64_t pos = 0; pos < keys; ++pos) scores[pos] *= inv;  // the probabilities
-            if (diag) {
-                diag->attentionEntropy(startPos + t, layer, head) = std::max(0.0f, std::log(sum) - weighted * inv);
-                diag->attentionSink(startPos + t, layer, head) = scores[0];
-            }
-            cpu::weightedRowSum(scores, cache.values(layer, 0) + kvHead * headDim, rowFloats, keys, headDim,
-                                &m_attnOut[t * qWidth + head * headDim]);
+            cpu::weightedRowSum(scores, ld, static_cast<int>(group), cache.values(layer, 0) + kvHead * headDim, rowFloats,
+                                keys, headDim, &m_attnOut[t * qWidth + firstHead * headDim], headDim);
         }
     });
 }

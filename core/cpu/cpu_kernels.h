@@ -77,15 +77,18 @@ struct MatmulOut {
 void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx,
             std::span<const MatmulOut> outs);
 
-// Attention's two loops over the cached positions, for one query and one head. rows[j * stride]
-// is position j's key (dotRows) or value (weightedRowSum), n floats each.
-// dotRows: out[j] = dot(q, rows + j * stride, n) for j < count, the same bits as dot() per row.
-void dotRows(const float* q, const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n, float* out);
-// weightedRowSum: out[0, n) = sum over j of weights[j] * rows[j * stride + i], added in the order
-// j = 0, 1, ..., count - 1: the same bits as zeroing out and calling axpy(weights[j], row j, out, n)
-// for each j, with out held in registers instead of memory.
-void weightedRowSum(const float* weights, const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n,
-                    float* out);
+// Attention's two loops over the cached positions, for one query token and the `queries` query
+// heads of a GQA group, which share the keys and values: rows[j * stride] is position j's key
+// (dotRows) or value (weightedRowSum), n floats each. Each row is read once for the whole group.
+// dotRows: out[g * outStride + j] = dot(q + g * qStride, rows + j * stride, n) for g < queries and
+// j < count, the same bits as dot() per query and row.
+void dotRows(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+             std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+// weightedRowSum: out[g * outStride + i] = sum over j of weights[g * weightStride + j] * rows[j *
+// stride + i] for i < n, added in the order j = 0, 1, ..., count - 1: the same bits as zeroing the
+// output and calling axpy(weight, row j, output, n) for each j, with the outputs in registers.
+void weightedRowSum(const float* weights, std::int64_t weightStride, int queries, const float* rows, std::int64_t stride,
+                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
 
 // Convenience for one product.
 void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx, const MatrixView& w,

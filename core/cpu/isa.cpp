@@ -130,20 +130,23 @@ float dot(const float* a, const float* b, std::int64_t n) {
     return detail::dotScalar(a, b, n);
 }
 
-void dotRows(const float* q, const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n, float* out) {
+void dotRows(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+             std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
-    if (activeIsa() >= Isa::Avx2) return detail::dotRowsAvx2(q, rows, stride, count, n, out);
+    if (activeIsa() >= Isa::Avx2) return detail::dotRowsAvx2(q, qStride, queries, rows, stride, count, n, out, outStride);
 #endif
-    detail::dotRowsScalar(q, rows, stride, count, n, out);
+    detail::dotRowsScalar(q, qStride, queries, rows, stride, count, n, out, outStride);
 }
 
-void weightedRowSum(const float* weights, const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n,
-                    float* out) {
+void weightedRowSum(const float* weights, std::int64_t weightStride, int queries, const float* rows, std::int64_t stride,
+                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
-    if (activeIsa() == Isa::Avx512) return detail::weightedRowSumAvx512(weights, rows, stride, count, n, out);
-    if (activeIsa() == Isa::Avx2) return detail::weightedRowSumAvx2(weights, rows, stride, count, n, out);
+    if (activeIsa() == Isa::Avx512)
+        return detail::weightedRowSumAvx512(weights, weightStride, queries, rows, stride, count, n, out, outStride);
+    if (activeIsa() == Isa::Avx2)
+        return detail::weightedRowSumAvx2(weights, weightStride, queries, rows, stride, count, n, out, outStride);
 #endif
-    detail::weightedRowSumScalar(weights, rows, stride, count, n, out);
+    detail::weightedRowSumScalar(weights, weightStride, queries, rows, stride, count, n, out, outStride);
 }
 
 void axpy(float a, const float* x, float* y, std::int64_t n) {

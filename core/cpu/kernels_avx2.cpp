@@ -334,68 +334,110 @@ QE_AVX2 float dotAvx2(const float* a, const float* b, std::int64_t n) {
     return s;
 }
 
-// Four rows at a time, each with dotAvx2's two accumulators and order: eight independent FMA
-// chains instead of two, and no call per row.
-QE_AVX2 void dotRowsAvx2(const float* q, const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n,
-                         float* out) {
-    std::int64_t j = 0;
-    for (; j + 4 <= count; j += 4) {
-        const float* r[4] = {rows + j * stride, rows + (j + 1) * stride, rows + (j + 2) * stride, rows + (j + 3) * stride};
-        __m256 s0[4], s1[4];
+// Q queries against one row at a time, each with dotAvx2's two accumulators and order: the row is
+// loaded once for the Q queries, 2Q independent FMA chains.
+template <int Q>
+QE_AVX2 void dotRowsBlock(const float* q, std::int64_t qStride, const float* rows, std::int64_t stride, std::int64_t count,
+                          std::int64_t n, float* out, std::int64_t outStride) {
+    for (std::int64_t j = 0; j < count; ++j) {
+        const float* r = rows + j * stride;
+        __m256 s0[Q], s1[Q];
         #pragma GCC unroll 4
-        for (int k = 0; k < 4; ++k) s0[k] = s1[k] = _mm256_setzero_ps();
+        for (int g = 0; g < Q; ++g) s0[g] = s1[g] = _mm256_setzero_ps();
         std::int64_t i = 0;
         for (; i + 16 <= n; i += 16) {
-            const __m256 qa = _mm256_loadu_ps(q + i), qb = _mm256_loadu_ps(q + i + 8);
+            const __m256 ra = _mm256_loadu_ps(r + i), rb = _mm256_loadu_ps(r + i + 8);
             #pragma GCC unroll 4
-            for (int k = 0; k < 4; ++k) {
-                s0[k] = _mm256_fmadd_ps(qa, _mm256_loadu_ps(r[k] + i), s0[k]);
-                s1[k] = _mm256_fmadd_ps(qb, _mm256_loadu_ps(r[k] + i + 8), s1[k]);
+            for (int g = 0; g < Q; ++g) {
+                s0[g] = _mm256_fmadd_ps(_mm256_loadu_ps(q + g * qStride + i), ra, s0[g]);
+                s1[g] = _mm256_fmadd_ps(_mm256_loadu_ps(q + g * qStride + i + 8), rb, s1[g]);
             }
         }
         if (i + 8 <= n) {
-            const __m256 qa = _mm256_loadu_ps(q + i);
+            const __m256 ra = _mm256_loadu_ps(r + i);
             #pragma GCC unroll 4
-            for (int k = 0; k < 4; ++k) s0[k] = _mm256_fmadd_ps(qa, _mm256_loadu_ps(r[k] + i), s0[k]);
+            for (int g = 0; g < Q; ++g) s0[g] = _mm256_fmadd_ps(_mm256_loadu_ps(q + g * qStride + i), ra, s0[g]);
             i += 8;
         }
         #pragma GCC unroll 4
-        for (int k = 0; k < 4; ++k) {
-            float s = hsum(_mm256_add_ps(s0[k], s1[k]));
-            for (std::int64_t t = i; t < n; ++t) s += q[t] * r[k][t];
-            out[j + k] = s;
+        for (int g = 0; g < Q; ++g) {
+            const float* qg = q + g * qStride;
+            float s = hsum(_mm256_add_ps(s0[g], s1[g]));
+            for (std::int64_t t = i; t < n; ++t) s += qg[t] * r[t];
+            out[g * outStride + j] = s;
         }
     }
-    for (; j < count; ++j) out[j] = dotAvx2(q, rows + j * stride, n);
 }
 
-// 64 outputs at a time in eight ymm accumulators, the rows streamed past them; the columns past
-// the last multiple of 8 through axpyAvx2's scalar tail.
-QE_AVX2 void weightedRowSumAvx2(const float* weights, const float* rows, std::int64_t stride, std::int64_t count,
-                                std::int64_t n, float* out) {
-    std::int64_t c = 0;
-    for (; c + 64 <= n; c += 64) {
-        __m256 acc[8];
-        #pragma GCC unroll 8
-        for (int k = 0; k < 8; ++k) acc[k] = _mm256_setzero_ps();
-        for (std::int64_t j = 0; j < count; ++j) {
-            const __m256 w = _mm256_set1_ps(weights[j]);
-            const float* row = rows + j * stride + c;
-            #pragma GCC unroll 8
-            for (int k = 0; k < 8; ++k) acc[k] = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + 8 * k), acc[k]);
+QE_AVX2 void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+                         std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    for (int g = 0; g < queries; g += 4) {
+        const float* qg = q + g * qStride;
+        float* og = out + g * outStride;
+        switch (std::min(4, queries - g)) {
+        case 1: dotRowsBlock<1>(qg, qStride, rows, stride, count, n, og, outStride); break;
+        case 2: dotRowsBlock<2>(qg, qStride, rows, stride, count, n, og, outStride); break;
+        case 3: dotRowsBlock<3>(qg, qStride, rows, stride, count, n, og, outStride); break;
+        default: dotRowsBlock<4>(qg, qStride, rows, stride, count, n, og, outStride); break;
         }
-        #pragma GCC unroll 8
-        for (int k = 0; k < 8; ++k) _mm256_storeu_ps(out + c + 8 * k, acc[k]);
+    }
+}
+
+// Q queries' outputs in 32-column chunks (4 ymm each), the rows streamed past them: each chunk
+// of a row is loaded from memory once for the Q queries. Then 8 columns at a time; the last
+// columns (fewer than 8) through axpyAvx2's scalar tail, so that they round alike.
+template <int Q>
+QE_AVX2 void weightedRowSumBlock(const float* weights, std::int64_t weightStride, const float* rows, std::int64_t stride,
+                                 std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    std::int64_t c = 0;
+    for (; c + 32 <= n; c += 32) {
+        __m256 acc[Q][4];
+        #pragma GCC unroll 4
+        for (int g = 0; g < Q; ++g)
+            #pragma GCC unroll 4
+            for (int k = 0; k < 4; ++k) acc[g][k] = _mm256_setzero_ps();
+        for (std::int64_t j = 0; j < count; ++j) {
+            const float* row = rows + j * stride + c;
+            #pragma GCC unroll 4
+            for (int g = 0; g < Q; ++g) {
+                const __m256 w = _mm256_set1_ps(weights[g * weightStride + j]);
+                #pragma GCC unroll 4
+                for (int k = 0; k < 4; ++k) acc[g][k] = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + 8 * k), acc[g][k]);
+            }
+        }
+        #pragma GCC unroll 4
+        for (int g = 0; g < Q; ++g)
+            #pragma GCC unroll 4
+            for (int k = 0; k < 4; ++k) _mm256_storeu_ps(out + g * outStride + c + 8 * k, acc[g][k]);
     }
     for (; c + 8 <= n; c += 8) {
-        __m256 acc = _mm256_setzero_ps();
-        for (std::int64_t j = 0; j < count; ++j)
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(weights[j]), _mm256_loadu_ps(rows + j * stride + c), acc);
-        _mm256_storeu_ps(out + c, acc);
+        #pragma GCC unroll 4
+        for (int g = 0; g < Q; ++g) {
+            __m256 acc = _mm256_setzero_ps();
+            for (std::int64_t j = 0; j < count; ++j)
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(weights[g * weightStride + j]), _mm256_loadu_ps(rows + j * stride + c), acc);
+            _mm256_storeu_ps(out + g * outStride + c, acc);
+        }
     }
-    if (c < n) {  // fewer than 8 columns: axpyAvx2's own scalar tail, so that it rounds alike
-        std::fill(out + c, out + n, 0.0f);
-        for (std::int64_t j = 0; j < count; ++j) axpyAvx2(weights[j], rows + j * stride + c, out + c, n - c);
+    if (c < n) {
+        for (int g = 0; g < Q; ++g) {
+            float* o = out + g * outStride + c;
+            std::fill(o, o + (n - c), 0.0f);
+            for (std::int64_t j = 0; j < count; ++j) axpyAvx2(weights[g * weightStride + j], rows + j * stride + c, o, n - c);
+        }
+    }
+}
+
+QE_AVX2 void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const float* rows,
+                                std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    for (int g = 0; g < queries; g += 3) {
+        const float* wg = weights + g * weightStride;
+        float* og = out + g * outStride;
+        switch (std::min(3, queries - g)) {
+        case 1: weightedRowSumBlock<1>(wg, weightStride, rows, stride, count, n, og, outStride); break;
+        case 2: weightedRowSumBlock<2>(wg, weightStride, rows, stride, count, n, og, outStride); break;
+        default: weightedRowSumBlock<3>(wg, weightStride, rows, stride, count, n, og, outStride); break;
+        }
     }
 }
 

@@ -136,25 +136,48 @@ QE_AVX512 void gemmRowsAvx512(const MatrixView& w, std::int64_t rowBegin, std::i
     }
 }
 
-// Attention's weighted sum of values, 128 outputs (a Qwen3 head) in eight zmm accumulators: one
-// pass over the rows where the AVX2 version makes two. The rest of the columns go to it.
-QE_AVX512 void weightedRowSumAvx512(const float* weights, const float* rows, std::int64_t stride, std::int64_t count,
-                                    std::int64_t n, float* out) {
+// Attention's weighted sum of values: Q queries' 128 outputs (a Qwen3 head each) in 8Q zmm
+// accumulators, one pass over the rows where the AVX2 version makes four. Other columns go to it.
+template <int Q>
+QE_AVX512 void weightedRowSumBlock512(const float* weights, std::int64_t weightStride, const float* rows,
+                                      std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
+                                      std::int64_t outStride) {
     std::int64_t c = 0;
     for (; c + 128 <= n; c += 128) {
-        __m512 acc[8];
-        #pragma GCC unroll 8
-        for (int k = 0; k < 8; ++k) acc[k] = _mm512_setzero_ps();
-        for (std::int64_t j = 0; j < count; ++j) {
-            const __m512 w = _mm512_set1_ps(weights[j]);
-            const float* row = rows + j * stride + c;
+        __m512 acc[Q][8];
+        #pragma GCC unroll 3
+        for (int g = 0; g < Q; ++g)
             #pragma GCC unroll 8
-            for (int k = 0; k < 8; ++k) acc[k] = _mm512_fmadd_ps(w, _mm512_loadu_ps(row + 16 * k), acc[k]);
+            for (int k = 0; k < 8; ++k) acc[g][k] = _mm512_setzero_ps();
+        for (std::int64_t j = 0; j < count; ++j) {
+            const float* row = rows + j * stride + c;
+            #pragma GCC unroll 3
+            for (int g = 0; g < Q; ++g) {
+                const __m512 w = _mm512_set1_ps(weights[g * weightStride + j]);
+                #pragma GCC unroll 8
+                for (int k = 0; k < 8; ++k) acc[g][k] = _mm512_fmadd_ps(w, _mm512_loadu_ps(row + 16 * k), acc[g][k]);
+            }
         }
-        #pragma GCC unroll 8
-        for (int k = 0; k < 8; ++k) _mm512_storeu_ps(out + c + 16 * k, acc[k]);
+        #pragma GCC unroll 3
+        for (int g = 0; g < Q; ++g)
+            #pragma GCC unroll 8
+            for (int k = 0; k < 8; ++k) _mm512_storeu_ps(out + g * outStride + c + 16 * k, acc[g][k]);
     }
-    if (c < n) weightedRowSumAvx2(weights, rows + c, stride, count, n - c, out + c);
+    if (c < n) weightedRowSumAvx2(weights, weightStride, Q, rows + c, stride, count, n - c, out + c, outStride);
+}
+
+QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
+                                    std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
+                                    std::int64_t outStride) {
+    for (int g = 0; g < queries; g += 3) {
+        const float* wg = weights + g * weightStride;
+        float* og = out + g * outStride;
+        switch (std::min(3, queries - g)) {
+        case 1: weightedRowSumBlock512<1>(wg, weightStride, rows, stride, count, n, og, outStride); break;
+        case 2: weightedRowSumBlock512<2>(wg, weightStride, rows, stride, count, n, og, outStride); break;
+        default: weightedRowSumBlock512<3>(wg, weightStride, rows, stride, count, n, og, outStride); break;
+        }
+    }
 }
 
 }  // namespace qe::cpu::detail

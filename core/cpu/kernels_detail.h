@@ -49,9 +49,10 @@ void matmulRowsScalar(const MatrixView& w, std::int64_t rowBegin, std::int64_t r
                       std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy);
 float dotScalar(const float* a, const float* b, std::int64_t n);
 void axpyScalar(float a, const float* x, float* y, std::int64_t n);
-void dotRowsScalar(const float* q, const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n, float* out);
-void weightedRowSumScalar(const float* weights, const float* rows, std::int64_t stride, std::int64_t count,
-                          std::int64_t n, float* out);
+void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+                   std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const float* rows,
+                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
 void rowToFloatScalar(const MatrixView& w, std::int64_t row, float* out);
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -69,17 +70,18 @@ void packPanelAvx2(const MatrixView& w, std::int64_t row0, std::int64_t rows, st
                    float* packed, std::int64_t width, std::int64_t ld);
 float dotAvx2(const float* a, const float* b, std::int64_t n);
 void axpyAvx2(float a, const float* x, float* y, std::int64_t n);
-void dotRowsAvx2(const float* q, const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n, float* out);
-void weightedRowSumAvx2(const float* weights, const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n,
-                        float* out);
+void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+                 std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const float* rows,
+                        std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
 void rowToFloatAvx2(const MatrixView& w, std::int64_t row, float* out);
 // AVX-512F GEMM (kernels_avx512.cpp); call only when detectedIsa() == Isa::Avx512. Same results
 // as gemmRowsAvx2, bit for bit.
 void gemmRowsAvx512(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
                     std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy);
 // Same bits as weightedRowSumAvx2 (each output is the same chain of FMAs), 128 outputs at a time.
-void weightedRowSumAvx512(const float* weights, const float* rows, std::int64_t stride, std::int64_t count,
-                          std::int64_t n, float* out);
+void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
+                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
 #endif
 
 }  // namespace qe::cpu::detail

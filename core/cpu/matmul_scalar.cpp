@@ -61,14 +61,19 @@ void axpyScalar(float a, const float* x, float* y, std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
-void dotRowsScalar(const float* q, const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n, float* out) {
-    for (std::int64_t j = 0; j < count; ++j) out[j] = dotScalar(q, rows + j * stride, n);
+void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+                   std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    for (int g = 0; g < queries; ++g)
+        for (std::int64_t j = 0; j < count; ++j) out[g * outStride + j] = dotScalar(q + g * qStride, rows + j * stride, n);
 }
 
-void weightedRowSumScalar(const float* weights, const float* rows, std::int64_t stride, std::int64_t count,
-                          std::int64_t n, float* out) {
-    std::fill(out, out + n, 0.0f);
-    for (std::int64_t j = 0; j < count; ++j) axpyScalar(weights[j], rows + j * stride, out, n);
+void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const float* rows,
+                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    for (int g = 0; g < queries; ++g) {
+        float* o = out + g * outStride;
+        std::fill(o, o + n, 0.0f);
+        for (std::int64_t j = 0; j < count; ++j) axpyScalar(weights[g * weightStride + j], rows + j * stride, o, n);
+    }
 }
 
 void rowToFloatScalar(const MatrixView& w, std::int64_t row, float* out) {

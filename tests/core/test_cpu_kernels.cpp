@@ -535,8 +535,9 @@ void TestCpuKernels::avx512GemmEqualsAvx2() {
     }
 }
 
-// dotRows and weightedRowSum (attention's loops over the cached positions) give the bits of dot()
-// per row and of axpy() row after row, on every ISA, for head dims with and without a tail.
+// dotRows and weightedRowSum (attention's loops over the cached positions, for the query heads of
+// a GQA group) give the bits of dot() per query and row and of axpy() row after row, on every ISA,
+// for head dims with and without a tail and groups of 1-9 query heads (blocks of 4 and 3 inside).
 void TestCpuKernels::attentionLoopsEqualDotAndAxpy() {
     IsaGuard guard;
     std::mt19937 rng(31);
@@ -544,23 +545,32 @@ void TestCpuKernels::attentionLoopsEqualDotAndAxpy() {
         setIsa(isa);
         for (std::int64_t n : {16, 64, 72, 128, 13, 200}) {
             for (std::int64_t count : {1, 3, 4, 9, 130}) {
-                const std::int64_t stride = n * 3 + 1;  // rows of other heads in between, unaligned
-                const std::vector<float> rows = randomFloats(std::size_t(count * stride + n), rng);
-                const std::vector<float> q = randomFloats(std::size_t(n), rng);
-                std::vector<float> weights = randomFloats(std::size_t(count), rng);
-                std::vector<float> dots(std::size_t(count) + 1, floatOf(kSentinel));
-                dotRows(q.data(), rows.data() + 1, stride, count, n, dots.data());
-                std::vector<float> sum(std::size_t(n) + 1, floatOf(kSentinel)), expected(std::size_t(n), 0.0f);
-                weightedRowSum(weights.data(), rows.data() + 1, stride, count, n, sum.data());
-                for (std::int64_t j = 0; j < count; ++j) {
-                    const float* row = rows.data() + 1 + j * stride;
-                    if (bitsOf(dots[std::size_t(j)]) != bitsOf(dot(q.data(), row, n)))
-                        QFAIL(qPrintable(QStringLiteral("dotRows %1 n=%2 row %3").arg(isaName(isa)).arg(n).arg(j)));
-                    axpy(weights[std::size_t(j)], row, expected.data(), n);
+                for (int queries : {1, 2, 3, 4, 5, 8, 9}) {
+                    const std::int64_t stride = n * 3 + 1;  // rows of other heads in between, unaligned
+                    const std::int64_t qStride = n + 2, ld = count + 1, outStride = n + 3;
+                    const std::vector<float> rows = randomFloats(std::size_t(count * stride + n), rng);
+                    const std::vector<float> q = randomFloats(std::size_t(queries * qStride), rng);
+                    const std::vector<float> weights = randomFloats(std::size_t(queries * ld), rng);
+                    std::vector<float> dots(std::size_t(queries * ld), floatOf(kSentinel));
+                    dotRows(q.data(), qStride, queries, rows.data() + 1, stride, count, n, dots.data(), ld);
+                    std::vector<float> sums(std::size_t(queries * outStride), floatOf(kSentinel));
+                    weightedRowSum(weights.data(), ld, queries, rows.data() + 1, stride, count, n, sums.data(), outStride);
+                    for (int g = 0; g < queries; ++g) {
+                        std::vector<float> expected(std::size_t(n), 0.0f);
+                        for (std::int64_t j = 0; j < count; ++j) {
+                            const float* row = rows.data() + 1 + j * stride;
+                            if (bitsOf(dots[std::size_t(g * ld + j)]) != bitsOf(dot(q.data() + g * qStride, row, n)))
+                                QFAIL(qPrintable(QStringLiteral("dotRows %1 n=%2 query %3 of %4, row %5")
+                                                     .arg(isaName(isa)).arg(n).arg(g).arg(queries).arg(j)));
+                            axpy(weights[std::size_t(g * ld + j)], row, expected.data(), n);
+                        }
+                        QCOMPARE(bitsOf(dots[std::size_t(g * ld + count)]), kSentinel);
+                        if (std::memcmp(sums.data() + g * outStride, expected.data(), std::size_t(n) * 4) != 0)
+                            QFAIL(qPrintable(QStringLiteral("weightedRowSum %1 n=%2 count %3 query %4 of %5")
+                                                 .arg(isaName(isa)).arg(n).arg(count).arg(g).arg(queries)));
+                        for (std::int64_t i = n; i < outStride; ++i) QCOMPARE(bitsOf(sums[std::size_t(g * outStride + i)]), kSentinel);
+                    }
                 }
-                QCOMPARE(bitsOf(dots[std::size_t(count)]), kSentinel);
-                QCOMPARE(std::memcmp(sum.data(), expected.data(), std::size_t(n) * 4), 0);
-                QCOMPARE(bitsOf(sum[std::size_t(n)]), kSentinel);
             }
         }
     }
