@@ -24,7 +24,8 @@ struct MatrixView {
 };
 
 // Instruction-set level the kernels run with, in increasing order. Avx512 runs the prefill GEMM
-// with AVX-512F (same results as Avx2, bit for bit) and everything else as Avx2.
+// and attention's weighted sum with AVX-512F (same results as Avx2, bit for bit) and everything
+// else as Avx2.
 enum class Isa { Scalar, Avx2, Avx512 };
 Isa detectedIsa();            // best level this CPU supports
 Isa activeIsa();              // level in use (detected unless overridden)

@@ -53,7 +53,7 @@ const char* isaName(Isa isa) {
     switch (isa) {
     case Isa::Scalar: return "scalar";
     case Isa::Avx2: return "avx2+fma+f16c";
-    case Isa::Avx512: return "avx512f (GEMM), avx2+fma+f16c";
+    case Isa::Avx512: return "avx512f+avx2+fma+f16c";
     }
     return "unknown";
 }
