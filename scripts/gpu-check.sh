@@ -66,8 +66,9 @@ write_log() {
     echo "- commit: \`$commit\`"
     echo "- GPU: $gpu; CUDA $(nvcc --version 2>/dev/null | sed -n 's/.*release \([0-9.]*\).*/\1/p'); architecture sm_$arch"
     echo "- host: $host"
-    echo "- issue #5 checks (tests, agreement, greedy): $([ $status = 0 ] && echo 'all passed' || echo '**FAILED** (see below)')"
-    echo "- issue #6 speed targets: $([ $targets = 0 ] && echo 'all met' || echo '**not all met** (see the last table)')"
+    so_far=$([ "$reached" = done ] || echo ' (so far: the run is incomplete)')
+    echo "- issue #5 checks (tests, agreement, greedy): $([ $status = 0 ] && echo 'all passed' || echo '**FAILED** (see below)')$so_far"
+    echo "- issue #6 speed targets: $([ $targets = 0 ] && echo 'all met' || echo '**not all met** (see the last table)')$so_far"
     echo "- attention kernels after the kernel checks: $fallback"
     if [ "$reached" = done ]; then echo "- total time $(elapsed) s"
     else echo "- **incomplete**: written after $(elapsed) s, while running $reached (a later stage was cut off)"; fi
