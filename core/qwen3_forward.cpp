@@ -188,17 +188,21 @@ void Qwen3Forward::attention(std::int64_t layer, std::int64_t numTokens, std::in
     // One task per (KV head, token), tokens inner. A task serves the G query heads that share the
     // KV head (HF repeat_kv: query head h reads KV head h / G), so each key and value row is read
     // once for the G of them; and a worker's run of tasks takes one KV head's tokens in turn, so
-    // its rows come from the core's cache, not from memory, after the first token.
-    m_pool.parallelFor(numTokens * c.numKeyValueHeads, 1, [&](std::int64_t begin, std::int64_t end, int worker) {
+    // its rows come from the core's cache, not from memory, after the first token. With too few
+    // such tasks for the threads (decoding one token on a many-core CPU), a task takes one query
+    // head instead: the same results, more parallelism.
+    const std::int64_t members = numTokens * c.numKeyValueHeads >= 2 * m_pool.size() ? group : 1;
+    const std::int64_t units = c.numAttentionHeads / members;  // tasks per token
+    m_pool.parallelFor(numTokens * units, 1, [&](std::int64_t begin, std::int64_t end, int worker) {
         float* scores = m_scores[static_cast<std::size_t>(worker)].data();
         const std::int64_t ld = context;  // a query head's row of scores
         for (std::int64_t task = begin; task < end; ++task) {
-            const std::int64_t kvHead = task / numTokens, t = task % numTokens;
-            const std::int64_t firstHead = kvHead * group;
+            const std::int64_t unit = task / numTokens, t = task % numTokens;
+            const std::int64_t firstHead = unit * members, kvHead = firstHead / group;
             const std::int64_t keys = startPos + t + 1;  // causal: positions 0 .. startPos + t
-            cpu::dotRows(&m_q[t * qWidth + firstHead * headDim], headDim, static_cast<int>(group),
+            cpu::dotRows(&m_q[t * qWidth + firstHead * headDim], headDim, static_cast<int>(members),
                          cache.keys(layer, 0) + kvHead * headDim, rowFloats, keys, headDim, scores, ld);
-            for (std::int64_t g = 0; g < group; ++g) {
+            for (std::int64_t g = 0; g < members; ++g) {
                 float* row = scores + g * ld;
                 float maxScore = -INFINITY;
                 for (std::int64_t pos = 0; pos < keys; ++pos) {
@@ -221,7 +225,7 @@ void Qwen3Forward::attention(std::int64_t layer, std::int64_t numTokens, std::in
                     diag->attentionSink(startPos + t, layer, firstHead + g) = row[0];
                 }
             }
-            cpu::weightedRowSum(scores, ld, static_cast<int>(group), cache.values(layer, 0) + kvHead * headDim, rowFloats,
+            cpu::weightedRowSum(scores, ld, static_cast<int>(members), cache.values(layer, 0) + kvHead * headDim, rowFloats,
                                 keys, headDim, &m_attnOut[t * qWidth + firstHead * headDim], headDim);
         }
     });
