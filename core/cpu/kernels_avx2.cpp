@@ -1,6 +1,7 @@
-// AVX2+FMA+F16C kernels: matrix-vector for decode, packed register-blocked GEMM for prefill, and
-// the vector helpers. Thread mapping: none here; each call computes the output rows it is given
-// on the calling thread (matmul.cpp splits 16-row blocks of the outputs across the pool).
+// AVX2+FMA+F16C kernels: matrix-vector for decode, packed register-blocked GEMM for prefill,
+// attention's loops over the cached positions, and the vector helpers. Thread mapping: none here;
+// each call computes the output rows (or query heads) it is given on the calling thread
+// (matmul.cpp splits 16-row blocks of the outputs across the pool, the attention its tasks).
 //
 // Only functions marked QE_AVX2 use AVX2 instructions; the file is compiled with the project's
 // default flags, so no inline function or template shared with other files is ever emitted with
@@ -334,6 +335,8 @@ QE_AVX2 float dotAvx2(const float* a, const float* b, std::int64_t n) {
     return s;
 }
 
+namespace {
+
 // Q queries against one row at a time, each with dotAvx2's two accumulators and order: the row is
 // loaded once for the Q queries, 2Q independent FMA chains.
 template <int Q>
@@ -369,6 +372,8 @@ QE_AVX2 void dotRowsBlock(const float* q, std::int64_t qStride, const float* row
     }
 }
 
+}  // namespace
+
 QE_AVX2 void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
                          std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
     for (int g = 0; g < queries; g += 4) {
@@ -382,6 +387,8 @@ QE_AVX2 void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, cons
         }
     }
 }
+
+namespace {
 
 // Q queries' outputs in 32-column chunks (4 ymm each), the rows streamed past them: each chunk
 // of a row is loaded from memory once for the Q queries. Then 8 columns at a time; the last
@@ -427,6 +434,8 @@ QE_AVX2 void weightedRowSumBlock(const float* weights, std::int64_t weightStride
         }
     }
 }
+
+}  // namespace
 
 QE_AVX2 void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const float* rows,
                                 std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {

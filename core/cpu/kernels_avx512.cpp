@@ -1,6 +1,7 @@
 // AVX-512F GEMM for prefill, and attention's weighted sum of values. The matrix-vector kernels of
-// decode stay AVX2: they are bound by memory bandwidth, not by the width of the multiply-adds. Thread mapping: none here; each call
-// computes the output rows it is given on the calling thread (matmul.cpp splits them).
+// decode stay AVX2: they are bound by memory bandwidth, not by the width of the multiply-adds.
+// Thread mapping: none here; each call computes the output rows (or the query heads) it is given
+// on the calling thread (matmul.cpp and the attention split the work).
 //
 // Same arithmetic as the AVX2 GEMM (kernels_avx2.cpp): each output is a chain of fp32 FMAs over
 // a K block of kGemmKc columns, added to the previous blocks' sum. Only the tile shape differs
@@ -136,6 +137,8 @@ QE_AVX512 void gemmRowsAvx512(const MatrixView& w, std::int64_t rowBegin, std::i
     }
 }
 
+namespace {
+
 // Attention's weighted sum of values: Q queries' 128 outputs (a Qwen3 head each) in 8Q zmm
 // accumulators, one pass over the rows where the AVX2 version makes four. Other columns go to it.
 template <int Q>
@@ -165,6 +168,8 @@ QE_AVX512 void weightedRowSumBlock512(const float* weights, std::int64_t weightS
     }
     if (c < n) weightedRowSumAvx2(weights, weightStride, Q, rows + c, stride, count, n - c, out + c, outStride);
 }
+
+}  // namespace
 
 QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
                                     std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
