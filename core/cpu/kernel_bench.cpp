@@ -68,56 +68,29 @@ double measureClockHz() {
     return best;
 }
 
-// Register-only loop of 12 independent FMA chains (more than 2 pipes x 4 cycles latency):
-// fp32 flop per second of this thread's CPU time, i.e. the measured per-core peak.
-double fmaFlopsPerCpuSecond(long iterations) {
-    long counter = iterations;
-    const double start = threadCpuSeconds();
-    asm volatile(
-        "vxorps %%ymm0, %%ymm0, %%ymm0\n\tvxorps %%ymm1, %%ymm1, %%ymm1\n\tvxorps %%ymm2, %%ymm2, %%ymm2\n\t"
-        "vxorps %%ymm3, %%ymm3, %%ymm3\n\tvxorps %%ymm4, %%ymm4, %%ymm4\n\tvxorps %%ymm5, %%ymm5, %%ymm5\n\t"
-        "vxorps %%ymm6, %%ymm6, %%ymm6\n\tvxorps %%ymm7, %%ymm7, %%ymm7\n\tvxorps %%ymm8, %%ymm8, %%ymm8\n\t"
-        "vxorps %%ymm9, %%ymm9, %%ymm9\n\tvxorps %%ymm10, %%ymm10, %%ymm10\n\tvxorps %%ymm11, %%ymm11, %%ymm11\n\t"
-        "vxorps %%ymm12, %%ymm12, %%ymm12\n\tvxorps %%ymm13, %%ymm13, %%ymm13\n\t"
-        "1:\n\t"
-        "vfmadd231ps %%ymm12, %%ymm13, %%ymm0\n\tvfmadd231ps %%ymm12, %%ymm13, %%ymm1\n\t"
-        "vfmadd231ps %%ymm12, %%ymm13, %%ymm2\n\tvfmadd231ps %%ymm12, %%ymm13, %%ymm3\n\t"
-        "vfmadd231ps %%ymm12, %%ymm13, %%ymm4\n\tvfmadd231ps %%ymm12, %%ymm13, %%ymm5\n\t"
-        "vfmadd231ps %%ymm12, %%ymm13, %%ymm6\n\tvfmadd231ps %%ymm12, %%ymm13, %%ymm7\n\t"
-        "vfmadd231ps %%ymm12, %%ymm13, %%ymm8\n\tvfmadd231ps %%ymm12, %%ymm13, %%ymm9\n\t"
-        "vfmadd231ps %%ymm12, %%ymm13, %%ymm10\n\tvfmadd231ps %%ymm12, %%ymm13, %%ymm11\n\t"
-        "dec %[n]\n\tjnz 1b\n\tvzeroupper"
-        : [n] "+r"(counter)
-        :
-        : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
-          "xmm13", "cc");
-    return double(iterations) * 12 * 8 * 2 / (threadCpuSeconds() - start);
-}
+// Register-only loop of 12 independent FMA chains (more than 2 pipes x 4 cycles latency) on
+// registers R0..R13 (R: ymm or zmm), written out by these macros so that both widths share one text.
+#define QE_ZERO(R, n) "vxorps %%" R #n ", %%" R #n ", %%" R #n "\n\t"
+#define QE_FMA(R, n) "vfmadd231ps %%" R "12, %%" R "13, %%" R #n "\n\t"
+#define QE_PEAK_LOOP(R)                                                                                           \
+    QE_ZERO(R, 0) QE_ZERO(R, 1) QE_ZERO(R, 2) QE_ZERO(R, 3) QE_ZERO(R, 4) QE_ZERO(R, 5) QE_ZERO(R, 6) QE_ZERO(R, 7) \
+    QE_ZERO(R, 8) QE_ZERO(R, 9) QE_ZERO(R, 10) QE_ZERO(R, 11) QE_ZERO(R, 12) QE_ZERO(R, 13) "1:\n\t"              \
+    QE_FMA(R, 0) QE_FMA(R, 1) QE_FMA(R, 2) QE_FMA(R, 3) QE_FMA(R, 4) QE_FMA(R, 5) QE_FMA(R, 6) QE_FMA(R, 7)        \
+    QE_FMA(R, 8) QE_FMA(R, 9) QE_FMA(R, 10) QE_FMA(R, 11) "dec %[n]\n\tjnz 1b\n\tvzeroupper"
+#define QE_PEAK_CLOBBERS \
+    "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "cc"
 
-// The same with zmm registers (16 lanes): the peak of the AVX-512 GEMM. Some CPUs run 512-bit
-// FMAs on one pipe only, or at a lower clock; this measures what this one does.
-double fma512FlopsPerCpuSecond(long iterations) {
+// fp32 flop per second of this thread's CPU time, i.e. the measured per-core peak, with 256-bit
+// FMAs or (wide) 512-bit ones: the AVX-512 GEMM's peak. Some CPUs run 512-bit FMAs on one pipe
+// only, or at a lower clock; this measures what this one does.
+double fmaFlopsPerCpuSecond(long iterations, bool wide) {
     long counter = iterations;
     const double start = threadCpuSeconds();
-    asm volatile(
-        "vxorps %%zmm0, %%zmm0, %%zmm0\n\tvxorps %%zmm1, %%zmm1, %%zmm1\n\tvxorps %%zmm2, %%zmm2, %%zmm2\n\t"
-        "vxorps %%zmm3, %%zmm3, %%zmm3\n\tvxorps %%zmm4, %%zmm4, %%zmm4\n\tvxorps %%zmm5, %%zmm5, %%zmm5\n\t"
-        "vxorps %%zmm6, %%zmm6, %%zmm6\n\tvxorps %%zmm7, %%zmm7, %%zmm7\n\tvxorps %%zmm8, %%zmm8, %%zmm8\n\t"
-        "vxorps %%zmm9, %%zmm9, %%zmm9\n\tvxorps %%zmm10, %%zmm10, %%zmm10\n\tvxorps %%zmm11, %%zmm11, %%zmm11\n\t"
-        "vxorps %%zmm12, %%zmm12, %%zmm12\n\tvxorps %%zmm13, %%zmm13, %%zmm13\n\t"
-        "1:\n\t"
-        "vfmadd231ps %%zmm12, %%zmm13, %%zmm0\n\tvfmadd231ps %%zmm12, %%zmm13, %%zmm1\n\t"
-        "vfmadd231ps %%zmm12, %%zmm13, %%zmm2\n\tvfmadd231ps %%zmm12, %%zmm13, %%zmm3\n\t"
-        "vfmadd231ps %%zmm12, %%zmm13, %%zmm4\n\tvfmadd231ps %%zmm12, %%zmm13, %%zmm5\n\t"
-        "vfmadd231ps %%zmm12, %%zmm13, %%zmm6\n\tvfmadd231ps %%zmm12, %%zmm13, %%zmm7\n\t"
-        "vfmadd231ps %%zmm12, %%zmm13, %%zmm8\n\tvfmadd231ps %%zmm12, %%zmm13, %%zmm9\n\t"
-        "vfmadd231ps %%zmm12, %%zmm13, %%zmm10\n\tvfmadd231ps %%zmm12, %%zmm13, %%zmm11\n\t"
-        "dec %[n]\n\tjnz 1b\n\tvzeroupper"
-        : [n] "+r"(counter)
-        :
-        : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
-          "xmm13", "cc");
-    return double(iterations) * 12 * 16 * 2 / (threadCpuSeconds() - start);
+    if (wide)
+        asm volatile(QE_PEAK_LOOP("zmm") : [n] "+r"(counter) : : QE_PEAK_CLOBBERS);
+    else
+        asm volatile(QE_PEAK_LOOP("ymm") : [n] "+r"(counter) : : QE_PEAK_CLOBBERS);
+    return double(iterations) * 12 * (wide ? 16 : 8) * 2 / (threadCpuSeconds() - start);
 }
 
 // Sum of n floats with 4 independent vector accumulators: a pure read stream.
@@ -227,8 +200,7 @@ int main(int argc, char** argv) {
     // Peak and bandwidth are cheap enough to measure always: the other sections report against them.
     const double hz = measureClockHz();
     const bool wide = activeIsa() == Isa::Avx512;  // the GEMM's vector width
-    corePeak = wide ? fma512FlopsPerCpuSecond(quick ? 50'000'000 : 200'000'000)
-                    : fmaFlopsPerCpuSecond(quick ? 50'000'000 : 200'000'000);
+    corePeak = fmaFlopsPerCpuSecond(quick ? 50'000'000 : 200'000'000, wide);
     std::printf("core clock (dependent adds per CPU-second) %.2f GHz; fp32 FMA peak per core: 2 pipes x %d lanes x 2 "
                 "x clock = %.1f GFLOP/s, measured %.1f GFLOP/s; x %d threads = %.1f GFLOP/s\n",
                 hz / 1e9, wide ? 16 : 8, hz * (wide ? 64 : 32) / 1e9, corePeak / 1e9, pool.size(),
