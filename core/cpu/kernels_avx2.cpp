@@ -13,6 +13,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
 
 #define QE_AVX2 __attribute__((target("avx2,fma,f16c")))
 
@@ -233,29 +234,19 @@ QE_AVX2 void microKernel(const float* x, std::int64_t ldx, const float* packed, 
     }
 }
 
-QE_AVX2 void microKernelAny(int mr, const float* x, std::int64_t ldx, const float* packed, std::int64_t kc, float* c,
-                            std::int64_t ldc, bool accumulate) {
-    switch (mr) {
-    case 1: return microKernel<1>(x, ldx, packed, kc, c, ldc, accumulate);
-    case 2: return microKernel<2>(x, ldx, packed, kc, c, ldc, accumulate);
-    case 3: return microKernel<3>(x, ldx, packed, kc, c, ldc, accumulate);
-    case 4: return microKernel<4>(x, ldx, packed, kc, c, ldc, accumulate);
-    case 5: return microKernel<5>(x, ldx, packed, kc, c, ldc, accumulate);
-    default: return microKernel<6>(x, ldx, packed, kc, c, ldc, accumulate);
-    }
-}
+constexpr std::array kMicroKernels{&microKernel<1>, &microKernel<2>, &microKernel<3>,
+                                   &microKernel<4>, &microKernel<5>, &microKernel<6>};  // [mr - 1]
 
 // One token tile against one packed panel. A panel narrower than kNr (the last rows of a matrix)
 // goes through a local tile so the kernel never writes past the valid outputs.
 QE_AVX2 void gemmTile(int mr, std::int64_t nr, const float* x, std::int64_t ldx, const float* packed, std::int64_t kc,
                       float* y, std::int64_t ldy, bool accumulate) {
-    if (nr == kNr) return microKernelAny(mr, x, ldx, packed, kc, y, ldy, accumulate);
+    const auto kernel = kMicroKernels[std::size_t(mr - 1)];
+    if (nr == kNr) return kernel(x, ldx, packed, kc, y, ldy, accumulate);
     alignas(32) float tile[kMr * kNr] = {};
-    for (int i = 0; i < mr; ++i)
-        for (std::int64_t j = 0; j < nr && accumulate; ++j) tile[i * kNr + j] = y[i * ldy + j];
-    microKernelAny(mr, x, ldx, packed, kc, tile, kNr, accumulate);
-    for (int i = 0; i < mr; ++i)
-        for (std::int64_t j = 0; j < nr; ++j) y[i * ldy + j] = tile[i * kNr + j];
+    if (accumulate) copyTile(y, ldy, tile, kNr, mr, nr);
+    kernel(x, ldx, packed, kc, tile, kNr, accumulate);
+    copyTile(tile, kNr, y, ldy, mr, nr);
 }
 
 // Loop order: token block (kMc) > output panel (kNr) > K block (kKc, pack once) > token tile (kMr).
@@ -376,16 +367,9 @@ QE_AVX2 void dotRowsBlock(const float* q, std::int64_t qStride, const float* row
 
 QE_AVX2 void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
                          std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
-    for (int g = 0; g < queries; g += 4) {
-        const float* qg = q + g * qStride;
-        float* og = out + g * outStride;
-        switch (std::min(4, queries - g)) {
-        case 1: dotRowsBlock<1>(qg, qStride, rows, stride, count, n, og, outStride); break;
-        case 2: dotRowsBlock<2>(qg, qStride, rows, stride, count, n, og, outStride); break;
-        case 3: dotRowsBlock<3>(qg, qStride, rows, stride, count, n, og, outStride); break;
-        default: dotRowsBlock<4>(qg, qStride, rows, stride, count, n, og, outStride); break;
-        }
-    }
+    static constexpr std::array<AttentionBlockFn, 4> blocks{&dotRowsBlock<1>, &dotRowsBlock<2>, &dotRowsBlock<3>,
+                                                            &dotRowsBlock<4>};
+    forQueryBlocks(blocks, q, qStride, queries, rows, stride, count, n, out, outStride);
 }
 
 namespace {
@@ -439,15 +423,9 @@ QE_AVX2 void weightedRowSumBlock(const float* weights, std::int64_t weightStride
 
 QE_AVX2 void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const float* rows,
                                 std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
-    for (int g = 0; g < queries; g += 3) {
-        const float* wg = weights + g * weightStride;
-        float* og = out + g * outStride;
-        switch (std::min(3, queries - g)) {
-        case 1: weightedRowSumBlock<1>(wg, weightStride, rows, stride, count, n, og, outStride); break;
-        case 2: weightedRowSumBlock<2>(wg, weightStride, rows, stride, count, n, og, outStride); break;
-        default: weightedRowSumBlock<3>(wg, weightStride, rows, stride, count, n, og, outStride); break;
-        }
-    }
+    static constexpr std::array<AttentionBlockFn, 3> blocks{&weightedRowSumBlock<1>, &weightedRowSumBlock<2>,
+                                                            &weightedRowSumBlock<3>};
+    forQueryBlocks(blocks, weights, weightStride, queries, rows, stride, count, n, out, outStride);
 }
 
 QE_AVX2 void axpyAvx2(float a, const float* x, float* y, std::int64_t n) {

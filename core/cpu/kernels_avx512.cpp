@@ -16,6 +16,8 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
+#include <utility>
 
 #define QE_AVX512 __attribute__((target("avx512f,avx2,fma,f16c")))
 
@@ -64,44 +66,24 @@ QE_AVX512 void microKernel(const float* x, std::int64_t ldx, const float* packed
         }
 }
 
+// microKernel<mr, V> for mr = 1 .. kMr, as a table indexed by mr - 1.
+template <int V, int... I>
+constexpr auto microKernelTable(std::integer_sequence<int, I...>) {
+    return std::array{&microKernel<I + 1, V>...};
+}
 template <int V>
-QE_AVX512 void microKernelAny(int mr, const float* x, std::int64_t ldx, const float* packed, std::int64_t ldp,
-                              std::int64_t kc, float* c, std::int64_t ldc, bool accumulate) {
-    switch (mr) {
-    case 1: return microKernel<1, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    case 2: return microKernel<2, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    case 3: return microKernel<3, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    case 4: return microKernel<4, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    case 5: return microKernel<5, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    case 6: return microKernel<6, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    case 7: return microKernel<7, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    case 8: return microKernel<8, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    case 9: return microKernel<9, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    case 10: return microKernel<10, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    case 11: return microKernel<11, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    case 12: return microKernel<12, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    case 13: return microKernel<13, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    default: return microKernel<14, V>(x, ldx, packed, ldp, kc, c, ldc, accumulate);
-    }
-}
-
-QE_AVX512 void runPanel(int mr, std::int64_t width, const float* x, std::int64_t ldx, const float* packed,
-                        std::int64_t kc, float* c, std::int64_t ldc, bool accumulate) {
-    if (width == kPanel) microKernelAny<2>(mr, x, ldx, packed, kPanel, kc, c, ldc, accumulate);
-    else microKernelAny<1>(mr, x, ldx, packed, kPanel, kc, c, ldc, accumulate);
-}
+constexpr auto kMicroKernels = microKernelTable<V>(std::make_integer_sequence<int, kMr>{});
 
 // One token tile against one packed panel of `width` (16 or 32) rows of which `nr` are valid. A
 // partial panel goes through a local tile so the kernel never writes past the valid outputs.
 QE_AVX512 void gemmTile(int mr, std::int64_t width, std::int64_t nr, const float* x, std::int64_t ldx,
                         const float* packed, std::int64_t kc, float* y, std::int64_t ldy, bool accumulate) {
-    if (nr == width) return runPanel(mr, width, x, ldx, packed, kc, y, ldy, accumulate);
+    const auto kernel = width == kPanel ? kMicroKernels<2>[std::size_t(mr - 1)] : kMicroKernels<1>[std::size_t(mr - 1)];
+    if (nr == width) return kernel(x, ldx, packed, kPanel, kc, y, ldy, accumulate);
     alignas(64) float tile[kMr * kPanel] = {};
-    for (int i = 0; i < mr; ++i)
-        for (std::int64_t j = 0; j < nr && accumulate; ++j) tile[i * kPanel + j] = y[i * ldy + j];
-    runPanel(mr, width, x, ldx, packed, kc, tile, kPanel, accumulate);
-    for (int i = 0; i < mr; ++i)
-        for (std::int64_t j = 0; j < nr; ++j) y[i * ldy + j] = tile[i * kPanel + j];
+    if (accumulate) copyTile(y, ldy, tile, kPanel, mr, nr);
+    kernel(x, ldx, packed, kPanel, kc, tile, kPanel, accumulate);
+    copyTile(tile, kPanel, y, ldy, mr, nr);
 }
 
 }  // namespace
@@ -174,15 +156,9 @@ QE_AVX512 void weightedRowSumBlock512(const float* weights, std::int64_t weightS
 QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
                                     std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
                                     std::int64_t outStride) {
-    for (int g = 0; g < queries; g += 3) {
-        const float* wg = weights + g * weightStride;
-        float* og = out + g * outStride;
-        switch (std::min(3, queries - g)) {
-        case 1: weightedRowSumBlock512<1>(wg, weightStride, rows, stride, count, n, og, outStride); break;
-        case 2: weightedRowSumBlock512<2>(wg, weightStride, rows, stride, count, n, og, outStride); break;
-        default: weightedRowSumBlock512<3>(wg, weightStride, rows, stride, count, n, og, outStride); break;
-        }
-    }
+    static constexpr std::array<AttentionBlockFn, 3> blocks{&weightedRowSumBlock512<1>, &weightedRowSumBlock512<2>,
+                                                            &weightedRowSumBlock512<3>};
+    forQueryBlocks(blocks, weights, weightStride, queries, rows, stride, count, n, out, outStride);
 }
 
 }  // namespace qe::cpu::detail

@@ -3,6 +3,8 @@
 // callers: every function here runs on the calling thread over the row range it is given.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -33,6 +35,27 @@ inline float bitsToFloat(std::uint32_t u) { float f; std::memcpy(&f, &u, 4); ret
 inline std::uint32_t floatToBits(float f) { std::uint32_t u; std::memcpy(&u, &f, 4); return u; }
 inline float bf16Bits(std::uint16_t v) { return bitsToFloat(std::uint32_t(v) << 16); }
 float f16Bits(std::uint16_t v);  // isa.cpp (exact, table-free)
+
+// rows x cols floats from `from` (row stride ldFrom) to `to` (row stride ldTo): the GEMMs' last,
+// partial panel runs its micro-kernel on a local tile, which never writes past the valid outputs.
+inline void copyTile(const float* from, std::int64_t ldFrom, float* to, std::int64_t ldTo, int rows, std::int64_t cols) {
+    for (int i = 0; i < rows; ++i) std::memcpy(to + i * ldTo, from + i * ldFrom, std::size_t(cols) * sizeof(float));
+}
+
+// Attention's per-block kernels (templated on how many query heads they take at once): `in` holds
+// the block's queries or weights (one per inStride), `out` its results (one per outStride).
+using AttentionBlockFn = void (*)(const float* in, std::int64_t inStride, const float* rows, std::int64_t stride,
+                                  std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+
+// Runs `queries` query heads through blocks[b - 1], b = min(N, the heads left), N at a time.
+template <std::size_t N>
+inline void forQueryBlocks(const std::array<AttentionBlockFn, N>& blocks, const float* in, std::int64_t inStride, int queries,
+                           const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
+                           std::int64_t outStride) {
+    for (int g = 0; g < queries; g += int(N))
+        blocks[std::size_t(std::min(int(N), queries - g) - 1)](in + g * inStride, inStride, rows, stride, count, n,
+                                                                 out + g * outStride, outStride);
+}
 
 // Element k of a weight row starting at `row` (possibly unaligned).
 inline float loadWeight(const unsigned char* row, WeightType type, std::int64_t k) {
