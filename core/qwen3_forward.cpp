@@ -181,7 +181,7 @@ void Qwen3Forward::attention(std::int64_t layer, std::int64_t numTokens, std::in
     const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
     const std::int64_t context = startPos + numTokens;
     const std::int64_t rowFloats = cache.rowFloats();
-    for (auto& scores : m_scores)  // [group][capacity] per worker
+    for (auto& scores : m_scores)  // per worker: a row of `context` scores for each query head of a task
         if (static_cast<std::int64_t>(scores.size()) < group * context)
             scores.resize(static_cast<std::size_t>(group * cache.capacity()));
 
