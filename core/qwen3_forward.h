@@ -68,7 +68,12 @@ private:
     std::vector<float> m_up;         // [T, I]
     std::vector<float> m_cos;        // [T, d/2] RoPE cos·attention scaling
     std::vector<float> m_sin;        // [T, d/2]
-    std::vector<std::vector<float>> m_scores;  // per worker, [context] attention scores
+    struct AttentionScratch {       // per worker, for one attention task
+        std::vector<float> scores;   // [queries, context] scores, then probabilities
+        std::vector<float> queries;  // [queries, d] the task's query rows, gathered
+        std::vector<float> outputs;  // [queries, d] their outputs, scattered afterwards
+    };
+    std::vector<AttentionScratch> m_attention;
 };
 
 // fp32 RMSNorm of each of `rows` rows of width `n`: y = x / sqrt(mean(x²) + eps) ⊙ weight.

@@ -1,7 +1,7 @@
 // CPU compute kernels for the Qwen3 forward pass: thread pool, matrix multiply against stored
 // weights (bf16 / f16 / f32, layout [out, in] as in PyTorch nn.Linear) with fp32 activations
 // and fp32 accumulation, and small vector helpers. Kernels are chosen at run time from the CPU's
-// features (AVX-512F for the prefill GEMM, AVX2+FMA+F16C, else portable scalar code), so one
+// features (AVX-512F for the prefill GEMM and attention, AVX2+FMA+F16C, else portable scalar code), so one
 // binary runs on any x86-64.
 #pragma once
 
@@ -24,7 +24,7 @@ struct MatrixView {
 };
 
 // Instruction-set level the kernels run with, in increasing order. Avx512 runs the prefill GEMM
-// and attention's weighted sum with AVX-512F (same results as Avx2, bit for bit) and everything
+// and attention's two loops with AVX-512F (same results as Avx2, bit for bit) and everything
 // else as Avx2.
 enum class Isa { Scalar, Avx2, Avx512 };
 Isa detectedIsa();            // best level this CPU supports
@@ -88,8 +88,10 @@ void dotRows(const float* q, std::int64_t qStride, int queries, const float* row
 // weightedRowSum: out[g * outStride + i] = sum over j of weights[g * weightStride + j] * rows[j *
 // stride + i] for i < n, added in the order j = 0, 1, ..., count - 1: the same bits as zeroing the
 // output and calling axpy(weight, row j, output, n) for each j, with the outputs in registers.
+// accumulate: start from out's values instead of zero (continues an earlier call's sums, bit for
+// bit as if its rows had been in that call).
 void weightedRowSum(const float* weights, std::int64_t weightStride, int queries, const float* rows, std::int64_t stride,
-                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate = false);
 
 // Convenience for one product.
 void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx, const MatrixView& w,

@@ -133,20 +133,21 @@ float dot(const float* a, const float* b, std::int64_t n) {
 void dotRows(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
              std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
-    if (activeIsa() >= Isa::Avx2) return detail::dotRowsAvx2(q, qStride, queries, rows, stride, count, n, out, outStride);
+    if (activeIsa() == Isa::Avx512) return detail::dotRowsAvx512(q, qStride, queries, rows, stride, count, n, out, outStride);
+    if (activeIsa() == Isa::Avx2) return detail::dotRowsAvx2(q, qStride, queries, rows, stride, count, n, out, outStride);
 #endif
     detail::dotRowsScalar(q, qStride, queries, rows, stride, count, n, out, outStride);
 }
 
 void weightedRowSum(const float* weights, std::int64_t weightStride, int queries, const float* rows, std::int64_t stride,
-                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
     if (activeIsa() == Isa::Avx512)
-        return detail::weightedRowSumAvx512(weights, weightStride, queries, rows, stride, count, n, out, outStride);
+        return detail::weightedRowSumAvx512(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
     if (activeIsa() == Isa::Avx2)
-        return detail::weightedRowSumAvx2(weights, weightStride, queries, rows, stride, count, n, out, outStride);
+        return detail::weightedRowSumAvx2(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
 #endif
-    detail::weightedRowSumScalar(weights, weightStride, queries, rows, stride, count, n, out, outStride);
+    detail::weightedRowSumScalar(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
 }
 
 void axpy(float a, const float* x, float* y, std::int64_t n) {

@@ -379,14 +379,15 @@ namespace {
 // columns (fewer than 8) through axpyAvx2's scalar tail, so that they round alike.
 template <int Q>
 QE_AVX2 void weightedRowSumBlock(const float* weights, std::int64_t weightStride, const float* rows, std::int64_t stride,
-                                 std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+                                 std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate) {
     std::int64_t c = 0;
     for (; c + 32 <= n; c += 32) {
         __m256 acc[Q][4];
         #pragma GCC unroll 4
         for (int g = 0; g < Q; ++g)
             #pragma GCC unroll 4
-            for (int k = 0; k < 4; ++k) acc[g][k] = _mm256_setzero_ps();
+            for (int k = 0; k < 4; ++k)
+                acc[g][k] = accumulate ? _mm256_loadu_ps(out + g * outStride + c + 8 * k) : _mm256_setzero_ps();
         for (std::int64_t j = 0; j < count; ++j) {
             const float* row = rows + j * stride + c;
             #pragma GCC unroll 4
@@ -404,7 +405,7 @@ QE_AVX2 void weightedRowSumBlock(const float* weights, std::int64_t weightStride
     for (; c + 8 <= n; c += 8) {
         #pragma GCC unroll 4
         for (int g = 0; g < Q; ++g) {
-            __m256 acc = _mm256_setzero_ps();
+            __m256 acc = accumulate ? _mm256_loadu_ps(out + g * outStride + c) : _mm256_setzero_ps();
             for (std::int64_t j = 0; j < count; ++j)
                 acc = _mm256_fmadd_ps(_mm256_set1_ps(weights[g * weightStride + j]), _mm256_loadu_ps(rows + j * stride + c), acc);
             _mm256_storeu_ps(out + g * outStride + c, acc);
@@ -413,7 +414,7 @@ QE_AVX2 void weightedRowSumBlock(const float* weights, std::int64_t weightStride
     if (c < n) {
         for (int g = 0; g < Q; ++g) {
             float* o = out + g * outStride + c;
-            std::fill(o, o + (n - c), 0.0f);
+            if (!accumulate) std::fill(o, o + (n - c), 0.0f);
             for (std::int64_t j = 0; j < count; ++j) axpyAvx2(weights[g * weightStride + j], rows + j * stride + c, o, n - c);
         }
     }
@@ -422,10 +423,11 @@ QE_AVX2 void weightedRowSumBlock(const float* weights, std::int64_t weightStride
 }  // namespace
 
 QE_AVX2 void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const float* rows,
-                                std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
-    static constexpr std::array<AttentionBlockFn, 3> blocks{&weightedRowSumBlock<1>, &weightedRowSumBlock<2>,
-                                                            &weightedRowSumBlock<3>};
-    forQueryBlocks(blocks, weights, weightStride, queries, rows, stride, count, n, out, outStride);
+                                std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
+                                bool accumulate) {
+    static constexpr std::array<WeightedSumBlockFn, 3> blocks{&weightedRowSumBlock<1>, &weightedRowSumBlock<2>,
+                                                              &weightedRowSumBlock<3>};
+    forQueryBlocks(blocks, weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
 }
 
 QE_AVX2 void axpyAvx2(float a, const float* x, float* y, std::int64_t n) {

@@ -13,6 +13,12 @@
 
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
 
+// GCC 12 warns inside its own AVX-512 header about the _mm512_undefined_* placeholders that some
+// intrinsics (shuffles, permutes, extracts) pass (GCC bug 105593); nothing uninitialised is read.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include <algorithm>
@@ -121,19 +127,89 @@ QE_AVX512 void gemmRowsAvx512(const MatrixView& w, std::int64_t rowBegin, std::i
 
 namespace {
 
+// Attention's scores: Q queries against R rows, one zmm accumulator per (query, row). Lane l of it
+// runs the same FMA chain as lane l of dotAvx2's two ymm accumulators (lanes 0-7 are its s0, 8-15
+// its s1), and the reduction below adds the lanes in hsum's order, so every score is dot()'s bits.
+// Per 16 columns: Q query loads, R row loads, Q * R FMAs; 8 rows x 3 queries fill 28 of the 32 zmm.
+// n must be a multiple of 16 (the caller sends other head sizes to the AVX2 version).
+
+// s0 + s1, then hsum: ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)) over the eight sums.
+QE_AVX512 float reduceLikeDot(__m512 a) {
+    const __m256 v = _mm256_add_ps(_mm512_castps512_ps256(a), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// reduceLikeDot of eight accumulators at once, the same additions on the same pairs of lanes (an
+// addition's operands may swap: it is commutative in IEEE arithmetic, bit for bit), transposed so
+// that each step serves two or four accumulators per instruction. Stores the eight sums at out.
+QE_AVX512 void reduceEightLikeDot(const __m512 (&a)[8], float* out) {
+    __m512 v[4];  // v[p]: s0 + s1 of accumulators 2p (lanes 0-7) and 2p + 1 (lanes 8-15)
+    #pragma GCC unroll 4
+    for (int p = 0; p < 4; ++p)
+        v[p] = _mm512_add_ps(_mm512_shuffle_f32x4(a[2 * p], a[2 * p + 1], 0x44), _mm512_shuffle_f32x4(a[2 * p], a[2 * p + 1], 0xEE));
+    // w[h]: per 128-bit lane k, the four sums (lo + hi of the eight) of accumulator 4h + k.
+    __m512 w[2];
+    #pragma GCC unroll 2
+    for (int h = 0; h < 2; ++h)
+        w[h] = _mm512_add_ps(_mm512_shuffle_f32x4(v[2 * h], v[2 * h + 1], 0x88), _mm512_shuffle_f32x4(v[2 * h], v[2 * h + 1], 0xDD));
+    // Per 128-bit lane k: (w0 + w2, w1 + w3) of accumulator k, then of accumulator k + 4.
+    const __m512 x = _mm512_add_ps(_mm512_shuffle_ps(w[0], w[1], 0x44), _mm512_shuffle_ps(w[0], w[1], 0xEE));
+    const __m512 y = _mm512_add_ps(x, _mm512_movehdup_ps(x));  // lane 4k: accumulator k, 4k + 2: k + 4
+    const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 2, 6, 10, 14, 0, 0, 0, 0, 0, 0, 0, 0);
+    _mm256_storeu_ps(out, _mm512_castps512_ps256(_mm512_permutexvar_ps(order, y)));
+}
+
+template <int Q, int R>
+QE_AVX512 void dotRowsTile512(const float* q, std::int64_t qStride, const float* rows, std::int64_t stride, std::int64_t n,
+                              float* out, std::int64_t outStride) {
+    __m512 acc[Q][R];
+    #pragma GCC unroll 3
+    for (int g = 0; g < Q; ++g)
+        #pragma GCC unroll 8
+        for (int r = 0; r < R; ++r) acc[g][r] = _mm512_setzero_ps();
+    for (std::int64_t i = 0; i < n; i += 16) {
+        __m512 qv[Q];
+        #pragma GCC unroll 3
+        for (int g = 0; g < Q; ++g) qv[g] = _mm512_loadu_ps(q + g * qStride + i);
+        #pragma GCC unroll 8
+        for (int r = 0; r < R; ++r) {
+            const __m512 row = _mm512_loadu_ps(rows + r * stride + i);
+            #pragma GCC unroll 3
+            for (int g = 0; g < Q; ++g) acc[g][r] = _mm512_fmadd_ps(qv[g], row, acc[g][r]);
+        }
+    }
+    #pragma GCC unroll 3
+    for (int g = 0; g < Q; ++g) {
+        if constexpr (R == 8) {
+            reduceEightLikeDot(acc[g], out + g * outStride);
+        } else {
+            #pragma GCC unroll 8
+            for (int r = 0; r < R; ++r) out[g * outStride + r] = reduceLikeDot(acc[g][r]);
+        }
+    }
+}
+
+using DotTileFn = void (*)(const float*, std::int64_t, const float*, std::int64_t, std::int64_t, float*, std::int64_t);
+constexpr int kDotQueries = 3;  // queries per tile
+constexpr std::int64_t kDotRows = 8;
+
 // Attention's weighted sum of values: Q queries' 128 outputs (a Qwen3 head each) in 8Q zmm
 // accumulators, one pass over the rows where the AVX2 version makes four. Other columns go to it.
 template <int Q>
 QE_AVX512 void weightedRowSumBlock512(const float* weights, std::int64_t weightStride, const float* rows,
                                       std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
-                                      std::int64_t outStride) {
+                                      std::int64_t outStride, bool accumulate) {
     std::int64_t c = 0;
     for (; c + 128 <= n; c += 128) {
         __m512 acc[Q][8];
         #pragma GCC unroll 3
         for (int g = 0; g < Q; ++g)
             #pragma GCC unroll 8
-            for (int k = 0; k < 8; ++k) acc[g][k] = _mm512_setzero_ps();
+            for (int k = 0; k < 8; ++k)
+                acc[g][k] = accumulate ? _mm512_loadu_ps(out + g * outStride + c + 16 * k) : _mm512_setzero_ps();
         for (std::int64_t j = 0; j < count; ++j) {
             const float* row = rows + j * stride + c;
             #pragma GCC unroll 3
@@ -148,17 +224,47 @@ QE_AVX512 void weightedRowSumBlock512(const float* weights, std::int64_t weightS
             #pragma GCC unroll 8
             for (int k = 0; k < 8; ++k) _mm512_storeu_ps(out + g * outStride + c + 16 * k, acc[g][k]);
     }
-    if (c < n) weightedRowSumAvx2(weights, weightStride, Q, rows + c, stride, count, n - c, out + c, outStride);
+    if (c < n) weightedRowSumAvx2(weights, weightStride, Q, rows + c, stride, count, n - c, out + c, outStride, accumulate);
 }
+
+// Rows per pass of the queries in weightedRowSumAvx512: 32 rows of a 128-float head are 16 KiB,
+// which stay in L1 while every block of queries passes over them.
+constexpr std::int64_t kSumRows = 32;
 
 }  // namespace
 
+// Rows in blocks of 8 (4 KiB of a 128-float head, in L1 while every block of queries passes over
+// them), then the last rows one at a time.
+QE_AVX512 void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+                             std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    if (n % 16 != 0) return dotRowsAvx2(q, qStride, queries, rows, stride, count, n, out, outStride);
+    static constexpr std::array<DotTileFn, kDotQueries> eight{&dotRowsTile512<1, 8>, &dotRowsTile512<2, 8>,
+                                                              &dotRowsTile512<3, 8>};
+    static constexpr std::array<DotTileFn, kDotQueries> one{&dotRowsTile512<1, 1>, &dotRowsTile512<2, 1>,
+                                                            &dotRowsTile512<3, 1>};
+    std::int64_t j = 0;
+    for (; j + kDotRows <= count; j += kDotRows)
+        for (int g = 0; g < queries; g += kDotQueries)
+            eight[std::size_t(std::min(kDotQueries, queries - g) - 1)](q + g * qStride, qStride, rows + j * stride, stride, n,
+                                                                        out + g * outStride + j, outStride);
+    for (; j < count; ++j)
+        for (int g = 0; g < queries; g += kDotQueries)
+            one[std::size_t(std::min(kDotQueries, queries - g) - 1)](q + g * qStride, qStride, rows + j * stride, stride, n,
+                                                                      out + g * outStride + j, outStride);
+}
+
 QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
                                     std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
-                                    std::int64_t outStride) {
-    static constexpr std::array<AttentionBlockFn, 3> blocks{&weightedRowSumBlock512<1>, &weightedRowSumBlock512<2>,
-                                                            &weightedRowSumBlock512<3>};
-    forQueryBlocks(blocks, weights, weightStride, queries, rows, stride, count, n, out, outStride);
+                                    std::int64_t outStride, bool accumulate) {
+    static constexpr std::array<WeightedSumBlockFn, 3> blocks{&weightedRowSumBlock512<1>, &weightedRowSumBlock512<2>,
+                                                              &weightedRowSumBlock512<3>};
+    std::int64_t j = 0;
+    do {  // at least once: count == 0 still zeroes the outputs unless accumulating
+        const std::int64_t rowsNow = std::min(kSumRows, count - j);
+        forQueryBlocks(blocks, weights + j, weightStride, queries, rows + j * stride, stride, rowsNow, n, out, outStride,
+                       accumulate || j > 0);
+        j += rowsNow;
+    } while (j < count);
 }
 
 }  // namespace qe::cpu::detail

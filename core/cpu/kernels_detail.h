@@ -43,18 +43,21 @@ inline void copyTile(const float* from, std::int64_t ldFrom, float* to, std::int
 }
 
 // Attention's per-block kernels (templated on how many query heads they take at once): `in` holds
-// the block's queries or weights (one per inStride), `out` its results (one per outStride).
+// the block's queries or weights (one per inStride), `out` its results (one per outStride). The
+// weighted sums' blocks take `accumulate` (add to out instead of overwriting it) last.
 using AttentionBlockFn = void (*)(const float* in, std::int64_t inStride, const float* rows, std::int64_t stride,
                                   std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+using WeightedSumBlockFn = void (*)(const float* in, std::int64_t inStride, const float* rows, std::int64_t stride,
+                                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate);
 
 // Runs `queries` query heads through blocks[b - 1], b = min(N, the heads left), N at a time.
-template <std::size_t N>
-inline void forQueryBlocks(const std::array<AttentionBlockFn, N>& blocks, const float* in, std::int64_t inStride, int queries,
+template <typename Fn, std::size_t N, typename... Extra>
+inline void forQueryBlocks(const std::array<Fn, N>& blocks, const float* in, std::int64_t inStride, int queries,
                            const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
-                           std::int64_t outStride) {
+                           std::int64_t outStride, Extra... extra) {
     for (int g = 0; g < queries; g += int(N))
         blocks[std::size_t(std::min(int(N), queries - g) - 1)](in + g * inStride, inStride, rows, stride, count, n,
-                                                                 out + g * outStride, outStride);
+                                                                 out + g * outStride, outStride, extra...);
 }
 
 // Element k of a weight row starting at `row` (possibly unaligned).
@@ -75,7 +78,8 @@ void axpyScalar(float a, const float* x, float* y, std::int64_t n);
 void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
 void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const float* rows,
-                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
+                          bool accumulate);
 void rowToFloatScalar(const MatrixView& w, std::int64_t row, float* out);
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -96,15 +100,21 @@ void axpyAvx2(float a, const float* x, float* y, std::int64_t n);
 void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
                  std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
 void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const float* rows,
-                        std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+                        std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
+                        bool accumulate);
 void rowToFloatAvx2(const MatrixView& w, std::int64_t row, float* out);
 // AVX-512F GEMM (kernels_avx512.cpp); call only when detectedIsa() == Isa::Avx512. Same results
 // as gemmRowsAvx2, bit for bit.
 void gemmRowsAvx512(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
                     std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy);
-// Same bits as weightedRowSumAvx2 (each output is the same chain of FMAs), 128 outputs at a time.
+// Attention's loops with AVX-512F: the same bits as the AVX2 versions (each score and each output
+// is the same chain of operations). dotRowsAvx512 passes head sizes that are not a multiple of 16
+// to dotRowsAvx2.
+void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+                   std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
-                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
+                          bool accumulate);
 #endif
 
 }  // namespace qe::cpu::detail

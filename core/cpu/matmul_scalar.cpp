@@ -68,10 +68,11 @@ void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const floa
 }
 
 void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const float* rows,
-                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
+                          bool accumulate) {
     for (int g = 0; g < queries; ++g) {
         float* o = out + g * outStride;
-        std::fill(o, o + n, 0.0f);
+        if (!accumulate) std::fill(o, o + n, 0.0f);
         for (std::int64_t j = 0; j < count; ++j) axpyScalar(weights[g * weightStride + j], rows + j * stride, o, n);
     }
 }

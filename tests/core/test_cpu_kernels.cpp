@@ -543,8 +543,8 @@ void TestCpuKernels::attentionLoopsEqualDotAndAxpy() {
     std::mt19937 rng(31);
     for (Isa isa : isaLevels()) {
         setIsa(isa);
-        for (std::int64_t n : {16, 64, 72, 128, 13, 200}) {
-            for (std::int64_t count : {1, 3, 4, 9, 130}) {
+        for (std::int64_t n : {16, 64, 72, 128, 13, 200, 256}) {
+            for (std::int64_t count : {1, 3, 4, 9, 17, 130}) {
                 for (int queries : {1, 2, 3, 4, 5, 8, 9}) {
                     const std::int64_t stride = n * 3 + 1;  // rows of other heads in between, unaligned
                     const std::int64_t qStride = n + 2, ld = count + 1, outStride = n + 3;
@@ -570,6 +570,15 @@ void TestCpuKernels::attentionLoopsEqualDotAndAxpy() {
                                                  .arg(isaName(isa)).arg(n).arg(count).arg(g).arg(queries)));
                         for (std::int64_t i = n; i < outStride; ++i) QCOMPARE(bitsOf(sums[std::size_t(g * outStride + i)]), kSentinel);
                     }
+                    // The same sums in two calls, the second continuing the first (accumulate).
+                    const std::int64_t split = count / 3;
+                    std::vector<float> resumed(std::size_t(queries * outStride), floatOf(kSentinel));
+                    weightedRowSum(weights.data(), ld, queries, rows.data() + 1, stride, split, n, resumed.data(), outStride);
+                    weightedRowSum(weights.data() + split, ld, queries, rows.data() + 1 + split * stride, stride, count - split, n,
+                                   resumed.data(), outStride, /*accumulate=*/true);
+                    if (std::memcmp(resumed.data(), sums.data(), resumed.size() * 4) != 0)
+                        QFAIL(qPrintable(QStringLiteral("weightedRowSum resumed after %1 rows: %2 n=%3 count %4 queries %5")
+                                             .arg(split).arg(isaName(isa)).arg(n).arg(count).arg(queries)));
                 }
             }
         }
