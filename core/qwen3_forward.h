@@ -50,6 +50,7 @@ public:
 private:
     void attention(std::int64_t layer, std::int64_t numTokens, std::int64_t startPos, const KvCache& cache,
                    Diagnostics* diagnostics);
+    void attentionOneToken(std::int64_t layer, std::int64_t startPos, const KvCache& cache, Diagnostics* diagnostics);
 
     const Weights& m_weights;
     const ModelConfig& m_config;
@@ -74,6 +75,7 @@ private:
         std::vector<float> outputs;  // [queries, d] their outputs, scattered afterwards
     };
     std::vector<AttentionScratch> m_attention;
+    std::vector<float> m_decodeScores;  // [Nq, context]: one decoded token's scores, then probabilities
 };
 
 // fp32 RMSNorm of each of `rows` rows of width `n`: y = x / sqrt(mean(x²) + eps) ⊙ weight.
