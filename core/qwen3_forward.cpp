@@ -33,22 +33,13 @@ float silu(float z) { return z / (1.0f + std::exp(-z)); }
 
 // Turns a query's n scores into attention probabilities in place (scaled by `scale`, softmax),
 // and records the row's entropy and sink weight (probability of position 0) when asked.
+// Σ e·(s − max) gives the entropy without a log per key: H = −Σ p log p = log Z − Σ e·(s − max) / Z.
 void softmaxScores(float* row, std::int64_t n, float scale, float* entropy, float* sink) {
-    float maxScore = -INFINITY;
-    for (std::int64_t pos = 0; pos < n; ++pos) {
-        row[pos] *= scale;
-        maxScore = std::max(maxScore, row[pos]);
-    }
-    // Σ e·(s − max) gives the entropy without a log per key: H = −Σ p log p = log Z − Σ e·(s − max) / Z.
-    float sum = 0.0f, weighted = 0.0f;
-    for (std::int64_t pos = 0; pos < n; ++pos) {
-        const float shifted = row[pos] - maxScore;
-        row[pos] = std::exp(shifted);
-        sum += row[pos];
-        weighted += row[pos] * shifted;
-    }
+    const float maxScore = cpu::scaleAndMax(row, n, scale);
+    float weighted = 0.0f;
+    const float sum = cpu::expAndSum(row, n, maxScore, &weighted);
     const float inv = 1.0f / sum;
-    for (std::int64_t pos = 0; pos < n; ++pos) row[pos] *= inv;
+    cpu::scaleRow(row, n, inv);
     if (entropy) *entropy = std::max(0.0f, std::log(sum) - weighted * inv);
     if (sink) *sink = row[0];
 }

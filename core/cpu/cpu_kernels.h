@@ -93,6 +93,21 @@ void dotRows(const float* q, std::int64_t qStride, int queries, const float* row
 void weightedRowSum(const float* weights, std::int64_t weightStride, int queries, const float* rows, std::int64_t stride,
                     std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate = false);
 
+// Attention's softmax in three passes over a row of scores, vectorised, with the same results on
+// every ISA (and as the scalar loops they replace):
+// scaleAndMax: x[i] *= scale for i < n; returns the largest (-inf when n == 0).
+float scaleAndMax(float* x, std::int64_t n, float scale);
+// expAndSum: x[i] = exp(x[i] - shift); returns the new values' sum, added in index order, and sets
+// *weighted to the sum of x_new[i] * (x_old[i] - shift), added in any order (a diagnostic; a term
+// whose exp is 0 adds 0, also for x_old[i] = -inf).
+float expAndSum(float* x, std::int64_t n, float shift, float* weighted);
+// scaleRow: x[i] *= s.
+void scaleRow(float* x, std::int64_t n, float s);
+// The exp of expAndSum: glibc's expf as its FMA build computes it (the ARM optimized-routines
+// algorithm: a 32-entry table of 2^(i/32) and a cubic in double precision, under 0.502 ulp), the
+// same bits for every float; exp(-inf) = 0, exp(NaN) = NaN, overflow gives +inf.
+float expFloat(float x);
+
 // Convenience for one product.
 void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx, const MatrixView& w,
             float* y, std::int64_t ldy);

@@ -150,6 +150,30 @@ void weightedRowSum(const float* weights, std::int64_t weightStride, int queries
     detail::weightedRowSumScalar(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
 }
 
+float expFloat(float x) { return detail::expFloatScalar(x); }
+
+float scaleAndMax(float* x, std::int64_t n, float scale) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (activeIsa() >= Isa::Avx2) return detail::scaleAndMaxAvx2(x, n, scale);
+#endif
+    return detail::scaleAndMaxScalar(x, n, scale);
+}
+
+float expAndSum(float* x, std::int64_t n, float shift, float* weighted) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (activeIsa() == Isa::Avx512) return detail::expAndSumAvx512(x, n, shift, weighted);
+    if (activeIsa() == Isa::Avx2) return detail::expAndSumAvx2(x, n, shift, weighted);
+#endif
+    return detail::expAndSumScalar(x, n, shift, weighted);
+}
+
+void scaleRow(float* x, std::int64_t n, float s) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (activeIsa() >= Isa::Avx2) return detail::scaleRowAvx2(x, n, s);
+#endif
+    detail::scaleRowScalar(x, n, s);
+}
+
 void axpy(float a, const float* x, float* y, std::int64_t n) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
     if (activeIsa() >= Isa::Avx2) return detail::axpyAvx2(a, x, y, n);

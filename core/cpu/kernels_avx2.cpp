@@ -13,6 +13,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 
 #define QE_AVX2 __attribute__((target("avx2,fma,f16c")))
@@ -428,6 +429,80 @@ QE_AVX2 void weightedRowSumAvx2(const float* weights, std::int64_t weightStride,
     static constexpr std::array<WeightedSumBlockFn, 3> blocks{&weightedRowSumBlock<1>, &weightedRowSumBlock<2>,
                                                               &weightedRowSumBlock<3>};
     forQueryBlocks(blocks, weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
+}
+
+QE_AVX2 float scaleAndMaxAvx2(float* x, std::int64_t n, float scale) {
+    const __m256 sv = _mm256_set1_ps(scale);
+    __m256 mv = _mm256_set1_ps(-INFINITY);
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(x + i), sv);
+        _mm256_storeu_ps(x + i, v);
+        mv = _mm256_max_ps(mv, v);
+    }
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, mv);
+    float m = *std::max_element(lanes, lanes + 8);  // the maximum is the same in any order
+    return std::max(m, scaleAndMaxScalar(x + i, n - i, scale));
+}
+
+namespace {
+
+// expFloatScalar on four floats, in double precision (see it for the steps).
+QE_AVX2 __m128 exp4(__m128 x) {
+    const __m256d xd = _mm256_cvtps_pd(x);
+    const __m256d invLn2N = _mm256_set1_pd(kExpInvLn2N), shift = _mm256_set1_pd(kExpShift);
+    __m256d kd = _mm256_fmadd_pd(invLn2N, xd, shift);
+    const __m256i ki = _mm256_castpd_si256(kd);
+    kd = _mm256_sub_pd(kd, shift);
+    const __m256d r = _mm256_fmsub_pd(invLn2N, xd, kd);
+    const __m256i index = _mm256_and_si256(ki, _mm256_set1_epi64x(31));
+    const __m256i table = _mm256_i64gather_epi64(reinterpret_cast<const long long*>(kExpTable.data()), index, 8);
+    const __m256d s = _mm256_castsi256_pd(_mm256_add_epi64(table, _mm256_slli_epi64(ki, 47)));
+    const __m256d z = _mm256_fmadd_pd(_mm256_set1_pd(kExpC0), r, _mm256_set1_pd(kExpC1));
+    const __m256d r2 = _mm256_mul_pd(r, r);
+    __m256d y = _mm256_fmadd_pd(_mm256_set1_pd(kExpC2), r, _mm256_set1_pd(1.0));
+    y = _mm256_fmadd_pd(z, r2, y);
+    __m128 e = _mm256_cvtpd_ps(_mm256_mul_pd(y, s));
+    // Out of range: below the underflow bound (and -inf) 0, above the overflow bound +inf. A NaN
+    // comes through the arithmetic as a NaN.
+    e = _mm_andnot_ps(_mm_cmp_ps(x, _mm_set1_ps(kExpUnderflow), _CMP_LT_OQ), e);
+    return _mm_blendv_ps(e, _mm_set1_ps(INFINITY), _mm_cmp_ps(x, _mm_set1_ps(kExpOverflow), _CMP_GT_OQ));
+}
+
+}  // namespace
+
+QE_AVX2 float expAndSumAvx2(float* x, std::int64_t n, float shift, float* weighted) {
+    const __m256 sv = _mm256_set1_ps(shift);
+    __m256 wv = _mm256_setzero_ps();
+    float sum = 0.0f;
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 shifted = _mm256_sub_ps(_mm256_loadu_ps(x + i), sv);
+        const __m256 e = _mm256_set_m128(exp4(_mm256_extractf128_ps(shifted, 1)), exp4(_mm256_castps256_ps128(shifted)));
+        _mm256_storeu_ps(x + i, e);
+        wv = _mm256_fmadd_ps(e, _mm256_max_ps(shifted, _mm256_set1_ps(kExpUnderflow)), wv);  // -inf: 0, not NaN
+        alignas(32) float lanes[8];
+        _mm256_store_ps(lanes, e);
+        #pragma GCC unroll 8
+        for (int k = 0; k < 8; ++k) sum += lanes[k];  // in order: the sum scales every probability
+    }
+    float w = hsum(wv);
+    for (; i < n; ++i) {
+        const float shifted = x[i] - shift;
+        x[i] = expFloatScalar(shifted);
+        sum += x[i];
+        w += x[i] * std::max(shifted, kExpUnderflow);
+    }
+    *weighted = w;
+    return sum;
+}
+
+QE_AVX2 void scaleRowAvx2(float* x, std::int64_t n, float s) {
+    const __m256 sv = _mm256_set1_ps(s);
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), sv));
+    for (; i < n; ++i) x[i] *= s;
 }
 
 QE_AVX2 void axpyAvx2(float a, const float* x, float* y, std::int64_t n) {

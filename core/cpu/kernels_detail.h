@@ -60,6 +60,23 @@ inline void forQueryBlocks(const std::array<Fn, N>& blocks, const float* in, std
                                                                  out + g * outStride, outStride, extra...);
 }
 
+// expFloat's constants (glibc's e_exp2f_data.c, N = 32): kExpTable[i] = bits(2^(i/32)) - (i << 47),
+// so that bits(2^(k/32)) = kExpTable[k % 32] + (k << 47) for any integer k.
+inline constexpr std::array<std::uint64_t, 32> kExpTable = {
+    0x3ff0000000000000, 0x3fefd9b0d3158574, 0x3fefb5586cf9890f, 0x3fef9301d0125b51, 0x3fef72b83c7d517b,
+    0x3fef54873168b9aa, 0x3fef387a6e756238, 0x3fef1e9df51fdee1, 0x3fef06fe0a31b715, 0x3feef1a7373aa9cb,
+    0x3feedea64c123422, 0x3feece086061892d, 0x3feebfdad5362a27, 0x3feeb42b569d4f82, 0x3feeab07dd485429,
+    0x3feea47eb03a5585, 0x3feea09e667f3bcd, 0x3fee9f75e8ec5f74, 0x3feea11473eb0187, 0x3feea589994cce13,
+    0x3feeace5422aa0db, 0x3feeb737b0cdc5e5, 0x3feec49182a3f090, 0x3feed503b23e255d, 0x3feee89f995ad3ad,
+    0x3feeff76f2fb5e47, 0x3fef199bdd85529c, 0x3fef3720dcef9069, 0x3fef5818dcfba487, 0x3fef7c97337b9b5f,
+    0x3fefa4afa2a490da, 0x3fefd0765b6e4540};
+inline constexpr double kExpInvLn2N = 0x1.71547652b82fep+0 * 32;  // 32 / ln 2
+inline constexpr double kExpShift = 0x1.8p+52;                    // rounds to an integer when added
+inline constexpr double kExpC0 = 0x1.c6af84b912394p-5 / 32 / 32 / 32, kExpC1 = 0x1.ebfce50fac4f3p-3 / 32 / 32,
+                        kExpC2 = 0x1.62e42ff0c52d6p-1 / 32;
+inline constexpr float kExpUnderflow = -0x1.9fe368p6f;  // below: exp(x) < 2^-150, rounds to 0
+inline constexpr float kExpOverflow = 0x1.62e42ep6f;    // above: exp(x) > FLT_MAX
+
 // Element k of a weight row starting at `row` (possibly unaligned).
 inline float loadWeight(const unsigned char* row, WeightType type, std::int64_t k) {
     switch (type) {
@@ -81,6 +98,10 @@ void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int q
                           std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
                           bool accumulate);
 void rowToFloatScalar(const MatrixView& w, std::int64_t row, float* out);
+float expFloatScalar(float x);
+float scaleAndMaxScalar(float* x, std::int64_t n, float scale);
+float expAndSumScalar(float* x, std::int64_t n, float shift, float* weighted);
+void scaleRowScalar(float* x, std::int64_t n, float s);
 
 #if defined(__x86_64__) || defined(__i386__)
 #define QE_CPU_HAVE_AVX2_KERNELS 1
@@ -103,6 +124,9 @@ void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int que
                         std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
                         bool accumulate);
 void rowToFloatAvx2(const MatrixView& w, std::int64_t row, float* out);
+float scaleAndMaxAvx2(float* x, std::int64_t n, float scale);
+float expAndSumAvx2(float* x, std::int64_t n, float shift, float* weighted);
+void scaleRowAvx2(float* x, std::int64_t n, float s);
 // AVX-512F GEMM (kernels_avx512.cpp); call only when detectedIsa() == Isa::Avx512. Same results
 // as gemmRowsAvx2, bit for bit.
 void gemmRowsAvx512(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
@@ -115,6 +139,7 @@ void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const floa
 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
                           std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
                           bool accumulate);
+float expAndSumAvx512(float* x, std::int64_t n, float shift, float* weighted);
 #endif
 
 }  // namespace qe::cpu::detail

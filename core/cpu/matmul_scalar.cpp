@@ -2,6 +2,8 @@
 // that tests compare the vector kernels with. Thread mapping: none here; each call computes the
 // output rows it is given on the calling thread (matmul.cpp splits rows across the pool).
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 
 #include "core/cpu/kernels_detail.h"
 
@@ -80,6 +82,52 @@ void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int q
 void rowToFloatScalar(const MatrixView& w, std::int64_t row, float* out) {
     const unsigned char* src = rowBytes(w, row);
     for (std::int64_t k = 0; k < w.cols; ++k) out[k] = loadWeight(src, w.type, k);
+}
+
+// glibc's expf (sysdeps/ieee754/flt-32/e_expf.c) as GCC compiles its FMA variant, which fuses the
+// first multiply into both of its uses: x * 32/ln2 = k + r, exp(x) = 2^(k/32) * 2^(r/32), the
+// second factor a cubic in r. std::fma keeps the fused steps fused on any CPU.
+float expFloatScalar(float x) {
+    if (!(x >= kExpUnderflow)) return std::isnan(x) ? x + x : 0.0f;
+    if (x > kExpOverflow) return INFINITY;
+    const double xd = x;
+    double kd = std::fma(kExpInvLn2N, xd, kExpShift);  // k + 2^52 * 1.5: k in the low bits
+    std::uint64_t ki;
+    std::memcpy(&ki, &kd, 8);
+    kd -= kExpShift;
+    const double r = std::fma(kExpInvLn2N, xd, -kd);
+    const std::uint64_t bits = kExpTable[ki % 32] + (ki << 47);
+    double s;
+    std::memcpy(&s, &bits, 8);
+    const double z = std::fma(kExpC0, r, kExpC1), r2 = r * r;
+    double y = std::fma(kExpC2, r, 1.0);
+    y = std::fma(z, r2, y);
+    return static_cast<float>(y * s);
+}
+
+float scaleAndMaxScalar(float* x, std::int64_t n, float scale) {
+    float m = -INFINITY;
+    for (std::int64_t i = 0; i < n; ++i) {
+        x[i] *= scale;
+        m = std::max(m, x[i]);
+    }
+    return m;
+}
+
+float expAndSumScalar(float* x, std::int64_t n, float shift, float* weighted) {
+    float sum = 0.0f, w = 0.0f;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float shifted = x[i] - shift;
+        x[i] = expFloatScalar(shifted);
+        sum += x[i];
+        w += x[i] * std::max(shifted, kExpUnderflow);  // exp(-inf) * -inf: 0, not NaN
+    }
+    *weighted = w;
+    return sum;
+}
+
+void scaleRowScalar(float* x, std::int64_t n, float s) {
+    for (std::int64_t i = 0; i < n; ++i) x[i] *= s;
 }
 
 }  // namespace qe::cpu::detail
