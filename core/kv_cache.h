@@ -28,7 +28,8 @@ public:
     // External storage allocates nothing here: the backend sized it for maxTokens up front.
     Status reserve(std::int64_t tokens);
 
-    // [capacity][numKeyValueHeads][headDim] per layer, row-major fp32.
+    // [capacity][numKeyValueHeads][headDim] per layer, fp32, rowFloats() apart (kvWidth, plus a
+    // cache line of padding when the row is a multiple of 1 KiB).
     float* keys(std::int64_t layer, std::int64_t pos) { return m_keys[layer].data() + pos * m_rowFloats; }
     float* values(std::int64_t layer, std::int64_t pos) { return m_values[layer].data() + pos * m_rowFloats; }
     const float* keys(std::int64_t layer, std::int64_t pos) const { return m_keys[layer].data() + pos * m_rowFloats; }

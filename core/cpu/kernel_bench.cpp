@@ -3,7 +3,7 @@
 // decode (matrix-vector, bf16 weights streamed from DRAM) and prefill (GEMM, T = 128 by default).
 // Compute rates are also given per second of process CPU time, which stays meaningful when other
 // processes share the cores; /proc/loadavg is printed before and after for that reason.
-// Usage: qe-kernel-bench [--threads N] [--quick] [--tokens T] [--only machine|pool|decode|prefill]
+// Usage: qe-kernel-bench [--threads N] [--quick] [--tokens T] [--only machine|pool|decode|prefill|attention]
 //                        [--isa scalar|avx2|avx512]
 #include <algorithm>
 #include <chrono>
@@ -166,7 +166,7 @@ Timing timePerCall(int reps, int calls, Fn fn) {
 }  // namespace
 
 int usage(const char* program) {
-    std::fprintf(stderr, "usage: %s [--threads N] [--quick] [--tokens T] [--only machine|pool|decode|prefill] "
+    std::fprintf(stderr, "usage: %s [--threads N] [--quick] [--tokens T] [--only machine|pool|decode|prefill|attention] "
                          "[--isa scalar|avx2|avx512]\n", program);
     return 2;
 }
@@ -290,6 +290,43 @@ int main(int argc, char** argv) {
         });
         std::printf("  %s: %8.2f ms  %6.1f GFLOP/s  |  %6.1f GFLOP/cpu-s  %5.1f%%\n", s.name, t.wall * 1e3,
                     flops / t.wall / 1e9, flops / t.cpu / 1e9, corePeak > 0 ? 100 * flops / t.cpu / corePeak : 0.0);
+    }
+    // Attention's kernels on one core, as a task of the engine runs them: `queries` query rows
+    // against 2,048 cached positions of one KV head (128 floats; 1 MiB of keys, in L2 after the
+    // first call), then the softmax of each row. Rows 4,096 B apart (the 0.6B cache's row, which
+    // maps one head's rows to a few cache sets) and 4,160 B (the KV cache pads it by a line).
+    if (wanted("attention")) {
+        std::printf("\nattention kernels, one core, 2048 positions, head size 128 (GFLOP/s, %% of measured core peak; "
+                    "softmax ns per score):\n");
+        constexpr std::int64_t kPositions = 2048, kHead = 128;
+        std::vector<float> rows(std::size_t(kPositions * 1040), 0.01f), queries(std::size_t(32 * kHead), 0.02f);
+        std::vector<float> scores(std::size_t(32 * kPositions)), out(std::size_t(32 * kHead));
+        for (std::int64_t stride : {1024, 1040}) {
+            for (int q : {2, 8, 32}) {  // one token of 0.6B (G = 2), of 32B (G = 8), a span of 32 queries
+                const double flops = 2.0 * q * kPositions * kHead;
+                const int calls = int(std::max(4.0, 2e9 / flops / (quick ? 4 : 1)));
+                const Timing dots = timePerCall(reps, calls, [&](int) {
+                    dotRows(queries.data(), kHead, q, rows.data(), stride, kPositions, kHead, scores.data(), kPositions);
+                });
+                const Timing sums = timePerCall(reps, calls, [&](int) {
+                    weightedRowSum(scores.data(), kPositions, q, rows.data(), stride, kPositions, kHead, out.data(), kHead);
+                });
+                const Timing softmax = timePerCall(reps, calls, [&](int) {
+                    for (int g = 0; g < q; ++g) {
+                        float* row = scores.data() + g * kPositions;
+                        std::fill(row, row + kPositions, 0.5f);
+                        float weighted = 0.0f;
+                        const float max = scaleAndMax(row, kPositions, 0.088f);
+                        scaleRow(row, kPositions, 1.0f / expAndSum(row, kPositions, max, &weighted));
+                    }
+                });
+                std::printf("  rows %lld B apart, %2d queries: scores %6.1f GFLOP/s %5.1f%%  |  values %6.1f GFLOP/s %5.1f%%  |  "
+                            "softmax %.2f ns\n", (long long)stride * 4, q,
+                            flops / dots.wall / 1e9, corePeak > 0 ? 100 * flops / dots.wall / corePeak : 0.0,
+                            flops / sums.wall / 1e9, corePeak > 0 ? 100 * flops / sums.wall / corePeak : 0.0,
+                            softmax.wall * 1e9 / (double(q) * kPositions));
+            }
+        }
     }
     std::printf("loadavg %s\n", firstLine("/proc/loadavg").c_str());
     return 0;
