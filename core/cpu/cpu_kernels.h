@@ -1,8 +1,8 @@
 // CPU compute kernels for the Qwen3 forward pass: thread pool, matrix multiply against stored
 // weights (bf16 / f16 / f32, layout [out, in] as in PyTorch nn.Linear) with fp32 activations
 // and fp32 accumulation, and small vector helpers. Kernels are chosen at run time from the CPU's
-// features (AVX-512F for the prefill GEMM and attention, AVX2+FMA+F16C, else portable scalar code), so one
-// binary runs on any x86-64.
+// features (AVX-512F for the prefill GEMM and attention, AVX2+FMA+F16C, else portable scalar
+// code), so one binary runs on any x86-64.
 #pragma once
 
 #include <cstddef>

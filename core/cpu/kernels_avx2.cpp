@@ -13,8 +13,8 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <cmath>
 #include <array>
+#include <cmath>
 
 #define QE_AVX2 __attribute__((target("avx2,fma,f16c")))
 

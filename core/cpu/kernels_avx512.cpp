@@ -23,8 +23,8 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <cmath>
 #include <array>
+#include <cmath>
 #include <utility>
 
 #define QE_AVX512 __attribute__((target("avx512f,avx2,fma,f16c")))
