@@ -111,6 +111,15 @@ private slots:
                     QVERIFY2(logits.size() == first.size() && std::memcmp(logits.data(), first.data(), first.size() * 4) == 0,
                              qPrintable(QStringLiteral("%1 heads, chunks of %2: %3 threads differ from 1")
                                             .arg(heads).arg(chunk).arg(threads)));
+                    if (threads == 1) {  // and right: against the double-precision reference (KV rows padded here)
+                        Reference ref{(*session)->weights().checkpoint(), (*session)->config(), {}, {}};
+                        const auto expected = ref.logits(tokens);
+                        double worst = 0;
+                        for (size_t t = 0; t < tokens.size(); ++t)
+                            worst = std::max(worst, maxDiff(&logits[t * config.vocabSize], expected[t]));
+                        QVERIFY2(worst < 1e-3, qPrintable(QStringLiteral("%1 heads, chunks of %2: max |logit - reference| = %3")
+                                                              .arg(heads).arg(chunk).arg(worst)));
+                    }
                 }
             }
         }
