@@ -161,8 +161,9 @@ float scaleAndMax(float* x, std::int64_t n, float scale) {
 
 float expAndSum(float* x, std::int64_t n, float shift, float* weighted) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
-    if (activeIsa() == Isa::Avx512) return detail::expAndSumAvx512(x, n, shift, weighted);
-    if (activeIsa() == Isa::Avx2) return detail::expAndSumAvx2(x, n, shift, weighted);
+    // AVX2 on AVX-512 CPUs too: an 8-double exp measured only ~10 % faster there, and the sum in
+    // index order, not the exp, bounds the loop.
+    if (activeIsa() >= Isa::Avx2) return detail::expAndSumAvx2(x, n, shift, weighted);
 #endif
     return detail::expAndSumScalar(x, n, shift, weighted);
 }

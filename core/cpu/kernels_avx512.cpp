@@ -24,7 +24,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <utility>
 
 #define QE_AVX512 __attribute__((target("avx512f,avx2,fma,f16c")))
@@ -164,9 +163,10 @@ QE_AVX512 void reduceEightLikeDot(const __m512 (&a)[8], float* out) {
     _mm256_storeu_ps(out, _mm512_castps512_ps256(_mm512_permutexvar_ps(order, y)));
 }
 
+// R rows (`count` is R: the tables below pick the kernel by it).
 template <int Q, int R>
-QE_AVX512 void dotRowsTile512(const float* q, std::int64_t qStride, const float* rows, std::int64_t stride, std::int64_t n,
-                              float* out, std::int64_t outStride) {
+QE_AVX512 void dotRowsTile512(const float* q, std::int64_t qStride, const float* rows, std::int64_t stride, std::int64_t,
+                              std::int64_t n, float* out, std::int64_t outStride) {
     __m512 acc[Q][R];
     #pragma GCC unroll 3
     for (int g = 0; g < Q; ++g)
@@ -194,8 +194,6 @@ QE_AVX512 void dotRowsTile512(const float* q, std::int64_t qStride, const float*
     }
 }
 
-using DotTileFn = void (*)(const float*, std::int64_t, const float*, std::int64_t, std::int64_t, float*, std::int64_t);
-constexpr int kDotQueries = 3;  // queries per tile
 constexpr std::int64_t kDotRows = 8;
 
 // Attention's weighted sum of values: Q queries' 128 outputs (a Qwen3 head each) in 8Q zmm
@@ -229,31 +227,6 @@ QE_AVX512 void weightedRowSumBlock512(const float* weights, std::int64_t weightS
     if (c < n) weightedRowSumAvx2(weights, weightStride, Q, rows + c, stride, count, n - c, out + c, outStride, accumulate);
 }
 
-// expFloatScalar on eight floats, in double precision (see it for the steps); the table lookup is
-// two two-source permutes (16 entries each) and a blend on bit 4 of the index.
-QE_AVX512 __m256 exp8(__m256 x) {
-    const __m512d xd = _mm512_cvtps_pd(x);
-    const __m512d invLn2N = _mm512_set1_pd(kExpInvLn2N), shift = _mm512_set1_pd(kExpShift);
-    __m512d kd = _mm512_fmadd_pd(invLn2N, xd, shift);
-    const __m512i ki = _mm512_castpd_si512(kd);
-    kd = _mm512_sub_pd(kd, shift);
-    const __m512d r = _mm512_fmsub_pd(invLn2N, xd, kd);
-    const auto* t = reinterpret_cast<const long long*>(kExpTable.data());
-    const __m512i low = _mm512_permutex2var_epi64(_mm512_loadu_si512(t), ki, _mm512_loadu_si512(t + 8));
-    const __m512i high = _mm512_permutex2var_epi64(_mm512_loadu_si512(t + 16), ki, _mm512_loadu_si512(t + 24));
-    const __m512i table = _mm512_mask_blend_epi64(_mm512_test_epi64_mask(ki, _mm512_set1_epi64(16)), low, high);
-    const __m512d s = _mm512_castsi512_pd(_mm512_add_epi64(table, _mm512_slli_epi64(ki, 47)));
-    const __m512d z = _mm512_fmadd_pd(_mm512_set1_pd(kExpC0), r, _mm512_set1_pd(kExpC1));
-    const __m512d r2 = _mm512_mul_pd(r, r);
-    __m512d y = _mm512_fmadd_pd(_mm512_set1_pd(kExpC2), r, _mm512_set1_pd(1.0));
-    y = _mm512_fmadd_pd(z, r2, y);
-    __m256 e = _mm512_cvtpd_ps(_mm512_mul_pd(y, s));
-    // Out of range: below the underflow bound (and -inf) 0, above the overflow bound +inf. A NaN
-    // comes through the arithmetic as a NaN.
-    e = _mm256_andnot_ps(_mm256_cmp_ps(x, _mm256_set1_ps(kExpUnderflow), _CMP_LT_OQ), e);
-    return _mm256_blendv_ps(e, _mm256_set1_ps(INFINITY), _mm256_cmp_ps(x, _mm256_set1_ps(kExpOverflow), _CMP_GT_OQ));
-}
-
 // Rows per pass of the queries in weightedRowSumAvx512: 32 rows of a 128-float head are 16 KiB,
 // which stay in L1 while every block of queries passes over them.
 constexpr std::int64_t kSumRows = 32;
@@ -265,19 +238,14 @@ constexpr std::int64_t kSumRows = 32;
 QE_AVX512 void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
                              std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
     if (n % 16 != 0) return dotRowsAvx2(q, qStride, queries, rows, stride, count, n, out, outStride);
-    static constexpr std::array<DotTileFn, kDotQueries> eight{&dotRowsTile512<1, 8>, &dotRowsTile512<2, 8>,
-                                                              &dotRowsTile512<3, 8>};
-    static constexpr std::array<DotTileFn, kDotQueries> one{&dotRowsTile512<1, 1>, &dotRowsTile512<2, 1>,
-                                                            &dotRowsTile512<3, 1>};
+    static constexpr std::array<AttentionBlockFn, 3> eight{&dotRowsTile512<1, 8>, &dotRowsTile512<2, 8>,
+                                                           &dotRowsTile512<3, 8>};
+    static constexpr std::array<AttentionBlockFn, 3> one{&dotRowsTile512<1, 1>, &dotRowsTile512<2, 1>,
+                                                         &dotRowsTile512<3, 1>};
     std::int64_t j = 0;
     for (; j + kDotRows <= count; j += kDotRows)
-        for (int g = 0; g < queries; g += kDotQueries)
-            eight[std::size_t(std::min(kDotQueries, queries - g) - 1)](q + g * qStride, qStride, rows + j * stride, stride, n,
-                                                                        out + g * outStride + j, outStride);
-    for (; j < count; ++j)
-        for (int g = 0; g < queries; g += kDotQueries)
-            one[std::size_t(std::min(kDotQueries, queries - g) - 1)](q + g * qStride, qStride, rows + j * stride, stride, n,
-                                                                      out + g * outStride + j, outStride);
+        forQueryBlocks(eight, q, qStride, queries, rows + j * stride, stride, kDotRows, n, out + j, outStride);
+    for (; j < count; ++j) forQueryBlocks(one, q, qStride, queries, rows + j * stride, stride, 1, n, out + j, outStride);
 }
 
 QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
@@ -292,35 +260,6 @@ QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStr
                        accumulate || j > 0);
         j += rowsNow;
     } while (j < count);
-}
-
-QE_AVX512 float expAndSumAvx512(float* x, std::int64_t n, float shift, float* weighted) {
-    const __m256 sv = _mm256_set1_ps(shift);
-    __m256 wv = _mm256_setzero_ps();
-    float sum = 0.0f;
-    std::int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        const __m256 shifted = _mm256_sub_ps(_mm256_loadu_ps(x + i), sv);
-        const __m256 e = exp8(shifted);
-        _mm256_storeu_ps(x + i, e);
-        wv = _mm256_fmadd_ps(e, _mm256_max_ps(shifted, _mm256_set1_ps(kExpUnderflow)), wv);  // -inf: 0, not NaN
-        alignas(32) float lanes[8];
-        _mm256_store_ps(lanes, e);
-        #pragma GCC unroll 8
-        for (int k = 0; k < 8; ++k) sum += lanes[k];  // in order: the sum scales every probability
-    }
-    alignas(32) float lanes[8];
-    _mm256_store_ps(lanes, wv);
-    float w = 0.0f;
-    for (float l : lanes) w += l;
-    for (; i < n; ++i) {
-        const float shifted = x[i] - shift;
-        x[i] = expFloatScalar(shifted);
-        sum += x[i];
-        w += x[i] * std::max(shifted, kExpUnderflow);
-    }
-    *weighted = w;
-    return sum;
 }
 
 }  // namespace qe::cpu::detail

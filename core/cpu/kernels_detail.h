@@ -139,7 +139,6 @@ void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const floa
 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
                           std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
                           bool accumulate);
-float expAndSumAvx512(float* x, std::int64_t n, float shift, float* weighted);
 #endif
 
 }  // namespace qe::cpu::detail
