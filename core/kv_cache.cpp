@@ -5,17 +5,34 @@
 
 namespace qe {
 
-void KvCache::configure(const ModelConfig& config, std::int64_t maxTokens, KvStorage storage) {
+const char* kvTypeName(KvType type) { return type == KvType::BF16 ? "bf16" : "f32"; }
+
+bool parseKvType(const std::string& name, KvType* type) {
+    if (name == "f32") *type = KvType::F32;
+    else if (name == "bf16") *type = KvType::BF16;
+    else return false;
+    return true;
+}
+
+void KvCache::configure(const ModelConfig& config, std::int64_t maxTokens, KvStorage storage, KvType type) {
     m_storage = storage;
-    m_keys.assign(static_cast<std::size_t>(config.numHiddenLayers), {});
-    m_values.assign(static_cast<std::size_t>(config.numHiddenLayers), {});
+    m_type = type;
+    m_layers = config.numHiddenLayers;
+    for (Rows* rows : {&m_keys, &m_values}) {
+        rows->f32.clear();
+        rows->bf16.clear();
+        if (type == KvType::F32) rows->f32.resize(static_cast<std::size_t>(m_layers));
+        else rows->bf16.resize(static_cast<std::size_t>(m_layers));
+    }
     m_tokens.clear();
-    // A row of a multiple of 1 KiB (4 KiB on most Qwen3 models: 8 KV heads x 128) would put one
-    // head's keys of successive positions in the same few cache sets (L1 and L2 index them by
+    // A row of a multiple of 1 KiB (4 KiB on most Qwen3 models in fp32: 8 KV heads x 128) would put
+    // one head's keys of successive positions in the same few cache sets (L1 and L2 index them by
     // address bits 6-11 and 6-16), so attention, which walks one head down the positions, would
     // use a fraction of the caches. One cache line of padding moves each row to the next sets.
     // qe-kernel-bench --only attention: 2.3x on 2 queries x 2,048 positions held in L2.
-    m_rowFloats = config.kvWidth() + (config.kvWidth() % 256 == 0 ? 16 : 0);
+    const std::int64_t lineElements = 64 / static_cast<std::int64_t>(elementBytes());
+    const std::int64_t rowBytes = config.kvWidth() * static_cast<std::int64_t>(elementBytes());
+    m_rowStride = config.kvWidth() + (rowBytes % 1024 == 0 ? lineElements : 0);
     m_capacity = 0;
     m_maxTokens = maxTokens;
 }
@@ -36,9 +53,10 @@ Status KvCache::reserve(std::int64_t tokens) {
     std::int64_t want = std::max(tokens, m_capacity + m_capacity / 2);
     want = std::min(((want + kBlock - 1) / kBlock) * kBlock, m_maxTokens);
     try {
-        for (std::size_t layer = 0; layer < m_keys.size(); ++layer) {
-            m_keys[layer].resize(static_cast<std::size_t>(want * m_rowFloats));
-            m_values[layer].resize(static_cast<std::size_t>(want * m_rowFloats));
+        const auto elements = static_cast<std::size_t>(want * m_rowStride);
+        for (Rows* rows : {&m_keys, &m_values}) {
+            for (auto& layer : rows->f32) layer.resize(elements);
+            for (auto& layer : rows->bf16) layer.resize(elements);
         }
     } catch (const std::bad_alloc&) {
         return makeError(ErrorCode::OutOfMemory, "cannot allocate the KV cache for " + std::to_string(want) + " tokens (" +
@@ -46,6 +64,16 @@ Status KvCache::reserve(std::int64_t tokens) {
     }
     m_capacity = want;
     return {};
+}
+
+void KvCache::loadKeys(std::int64_t layer, std::int64_t pos, std::int64_t kvHead, std::int64_t headDim, float* out) const {
+    if (m_type == KvType::F32) {
+        const float* row = keys<float>(layer, pos) + kvHead * headDim;
+        std::copy_n(row, headDim, out);
+    } else {
+        const cpu::Bf16* row = keys<cpu::Bf16>(layer, pos) + kvHead * headDim;
+        for (std::int64_t i = 0; i < headDim; ++i) out[i] = cpu::bf16ToFloat(row[i].bits);
+    }
 }
 
 void KvCache::truncate(std::int64_t length) {

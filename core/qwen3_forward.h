@@ -48,8 +48,13 @@ public:
     Status logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics, std::vector<float>& out) override;
 
 private:
+    // Causal attention of the chunk's tokens over the cache; Row is the cache's element type.
     void attention(std::int64_t layer, std::int64_t numTokens, std::int64_t startPos, const KvCache& cache,
                    Diagnostics* diagnostics);
+    template <typename Row>
+    void attentionChunk(std::int64_t layer, std::int64_t numTokens, std::int64_t startPos, const KvCache& cache,
+                        Diagnostics* diagnostics);
+    template <typename Row>
     void attentionOneToken(std::int64_t layer, std::int64_t startPos, const KvCache& cache, Diagnostics* diagnostics);
 
     const Weights& m_weights;

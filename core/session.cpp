@@ -66,12 +66,14 @@ Result<std::unique_ptr<Session>> Session::load(const std::string& folder, const 
                                  std::to_string(limit) + " context positions";
         limit = backend.contextLimit();
     }
-    session->m_cache.configure(config, limit, backend.kvStorage());
+    // The GPU backend keeps its own cache, in bf16 whatever was asked for the CPU's.
+    const KvType kvType = backend.kvStorage() == KvStorage::Host ? options.kvCache : KvType::BF16;
+    session->m_cache.configure(config, limit, backend.kvStorage(), kvType);
     session->m_diagnostics.configure(config, options.diagnosticsBudgetBytes, backend.hostHiddenStates());
     session->m_diagnostics.setEnabled(options.diagnostics);
     session->m_logits.resize(static_cast<std::size_t>(config.vocabSize));
-    log()->info("loaded {} ({} layers, {}, context limit {}, weights {})", folder, config.numHiddenLayers,
-                backend.description(), limit, session->m_weights->resident() ? "resident" : "mapped");
+    log()->info("loaded {} ({} layers, {}, context limit {}, weights {}, KV cache {})", folder, config.numHiddenLayers,
+                backend.description(), limit, session->m_weights->resident() ? "resident" : "mapped", kvTypeName(kvType));
     return session;
 }
 

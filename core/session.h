@@ -32,6 +32,8 @@ struct SessionOptions {
     std::uint64_t diagnosticsBudgetBytes = 512ull << 20;  // kept hidden states for on-demand views
     WeightMemory weightMemory = WeightMemory::Auto;       // resident copy on huge pages when it fits (CPU)
     BackendKind backend = BackendKind::Cpu;                // Auto: CUDA when present and the model fits
+    KvType kvCache = KvType::F32;    // the CPU backend's cache: F32 (reference) or BF16 (half the memory);
+                                     // the GPU backend always keeps bf16
     int cudaDevice = 0;
 };
 

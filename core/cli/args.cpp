@@ -108,4 +108,11 @@ Result<BackendKind> backendArg(const Args& args) {
     return parseBackendKind(args.getOr("backend", "auto"));
 }
 
+Result<KvType> kvCacheArg(const Args& args) {
+    KvType type = KvType::F32;
+    if (!parseKvType(args.getOr("kv-cache", "f32"), &type))
+        return makeError(ErrorCode::InvalidArgument, "--kv-cache takes f32 or bf16");
+    return type;
+}
+
 }  // namespace qe::cli

@@ -35,6 +35,8 @@ private:
 
 // --backend auto|cpu|cuda (default auto: the GPU when this build has one and a GPU is present).
 Result<BackendKind> backendArg(const Args& args);
+// --kv-cache f32|bf16 (default f32): the CPU backend's KV cache element type.
+Result<KvType> kvCacheArg(const Args& args);
 
 // Parses "1,2,3" (spaces allowed) into token ids.
 Result<std::vector<int>> parseIdList(const std::string& text);

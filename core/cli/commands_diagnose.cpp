@@ -29,7 +29,7 @@ Result<std::pair<std::int64_t, std::int64_t>> parsePair(const std::string& text,
 }  // namespace
 
 int cmdDiagnose(int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "attention", "logit-lens", "top-k", "threads", "backend"});
+    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "attention", "logit-lens", "top-k", "threads", "backend", "kv-cache"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     auto tokenText = args->get("tokens");
@@ -56,8 +56,11 @@ int cmdDiagnose(int argc, char** argv, int first) {
     const auto numTokens = static_cast<std::int64_t>(tokens->size());
     auto backend = backendArg(*args);
     if (!backend.ok()) return fail(backend.error(), true);
+    auto kvCache = kvCacheArg(*args);
+    if (!kvCache.ok()) return fail(kvCache.error(), true);
     SessionOptions options;
     options.backend = *backend;
+    options.kvCache = *kvCache;
     options.threads = static_cast<int>(*threads);
     options.maxContext = numTokens;
     options.chunkSize = numTokens;

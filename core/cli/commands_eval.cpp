@@ -56,7 +56,7 @@ double negativeLogProb(const float* logits, std::int64_t vocab, int target) {
 }  // namespace
 
 int cmdPerplexity(int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "text-file", "tokens-file", "tokens", "window", "threads", "backend"});
+    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "text-file", "tokens-file", "tokens", "window", "threads", "backend", "kv-cache"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     const int sources = args->has("text-file") + args->has("tokens-file") + args->has("tokens");
@@ -85,8 +85,11 @@ int cmdPerplexity(int argc, char** argv, int first) {
 
     auto backend = backendArg(*args);
     if (!backend.ok()) return fail(backend.error(), true);
+    auto kvCache = kvCacheArg(*args);
+    if (!kvCache.ok()) return fail(kvCache.error(), true);
     SessionOptions options;
     options.backend = *backend;
+    options.kvCache = *kvCache;
     options.threads = static_cast<int>(*threads);
     options.diagnostics = false;
     auto loaded = Session::load(*dir, options);

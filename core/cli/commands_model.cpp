@@ -45,8 +45,10 @@ Result<SessionOptions> sessionOptions(const Args& args, std::int64_t chunk, std:
     QE_ASSIGN_OR_RETURN(long long threads, args.getInt("threads", 0));
     if (threads < 0) return makeError(ErrorCode::InvalidArgument, "--threads must not be negative");
     QE_ASSIGN_OR_RETURN(BackendKind backend, backendArg(args));
+    QE_ASSIGN_OR_RETURN(KvType kvCache, kvCacheArg(args));
     SessionOptions options;
     options.backend = backend;
+    options.kvCache = kvCache;
     options.threads = static_cast<int>(threads);
     options.chunkSize = chunk;
     options.maxContext = maxContext;
@@ -129,7 +131,7 @@ int cmdInfo(int argc, char** argv, int first) {
 }
 
 int cmdLogits(int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "top-k", "chunk", "last-logits", "all-logits", "threads", "backend"});
+    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "top-k", "chunk", "last-logits", "all-logits", "threads", "backend", "kv-cache"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     auto tokenText = args->get("tokens");
@@ -275,7 +277,7 @@ int cmdMakeModel(int argc, char** argv, int first) {
 
 int cmdBench(int argc, char** argv, int first) {
     auto args = Args::parse(argc, argv, first, {"json", "no-diagnostics"},
-                            {"model", "prompt-len", "gen", "threads", "chunk", "seed", "weights", "backend"});
+                            {"model", "prompt-len", "gen", "threads", "chunk", "seed", "weights", "backend", "kv-cache"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     if (!dir) return fail(makeError(ErrorCode::InvalidArgument, "bench: --model DIR is required"), true);
@@ -329,15 +331,17 @@ int cmdBench(int argc, char** argv, int first) {
                    {"diagnostics", !args->has("no-diagnostics")},
                    {"weight_bytes", session.weights().fileBytes()},
                    {"weights", session.weights().resident() ? "resident" : "mapped"},
+                   {"kv_cache", kvTypeName(session.cache().type())},
+                   {"kv_cache_bytes", session.cache().allocatedBytes()},
                    {"backend", backendKindName(session.backend().kind())},
                    {"device", session.backend().description()}});
         return kExitOk;
     }
     std::printf("model        %s\n", dir->c_str());
     std::printf("backend      %s\n", session.backend().description().c_str());
-    std::printf("threads      %d (%s kernels), diagnostics %s, weights %s\n", session.threads(),
+    std::printf("threads      %d (%s kernels), diagnostics %s, weights %s, KV cache %s\n", session.threads(),
                 cpu::isaName(cpu::activeIsa()), args->has("no-diagnostics") ? "off" : "on",
-                session.weights().resident() ? "resident" : "mapped");
+                session.weights().resident() ? "resident" : "mapped", kvTypeName(session.cache().type()));
     std::printf("prefill      %.1f tok/s (%lld tokens)\n", prefill, (long long)*promptLen);
     std::printf("decode       %.2f tok/s (%lld tokens)\n", decode, (long long)result->newTokens.size() - 1);
     std::printf("peak RSS     %.1f MiB (weights %.1f MiB)\n", rss / 1048576.0, session.weights().fileBytes() / 1048576.0);

@@ -93,6 +93,17 @@ void dotRows(const float* q, std::int64_t qStride, int queries, const float* row
 void weightedRowSum(const float* weights, std::int64_t weightStride, int queries, const float* rows, std::int64_t stride,
                     std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate = false);
 
+// A bf16 number as stored: the upper 16 bits of an fp32 (the rows of a bf16 KV cache).
+struct Bf16 {
+    std::uint16_t bits;
+};
+// dotRows and weightedRowSum over bf16 rows: the same bits as widening the rows to fp32 (exact)
+// and calling the fp32 versions; the rows are widened in registers as they are read.
+void dotRows(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
+             std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+void weightedRowSum(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows, std::int64_t stride,
+                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate = false);
+
 // Attention's softmax in three passes over a row of scores, vectorised, with the same results on
 // every ISA (and as the scalar loops they replace):
 // scaleAndMax: x[i] *= scale for i < n; returns the largest (-inf when n == 0).

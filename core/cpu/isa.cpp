@@ -130,8 +130,11 @@ float dot(const float* a, const float* b, std::int64_t n) {
     return detail::dotScalar(a, b, n);
 }
 
-void dotRows(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
-             std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+namespace {
+
+template <typename Row>
+void dotRowsOn(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
+               std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
     if (activeIsa() == Isa::Avx512) return detail::dotRowsAvx512(q, qStride, queries, rows, stride, count, n, out, outStride);
     if (activeIsa() == Isa::Avx2) return detail::dotRowsAvx2(q, qStride, queries, rows, stride, count, n, out, outStride);
@@ -139,8 +142,9 @@ void dotRows(const float* q, std::int64_t qStride, int queries, const float* row
     detail::dotRowsScalar(q, qStride, queries, rows, stride, count, n, out, outStride);
 }
 
-void weightedRowSum(const float* weights, std::int64_t weightStride, int queries, const float* rows, std::int64_t stride,
-                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate) {
+template <typename Row>
+void weightedRowSumOn(const float* weights, std::int64_t weightStride, int queries, const Row* rows, std::int64_t stride,
+                      std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
     if (activeIsa() == Isa::Avx512)
         return detail::weightedRowSumAvx512(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
@@ -148,6 +152,28 @@ void weightedRowSum(const float* weights, std::int64_t weightStride, int queries
         return detail::weightedRowSumAvx2(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
 #endif
     detail::weightedRowSumScalar(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
+}
+
+}  // namespace
+
+void dotRows(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+             std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    dotRowsOn(q, qStride, queries, rows, stride, count, n, out, outStride);
+}
+
+void dotRows(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
+             std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    dotRowsOn(q, qStride, queries, rows, stride, count, n, out, outStride);
+}
+
+void weightedRowSum(const float* weights, std::int64_t weightStride, int queries, const float* rows, std::int64_t stride,
+                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate) {
+    weightedRowSumOn(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
+}
+
+void weightedRowSum(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows, std::int64_t stride,
+                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate) {
+    weightedRowSumOn(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
 }
 
 float expFloat(float x) { return detail::expFloatScalar(x); }

@@ -323,25 +323,43 @@ QE_AVX2 float dotAvx2(const float* a, const float* b, std::int64_t n) {
         i += 8;
     }
     float s = hsum(_mm256_add_ps(s0, s1));
-    for (; i < n; ++i) s += a[i] * b[i];
+    for (; i < n; ++i) s = std::fma(a[i], b[i], s);
     return s;
 }
 
 namespace {
 
+// Eight consecutive elements of a cached row (fp32, or bf16 widened exactly).
+QE_AVX2 inline __m256 loadRow8(const float* p) { return _mm256_loadu_ps(p); }
+QE_AVX2 inline __m256 loadRow8(const Bf16* p) {
+    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+}
+
+// axpyAvx2 over a cached row. The tails (here and in the dot products) are written as fused
+// multiply-adds, not left to the compiler's contraction, which may fuse one query's tail and not
+// another's: every tail must round as dotAvx2's and axpyAvx2's do.
+template <typename Row>
+QE_AVX2 void axpyRow(float a, const Row* x, float* y, std::int64_t n) {
+    const __m256 av = _mm256_set1_ps(a);
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, loadRow8(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; ++i) y[i] = std::fma(a, widen(x[i]), y[i]);
+}
+
 // Q queries against one row at a time, each with dotAvx2's two accumulators and order: the row is
 // loaded once for the Q queries, 2Q independent FMA chains.
-template <int Q>
-QE_AVX2 void dotRowsBlock(const float* q, std::int64_t qStride, const float* rows, std::int64_t stride, std::int64_t count,
+template <int Q, typename Row>
+QE_AVX2 void dotRowsBlock(const float* q, std::int64_t qStride, const Row* rows, std::int64_t stride, std::int64_t count,
                           std::int64_t n, float* out, std::int64_t outStride) {
     for (std::int64_t j = 0; j < count; ++j) {
-        const float* r = rows + j * stride;
+        const Row* r = rows + j * stride;
         __m256 s0[Q], s1[Q];
         #pragma GCC unroll 4
         for (int g = 0; g < Q; ++g) s0[g] = s1[g] = _mm256_setzero_ps();
         std::int64_t i = 0;
         for (; i + 16 <= n; i += 16) {
-            const __m256 ra = _mm256_loadu_ps(r + i), rb = _mm256_loadu_ps(r + i + 8);
+            const __m256 ra = loadRow8(r + i), rb = loadRow8(r + i + 8);
             #pragma GCC unroll 4
             for (int g = 0; g < Q; ++g) {
                 s0[g] = _mm256_fmadd_ps(_mm256_loadu_ps(q + g * qStride + i), ra, s0[g]);
@@ -349,7 +367,7 @@ QE_AVX2 void dotRowsBlock(const float* q, std::int64_t qStride, const float* row
             }
         }
         if (i + 8 <= n) {
-            const __m256 ra = _mm256_loadu_ps(r + i);
+            const __m256 ra = loadRow8(r + i);
             #pragma GCC unroll 4
             for (int g = 0; g < Q; ++g) s0[g] = _mm256_fmadd_ps(_mm256_loadu_ps(q + g * qStride + i), ra, s0[g]);
             i += 8;
@@ -358,28 +376,25 @@ QE_AVX2 void dotRowsBlock(const float* q, std::int64_t qStride, const float* row
         for (int g = 0; g < Q; ++g) {
             const float* qg = q + g * qStride;
             float s = hsum(_mm256_add_ps(s0[g], s1[g]));
-            for (std::int64_t t = i; t < n; ++t) s += qg[t] * r[t];
+            for (std::int64_t t = i; t < n; ++t) s = std::fma(qg[t], widen(r[t]), s);
             out[g * outStride + j] = s;
         }
     }
 }
 
-}  // namespace
-
-QE_AVX2 void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
-                         std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
-    static constexpr std::array<AttentionBlockFn, 4> blocks{&dotRowsBlock<1>, &dotRowsBlock<2>, &dotRowsBlock<3>,
-                                                            &dotRowsBlock<4>};
+template <typename Row>
+QE_AVX2 void dotRowsTyped(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
+                          std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    static constexpr std::array<AttentionBlockFn<Row>, 4> blocks{&dotRowsBlock<1, Row>, &dotRowsBlock<2, Row>,
+                                                                 &dotRowsBlock<3, Row>, &dotRowsBlock<4, Row>};
     forQueryBlocks(blocks, q, qStride, queries, rows, stride, count, n, out, outStride);
 }
-
-namespace {
 
 // Q queries' outputs in 32-column chunks (4 ymm each), the rows streamed past them: each chunk
 // of a row is loaded from memory once for the Q queries. Then 8 columns at a time; the last
 // columns (fewer than 8) through axpyAvx2's scalar tail, so that they round alike.
-template <int Q>
-QE_AVX2 void weightedRowSumBlock(const float* weights, std::int64_t weightStride, const float* rows, std::int64_t stride,
+template <int Q, typename Row>
+QE_AVX2 void weightedRowSumBlock(const float* weights, std::int64_t weightStride, const Row* rows, std::int64_t stride,
                                  std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate) {
     std::int64_t c = 0;
     for (; c + 32 <= n; c += 32) {
@@ -390,12 +405,12 @@ QE_AVX2 void weightedRowSumBlock(const float* weights, std::int64_t weightStride
             for (int k = 0; k < 4; ++k)
                 acc[g][k] = accumulate ? _mm256_loadu_ps(out + g * outStride + c + 8 * k) : _mm256_setzero_ps();
         for (std::int64_t j = 0; j < count; ++j) {
-            const float* row = rows + j * stride + c;
+            const Row* row = rows + j * stride + c;
             #pragma GCC unroll 4
             for (int g = 0; g < Q; ++g) {
                 const __m256 w = _mm256_set1_ps(weights[g * weightStride + j]);
                 #pragma GCC unroll 4
-                for (int k = 0; k < 4; ++k) acc[g][k] = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + 8 * k), acc[g][k]);
+                for (int k = 0; k < 4; ++k) acc[g][k] = _mm256_fmadd_ps(w, loadRow8(row + 8 * k), acc[g][k]);
             }
         }
         #pragma GCC unroll 4
@@ -408,7 +423,7 @@ QE_AVX2 void weightedRowSumBlock(const float* weights, std::int64_t weightStride
         for (int g = 0; g < Q; ++g) {
             __m256 acc = accumulate ? _mm256_loadu_ps(out + g * outStride + c) : _mm256_setzero_ps();
             for (std::int64_t j = 0; j < count; ++j)
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(weights[g * weightStride + j]), _mm256_loadu_ps(rows + j * stride + c), acc);
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(weights[g * weightStride + j]), loadRow8(rows + j * stride + c), acc);
             _mm256_storeu_ps(out + g * outStride + c, acc);
         }
     }
@@ -416,19 +431,43 @@ QE_AVX2 void weightedRowSumBlock(const float* weights, std::int64_t weightStride
         for (int g = 0; g < Q; ++g) {
             float* o = out + g * outStride + c;
             if (!accumulate) std::fill(o, o + (n - c), 0.0f);
-            for (std::int64_t j = 0; j < count; ++j) axpyAvx2(weights[g * weightStride + j], rows + j * stride + c, o, n - c);
+            for (std::int64_t j = 0; j < count; ++j) axpyRow(weights[g * weightStride + j], rows + j * stride + c, o, n - c);
         }
     }
 }
 
+template <typename Row>
+QE_AVX2 void weightedRowSumTyped(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
+                                 std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
+                                 std::int64_t outStride, bool accumulate) {
+    static constexpr std::array<WeightedSumBlockFn<Row>, 3> blocks{&weightedRowSumBlock<1, Row>,
+                                                                   &weightedRowSumBlock<2, Row>,
+                                                                   &weightedRowSumBlock<3, Row>};
+    forQueryBlocks(blocks, weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
+}
+
 }  // namespace
+
+QE_AVX2 void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+                         std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    dotRowsTyped(q, qStride, queries, rows, stride, count, n, out, outStride);
+}
+
+QE_AVX2 void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
+                         std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    dotRowsTyped(q, qStride, queries, rows, stride, count, n, out, outStride);
+}
 
 QE_AVX2 void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const float* rows,
                                 std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
                                 bool accumulate) {
-    static constexpr std::array<WeightedSumBlockFn, 3> blocks{&weightedRowSumBlock<1>, &weightedRowSumBlock<2>,
-                                                              &weightedRowSumBlock<3>};
-    forQueryBlocks(blocks, weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
+    weightedRowSumTyped(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
+}
+
+QE_AVX2 void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows,
+                                std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
+                                bool accumulate) {
+    weightedRowSumTyped(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
 }
 
 QE_AVX2 float scaleAndMaxAvx2(float* x, std::int64_t n, float scale) {
@@ -505,12 +544,7 @@ QE_AVX2 void scaleRowAvx2(float* x, std::int64_t n, float s) {
     for (; i < n; ++i) x[i] *= s;
 }
 
-QE_AVX2 void axpyAvx2(float a, const float* x, float* y, std::int64_t n) {
-    const __m256 av = _mm256_set1_ps(a);
-    std::int64_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-    for (; i < n; ++i) y[i] += a * x[i];
-}
+QE_AVX2 void axpyAvx2(float a, const float* x, float* y, std::int64_t n) { axpyRow(a, x, y, n); }
 
 QE_AVX2 void rowToFloatAvx2(const MatrixView& w, std::int64_t row, float* out) {
     switch (w.type) {

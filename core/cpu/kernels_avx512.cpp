@@ -163,9 +163,16 @@ QE_AVX512 void reduceEightLikeDot(const __m512 (&a)[8], float* out) {
     _mm256_storeu_ps(out, _mm512_castps512_ps256(_mm512_permutexvar_ps(order, y)));
 }
 
+// Sixteen consecutive elements of a cached row (fp32, or bf16 widened exactly).
+QE_AVX512 inline __m512 loadRow16(const float* p) { return _mm512_loadu_ps(p); }
+QE_AVX512 inline __m512 loadRow16(const Bf16* p) {
+    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+
 // R rows (`count` is R: the tables below pick the kernel by it).
-template <int Q, int R>
-QE_AVX512 void dotRowsTile512(const float* q, std::int64_t qStride, const float* rows, std::int64_t stride, std::int64_t,
+template <int Q, int R, typename Row>
+QE_AVX512 void dotRowsTile512(const float* q, std::int64_t qStride, const Row* rows, std::int64_t stride, std::int64_t,
                               std::int64_t n, float* out, std::int64_t outStride) {
     __m512 acc[Q][R];
     #pragma GCC unroll 3
@@ -178,7 +185,7 @@ QE_AVX512 void dotRowsTile512(const float* q, std::int64_t qStride, const float*
         for (int g = 0; g < Q; ++g) qv[g] = _mm512_loadu_ps(q + g * qStride + i);
         #pragma GCC unroll 8
         for (int r = 0; r < R; ++r) {
-            const __m512 row = _mm512_loadu_ps(rows + r * stride + i);
+            const __m512 row = loadRow16(rows + r * stride + i);
             #pragma GCC unroll 3
             for (int g = 0; g < Q; ++g) acc[g][r] = _mm512_fmadd_ps(qv[g], row, acc[g][r]);
         }
@@ -198,8 +205,8 @@ constexpr std::int64_t kDotRows = 8;
 
 // Attention's weighted sum of values: Q queries' 128 outputs (a Qwen3 head each) in 8Q zmm
 // accumulators, one pass over the rows where the AVX2 version makes four. Other columns go to it.
-template <int Q>
-QE_AVX512 void weightedRowSumBlock512(const float* weights, std::int64_t weightStride, const float* rows,
+template <int Q, typename Row>
+QE_AVX512 void weightedRowSumBlock512(const float* weights, std::int64_t weightStride, const Row* rows,
                                       std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
                                       std::int64_t outStride, bool accumulate) {
     std::int64_t c = 0;
@@ -211,12 +218,12 @@ QE_AVX512 void weightedRowSumBlock512(const float* weights, std::int64_t weightS
             for (int k = 0; k < 8; ++k)
                 acc[g][k] = accumulate ? _mm512_loadu_ps(out + g * outStride + c + 16 * k) : _mm512_setzero_ps();
         for (std::int64_t j = 0; j < count; ++j) {
-            const float* row = rows + j * stride + c;
+            const Row* row = rows + j * stride + c;
             #pragma GCC unroll 3
             for (int g = 0; g < Q; ++g) {
                 const __m512 w = _mm512_set1_ps(weights[g * weightStride + j]);
                 #pragma GCC unroll 8
-                for (int k = 0; k < 8; ++k) acc[g][k] = _mm512_fmadd_ps(w, _mm512_loadu_ps(row + 16 * k), acc[g][k]);
+                for (int k = 0; k < 8; ++k) acc[g][k] = _mm512_fmadd_ps(w, loadRow16(row + 16 * k), acc[g][k]);
             }
         }
         #pragma GCC unroll 3
@@ -231,28 +238,28 @@ QE_AVX512 void weightedRowSumBlock512(const float* weights, std::int64_t weightS
 // which stay in L1 while every block of queries passes over them.
 constexpr std::int64_t kSumRows = 32;
 
-}  // namespace
-
 // Rows in blocks of 8 (4 KiB of a 128-float head, in L1 while every block of queries passes over
 // them), then the last rows one at a time.
-QE_AVX512 void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
-                             std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+template <typename Row>
+QE_AVX512 void dotRowsTyped512(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
+                               std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
     if (n % 16 != 0) return dotRowsAvx2(q, qStride, queries, rows, stride, count, n, out, outStride);
-    static constexpr std::array<AttentionBlockFn, 3> eight{&dotRowsTile512<1, 8>, &dotRowsTile512<2, 8>,
-                                                           &dotRowsTile512<3, 8>};
-    static constexpr std::array<AttentionBlockFn, 3> one{&dotRowsTile512<1, 1>, &dotRowsTile512<2, 1>,
-                                                         &dotRowsTile512<3, 1>};
+    static constexpr std::array<AttentionBlockFn<Row>, 3> eight{&dotRowsTile512<1, 8, Row>, &dotRowsTile512<2, 8, Row>,
+                                                                &dotRowsTile512<3, 8, Row>};
+    static constexpr std::array<AttentionBlockFn<Row>, 3> one{&dotRowsTile512<1, 1, Row>, &dotRowsTile512<2, 1, Row>,
+                                                              &dotRowsTile512<3, 1, Row>};
     std::int64_t j = 0;
     for (; j + kDotRows <= count; j += kDotRows)
         forQueryBlocks(eight, q, qStride, queries, rows + j * stride, stride, kDotRows, n, out + j, outStride);
     for (; j < count; ++j) forQueryBlocks(one, q, qStride, queries, rows + j * stride, stride, 1, n, out + j, outStride);
 }
 
-QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
-                                    std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
-                                    std::int64_t outStride, bool accumulate) {
-    static constexpr std::array<WeightedSumBlockFn, 3> blocks{&weightedRowSumBlock512<1>, &weightedRowSumBlock512<2>,
-                                                              &weightedRowSumBlock512<3>};
+template <typename Row>
+QE_AVX512 void weightedRowSumTyped512(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
+                                      std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
+                                      std::int64_t outStride, bool accumulate) {
+    static constexpr std::array<WeightedSumBlockFn<Row>, 3> blocks{
+        &weightedRowSumBlock512<1, Row>, &weightedRowSumBlock512<2, Row>, &weightedRowSumBlock512<3, Row>};
     std::int64_t j = 0;
     do {  // at least once: count == 0 still zeroes the outputs unless accumulating
         const std::int64_t rowsNow = std::min(kSumRows, count - j);
@@ -260,6 +267,30 @@ QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStr
                        accumulate || j > 0);
         j += rowsNow;
     } while (j < count);
+}
+
+}  // namespace
+
+QE_AVX512 void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+                             std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    dotRowsTyped512(q, qStride, queries, rows, stride, count, n, out, outStride);
+}
+
+QE_AVX512 void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
+                             std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    dotRowsTyped512(q, qStride, queries, rows, stride, count, n, out, outStride);
+}
+
+QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
+                                    std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
+                                    std::int64_t outStride, bool accumulate) {
+    weightedRowSumTyped512(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
+}
+
+QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows,
+                                    std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
+                                    std::int64_t outStride, bool accumulate) {
+    weightedRowSumTyped512(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
 }
 
 }  // namespace qe::cpu::detail

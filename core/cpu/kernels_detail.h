@@ -45,15 +45,22 @@ inline void copyTile(const float* from, std::int64_t ldFrom, float* to, std::int
 // Attention's per-block kernels (templated on how many query heads they take at once): `in` holds
 // the block's queries or weights (one per inStride), `out` its results (one per outStride). The
 // weighted sums' blocks take `accumulate` (add to out instead of overwriting it) last.
-using AttentionBlockFn = void (*)(const float* in, std::int64_t inStride, const float* rows, std::int64_t stride,
+// `Row` is the cached rows' element type: float, or Bf16 (widened to fp32 as it is loaded).
+template <typename Row>
+using AttentionBlockFn = void (*)(const float* in, std::int64_t inStride, const Row* rows, std::int64_t stride,
                                   std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
-using WeightedSumBlockFn = void (*)(const float* in, std::int64_t inStride, const float* rows, std::int64_t stride,
+template <typename Row>
+using WeightedSumBlockFn = void (*)(const float* in, std::int64_t inStride, const Row* rows, std::int64_t stride,
                                     std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate);
 
+// Element i of a cached row as fp32 (exact).
+inline float widen(float v) { return v; }
+inline float widen(Bf16 v) { return bitsToFloat(std::uint32_t(v.bits) << 16); }
+
 // Runs `queries` query heads through blocks[b - 1], b = min(N, the heads left), N at a time.
-template <typename Fn, std::size_t N, typename... Extra>
+template <typename Fn, std::size_t N, typename Row, typename... Extra>
 inline void forQueryBlocks(const std::array<Fn, N>& blocks, const float* in, std::int64_t inStride, int queries,
-                           const float* rows, std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
+                           const Row* rows, std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
                            std::int64_t outStride, Extra... extra) {
     for (int g = 0; g < queries; g += int(N))
         blocks[std::size_t(std::min(int(N), queries - g) - 1)](in + g * inStride, inStride, rows, stride, count, n,
@@ -94,7 +101,12 @@ float dotScalar(const float* a, const float* b, std::int64_t n);
 void axpyScalar(float a, const float* x, float* y, std::int64_t n);
 void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
+                   std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
 void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const float* rows,
+                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
+                          bool accumulate);
+void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows,
                           std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
                           bool accumulate);
 void rowToFloatScalar(const MatrixView& w, std::int64_t row, float* out);
@@ -120,7 +132,12 @@ float dotAvx2(const float* a, const float* b, std::int64_t n);
 void axpyAvx2(float a, const float* x, float* y, std::int64_t n);
 void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
                  std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
+                 std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
 void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const float* rows,
+                        std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
+                        bool accumulate);
+void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows,
                         std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
                         bool accumulate);
 void rowToFloatAvx2(const MatrixView& w, std::int64_t row, float* out);
@@ -136,7 +153,12 @@ void gemmRowsAvx512(const MatrixView& w, std::int64_t rowBegin, std::int64_t row
 // to dotRowsAvx2.
 void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
+                   std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
+                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
+                          bool accumulate);
+void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows,
                           std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
                           bool accumulate);
 #endif

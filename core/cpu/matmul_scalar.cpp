@@ -46,37 +46,72 @@ void matmulRowsScalar(const MatrixView& w, std::int64_t rowBegin, std::int64_t r
     }
 }
 
-float dotScalar(const float* a, const float* b, std::int64_t n) {
+namespace {
+
+// dot and axpy over a cached row of `Row`s (float or bf16, widened exactly).
+template <typename Row>
+float dotTyped(const float* a, const Row* b, std::int64_t n) {
     float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     std::int64_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        s0 += a[i] * b[i];
-        s1 += a[i + 1] * b[i + 1];
-        s2 += a[i + 2] * b[i + 2];
-        s3 += a[i + 3] * b[i + 3];
+        s0 += a[i] * widen(b[i]);
+        s1 += a[i + 1] * widen(b[i + 1]);
+        s2 += a[i + 2] * widen(b[i + 2]);
+        s3 += a[i + 3] * widen(b[i + 3]);
     }
-    for (; i < n; ++i) s0 += a[i] * b[i];
+    for (; i < n; ++i) s0 += a[i] * widen(b[i]);
     return (s0 + s1) + (s2 + s3);
 }
 
-void axpyScalar(float a, const float* x, float* y, std::int64_t n) {
-    for (std::int64_t i = 0; i < n; ++i) y[i] += a * x[i];
+template <typename Row>
+void axpyTyped(float a, const Row* x, float* y, std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) y[i] += a * widen(x[i]);
 }
+
+template <typename Row>
+void dotRowsTyped(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
+                  std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    for (int g = 0; g < queries; ++g)
+        for (std::int64_t j = 0; j < count; ++j) out[g * outStride + j] = dotTyped(q + g * qStride, rows + j * stride, n);
+}
+
+template <typename Row>
+void weightedRowSumTyped(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
+                         std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
+                         bool accumulate) {
+    for (int g = 0; g < queries; ++g) {
+        float* o = out + g * outStride;
+        if (!accumulate) std::fill(o, o + n, 0.0f);
+        for (std::int64_t j = 0; j < count; ++j) axpyTyped(weights[g * weightStride + j], rows + j * stride, o, n);
+    }
+}
+
+}  // namespace
+
+float dotScalar(const float* a, const float* b, std::int64_t n) { return dotTyped(a, b, n); }
+
+void axpyScalar(float a, const float* x, float* y, std::int64_t n) { axpyTyped(a, x, y, n); }
 
 void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
-    for (int g = 0; g < queries; ++g)
-        for (std::int64_t j = 0; j < count; ++j) out[g * outStride + j] = dotScalar(q + g * qStride, rows + j * stride, n);
+    dotRowsTyped(q, qStride, queries, rows, stride, count, n, out, outStride);
+}
+
+void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
+                   std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    dotRowsTyped(q, qStride, queries, rows, stride, count, n, out, outStride);
 }
 
 void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const float* rows,
                           std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
                           bool accumulate) {
-    for (int g = 0; g < queries; ++g) {
-        float* o = out + g * outStride;
-        if (!accumulate) std::fill(o, o + n, 0.0f);
-        for (std::int64_t j = 0; j < count; ++j) axpyScalar(weights[g * weightStride + j], rows + j * stride, o, n);
-    }
+    weightedRowSumTyped(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
+}
+
+void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows,
+                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
+                          bool accumulate) {
+    weightedRowSumTyped(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
 }
 
 void rowToFloatScalar(const MatrixView& w, std::int64_t row, float* out) {

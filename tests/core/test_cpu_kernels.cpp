@@ -539,7 +539,8 @@ void TestCpuKernels::avx512GemmEqualsAvx2() {
 
 // dotRows and weightedRowSum (attention's loops over the cached positions, for the query heads of
 // a GQA group) give the bits of dot() per query and row and of axpy() row after row, on every ISA,
-// for head dims with and without a tail and groups of 1-9 query heads (blocks of 4 and 3 inside).
+// for head dims with and without a tail and groups of 1-9 query heads (blocks of 4 and 3 inside);
+// over bf16 rows, the bits of the same loops over the rows widened to fp32.
 void TestCpuKernels::attentionLoopsEqualDotAndAxpy() {
     IsaGuard guard;
     std::mt19937 rng(31);
@@ -581,6 +582,28 @@ void TestCpuKernels::attentionLoopsEqualDotAndAxpy() {
                     if (std::memcmp(resumed.data(), sums.data(), resumed.size() * 4) != 0)
                         QFAIL(qPrintable(QStringLiteral("weightedRowSum resumed after %1 rows: %2 n=%3 count %4 queries %5")
                                              .arg(split).arg(isaName(isa)).arg(n).arg(count).arg(queries)));
+                    // bf16 rows (a bf16 KV cache): the bits of the fp32 loops over the same rows widened,
+                    // starting 2 bytes past an alignment boundary.
+                    std::vector<Bf16> half(rows.size());
+                    std::vector<float> wide(rows.size());
+                    for (std::size_t i = 0; i < rows.size(); ++i) {
+                        half[i].bits = floatToBf16(rows[i]);
+                        wide[i] = bf16ToFloat(half[i].bits);
+                    }
+                    std::vector<float> wideDots(dots.size(), floatOf(kSentinel)), halfDots(dots.size(), floatOf(kSentinel));
+                    dotRows(q.data(), qStride, queries, wide.data() + 1, stride, count, n, wideDots.data(), ld);
+                    dotRows(q.data(), qStride, queries, half.data() + 1, stride, count, n, halfDots.data(), ld);
+                    if (std::memcmp(wideDots.data(), halfDots.data(), dots.size() * 4) != 0)
+                        QFAIL(qPrintable(QStringLiteral("dotRows over bf16 rows: %1 n=%2 count %3 queries %4")
+                                             .arg(isaName(isa)).arg(n).arg(count).arg(queries)));
+                    std::vector<float> wideSums(sums.size(), floatOf(kSentinel)), halfSums(sums.size(), floatOf(kSentinel));
+                    weightedRowSum(weights.data(), ld, queries, wide.data() + 1, stride, count, n, wideSums.data(), outStride);
+                    weightedRowSum(weights.data(), ld, queries, half.data() + 1, stride, split, n, halfSums.data(), outStride);
+                    weightedRowSum(weights.data() + split, ld, queries, half.data() + 1 + split * stride, stride, count - split, n,
+                                   halfSums.data(), outStride, /*accumulate=*/true);
+                    if (std::memcmp(wideSums.data(), halfSums.data(), sums.size() * 4) != 0)
+                        QFAIL(qPrintable(QStringLiteral("weightedRowSum over bf16 rows: %1 n=%2 count %3 queries %4")
+                                             .arg(isaName(isa)).arg(n).arg(count).arg(queries)));
                 }
             }
         }

@@ -125,6 +125,69 @@ private slots:
         }
     }
 
+    // The bf16 KV cache (--kv-cache bf16): the keys and values are rounded to bf16 when stored and
+    // widened as attention reads them. Checked against the double-precision reference that rounds
+    // them alike: not to fp32's 1e-4, because the engine's fp32 keys and the reference's double
+    // ones sometimes fall on either side of a bf16 rounding boundary (a step of 2^-8 apart then;
+    // measured 1.2-2.7e-3 at the logits), but 12-27x closer than to the plain reference (3.4e-2),
+    // so the rounding is the one a bf16 cache should make. Also: the same bytes with any number
+    // of threads, different bytes from the fp32 cache, half its memory. 4 KV heads of 128: a bf16
+    // row is 1 KiB, so it is padded by a cache line.
+    void bf16KvCache() {
+        QTemporaryDir dir;
+        ModelConfig config = smallConfig(false, 0.0, 128);
+        config.numAttentionHeads = 8;
+        config.numKeyValueHeads = 4;
+        QVERIFY(writeRandomModel(config, dir.path().toStdString(), {.seed = 12}).ok());
+        const auto tokens = someTokens(70, int(config.vocabSize));
+        const std::string folder = dir.path().toStdString();
+        auto f32 = Session::load(folder, {.threads = 2, .chunkSize = 70});
+        QVERIFY(f32.ok());
+        Reference plain{(*f32)->weights().checkpoint(), (*f32)->config(), {}, {}};
+        Reference rounded{(*f32)->weights().checkpoint(), (*f32)->config(), {}, {}, true};
+        const auto expectedPlain = plain.logits(tokens);
+        const auto expected = rounded.logits(tokens);
+        std::vector<float> fp32Logits;
+        QVERIFY((*f32)->allLogits(tokens, 16, fp32Logits).ok());
+        for (std::int64_t chunk : {70, 16, 1}) {
+            std::vector<float> first;
+            for (int threads : {1, 2, 5}) {
+                SessionOptions options{.threads = threads, .chunkSize = 70};
+                options.kvCache = KvType::BF16;
+                auto session = Session::load(folder, options);
+                QVERIFY(session.ok());
+                QCOMPARE((*session)->cache().type(), KvType::BF16);
+                std::vector<float> logits;
+                QVERIFY((*session)->allLogits(tokens, chunk, logits).ok());
+                if (first.empty()) first = logits;
+                QVERIFY2(std::memcmp(logits.data(), first.data(), first.size() * 4) == 0,
+                         qPrintable(QStringLiteral("chunks of %1: %2 threads differ from 1").arg(chunk).arg(threads)));
+                if (threads != 1) continue;
+                double worst = 0, worstPlain = 0;
+                for (size_t t = 0; t < tokens.size(); ++t) {
+                    worst = std::max(worst, maxDiff(&logits[t * config.vocabSize], expected[t]));
+                    worstPlain = std::max(worstPlain, maxDiff(&logits[t * config.vocabSize], expectedPlain[t]));
+                }
+                QVERIFY2(worst < 5e-3, qPrintable(QStringLiteral("chunks of %1: max |logit - bf16-cache reference| = %2")
+                                                      .arg(chunk).arg(worst)));
+                // The rounding shows: the plain reference is much further away.
+                QVERIFY2(worstPlain > 5 * worst, qPrintable(QStringLiteral("chunks of %1: %2 from the fp32 reference, %3 from "
+                                                                           "the rounded one").arg(chunk).arg(worstPlain).arg(worst)));
+                if (chunk == 16) QVERIFY(std::memcmp(logits.data(), fp32Logits.data(), fp32Logits.size() * 4) != 0);
+                // Attention rows on demand read the bf16 keys too.
+                std::vector<float> row;
+                QVERIFY((*session)->attentionRow(1, 5, 69, row).ok());
+                QCOMPARE(row.size(), size_t(70));
+                double rowWorst = 0;
+                for (size_t j = 0; j < row.size(); ++j) rowWorst = std::max(rowWorst, std::abs(row[j] - rounded.attention[1][5][69][j]));
+                QVERIFY2(rowWorst < 1e-4, qPrintable(QStringLiteral("attention row: %1").arg(rowWorst)));
+                // Half the fp32 cache's memory: 3 layers x (K + V) x (512 + 32 padding) x 2 bytes.
+                QCOMPARE((*session)->cache().bytesPerToken(), std::uint64_t(3 * 2 * 544 * 2));
+                QCOMPARE((*f32)->cache().bytesPerToken(), std::uint64_t(3 * 2 * 528 * 4));
+            }
+        }
+    }
+
     void sameSeedSameBytes() {
         QTemporaryDir a, b;
         const ModelConfig config = smallConfig(true);

@@ -23,6 +23,9 @@ struct Reference {
     mutable std::vector<std::vector<std::vector<std::vector<double>>>> attention;
     // Filled by logits(): hidden[layer][pos] = residual stream after `layer`.
     mutable std::vector<std::vector<std::vector<double>>> hiddenAfter;
+    // Round the cached keys and values to bf16 (through fp32, to nearest even), as a bf16 KV cache
+    // stores them; everything else stays in double.
+    bool bf16Cache = false;
 
     std::vector<double> tensor(const std::string& name) const {
         const TensorInfo* t = ckpt.find(name);
@@ -107,6 +110,9 @@ struct Reference {
                 v[t] = linear(wv, x, Nkv * d, H);
                 for (size_t hd = 0; hd < Nq; ++hd) { rms(q[t], hd * d, d, qn); rotate(q[t], hd * d, t); }
                 for (size_t hd = 0; hd < Nkv; ++hd) { rms(k[t], hd * d, d, kn); rotate(k[t], hd * d, t); }
+                if (bf16Cache)
+                    for (auto* row : {&k[t], &v[t]})
+                        for (double& e : *row) e = cpu::bf16ToFloat(cpu::floatToBf16(static_cast<float>(e)));
             }
             for (size_t t = 0; t < T; ++t) {
                 std::vector<double> att(Nq * d, 0.0);
