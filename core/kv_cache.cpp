@@ -1,9 +1,32 @@
 #include "core/kv_cache.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <new>
 
 namespace qe {
+
+namespace {
+constexpr std::size_t kHugePage = std::size_t(2) << 20;
+}  // namespace
+
+void* allocateLarge(std::size_t bytes) {
+    if (bytes < kHugePage) return ::operator new(bytes);
+    const std::size_t rounded = (bytes + kHugePage - 1) & ~(kHugePage - 1);
+    void* p = std::aligned_alloc(kHugePage, rounded);
+    if (!p) throw std::bad_alloc();
+#if defined(MADV_HUGEPAGE)
+    ::madvise(p, rounded, MADV_HUGEPAGE);  // a hint: fine if refused
+#endif
+    return p;
+}
+
+void freeLarge(void* p, std::size_t bytes) {
+    if (bytes < kHugePage) ::operator delete(p);
+    else std::free(p);
+}
 
 const char* kvTypeName(KvType type) { return type == KvType::BF16 ? "bf16" : "f32"; }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cassert>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -15,6 +16,23 @@
 #include "core/result.h"
 
 namespace qe {
+
+// Memory for large buffers that are read in long sweeps (the KV cache): blocks of 2 MiB and more
+// are 2 MiB aligned and advised for transparent huge pages (Linux's default "madvise" mode gives
+// them only on request), so a sweep over the cache does not take a TLB miss every 4 KiB.
+// Smaller blocks come from operator new.
+void* allocateLarge(std::size_t bytes);  // throws std::bad_alloc
+void freeLarge(void* p, std::size_t bytes);
+
+template <typename T>
+struct LargeBufferAllocator {
+    using value_type = T;
+    LargeBufferAllocator() = default;
+    template <typename U> LargeBufferAllocator(const LargeBufferAllocator<U>&) {}
+    T* allocate(std::size_t n) { return static_cast<T*>(allocateLarge(n * sizeof(T))); }
+    void deallocate(T* p, std::size_t n) { freeLarge(p, n * sizeof(T)); }
+    template <typename U> bool operator==(const LargeBufferAllocator<U>&) const { return true; }
+};
 
 // Where the keys and values live: in this object (the CPU backend), or in a backend's own
 // memory (the GPU), in which case KvCache keeps the token bookkeeping and the limits only.
@@ -80,8 +98,8 @@ public:
 private:
     // Per layer, in the configured type (the other type's vectors stay empty).
     struct Rows {
-        std::vector<std::vector<float>> f32;
-        std::vector<std::vector<cpu::Bf16>> bf16;
+        std::vector<std::vector<float, LargeBufferAllocator<float>>> f32;
+        std::vector<std::vector<cpu::Bf16, LargeBufferAllocator<cpu::Bf16>>> bf16;
     };
     template <typename T> T* rowsOf(Rows& rows, std::int64_t layer, std::int64_t pos) {
         static_assert(std::is_same_v<T, float> || std::is_same_v<T, cpu::Bf16>);
