@@ -63,10 +63,11 @@ void ModelCardView::retranslateUi() {
     html += row(tr("Architecture"), c.architecture);
     html += row(tr("Parameters"), formatParameters(c.parameters));
     html += row(tr("Weights"), c.dtype);
-    //: Memory: %1 weight file size, %2 KV-cache bytes per token.
-    html += row(tr("Memory"), tr("%1 weights + %2 per token of context")
+    //: Memory: %1 weight file size, %2 KV-cache bytes per token, %3 the cache's number format ("bf16" or "fp32").
+    html += row(tr("Memory"), tr("%1 weights + %2 per token of context (%3 KV cache)")
                                   .arg(locale.formattedDataSize(static_cast<qint64>(c.weightBytes)),
-                                       locale.formattedDataSize(c.kvBytesPerToken)));
+                                       locale.formattedDataSize(c.kvBytesPerToken),
+                                       c.kvCache == KvType::BF16 ? QStringLiteral("bf16") : QStringLiteral("fp32")));
     html += row(tr("Context"), tr("%1 tokens").arg(locale.toString(static_cast<qlonglong>(c.contextLimit))));
     html += row(tr("Layers"), locale.toString(static_cast<qlonglong>(c.layers)));
     //: Where the model runs: the CPU with its threads, or the GPU's name.

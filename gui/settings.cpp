@@ -14,6 +14,7 @@ const QString kRecent = QStringLiteral("engine/recentModels");          // defau
 const QString kBackend = QStringLiteral("engine/backend");              const QString kBackendDefault = QStringLiteral("auto");
 const QString kThreads = QStringLiteral("engine/threads");              constexpr int kThreadsDefault = 0;
 const QString kDiagBudget = QStringLiteral("engine/diagnosticsBudgetMiB"); constexpr int kDiagBudgetDefault = 512;
+const QString kKvCache = QStringLiteral("engine/kvCache");              const QString kKvCacheDefault = QStringLiteral("f32");
 const QString kPreset = QStringLiteral("sampling/preset");              const QString kPresetDefault = QStringLiteral("thinking");
 const QString kTemperature = QStringLiteral("sampling/temperature");    constexpr double kTemperatureDefault = 0.7;
 const QString kTopP = QStringLiteral("sampling/topP");                  constexpr double kTopPDefault = 0.8;
@@ -70,6 +71,12 @@ int Settings::diagnosticsBudgetMiB() const {
     return std::clamp(m_settings.value(kDiagBudget, kDiagBudgetDefault).toInt(), 0, kMaxDiagnosticsBudgetMiB);
 }
 void Settings::setDiagnosticsBudgetMiB(int mib) { m_settings.setValue(kDiagBudget, mib); }
+KvType Settings::kvCache() const {
+    KvType type = KvType::F32;
+    parseKvType(m_settings.value(kKvCache, kKvCacheDefault).toString().toStdString(), &type);  // unknown: f32
+    return type;
+}
+void Settings::setKvCache(KvType type) { m_settings.setValue(kKvCache, QString::fromLatin1(kvTypeName(type))); }
 
 SamplingPresetChoice Settings::samplingPreset() const {
     const QString value = m_settings.value(kPreset, kPresetDefault).toString();

@@ -10,6 +10,7 @@
 #include <QString>
 #include <QStringList>
 
+#include "core/kv_cache.h"
 #include "core/sampler.h"
 
 namespace qe::gui {
@@ -47,6 +48,9 @@ public:
     int diagnosticsBudgetMiB() const;
     void setDiagnosticsBudgetMiB(int mib);
     std::uint64_t diagnosticsBudgetBytes() const { return std::uint64_t(diagnosticsBudgetMiB()) << 20; }
+    // Element type of the CPU's KV cache (SessionOptions::kvCache); takes effect when a model loads.
+    KvType kvCache() const;
+    void setKvCache(KvType type);
     static constexpr int kMaxDiagnosticsBudgetMiB = 1 << 20;  // 1 TiB: a sanity bound, not a recommendation
 
     SamplingPresetChoice samplingPreset() const;

@@ -24,7 +24,8 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     : QDialog(parent), m_settings(settings), m_languageLabel(new QLabel(this)), m_language(new QComboBox(this)),
       m_modelLabel(new QLabel(this)), m_model(new QLineEdit(this)), m_browse(new QPushButton(this)),
       m_backendLabel(new QLabel(this)), m_backend(new QComboBox(this)), m_threadsLabel(new QLabel(this)),
-      m_threads(new QSpinBox(this)), m_budgetLabel(new QLabel(this)), m_budget(new QSpinBox(this)), m_presetLabel(new QLabel(this)), m_preset(new QComboBox(this)),
+      m_threads(new QSpinBox(this)), m_budgetLabel(new QLabel(this)), m_budget(new QSpinBox(this)),
+      m_kvCacheLabel(new QLabel(this)), m_kvCache(new QComboBox(this)), m_presetLabel(new QLabel(this)), m_preset(new QComboBox(this)),
       m_temperatureLabel(new QLabel(this)), m_temperature(new QDoubleSpinBox(this)), m_topPLabel(new QLabel(this)),
       m_topP(new QDoubleSpinBox(this)), m_topKLabel(new QLabel(this)), m_topK(new QSpinBox(this)),
       m_maxNewLabel(new QLabel(this)), m_maxNew(new QSpinBox(this)),
@@ -41,6 +42,9 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     m_budget->setRange(0, Settings::kMaxDiagnosticsBudgetMiB);
     m_budget->setSingleStep(128);
     m_budget->setValue(settings.diagnosticsBudgetMiB());
+    m_kvCache->addItem(QString(), QStringLiteral("f32"));
+    m_kvCache->addItem(QString(), QStringLiteral("bf16"));
+    m_kvCache->setCurrentIndex(settings.kvCache() == KvType::BF16 ? 1 : 0);
     m_preset->addItems({QString(), QString(), QString()});
     m_preset->setCurrentIndex(static_cast<int>(settings.samplingPreset()));
     const SamplingParams custom = settings.customSampling();
@@ -64,6 +68,7 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     form->addRow(m_backendLabel, m_backend);
     form->addRow(m_threadsLabel, m_threads);
     form->addRow(m_budgetLabel, m_budget);
+    form->addRow(m_kvCacheLabel, m_kvCache);
     form->addRow(m_presetLabel, m_preset);
     form->addRow(m_temperatureLabel, m_temperature);
     form->addRow(m_topPLabel, m_topP);
@@ -99,6 +104,7 @@ void SettingsDialog::apply() {
     m_settings.setBackend(m_backend->currentData().toString());
     m_settings.setThreads(m_threads->value());
     m_settings.setDiagnosticsBudgetMiB(m_budget->value());
+    m_settings.setKvCache(m_kvCache->currentIndex() == 1 ? KvType::BF16 : KvType::F32);
     m_settings.setSamplingPreset(static_cast<SamplingPresetChoice>(m_preset->currentIndex()));
     SamplingParams custom = m_settings.customSampling();
     custom.temperature = static_cast<float>(m_temperature->value());
@@ -131,6 +137,12 @@ void SettingsDialog::retranslateUi() {
     m_budget->setSpecialValueText(tr("None kept"));
     m_budget->setToolTip(tr("Memory for the hidden states the attention map and the logit lens are recomputed from. "
                             "Positions beyond it cannot be inspected. Applies when a model is loaded."));
+    m_kvCacheLabel->setText(tr("KV cache"));
+    m_kvCache->setItemText(0, tr("32-bit float (exact)"));
+    m_kvCache->setItemText(1, tr("bf16 (half the memory)"));
+    m_kvCache->setToolTip(tr("How the CPU keeps the attention keys and values of the context. bf16 halves their memory "
+                             "and speeds up long chats, and changes the model's outputs slightly. The GPU always uses "
+                             "bf16. Applies when a model is loaded."));
     m_presetLabel->setText(tr("Default sampling"));
     m_preset->setItemText(0, tr("Thinking preset"));
     m_preset->setItemText(1, tr("Non-thinking preset"));

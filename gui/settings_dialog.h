@@ -1,4 +1,5 @@
-// Preferences: language, default model, backend, threads, diagnostics memory, default sampling. Reads and writes
+// Preferences: language, default model, backend, threads, diagnostics memory, KV cache format,
+// default sampling. Reads and writes
 // through Settings; MainWindow applies the changes (language at once, without restart).
 #pragma once
 
@@ -25,6 +26,7 @@ public:
     void apply();
     QComboBox* languageCombo() const { return m_language; }
     QSpinBox* diagnosticsBudgetSpin() const { return m_budget; }
+    QComboBox* kvCacheCombo() const { return m_kvCache; }
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -44,6 +46,8 @@ private:
     QSpinBox* m_threads;
     QLabel* m_budgetLabel;
     QSpinBox* m_budget;
+    QLabel* m_kvCacheLabel;
+    QComboBox* m_kvCache;
     QLabel* m_presetLabel;
     QComboBox* m_preset;
     QLabel* m_temperatureLabel;

@@ -1116,12 +1116,8 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     </message>
     <message>
         <source>Memory</source>
-        <extracomment>Memory: %1 weight file size, %2 KV-cache bytes per token.</extracomment>
+        <extracomment>Memory: %1 weight file size, %2 KV-cache bytes per token, %3 the cache&apos;s number format (&quot;bf16&quot; or &quot;fp32&quot;).</extracomment>
         <translation>Memory</translation>
-    </message>
-    <message>
-        <source>%1 weights + %2 per token of context</source>
-        <translation>%1 weights + %2 per token of context</translation>
     </message>
     <message>
         <source>Context</source>
@@ -1152,6 +1148,10 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <source>Note</source>
         <extracomment>A remark on where the model runs, e.g. why the GPU is not used (the text is in English).</extracomment>
         <translation>Note</translation>
+    </message>
+    <message>
+        <source>%1 weights + %2 per token of context (%3 KV cache)</source>
+        <translation>%1 weights + %2 per token of context (%3 KV cache)</translation>
     </message>
 </context>
 <context>
@@ -1468,6 +1468,22 @@ MLP activation RMS %3</translation>
     <message>
         <source>Memory for the hidden states the attention map and the logit lens are recomputed from. Positions beyond it cannot be inspected. Applies when a model is loaded.</source>
         <translation>Memory for the hidden states the attention map and the logit lens are recomputed from. Positions beyond it cannot be inspected. Applies when a model is loaded.</translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation>KV cache</translation>
+    </message>
+    <message>
+        <source>32-bit float (exact)</source>
+        <translation>32-bit float (exact)</translation>
+    </message>
+    <message>
+        <source>bf16 (half the memory)</source>
+        <translation>bf16 (half the memory)</translation>
+    </message>
+    <message>
+        <source>How the CPU keeps the attention keys and values of the context. bf16 halves their memory and speeds up long chats, and changes the model&apos;s outputs slightly. The GPU always uses bf16. Applies when a model is loaded.</source>
+        <translation>How the CPU keeps the attention keys and values of the context. bf16 halves their memory and speeds up long chats, and changes the model&apos;s outputs slightly. The GPU always uses bf16. Applies when a model is loaded.</translation>
     </message>
 </context>
 <context>

@@ -1113,12 +1113,8 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     </message>
     <message>
         <source>Memory</source>
-        <extracomment>Memory: %1 weight file size, %2 KV-cache bytes per token.</extracomment>
+        <extracomment>Memory: %1 weight file size, %2 KV-cache bytes per token, %3 the cache&apos;s number format (&quot;bf16&quot; or &quot;fp32&quot;).</extracomment>
         <translation>内存</translation>
-    </message>
-    <message>
-        <source>%1 weights + %2 per token of context</source>
-        <translation>权重 %1 + 每个上下文词元 %2</translation>
     </message>
     <message>
         <source>Context</source>
@@ -1149,6 +1145,10 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <source>Note</source>
         <extracomment>A remark on where the model runs, e.g. why the GPU is not used (the text is in English).</extracomment>
         <translation>说明</translation>
+    </message>
+    <message>
+        <source>%1 weights + %2 per token of context (%3 KV cache)</source>
+        <translation>权重 %1 + 每个上下文词元 %2（%3 KV 缓存）</translation>
     </message>
 </context>
 <context>
@@ -1463,6 +1463,22 @@ MLP 激活 RMS %3</translation>
     <message>
         <source>Memory for the hidden states the attention map and the logit lens are recomputed from. Positions beyond it cannot be inspected. Applies when a model is loaded.</source>
         <translation>用于保存隐藏状态的内存，注意力图和 logit 透镜由这些状态重新计算。超出范围的位置无法查看。加载模型时生效。</translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation>KV 缓存</translation>
+    </message>
+    <message>
+        <source>32-bit float (exact)</source>
+        <translation>32 位浮点（精确）</translation>
+    </message>
+    <message>
+        <source>bf16 (half the memory)</source>
+        <translation>bf16（内存减半）</translation>
+    </message>
+    <message>
+        <source>How the CPU keeps the attention keys and values of the context. bf16 halves their memory and speeds up long chats, and changes the model&apos;s outputs slightly. The GPU always uses bf16. Applies when a model is loaded.</source>
+        <translation>CPU 保存上下文中注意力键和值的格式。bf16 使其内存减半，并加快长对话，但会略微改变模型的输出。GPU 始终使用 bf16。加载模型时生效。</translation>
     </message>
 </context>
 <context>

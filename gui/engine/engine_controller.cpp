@@ -53,7 +53,7 @@ EngineController::~EngineController() {
 }
 
 RequestId EngineController::loadModel(const QString& folder, int threads, std::int64_t maxContext,
-                                      std::uint64_t diagnosticsBudgetBytes, BackendKind backend) {
+                                      std::uint64_t diagnosticsBudgetBytes, BackendKind backend, KvType kvCache) {
     Q_ASSERT(QThread::currentThread() == thread());
     cancelGeneration();
     cancelLoad();
@@ -61,7 +61,8 @@ RequestId EngineController::loadModel(const QString& folder, int threads, std::i
     m_loadStop = std::stop_source();
     m_loadId = m_nextId++;
     m_diagnosticsTokens.clear();
-    emit loadRequested(LoadRequest{m_loadId, folder, threads, maxContext, m_loadStop.get_token(), diagnosticsBudgetBytes, backend});
+    emit loadRequested(
+        LoadRequest{m_loadId, folder, threads, maxContext, m_loadStop.get_token(), diagnosticsBudgetBytes, backend, kvCache});
     return m_loadId;
 }
 

@@ -35,6 +35,7 @@ struct LoadRequest {
     std::stop_token stop;
     std::uint64_t diagnosticsBudgetBytes = SessionOptions{}.diagnosticsBudgetBytes;  // kept hidden states
     BackendKind backend = BackendKind::Auto;
+    KvType kvCache = KvType::F32;    // the CPU backend's cache
 };
 
 // Generate a reply for already tokenized prompt.
@@ -95,6 +96,7 @@ struct ModelCard {
     QString dtype;                   // "BF16", "F32", "BF16+F32"
     std::uint64_t weightBytes = 0;   // checkpoint file bytes (memory-mapped)
     std::int64_t kvBytesPerToken = 0;
+    KvType kvCache = KvType::F32;    // element type of the cache
     std::int64_t contextLimit = 0;
     std::int64_t layers = 0;
     std::int64_t hiddenSize = 0;

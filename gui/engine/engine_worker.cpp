@@ -162,6 +162,7 @@ void EngineWorker::doLoad(const LoadRequest& request) {
     options.maxContext = request.maxContext;
     options.diagnosticsBudgetBytes = request.diagnosticsBudgetBytes;
     options.backend = request.backend;
+    options.kvCache = request.kvCache;
     auto session = Session::load(folder, options, request.stop, progress);
     if (!session.ok()) return fail(id, session.error());
     if (request.stop.stop_requested()) return fail(id, makeError(ErrorCode::Cancelled, "loading cancelled"));
@@ -182,8 +183,8 @@ void EngineWorker::doLoad(const LoadRequest& request) {
     card.parameters = sizes.total;
     card.dtype = QString::fromStdString(m_session->weights().dtypeSummary());
     card.weightBytes = m_session->weights().fileBytes();
-    const bool onGpu = m_session->backend().kind() == BackendKind::Cuda;
-    card.kvBytesPerToken = onGpu ? sizes.kvBytesPerTokenBf16 : sizes.kvBytesPerTokenF32;
+    card.kvCache = m_session->cache().type();  // bf16 on the GPU whatever was asked
+    card.kvBytesPerToken = card.kvCache == KvType::BF16 ? sizes.kvBytesPerTokenBf16 : sizes.kvBytesPerTokenF32;
     card.device = QString::fromStdString(m_session->backend().description());
     card.backendNote = QString::fromStdString(m_session->backendNote());
     card.contextLimit = m_session->contextLimit();

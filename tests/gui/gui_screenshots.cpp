@@ -23,6 +23,7 @@
 #include "gui/language.h"
 #include "gui/main_window.h"
 #include "gui/settings.h"
+#include "gui/settings_dialog.h"
 #include "gui_test_support.h"
 
 using namespace qe::gui;
@@ -150,6 +151,12 @@ int main(int argc, char** argv) {
         inspector->attentionView()->heatmap()->setZoom(1.0);
         shot(QStringLiteral("induction"));
         window.inspectorDock()->setFloating(false);
+
+        // Settings (Edit → Settings…), with its tooltips' subjects: backend, KV cache, diagnostics memory.
+        SettingsDialog dialog(settings, &window);
+        dialog.show();
+        QTest::qWait(100);
+        dialog.grab().save(QDir(out).filePath(QStringLiteral("settings-%1.png").arg(language)));
     }
     return 0;
 }

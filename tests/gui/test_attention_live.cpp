@@ -507,8 +507,13 @@ void TestAttentionLive::budgetSettingReachesSession() {
     QCOMPARE(settings.diagnosticsBudgetMiB(), 512);
     SettingsDialog dialog(settings);
     dialog.diagnosticsBudgetSpin()->setValue(3);
+    QCOMPARE(settings.kvCache(), qe::KvType::F32);
+    QCOMPARE(dialog.kvCacheCombo()->currentIndex(), 0);
+    dialog.kvCacheCombo()->setCurrentIndex(1);
     dialog.apply();
     QCOMPARE(Settings(dir.filePath(QStringLiteral("settings.ini"))).diagnosticsBudgetBytes(), std::uint64_t(3) << 20);
+    QCOMPARE(Settings(dir.filePath(QStringLiteral("settings.ini"))).kvCache(), qe::KvType::BF16);
+    QCOMPARE(SettingsDialog(settings).kvCacheCombo()->currentIndex(), 1);  // the dialog shows what is saved
 
     QSignalSpy loaded(m_engine, &EngineController::modelLoaded);
     m_engine->loadModel(m_model, 1, 0, settings.diagnosticsBudgetBytes());

@@ -88,6 +88,7 @@ private slots:
     void staleRequestsProduceNoEvents();
     void loadFailureIsOneEvent();
     void backendChoiceReachesTheCard();
+    void kvCacheChoiceReachesTheCard();
     void shutdownDuringGenerationIsClean();
     void eventLoopNeverBlocks();
 
@@ -230,6 +231,32 @@ void TestEngineWorker::loadFailureIsOneEvent() {
     // The engine keeps working after a failure.
     log.clear();
     QVERIFY(load(c, log));
+}
+
+// The KV cache setting travels with the load request: the card shows the format and its bytes per
+// token (half in bf16), and a bf16 session generates.
+void TestEngineWorker::kvCacheChoiceReachesTheCard() {
+    EngineController c;
+    EventLog log;
+    log.attach(c);
+    c.loadModel(m_model, 1, 0, 1 << 20, qe::BackendKind::Cpu, qe::KvType::F32);
+    QVERIFY(QTest::qWaitFor([&] { return !log.loaded.empty() || !log.failures.empty(); }, 60000));
+    QCOMPARE(log.loaded.size(), std::size_t(1));
+    const ModelCard f32 = log.loaded.front().card;
+    QCOMPARE(f32.kvCache, qe::KvType::F32);
+    log.clear();
+    c.loadModel(m_model, 1, 0, 1 << 20, qe::BackendKind::Cpu, qe::KvType::BF16);
+    QVERIFY(QTest::qWaitFor([&] { return !log.loaded.empty() || !log.failures.empty(); }, 60000));
+    QCOMPARE(log.loaded.size(), std::size_t(1));
+    const ModelCard bf16 = log.loaded.front().card;
+    QCOMPARE(bf16.kvCache, qe::KvType::BF16);
+    QVERIFY(f32.kvBytesPerToken > 0);
+    QCOMPARE(bf16.kvBytesPerToken * 2, f32.kvBytesPerToken);
+    log.clear();
+    c.generate(prompt(), sampling(), 12);
+    QVERIFY(QTest::qWaitFor([&] { return !log.finished.empty() || !log.failures.empty(); }, 60000));
+    QVERIFY(log.failures.empty());
+    QVERIFY(log.finished.front().stats.newTokens >= 1);
 }
 
 // The backend setting travels with the load request. The card names the device; Automatic
