@@ -182,7 +182,10 @@ public:
 
     Status vector(const std::vector<float>& v, DeviceArray<float>& dst) {
         QE_TRY(dst.allocate(v.size()));
-        QE_CUDA_TRY(cudaMemcpy(dst.get(), v.data(), v.size() * sizeof(float), cudaMemcpyHostToDevice));
+        // On the upload stream, like the weights: a plain cudaMemcpy from pageable memory runs on the
+        // legacy stream, which the backend's non-blocking stream does not wait for, and may return
+        // before the data lands. From pageable memory the call returns once `v` is staged.
+        QE_CUDA_TRY(cudaMemcpyAsync(dst.get(), v.data(), v.size() * sizeof(float), cudaMemcpyHostToDevice, m_stream));
         return {};
     }
 
@@ -417,7 +420,8 @@ Status CudaBackend::init(const CudaCreateArgs& args) {
     const RopeTables rope = computeRope(c);
     m_ropeScaling = rope.attentionScaling;
     QE_TRY(m_invFreq.allocate(rope.invFreq.size()));
-    QE_CUDA_TRY(cudaMemcpy(m_invFreq.get(), rope.invFreq.data(), rope.invFreq.size() * sizeof(float), cudaMemcpyHostToDevice));
+    QE_CUDA_TRY(cudaMemcpyAsync(m_invFreq.get(), rope.invFreq.data(), rope.invFreq.size() * sizeof(float),
+                                cudaMemcpyHostToDevice, m_stream));  // ordered before the kernels (see Uploader::vector)
 
     // State and scratch first (so a context that does not fit fails before the long upload).
     const auto T = static_cast<std::size_t>(m_maxChunk), L = static_cast<std::size_t>(c.numHiddenLayers);
