@@ -344,6 +344,7 @@ private:
     DeviceArray<float> m_penaltySaved;
     DeviceArray<SampleOutput> m_sampleOut;
     std::vector<int> m_penaltyHost;
+    std::vector<std::uint8_t> m_penaltySeen;  // per vocabulary id, all 0 between calls
     SampleOutput m_sampleHost{};
     DeviceArray<bf16> m_rowNormed;
     DeviceArray<unsigned char> m_blasWorkspace;
@@ -792,6 +793,17 @@ Status CudaBackend::sample(const SampleRequest& request, SampleOutcome& outcome)
         for (int id : m_penaltyHost)
             if (id < 0 || id >= m_config.vocabSize)
                 return makeError(ErrorCode::InvalidArgument, "penalty id " + std::to_string(id) + " is outside the vocabulary");
+        // Each list must be distinct (backend.h): the kernel's threads penalise and restore their
+        // ids in place, and two threads on one logit would race.
+        m_penaltySeen.resize(static_cast<std::size_t>(m_config.vocabSize), 0);
+        auto distinct = [&](std::size_t begin, std::size_t end) {
+            std::size_t i = begin;
+            for (; i < end && !m_penaltySeen[std::size_t(m_penaltyHost[i])]; ++i) m_penaltySeen[std::size_t(m_penaltyHost[i])] = 1;
+            for (std::size_t j = begin; j < i; ++j) m_penaltySeen[std::size_t(m_penaltyHost[j])] = 0;
+            return i == end;
+        };
+        if (!distinct(0, repetitionCount) || !distinct(repetitionCount, m_penaltyHost.size()))
+            return makeError(ErrorCode::InvalidArgument, "a penalty id list names an id twice");
         QE_CUDA_TRY(cudaMemcpyAsync(m_penaltyIds.get(), m_penaltyHost.data(), m_penaltyHost.size() * sizeof(int),
                                     cudaMemcpyHostToDevice, m_stream));
     }

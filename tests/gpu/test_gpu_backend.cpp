@@ -395,6 +395,28 @@ void syntheticWeightsAndContext() {
     const float entropy = diagnostics.attentionEntropy(150, 1, 2);
     GPU_CHECK(entropy > 0 && entropy <= std::log(151.0) + 1e-3, "attention entropy over 151 keys: " + std::to_string(entropy));
     GPU_CHECK(!backend.fillSyntheticContext(cache, 201, 9).ok(), "a context beyond the cache accepted");
+
+    // Each penalty list must name an id once (the sampling kernel penalises and restores its ids'
+    // logits in place, a thread per id): a repeat is refused, not raced on.
+    const int next[] = {6};
+    GPU_CHECK(backend.forward(next, cache, LogitsFor::Last, nullptr, {}, &diagnostics).ok(), "decode step, row kept");
+    SampleRequest request;
+    request.params.temperature = 0.8f;
+    request.params.topK = 20;
+    request.params.repetitionPenalty = 1.3f;
+    request.params.presencePenalty = 0.5f;
+    request.limit = config.vocabSize;
+    request.uniform = 0.5;
+    const int twice[] = {3, 9, 3}, once[] = {3, 9};
+    request.repetitionIds = twice;
+    SampleOutcome outcome;
+    const Status repeated = backend.sample(request, outcome);
+    GPU_CHECK(!repeated.ok() && repeated.error().code == ErrorCode::InvalidArgument, "a penalty list naming an id twice accepted");
+    request.repetitionIds = once;
+    request.presenceIds = once;  // the same id in both lists is fine
+    const Status fine = backend.sample(request, outcome);
+    GPU_CHECK(fine.ok(), fine.ok() ? "" : fine.error().text());
+    GPU_CHECK(outcome.decided && outcome.token >= 0 && outcome.token < config.vocabSize, "a token sampled after the refusal");
 }
 
 // CUDA graphs (decode): a step captured once and replayed at other positions gives what plain
