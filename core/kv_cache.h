@@ -41,7 +41,7 @@ enum class KvStorage { Host, External };
 // Element type of the CPU engine's cache. F32 keeps the keys and values as computed (the
 // reference); BF16 rounds them to nearest-even bf16 when they are stored (spec §3.2's 2-byte
 // figure, as the GPU backend stores them): half the memory and half the bytes each decoded token
-// reads, at a relative error of at most 2^-9 per stored value.
+// reads, at a relative error of at most 2^-8 per stored value (bf16 has 8 significant bits).
 enum class KvType { F32, BF16 };
 const char* kvTypeName(KvType type);                         // "f32", "bf16"
 bool parseKvType(const std::string& name, KvType* type);     // accepts those names

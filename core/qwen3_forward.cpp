@@ -220,7 +220,7 @@ void Qwen3Forward::attentionChunk(std::int64_t layer, std::int64_t numTokens, st
     const std::int64_t headDim = c.headDim, qWidth = c.qWidth(), group = c.groupSize();
     const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
     const std::int64_t context = startPos + numTokens;
-    const std::int64_t rowFloats = cache.rowStride();
+    const std::int64_t rowStride = cache.rowStride();
     const std::int64_t threads = m_pool.size();
 
     // Tasks: a KV head and a span of consecutive tokens. A task serves the G query heads that share
@@ -271,7 +271,7 @@ void Qwen3Forward::attentionChunk(std::int64_t layer, std::int64_t numTokens, st
             // Causal: token t0 + i sees positions 0 .. startPos + t0 + i. The scores of the span's
             // last token are computed for all (the extra ones are not used).
             const std::int64_t firstKeys = startPos + t0 + 1, lastKeys = firstKeys + tokens - 1;
-            cpu::dotRows(queries, headDim, static_cast<int>(count), keys + kvHead * headDim, rowFloats, lastKeys, headDim,
+            cpu::dotRows(queries, headDim, static_cast<int>(count), keys + kvHead * headDim, rowStride, lastKeys, headDim,
                          scores, ld);
             for (std::int64_t qi = 0; qi < count; ++qi) {
                 const std::int64_t pos = startPos + t0 + qi / members, head = firstHead + qi % members;
@@ -280,12 +280,12 @@ void Qwen3Forward::attentionChunk(std::int64_t layer, std::int64_t numTokens, st
             }
             // Values: the positions every token of the span sees, then position firstKeys + k for
             // the tokens after the k-th, continuing their sums in order (the same bits as one pass).
-            cpu::weightedRowSum(scores, ld, static_cast<int>(count), values + kvHead * headDim, rowFloats, firstKeys,
+            cpu::weightedRowSum(scores, ld, static_cast<int>(count), values + kvHead * headDim, rowStride, firstKeys,
                                 headDim, outputs, headDim);
             for (std::int64_t k = 0; k + 1 < tokens; ++k) {
                 const std::int64_t first = (k + 1) * members, pos = firstKeys + k;
                 cpu::weightedRowSum(scores + first * ld + pos, ld, static_cast<int>(count - first),
-                                    values + pos * rowFloats + kvHead * headDim, rowFloats, 1, headDim,
+                                    values + pos * rowStride + kvHead * headDim, rowStride, 1, headDim,
                                     outputs + first * headDim, headDim, /*accumulate=*/true);
             }
             for (std::int64_t i = 0; i < tokens; ++i)
@@ -309,7 +309,7 @@ void Qwen3Forward::attentionOneToken(std::int64_t layer, std::int64_t startPos, 
     const std::int64_t headDim = c.headDim, group = c.groupSize();
     const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
     const std::int64_t context = startPos + 1, ld = context;
-    const std::int64_t rowFloats = cache.rowStride();
+    const std::int64_t rowStride = cache.rowStride();
     const std::int64_t threads = m_pool.size();
     if (static_cast<std::int64_t>(m_decodeScores.size()) < c.numAttentionHeads * context)
         m_decodeScores.resize(static_cast<std::size_t>(c.numAttentionHeads * std::max(context, cache.capacity())));
@@ -325,8 +325,8 @@ void Qwen3Forward::attentionOneToken(std::int64_t layer, std::int64_t startPos, 
         for (std::int64_t p0 = begin * kPositions; p0 < pEnd; p0 += kStep) {
             const std::int64_t count = std::min(kStep, pEnd - p0);
             for (std::int64_t kv = 0; kv < c.numKeyValueHeads; ++kv)  // the query heads of KV head kv
-                cpu::dotRows(&m_q[kv * group * headDim], headDim, static_cast<int>(group), keys + p0 * rowFloats + kv * headDim,
-                             rowFloats, count, headDim, scores + kv * group * ld + p0, ld);
+                cpu::dotRows(&m_q[kv * group * headDim], headDim, static_cast<int>(group), keys + p0 * rowStride + kv * headDim,
+                             rowStride, count, headDim, scores + kv * group * ld + p0, ld);
         }
     });
 
@@ -343,7 +343,7 @@ void Qwen3Forward::attentionOneToken(std::int64_t layer, std::int64_t startPos, 
             for (std::int64_t unit = begin; unit < end; ++unit) {
                 const std::int64_t head = unit * members, kv = head / group;
                 cpu::weightedRowSum(scores + head * ld + p0, ld, static_cast<int>(members),
-                                    values + p0 * rowFloats + kv * headDim, rowFloats, count, headDim,
+                                    values + p0 * rowStride + kv * headDim, rowStride, count, headDim,
                                     &m_attnOut[head * headDim], headDim, /*accumulate=*/p0 > 0);
             }
         }

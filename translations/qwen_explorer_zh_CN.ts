@@ -1708,11 +1708,6 @@ MLP 激活 RMS %3</translation>
         <extracomment>%1: size of the weights, %2: data type such as bfloat16.</extracomment>
         <translation>权重：%1，类型 %2</translation>
     </message>
-    <message>
-        <source>KV cache per token: %1 (BF16), %2 (FP32, CPU engine)</source>
-        <extracomment>KV cache: %1 bytes per token in BF16, %2 in FP32 (the CPU engine&apos;s cache).</extracomment>
-        <translation>每个词元的 KV 缓存：%1（BF16），%2（FP32，CPU 引擎）</translation>
-    </message>
     <message numerus="yes">
         <source>Current context: %n token(s) → %1 (BF16), %2 (FP32)</source>
         <extracomment>%n tokens in the current context; %1 and %2: the KV cache they need in BF16 and in FP32.</extracomment>
@@ -1736,6 +1731,11 @@ MLP 激活 RMS %3</translation>
         <source>Step through the forward pass of the selected token block by block, with its live numbers (F5)</source>
         <extracomment>Tooltip of the guided tour button; F5 is its shortcut.</extracomment>
         <translation>逐个模块走一遍所选词元的前向计算，并显示它的实时数值（F5）</translation>
+    </message>
+    <message>
+        <source>KV cache per token: %1 (BF16), %2 (FP32)</source>
+        <extracomment>KV cache: %1 bytes per token in BF16 (the GPU&apos;s cache, the CPU&apos;s when chosen in Settings), %2 in FP32 (the CPU&apos;s default).</extracomment>
+        <translation>每个词元的 KV 缓存：%1（BF16），%2（FP32）</translation>
     </message>
 </context>
 <context>

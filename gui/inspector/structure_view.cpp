@@ -145,8 +145,8 @@ void StructureView::updateTotals() {
     lines << tr("<b>%1 parameters</b> (%2 without the embedding)").arg(number(sizes.total), number(sizes.nonEmbedding));
     //: %1: size of the weights, %2: data type such as bfloat16.
     lines << tr("Weights: %1 in %2").arg(locale.formattedDataSize(sizes.total * bytesPerParameter), QString::fromStdString(m_config.torchDtype));
-    //: KV cache: %1 bytes per token in BF16, %2 in FP32 (the CPU engine's cache).
-    lines << tr("KV cache per token: %1 (BF16), %2 (FP32, CPU engine)")
+    //: KV cache: %1 bytes per token in BF16 (the GPU's cache, the CPU's when chosen in Settings), %2 in FP32 (the CPU's default).
+    lines << tr("KV cache per token: %1 (BF16), %2 (FP32)")
                  .arg(locale.formattedDataSize(sizes.kvBytesPerTokenBf16), locale.formattedDataSize(sizes.kvBytesPerTokenF32));
     //: %n tokens in the current context; %1 and %2: the KV cache they need in BF16 and in FP32.
     lines << tr("Current context: %n token(s) → %1 (BF16), %2 (FP32)", nullptr, static_cast<int>(context))

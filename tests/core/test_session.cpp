@@ -128,11 +128,11 @@ private slots:
     // The bf16 KV cache (--kv-cache bf16): the keys and values are rounded to bf16 when stored and
     // widened as attention reads them. Checked against the double-precision reference that rounds
     // them alike: not to fp32's 1e-4, because the engine's fp32 keys and the reference's double
-    // ones sometimes fall on either side of a bf16 rounding boundary (a step of 2^-8 apart then;
-    // measured 1.2-2.7e-3 at the logits), but 12-27x closer than to the plain reference (3.4e-2),
-    // so the rounding is the one a bf16 cache should make. Also: the same bytes with any number
-    // of threads, different bytes from the fp32 cache, half its memory. 4 KV heads of 128: a bf16
-    // row is 1 KiB, so it is padded by a cache line.
+    // ones sometimes fall on either side of a bf16 rounding boundary (then one bf16 step, 2^-7
+    // relative, apart; measured 1.2-2.7e-3 at the logits), but 12-27x closer than to the plain
+    // reference (3.4e-2), so the rounding is the one a bf16 cache should make. Also: the same
+    // bytes with any number of threads, different bytes from the fp32 cache, half its memory.
+    // 4 KV heads of 128: a bf16 row is 1 KiB, so it is padded by a cache line.
     void bf16KvCache() {
         QTemporaryDir dir;
         ModelConfig config = smallConfig(false, 0.0, 128);
