@@ -382,14 +382,6 @@ QE_AVX2 void dotRowsBlock(const float* q, std::int64_t qStride, const Row* rows,
     }
 }
 
-template <typename Row>
-QE_AVX2 void dotRowsTyped(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
-                          std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
-    static constexpr std::array<AttentionBlockFn<Row>, 4> blocks{&dotRowsBlock<1, Row>, &dotRowsBlock<2, Row>,
-                                                                 &dotRowsBlock<3, Row>, &dotRowsBlock<4, Row>};
-    forQueryBlocks(blocks, q, qStride, queries, rows, stride, count, n, out, outStride);
-}
-
 // Q queries' outputs in 32-column chunks (4 ymm each), the rows streamed past them: each chunk
 // of a row is loaded from memory once for the Q queries. Then 8 columns at a time; the last
 // columns (fewer than 8) through axpyAvx2's scalar tail, so that they round alike.
@@ -436,39 +428,34 @@ QE_AVX2 void weightedRowSumBlock(const float* weights, std::int64_t weightStride
     }
 }
 
+}  // namespace
+
 template <typename Row>
-QE_AVX2 void weightedRowSumTyped(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
-                                 std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
-                                 std::int64_t outStride, bool accumulate) {
+QE_AVX2 void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
+                         std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    static constexpr std::array<AttentionBlockFn<Row>, 4> blocks{&dotRowsBlock<1, Row>, &dotRowsBlock<2, Row>,
+                                                                 &dotRowsBlock<3, Row>, &dotRowsBlock<4, Row>};
+    forQueryBlocks(blocks, q, qStride, queries, rows, stride, count, n, out, outStride);
+}
+
+template <typename Row>
+QE_AVX2 void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
+                                std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
+                                bool accumulate) {
     static constexpr std::array<WeightedSumBlockFn<Row>, 3> blocks{&weightedRowSumBlock<1, Row>,
                                                                    &weightedRowSumBlock<2, Row>,
                                                                    &weightedRowSumBlock<3, Row>};
     forQueryBlocks(blocks, weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
 }
 
-}  // namespace
-
-QE_AVX2 void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
-                         std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
-    dotRowsTyped(q, qStride, queries, rows, stride, count, n, out, outStride);
-}
-
-QE_AVX2 void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
-                         std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
-    dotRowsTyped(q, qStride, queries, rows, stride, count, n, out, outStride);
-}
-
-QE_AVX2 void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const float* rows,
-                                std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
-                                bool accumulate) {
-    weightedRowSumTyped(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
-}
-
-QE_AVX2 void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows,
-                                std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
-                                bool accumulate) {
-    weightedRowSumTyped(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
-}
+template void dotRowsAvx2(const float*, std::int64_t, int, const float*, std::int64_t, std::int64_t, std::int64_t,
+                          float*, std::int64_t);
+template void dotRowsAvx2(const float*, std::int64_t, int, const Bf16*, std::int64_t, std::int64_t, std::int64_t,
+                          float*, std::int64_t);
+template void weightedRowSumAvx2(const float*, std::int64_t, int, const float*, std::int64_t, std::int64_t,
+                                 std::int64_t, float*, std::int64_t, bool);
+template void weightedRowSumAvx2(const float*, std::int64_t, int, const Bf16*, std::int64_t, std::int64_t,
+                                 std::int64_t, float*, std::int64_t, bool);
 
 QE_AVX2 float scaleAndMaxAvx2(float* x, std::int64_t n, float scale) {
     const __m256 sv = _mm256_set1_ps(scale);

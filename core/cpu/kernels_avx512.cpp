@@ -238,11 +238,13 @@ QE_AVX512 void weightedRowSumBlock512(const float* weights, std::int64_t weightS
 // which stay in L1 while every block of queries passes over them.
 constexpr std::int64_t kSumRows = 32;
 
+}  // namespace
+
 // Rows in blocks of 8 (4 KiB of a 128-float head, in L1 while every block of queries passes over
 // them), then the last rows one at a time.
 template <typename Row>
-QE_AVX512 void dotRowsTyped512(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
-                               std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+QE_AVX512 void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
+                             std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
     if (n % 16 != 0) return dotRowsAvx2(q, qStride, queries, rows, stride, count, n, out, outStride);
     static constexpr std::array<AttentionBlockFn<Row>, 3> eight{&dotRowsTile512<1, 8, Row>, &dotRowsTile512<2, 8, Row>,
                                                                 &dotRowsTile512<3, 8, Row>};
@@ -255,9 +257,9 @@ QE_AVX512 void dotRowsTyped512(const float* q, std::int64_t qStride, int queries
 }
 
 template <typename Row>
-QE_AVX512 void weightedRowSumTyped512(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
-                                      std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
-                                      std::int64_t outStride, bool accumulate) {
+QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
+                                    std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
+                                    std::int64_t outStride, bool accumulate) {
     static constexpr std::array<WeightedSumBlockFn<Row>, 3> blocks{
         &weightedRowSumBlock512<1, Row>, &weightedRowSumBlock512<2, Row>, &weightedRowSumBlock512<3, Row>};
     std::int64_t j = 0;
@@ -269,29 +271,14 @@ QE_AVX512 void weightedRowSumTyped512(const float* weights, std::int64_t weightS
     } while (j < count);
 }
 
-}  // namespace
-
-QE_AVX512 void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
-                             std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
-    dotRowsTyped512(q, qStride, queries, rows, stride, count, n, out, outStride);
-}
-
-QE_AVX512 void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
-                             std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
-    dotRowsTyped512(q, qStride, queries, rows, stride, count, n, out, outStride);
-}
-
-QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
-                                    std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
-                                    std::int64_t outStride, bool accumulate) {
-    weightedRowSumTyped512(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
-}
-
-QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows,
-                                    std::int64_t stride, std::int64_t count, std::int64_t n, float* out,
-                                    std::int64_t outStride, bool accumulate) {
-    weightedRowSumTyped512(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
-}
+template void dotRowsAvx512(const float*, std::int64_t, int, const float*, std::int64_t, std::int64_t, std::int64_t,
+                            float*, std::int64_t);
+template void dotRowsAvx512(const float*, std::int64_t, int, const Bf16*, std::int64_t, std::int64_t, std::int64_t,
+                            float*, std::int64_t);
+template void weightedRowSumAvx512(const float*, std::int64_t, int, const float*, std::int64_t, std::int64_t,
+                                   std::int64_t, float*, std::int64_t, bool);
+template void weightedRowSumAvx512(const float*, std::int64_t, int, const Bf16*, std::int64_t, std::int64_t,
+                                   std::int64_t, float*, std::int64_t, bool);
 
 }  // namespace qe::cpu::detail
 

@@ -99,14 +99,13 @@ void matmulRowsScalar(const MatrixView& w, std::int64_t rowBegin, std::int64_t r
                       std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy);
 float dotScalar(const float* a, const float* b, std::int64_t n);
 void axpyScalar(float a, const float* x, float* y, std::int64_t n);
-void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+// The attention loops (cpu_kernels.h's dotRows and weightedRowSum) per ISA take rows of float or
+// Bf16 (`Row`); each ISA's file defines them and instantiates both.
+template <typename Row>
+void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
-void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
-                   std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
-void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const float* rows,
-                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
-                          bool accumulate);
-void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows,
+template <typename Row>
+void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
                           std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
                           bool accumulate);
 void rowToFloatScalar(const MatrixView& w, std::int64_t row, float* out);
@@ -130,14 +129,11 @@ void packPanelAvx2(const MatrixView& w, std::int64_t row0, std::int64_t rows, st
                    float* packed, std::int64_t width, std::int64_t ld);
 float dotAvx2(const float* a, const float* b, std::int64_t n);
 void axpyAvx2(float a, const float* x, float* y, std::int64_t n);
-void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+template <typename Row>
+void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
                  std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
-void dotRowsAvx2(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
-                 std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
-void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const float* rows,
-                        std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
-                        bool accumulate);
-void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows,
+template <typename Row>
+void weightedRowSumAvx2(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
                         std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
                         bool accumulate);
 void rowToFloatAvx2(const MatrixView& w, std::int64_t row, float* out);
@@ -151,14 +147,11 @@ void gemmRowsAvx512(const MatrixView& w, std::int64_t rowBegin, std::int64_t row
 // Attention's loops with AVX-512F: the same bits as the AVX2 versions (each score and each output
 // is the same chain of operations). dotRowsAvx512 passes head sizes that are not a multiple of 16
 // to dotRowsAvx2.
-void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
+template <typename Row>
+void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
-void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
-                   std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
-void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const float* rows,
-                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
-                          bool accumulate);
-void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows,
+template <typename Row>
+void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
                           std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
                           bool accumulate);
 #endif

@@ -68,17 +68,23 @@ void axpyTyped(float a, const Row* x, float* y, std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i) y[i] += a * widen(x[i]);
 }
 
+}  // namespace
+
+float dotScalar(const float* a, const float* b, std::int64_t n) { return dotTyped(a, b, n); }
+
+void axpyScalar(float a, const float* x, float* y, std::int64_t n) { axpyTyped(a, x, y, n); }
+
 template <typename Row>
-void dotRowsTyped(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
-                  std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
+                   std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
     for (int g = 0; g < queries; ++g)
         for (std::int64_t j = 0; j < count; ++j) out[g * outStride + j] = dotTyped(q + g * qStride, rows + j * stride, n);
 }
 
 template <typename Row>
-void weightedRowSumTyped(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
-                         std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
-                         bool accumulate) {
+void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
+                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
+                          bool accumulate) {
     for (int g = 0; g < queries; ++g) {
         float* o = out + g * outStride;
         if (!accumulate) std::fill(o, o + n, 0.0f);
@@ -86,33 +92,14 @@ void weightedRowSumTyped(const float* weights, std::int64_t weightStride, int qu
     }
 }
 
-}  // namespace
-
-float dotScalar(const float* a, const float* b, std::int64_t n) { return dotTyped(a, b, n); }
-
-void axpyScalar(float a, const float* x, float* y, std::int64_t n) { axpyTyped(a, x, y, n); }
-
-void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const float* rows, std::int64_t stride,
-                   std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
-    dotRowsTyped(q, qStride, queries, rows, stride, count, n, out, outStride);
-}
-
-void dotRowsScalar(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
-                   std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
-    dotRowsTyped(q, qStride, queries, rows, stride, count, n, out, outStride);
-}
-
-void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const float* rows,
-                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
-                          bool accumulate) {
-    weightedRowSumTyped(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
-}
-
-void weightedRowSumScalar(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows,
-                          std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,
-                          bool accumulate) {
-    weightedRowSumTyped(weights, weightStride, queries, rows, stride, count, n, out, outStride, accumulate);
-}
+template void dotRowsScalar(const float*, std::int64_t, int, const float*, std::int64_t, std::int64_t, std::int64_t,
+                            float*, std::int64_t);
+template void dotRowsScalar(const float*, std::int64_t, int, const Bf16*, std::int64_t, std::int64_t, std::int64_t,
+                            float*, std::int64_t);
+template void weightedRowSumScalar(const float*, std::int64_t, int, const float*, std::int64_t, std::int64_t,
+                                   std::int64_t, float*, std::int64_t, bool);
+template void weightedRowSumScalar(const float*, std::int64_t, int, const Bf16*, std::int64_t, std::int64_t,
+                                   std::int64_t, float*, std::int64_t, bool);
 
 void rowToFloatScalar(const MatrixView& w, std::int64_t row, float* out) {
     const unsigned char* src = rowBytes(w, row);
