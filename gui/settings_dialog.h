@@ -1,6 +1,6 @@
 // Preferences: language, default model, backend, threads, diagnostics memory, KV cache format,
-// default sampling. Reads and writes
-// through Settings; MainWindow applies the changes (language at once, without restart).
+// default sampling. Reads and writes through Settings; MainWindow applies the changes (language
+// at once, without restart).
 #pragma once
 
 #include <QDialog>
