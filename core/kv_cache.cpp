@@ -13,7 +13,7 @@ constexpr std::size_t kHugePage = std::size_t(2) << 20;
 }  // namespace
 
 void* allocateLarge(std::size_t bytes) {
-    if (bytes < kHugePage) return ::operator new(bytes);
+    if (bytes < kHugePage) return ::operator new(bytes, std::align_val_t(64));
     const std::size_t rounded = (bytes + kHugePage - 1) & ~(kHugePage - 1);
     void* p = std::aligned_alloc(kHugePage, rounded);
     if (!p) throw std::bad_alloc();
@@ -24,7 +24,7 @@ void* allocateLarge(std::size_t bytes) {
 }
 
 void freeLarge(void* p, std::size_t bytes) {
-    if (bytes < kHugePage) ::operator delete(p);
+    if (bytes < kHugePage) ::operator delete(p, std::align_val_t(64));
     else std::free(p);
 }
 

@@ -7,6 +7,7 @@
 //                        [--isa scalar|avx2|avx512]
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -292,24 +293,33 @@ int main(int argc, char** argv) {
                     flops / t.wall / 1e9, flops / t.cpu / 1e9, corePeak > 0 ? 100 * flops / t.cpu / corePeak : 0.0);
     }
     // Attention's kernels on one core, as a task of the engine runs them: `queries` query rows
-    // against 2,048 cached positions of one KV head (128 floats; 1 MiB of keys, in L2 after the
-    // first call), then the softmax of each row. Rows 4,096 B apart (the 0.6B cache's row, which
-    // maps one head's rows to a few cache sets) and 4,160 B (the KV cache pads it by a line).
+    // against 2,048 cached positions of one KV head (128 values; 1 MiB of fp32 keys, in L2 after
+    // the first call), then the softmax of each row. The rows start on cache lines, as the KV
+    // cache's do: fp32 rows 4,096 B apart (the 0.6B cache's row, which maps one head's rows to a
+    // few cache sets) and 4,160 B (the KV cache pads it by a line); the same 16 B off a line (the
+    // cache before it was allocated aligned: every 64 B load then spans two lines); bf16 rows
+    // 2,112 B apart (the bf16 cache's padded row).
     if (wanted("attention")) {
         std::printf("\nattention kernels, one core, 2048 positions, head size 128 (GFLOP/s, %% of measured core peak; "
                     "softmax ns per score):\n");
         constexpr std::int64_t kPositions = 2048, kHead = 128;
-        std::vector<float> rows(std::size_t(kPositions * 1040), 0.01f), queries(std::size_t(32 * kHead), 0.02f);
+        std::vector<float> rowStorage(std::size_t(kPositions * 1040 + 16), 0.01f), queries(std::size_t(32 * kHead), 0.02f);
+        std::vector<Bf16> halfStorage(std::size_t(kPositions * 1056 + 32), Bf16{floatToBf16(0.01f)});
         std::vector<float> scores(std::size_t(32 * kPositions)), out(std::size_t(32 * kHead));
-        for (std::int64_t stride : {1024, 1040}) {
+        auto lineAligned = [](auto* p) {
+            return reinterpret_cast<decltype(p)>((reinterpret_cast<std::uintptr_t>(p) + 63) & ~std::uintptr_t(63));
+        };
+        const float* rows = lineAligned(rowStorage.data());
+        const Bf16* halfRows = lineAligned(halfStorage.data());
+        auto measure = [&](const auto* cached, std::int64_t stride, const char* type) {
             for (int q : {2, 8, 32}) {  // one token of 0.6B (G = 2), of 32B (G = 8), a span of 32 queries
                 const double flops = 2.0 * q * kPositions * kHead;
                 const int calls = int(std::max(4.0, 2e9 / flops / (quick ? 4 : 1)));
                 const Timing dots = timePerCall(reps, calls, [&](int) {
-                    dotRows(queries.data(), kHead, q, rows.data(), stride, kPositions, kHead, scores.data(), kPositions);
+                    dotRows(queries.data(), kHead, q, cached, stride, kPositions, kHead, scores.data(), kPositions);
                 });
                 const Timing sums = timePerCall(reps, calls, [&](int) {
-                    weightedRowSum(scores.data(), kPositions, q, rows.data(), stride, kPositions, kHead, out.data(), kHead);
+                    weightedRowSum(scores.data(), kPositions, q, cached, stride, kPositions, kHead, out.data(), kHead);
                 });
                 const Timing softmax = timePerCall(reps, calls, [&](int) {
                     for (int g = 0; g < q; ++g) {
@@ -320,13 +330,17 @@ int main(int argc, char** argv) {
                         scaleRow(row, kPositions, 1.0f / expAndSum(row, kPositions, max, &weighted));
                     }
                 });
-                std::printf("  rows %lld B apart, %2d queries: scores %6.1f GFLOP/s %5.1f%%  |  values %6.1f GFLOP/s %5.1f%%  |  "
-                            "softmax %.2f ns\n", (long long)stride * 4, q,
+                std::printf("  %s, %lld B apart, %2d queries: scores %6.1f GFLOP/s %5.1f%%  |  values %6.1f GFLOP/s "
+                            "%5.1f%%  |  softmax %.2f ns\n", type, (long long)(stride * sizeof(*cached)), q,
                             flops / dots.wall / 1e9, corePeak > 0 ? 100 * flops / dots.wall / corePeak : 0.0,
                             flops / sums.wall / 1e9, corePeak > 0 ? 100 * flops / sums.wall / corePeak : 0.0,
                             softmax.wall * 1e9 / (double(q) * kPositions));
             }
-        }
+        };
+        measure(rows, 1024, "fp32 rows");
+        measure(rows, 1040, "fp32 rows");
+        measure(rows + 4, 1040, "fp32 rows 16 B off a line");
+        measure(halfRows, 1056, "bf16 rows");
     }
     std::printf("loadavg %s\n", firstLine("/proc/loadavg").c_str());
     return 0;
