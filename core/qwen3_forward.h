@@ -63,24 +63,26 @@ private:
     std::int64_t m_maxChunk;
     RopeTables m_rope;
 
-    // Scratch, [maxChunk, width] row-major fp32 unless noted.
-    std::vector<float> m_hidden;     // residual stream h, [T, H]
-    std::vector<float> m_normed;     // RMSNorm output x, [T, H]
-    std::vector<float> m_q;          // [T, Nq·d]
-    std::vector<float> m_k;          // [T, Nkv·d]
-    std::vector<float> m_v;          // [T, Nkv·d]
-    std::vector<float> m_attnOut;    // [T, Nq·d]
-    std::vector<float> m_gate;       // [T, I]
-    std::vector<float> m_up;         // [T, I]
-    std::vector<float> m_cos;        // [T, d/2] RoPE cos·attention scaling
-    std::vector<float> m_sin;        // [T, d/2]
+    // Scratch, [maxChunk, width] row-major fp32 unless noted; on cache lines (LargeBufferAllocator),
+    // so rows whose width is a multiple of 16 floats never make a 64-byte load span two lines.
+    using AlignedFloats = std::vector<float, LargeBufferAllocator<float>>;
+    AlignedFloats m_hidden;     // residual stream h, [T, H]
+    AlignedFloats m_normed;     // RMSNorm output x, [T, H]
+    AlignedFloats m_q;          // [T, Nq·d]
+    AlignedFloats m_k;          // [T, Nkv·d]
+    AlignedFloats m_v;          // [T, Nkv·d]
+    AlignedFloats m_attnOut;    // [T, Nq·d]
+    AlignedFloats m_gate;       // [T, I]
+    AlignedFloats m_up;         // [T, I]
+    AlignedFloats m_cos;        // [T, d/2] RoPE cos·attention scaling
+    AlignedFloats m_sin;        // [T, d/2]
     struct AttentionScratch {       // per worker, for one attention task
-        std::vector<float> scores;   // [queries, context] scores, then probabilities
-        std::vector<float> queries;  // [queries, d] the task's query rows, gathered
-        std::vector<float> outputs;  // [queries, d] their outputs, scattered afterwards
+        AlignedFloats scores;   // [queries, context] scores, then probabilities
+        AlignedFloats queries;  // [queries, d] the task's query rows, gathered
+        AlignedFloats outputs;  // [queries, d] their outputs, scattered afterwards
     };
     std::vector<AttentionScratch> m_attention;
-    std::vector<float> m_decodeScores;  // [Nq, context]: one decoded token's scores, then probabilities
+    AlignedFloats m_decodeScores;  // [Nq, context]: one decoded token's scores, then probabilities
 };
 
 // fp32 RMSNorm of each of `rows` rows of width `n`: y = x / sqrt(mean(x²) + eps) ⊙ weight.
