@@ -89,16 +89,6 @@ Status KvCache::reserve(std::int64_t tokens) {
     return {};
 }
 
-void KvCache::loadKeys(std::int64_t layer, std::int64_t pos, std::int64_t kvHead, std::int64_t headDim, float* out) const {
-    if (m_type == KvType::F32) {
-        const float* row = keys<float>(layer, pos) + kvHead * headDim;
-        std::copy_n(row, headDim, out);
-    } else {
-        const cpu::Bf16* row = keys<cpu::Bf16>(layer, pos) + kvHead * headDim;
-        for (std::int64_t i = 0; i < headDim; ++i) out[i] = cpu::bf16ToFloat(row[i].bits);
-    }
-}
-
 void KvCache::truncate(std::int64_t length) {
     if (length < this->length()) m_tokens.resize(static_cast<std::size_t>(std::max<std::int64_t>(length, 0)));
 }

@@ -74,8 +74,6 @@ public:
         return const_cast<KvCache*>(this)->values<T>(layer, pos);
     }
     std::int64_t rowStride() const { return m_rowStride; }  // elements from one position's keys (values) to the next
-    // Position pos's keys of KV head kvHead (headDim values), widened to fp32.
-    void loadKeys(std::int64_t layer, std::int64_t pos, std::int64_t kvHead, std::int64_t headDim, float* out) const;
 
     std::int64_t length() const { return static_cast<std::int64_t>(m_tokens.size()); }
     std::int64_t capacity() const { return m_capacity; }

@@ -374,17 +374,19 @@ Status Qwen3Forward::attentionRow(std::int64_t layer, std::int64_t head, std::in
         sinRow[j] = static_cast<float>(std::sin(static_cast<double>(angle))) * m_rope.attentionScaling;
     }
     applyRope(q.data(), half, cosRow.data(), sinRow.data());
-    // softmax(q·Kᵀ/√d) over the cached keys 0..pos of KV head head / G.
-    const std::int64_t kvHead = head / c.groupSize();
+    // softmax(q·Kᵀ/√d) over the cached keys 0..pos of KV head head / G, read by attention's own
+    // kernel (each score has dot()'s bits, from fp32 or bf16 rows).
+    const std::int64_t keyOffset = (head / c.groupSize()) * headDim, keys = pos + 1;
     const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
-    out.resize(static_cast<std::size_t>(pos + 1));
+    out.resize(static_cast<std::size_t>(keys));
+    if (cache.type() == KvType::BF16)
+        cpu::dotRows(q.data(), headDim, 1, cache.keys<cpu::Bf16>(layer, 0) + keyOffset, cache.rowStride(), keys, headDim,
+                     out.data(), keys);
+    else
+        cpu::dotRows(q.data(), headDim, 1, cache.keys<float>(layer, 0) + keyOffset, cache.rowStride(), keys, headDim,
+                     out.data(), keys);
     float maxScore = -INFINITY;
-    std::vector<float> key(static_cast<std::size_t>(headDim));
-    for (std::int64_t p = 0; p <= pos; ++p) {
-        cache.loadKeys(layer, p, kvHead, headDim, key.data());
-        out[p] = cpu::dot(q.data(), key.data(), headDim) * scale;
-        maxScore = std::max(maxScore, out[p]);
-    }
+    for (float& v : out) maxScore = std::max(maxScore, v *= scale);
     double sum = 0.0;
     for (float& v : out) sum += (v = std::exp(v - maxScore));
     for (float& v : out) v = static_cast<float>(v / sum);

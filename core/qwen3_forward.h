@@ -48,7 +48,8 @@ public:
     Status logitLens(std::int64_t layer, std::int64_t pos, const Diagnostics& diagnostics, std::vector<float>& out) override;
 
 private:
-    // Causal attention of the chunk's tokens over the cache; Row is the cache's element type.
+    // Causal attention of the chunk's tokens over the cache: attentionChunk, or attentionOneToken
+    // for a single token, instantiated for the cache's element type (Row: float or cpu::Bf16).
     void attention(std::int64_t layer, std::int64_t numTokens, std::int64_t startPos, const KvCache& cache,
                    Diagnostics* diagnostics);
     template <typename Row>
