@@ -62,8 +62,13 @@ void softmaxScores(float* row, std::int64_t n, float scale, float* entropy, floa
 
 }  // namespace
 
-Qwen3Forward::Qwen3Forward(const Weights& weights, cpu::ThreadPool& pool, std::int64_t maxChunk)
+Qwen3Forward::Qwen3Forward(const Weights& weights, cpu::ThreadPool& pool, std::int64_t maxChunk,
+                           cpu::GemmPrecision prefillMatmul)
     : m_weights(weights), m_config(weights.config()), m_pool(pool), m_maxChunk(std::max<std::int64_t>(maxChunk, 1)),
+      m_prefillMatmul(prefillMatmul == cpu::GemmPrecision::Bf16 && cpu::amxAvailable() &&
+                              weights.config().numHiddenLayers > 0 && weights.layer(0).qProj.type == cpu::WeightType::BF16
+                          ? cpu::GemmPrecision::Bf16
+                          : cpu::GemmPrecision::F32),
       m_rope(computeRope(weights.config())) {
     const auto t = static_cast<std::size_t>(m_maxChunk);
     const auto& c = m_config;
@@ -81,7 +86,8 @@ Qwen3Forward::Qwen3Forward(const Weights& weights, cpu::ThreadPool& pool, std::i
 }
 
 std::string Qwen3Forward::description() const {
-    return std::string("CPU, ") + std::to_string(m_pool.size()) + " threads, " + cpu::isaName(cpu::activeIsa());
+    return std::string("CPU, ") + std::to_string(m_pool.size()) + " threads, " + cpu::isaName(cpu::activeIsa()) +
+           (m_prefillMatmul == cpu::GemmPrecision::Bf16 ? ", prefill bf16 on AMX" : "");
 }
 
 Status Qwen3Forward::forward(std::span<const int> tokens, KvCache& cache, LogitsFor which, float* logits,
@@ -145,7 +151,7 @@ Status Qwen3Forward::forward(std::span<const int> tokens, KvCache& cache, Logits
         // q/k/v projections in one parallel region.
         const cpu::MatmulOut qkv[] = {{w.qProj, m_q.data(), qWidth}, {w.kProj, m_k.data(), kvWidth},
                                       {w.vProj, m_v.data(), kvWidth}};
-        cpu::matmul(m_pool, m_normed.data(), numTokens, hidden, qkv);
+        cpu::matmul(m_pool, m_normed.data(), numTokens, hidden, qkv, m_prefillMatmul);
 
         // QK-norm per head over head_dim, then RoPE (after the norm); keys and raw values go to the cache.
         for (std::int64_t t = 0; t < numTokens; ++t) {
@@ -165,17 +171,17 @@ Status Qwen3Forward::forward(std::span<const int> tokens, KvCache& cache, Logits
         attention(layer, numTokens, startPos, cache, diag);
 
         // Output projection and residual: h = h + o (o written to m_normed as scratch).
-        cpu::matmul(m_pool, m_attnOut.data(), numTokens, qWidth, w.oProj, m_normed.data(), hidden);
+        cpu::matmul(m_pool, m_attnOut.data(), numTokens, qWidth, w.oProj, m_normed.data(), hidden, m_prefillMatmul);
         for (std::int64_t i = 0; i < numTokens * hidden; ++i) m_hidden[i] += m_normed[i];
 
         // MLP: h = h + down(silu(gate(x)) ⊙ up(x)), x = RMSNorm(h; post_attention_layernorm).
         rmsNormRows(m_hidden.data(), m_normed.data(), numTokens, hidden, w.postAttentionLayernorm.data(), eps);
         const cpu::MatmulOut gateUp[] = {{w.gateProj, m_gate.data(), inter}, {w.upProj, m_up.data(), inter}};
-        cpu::matmul(m_pool, m_normed.data(), numTokens, hidden, gateUp);
+        cpu::matmul(m_pool, m_normed.data(), numTokens, hidden, gateUp, m_prefillMatmul);
         m_pool.parallelFor(numTokens * inter, 4096, [&](std::int64_t begin, std::int64_t end, int) {
             for (std::int64_t i = begin; i < end; ++i) m_gate[i] = silu(m_gate[i]) * m_up[i];
         });
-        cpu::matmul(m_pool, m_gate.data(), numTokens, inter, w.downProj, m_normed.data(), hidden);
+        cpu::matmul(m_pool, m_gate.data(), numTokens, inter, w.downProj, m_normed.data(), hidden, m_prefillMatmul);
         for (std::int64_t i = 0; i < numTokens * hidden; ++i) m_hidden[i] += m_normed[i];
 
         // Always-on diagnostics: residual RMS after the layer, MLP activation RMS, layer time.
@@ -197,7 +203,7 @@ Status Qwen3Forward::forward(std::span<const int> tokens, KvCache& cache, Logits
         const std::int64_t first = which == LogitsFor::Last ? numTokens - 1 : 0;
         const std::int64_t rows = numTokens - first;
         rmsNormRows(&m_hidden[first * hidden], m_normed.data(), rows, hidden, m_weights.finalNorm().data(), eps);
-        cpu::matmul(m_pool, m_normed.data(), rows, hidden, m_weights.lmHead(), logits, c.vocabSize);
+        cpu::matmul(m_pool, m_normed.data(), rows, hidden, m_weights.lmHead(), logits, c.vocabSize, m_prefillMatmul);
     }
     cache.append(tokens);
     return {};

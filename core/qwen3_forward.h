@@ -21,13 +21,18 @@ namespace qe {
 class Qwen3Forward final : public Backend {
 public:
     // `weights` and `pool` must outlive this object. `maxChunk` bounds the tokens per forward().
-    Qwen3Forward(const Weights& weights, cpu::ThreadPool& pool, std::int64_t maxChunk);
+    // `prefillMatmul`: how the matrix products of chunks of more than 16 tokens multiply
+    // (cpu::GemmPrecision); Bf16 takes effect on a CPU with AMX-BF16 and bf16 weights, else F32.
+    Qwen3Forward(const Weights& weights, cpu::ThreadPool& pool, std::int64_t maxChunk,
+                 cpu::GemmPrecision prefillMatmul = cpu::GemmPrecision::F32);
 
     BackendKind kind() const override { return BackendKind::Cpu; }
     std::string description() const override;
     std::int64_t maxChunk() const override { return m_maxChunk; }
     KvStorage kvStorage() const override { return KvStorage::Host; }
     bool hostHiddenStates() const override { return true; }
+    // The prefill precision in effect (F32 when Bf16 was asked but cannot run here).
+    cpu::GemmPrecision prefillMatmul() const { return m_prefillMatmul; }
 
     // Runs `tokens` (at most maxChunk) at positions cache.length() .. and appends their keys and
     // values to `cache` (which must have room: cache.reserve()). Writes vocabSize logits per
@@ -62,6 +67,7 @@ private:
     const ModelConfig& m_config;
     cpu::ThreadPool& m_pool;
     std::int64_t m_maxChunk;
+    cpu::GemmPrecision m_prefillMatmul;
     RopeTables m_rope;
 
     // Scratch, [maxChunk, width] row-major fp32 unless noted; on cache lines (LargeBufferAllocator),

@@ -58,7 +58,7 @@ Result<std::unique_ptr<Session>> Session::load(const std::string& folder, const 
     }
     if (!session->m_backend) {
         session->m_pool = std::make_unique<cpu::ThreadPool>(options.threads);
-        session->m_backend = std::make_unique<Qwen3Forward>(*session->m_weights, *session->m_pool, chunk);
+        session->m_backend = std::make_unique<Qwen3Forward>(*session->m_weights, *session->m_pool, chunk, options.prefillMatmul);
     }
     const Backend& backend = *session->m_backend;
     if (backend.contextLimit() < limit) {
@@ -75,6 +75,11 @@ Result<std::unique_ptr<Session>> Session::load(const std::string& folder, const 
     log()->info("loaded {} ({} layers, {}, context limit {}, weights {}, KV cache {})", folder, config.numHiddenLayers,
                 backend.description(), limit, session->m_weights->resident() ? "resident" : "mapped", kvTypeName(kvType));
     return session;
+}
+
+cpu::GemmPrecision Session::prefillMatmul() const {
+    if (const auto* cpuBackend = dynamic_cast<const Qwen3Forward*>(m_backend.get())) return cpuBackend->prefillMatmul();
+    return cpu::GemmPrecision::Bf16;
 }
 
 Status Session::reserve(std::int64_t tokens) {

@@ -34,6 +34,9 @@ struct SessionOptions {
     BackendKind backend = BackendKind::Cpu;                // Auto: CUDA when present and the model fits
     KvType kvCache = KvType::F32;    // the CPU backend's cache: F32 (reference) or BF16 (half the memory);
                                      // the GPU backend always keeps bf16
+    // The CPU's prefill matrix products (chunks of more than 16 tokens): F32 (reference) or Bf16
+    // (activations rounded to bf16, on AMX tiles; needs AMX-BF16 and bf16 weights, else F32).
+    cpu::GemmPrecision prefillMatmul = cpu::GemmPrecision::F32;
     int cudaDevice = 0;
 };
 
@@ -92,6 +95,9 @@ public:
     std::int64_t contextLimit() const { return m_cache.maxTokens(); }
     int threads() const { return m_pool ? m_pool->size() : 0; }
     const Backend& backend() const { return *m_backend; }
+    // The prefill matrix products in effect: the CPU's (SessionOptions::prefillMatmul when it can
+    // run here, else F32); Bf16 on the GPU, whose GEMMs take bf16 activations.
+    cpu::GemmPrecision prefillMatmul() const;
     // Why BackendKind::Auto did not pick the GPU, or that the GPU holds a shorter context than
     // the model's; empty otherwise.
     const std::string& backendNote() const { return m_backendNote; }

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/session.h"
+
 namespace qe::cli {
 
 Result<Args> Args::parse(int argc, char** argv, int first, const std::set<std::string>& booleanFlags,
@@ -113,6 +115,22 @@ Result<KvType> kvCacheArg(const Args& args) {
     if (!parseKvType(args.getOr("kv-cache", "f32"), &type))
         return makeError(ErrorCode::InvalidArgument, "--kv-cache takes f32 or bf16");
     return type;
+}
+
+Result<cpu::GemmPrecision> prefillMatmulArg(const Args& args) {
+    const std::string name = args.getOr("prefill-matmul", "f32");
+    if (name == "f32") return cpu::GemmPrecision::F32;
+    if (name == "bf16") return cpu::GemmPrecision::Bf16;
+    return makeError(ErrorCode::InvalidArgument, "--prefill-matmul takes f32 or bf16");
+}
+
+void notePrefillMatmul(cpu::GemmPrecision asked, const Session& session) {
+    if (asked != cpu::GemmPrecision::Bf16 || session.backend().kind() != BackendKind::Cpu ||
+        session.prefillMatmul() == cpu::GemmPrecision::Bf16)
+        return;
+    std::fprintf(stderr, "note: --prefill-matmul bf16 needs %s; prefill runs f32\n",
+                 cpu::amxAvailable() ? "bf16 weights (this checkpoint's are not)"
+                                     : "a CPU with AMX-BF16 (Intel Xeon Sapphire Rapids or later) and Linux 5.16 or later");
 }
 
 }  // namespace qe::cli

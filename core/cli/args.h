@@ -9,7 +9,12 @@
 #include <vector>
 
 #include "core/backend.h"
+#include "core/cpu/cpu_kernels.h"
 #include "core/result.h"
+
+namespace qe {
+class Session;
+}
 
 namespace qe::cli {
 
@@ -37,6 +42,13 @@ private:
 Result<BackendKind> backendArg(const Args& args);
 // --kv-cache f32|bf16 (default f32): the CPU backend's KV cache element type.
 Result<KvType> kvCacheArg(const Args& args);
+
+// --prefill-matmul f32|bf16 (default f32): the CPU's prefill matrix products
+// (SessionOptions::prefillMatmul).
+Result<cpu::GemmPrecision> prefillMatmulArg(const Args& args);
+// After loading: says on stderr why bf16 was asked for and the CPU runs f32 (no AMX-BF16 here, or
+// weights that are not bf16). Nothing for the GPU backend, whose products are bf16 anyway.
+void notePrefillMatmul(cpu::GemmPrecision asked, const Session& session);
 
 // Parses "1,2,3" (spaces allowed) into token ids.
 Result<std::vector<int>> parseIdList(const std::string& text);

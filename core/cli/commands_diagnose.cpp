@@ -29,7 +29,7 @@ Result<std::pair<std::int64_t, std::int64_t>> parsePair(const std::string& text,
 }  // namespace
 
 int cmdDiagnose(int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "attention", "logit-lens", "top-k", "threads", "backend", "kv-cache"});
+    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "attention", "logit-lens", "top-k", "threads", "backend", "kv-cache", "prefill-matmul"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     auto tokenText = args->get("tokens");
@@ -58,9 +58,12 @@ int cmdDiagnose(int argc, char** argv, int first) {
     if (!backend.ok()) return fail(backend.error(), true);
     auto kvCache = kvCacheArg(*args);
     if (!kvCache.ok()) return fail(kvCache.error(), true);
+    auto prefillMatmul = prefillMatmulArg(*args);
+    if (!prefillMatmul.ok()) return fail(prefillMatmul.error(), true);
     SessionOptions options;
     options.backend = *backend;
     options.kvCache = *kvCache;
+    options.prefillMatmul = *prefillMatmul;
     options.threads = static_cast<int>(*threads);
     options.maxContext = numTokens;
     options.chunkSize = numTokens;
@@ -68,6 +71,7 @@ int cmdDiagnose(int argc, char** argv, int first) {
     auto loaded = Session::load(*dir, options);
     if (!loaded.ok()) return fail(loaded.error());
     Session& session = **loaded;
+    notePrefillMatmul(options.prefillMatmul, session);
     if (auto r = session.prefill(*tokens); !r.ok()) return fail(r.error());
 
     const ModelConfig& c = session.config();

@@ -56,7 +56,7 @@ double negativeLogProb(const float* logits, std::int64_t vocab, int target) {
 }  // namespace
 
 int cmdPerplexity(int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "text-file", "tokens-file", "tokens", "window", "threads", "backend", "kv-cache"});
+    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "text-file", "tokens-file", "tokens", "window", "threads", "backend", "kv-cache", "prefill-matmul"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     const int sources = args->has("text-file") + args->has("tokens-file") + args->has("tokens");
@@ -87,14 +87,18 @@ int cmdPerplexity(int argc, char** argv, int first) {
     if (!backend.ok()) return fail(backend.error(), true);
     auto kvCache = kvCacheArg(*args);
     if (!kvCache.ok()) return fail(kvCache.error(), true);
+    auto prefillMatmul = prefillMatmulArg(*args);
+    if (!prefillMatmul.ok()) return fail(prefillMatmul.error(), true);
     SessionOptions options;
     options.backend = *backend;
     options.kvCache = *kvCache;
+    options.prefillMatmul = *prefillMatmul;
     options.threads = static_cast<int>(*threads);
     options.diagnostics = false;
     auto loaded = Session::load(*dir, options);
     if (!loaded.ok()) return fail(loaded.error());
     Session& session = **loaded;
+    notePrefillMatmul(options.prefillMatmul, session);
     const std::int64_t vocab = session.config().vocabSize;
     const std::int64_t span = std::min<std::int64_t>({*window, session.contextLimit(), static_cast<std::int64_t>(ids.size()) - 1});
     for (int id : ids) {

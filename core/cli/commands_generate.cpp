@@ -128,7 +128,7 @@ int cmdGenerate(int argc, char** argv, int first) {
     auto args = Args::parse(argc, argv, first, {"json", "greedy", "chat", "think", "no-think"},
                             {"model", "tokens", "prompt", "system", "template", "template-lang", "var", "max-new",
                              "temperature", "top-k", "top-p", "min-p", "seed", "repetition-penalty", "presence-penalty",
-                             "threads", "context", "backend", "kv-cache"});
+                             "threads", "context", "backend", "kv-cache", "prefill-matmul"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     if (!dir) return fail(makeError(ErrorCode::InvalidArgument, "generate: --model DIR is required"), true);
@@ -149,14 +149,18 @@ int cmdGenerate(int argc, char** argv, int first) {
     if (!backend.ok()) return fail(backend.error(), true);
     auto kvCache = kvCacheArg(*args);
     if (!kvCache.ok()) return fail(kvCache.error(), true);
+    auto prefillMatmul = prefillMatmulArg(*args);
+    if (!prefillMatmul.ok()) return fail(prefillMatmul.error(), true);
     SessionOptions options;
     options.backend = *backend;
     options.kvCache = *kvCache;
+    options.prefillMatmul = *prefillMatmul;
     options.threads = static_cast<int>(*threads);
     options.maxContext = *context;
     auto loaded = Session::load(*dir, options);
     if (!loaded.ok()) return fail(loaded.error());
     Session& session = **loaded;
+    notePrefillMatmul(options.prefillMatmul, session);
     GenerationConfig generation = session.generationConfig();
 
     // Prompt ids: given, or text through the folder's tokenizer (and chat template).

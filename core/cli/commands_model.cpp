@@ -46,9 +46,11 @@ Result<SessionOptions> sessionOptions(const Args& args, std::int64_t chunk, std:
     if (threads < 0) return makeError(ErrorCode::InvalidArgument, "--threads must not be negative");
     QE_ASSIGN_OR_RETURN(BackendKind backend, backendArg(args));
     QE_ASSIGN_OR_RETURN(KvType kvCache, kvCacheArg(args));
+    QE_ASSIGN_OR_RETURN(cpu::GemmPrecision prefillMatmul, prefillMatmulArg(args));
     SessionOptions options;
     options.backend = backend;
     options.kvCache = kvCache;
+    options.prefillMatmul = prefillMatmul;
     options.threads = static_cast<int>(threads);
     options.chunkSize = chunk;
     options.maxContext = maxContext;
@@ -131,7 +133,7 @@ int cmdInfo(int argc, char** argv, int first) {
 }
 
 int cmdLogits(int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "top-k", "chunk", "last-logits", "all-logits", "threads", "backend", "kv-cache"});
+    auto args = Args::parse(argc, argv, first, {"json"}, {"model", "tokens", "top-k", "chunk", "last-logits", "all-logits", "threads", "backend", "kv-cache", "prefill-matmul"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     auto tokenText = args->get("tokens");
@@ -150,6 +152,7 @@ int cmdLogits(int argc, char** argv, int first) {
     if (!options.ok()) return fail(options.error(), true);
     auto session = Session::load(*dir, *options);
     if (!session.ok()) return fail(session.error());
+    notePrefillMatmul(options->prefillMatmul, **session);
     if (numTokens > (*session)->config().maxPositionEmbeddings) {
         return fail(makeError(ErrorCode::InvalidArgument, std::to_string(numTokens) + " tokens exceed max_position_embeddings " +
                                                               std::to_string((*session)->config().maxPositionEmbeddings)));
@@ -277,7 +280,7 @@ int cmdMakeModel(int argc, char** argv, int first) {
 
 int cmdBench(int argc, char** argv, int first) {
     auto args = Args::parse(argc, argv, first, {"json", "no-diagnostics"},
-                            {"model", "prompt-len", "gen", "threads", "chunk", "seed", "weights", "backend", "kv-cache"});
+                            {"model", "prompt-len", "gen", "threads", "chunk", "seed", "weights", "backend", "kv-cache", "prefill-matmul"});
     if (!args.ok()) return fail(args.error(), true);
     auto dir = args->get("model");
     if (!dir) return fail(makeError(ErrorCode::InvalidArgument, "bench: --model DIR is required"), true);
@@ -299,6 +302,7 @@ int cmdBench(int argc, char** argv, int first) {
     auto loaded = Session::load(*dir, *options);
     if (!loaded.ok()) return fail(loaded.error());
     Session& session = **loaded;
+    notePrefillMatmul(options->prefillMatmul, session);
 
     // A fixed pseudo-random prompt of ordinary token ids.
     std::mt19937_64 rng(static_cast<std::uint64_t>(*seed));
@@ -333,15 +337,17 @@ int cmdBench(int argc, char** argv, int first) {
                    {"weights", session.weights().resident() ? "resident" : "mapped"},
                    {"kv_cache", kvTypeName(session.cache().type())},
                    {"kv_cache_bytes", session.cache().allocatedBytes()},
+                   {"prefill_matmul", cpu::gemmPrecisionName(session.prefillMatmul())},
                    {"backend", backendKindName(session.backend().kind())},
                    {"device", session.backend().description()}});
         return kExitOk;
     }
     std::printf("model        %s\n", dir->c_str());
     std::printf("backend      %s\n", session.backend().description().c_str());
-    std::printf("threads      %d (%s kernels), diagnostics %s, weights %s, KV cache %s\n", session.threads(),
-                cpu::isaName(cpu::activeIsa()), args->has("no-diagnostics") ? "off" : "on",
-                session.weights().resident() ? "resident" : "mapped", kvTypeName(session.cache().type()));
+    std::printf("threads      %d (%s kernels), diagnostics %s, weights %s, KV cache %s, prefill matmul %s\n",
+                session.threads(), cpu::isaName(cpu::activeIsa()), args->has("no-diagnostics") ? "off" : "on",
+                session.weights().resident() ? "resident" : "mapped", kvTypeName(session.cache().type()),
+                cpu::gemmPrecisionName(session.prefillMatmul()));
     std::printf("prefill      %.1f tok/s (%lld tokens)\n", prefill, (long long)*promptLen);
     std::printf("decode       %.2f tok/s (%lld tokens)\n", decode, (long long)result->newTokens.size() - 1);
     std::printf("peak RSS     %.1f MiB (weights %.1f MiB)\n", rss / 1048576.0, session.weights().fileBytes() / 1048576.0);

@@ -68,6 +68,21 @@ struct MatmulOut {
     std::int64_t ldy = 0;
 };
 
+// How matmul multiplies when it runs the GEMM (more than 16 tokens: prefill). The matrix-vector
+// products (decode) are always F32.
+// F32: fp32 activations times the weights widened to fp32, exact products, fp32 sums (the default).
+// Bf16: the activations are rounded to bf16 (nearest, ties to even) and multiplied on AMX tiles
+// with fp32 sums (TDPBF16PS), for bf16 weights on a CPU where amxAvailable(); other weights, or
+// other CPUs, run F32. Several times faster; each product's activation carries bf16's relative
+// rounding (at most 2^-9), as in llama.cpp's bf16 matrix products. Results do not depend on the
+// thread count either way.
+enum class GemmPrecision { F32, Bf16 };
+const char* gemmPrecisionName(GemmPrecision precision);  // "f32", "bf16"
+// AMX-BF16 can run here: the CPU has AMX-TILE, AMX-BF16 and AVX512-BF16, the OS saves the tile
+// state, and Linux granted this process the tile data (arch_prctl, asked on the first call), and
+// activeIsa() is Avx512 (QE_CPU_ISA or setIsa below it turn AMX off too).
+bool amxAvailable();
+
 // Computes every product in `outs` for the same input x [numTokens, k] (row stride ldx, fp32),
 // where k == w.cols for each. All products share one parallel region (e.g. q/k/v, gate/up).
 // Accumulates in fp32; result equals the exact fp32 dot products up to summation order, and is
@@ -76,7 +91,7 @@ struct MatmulOut {
 // from memory once, tokens taken four at a time); more tokens run the packed, register-blocked
 // GEMM (prefill). No allocation; AVX-512F / AVX2+FMA+F16C when available, else scalar code.
 void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx,
-            std::span<const MatmulOut> outs);
+            std::span<const MatmulOut> outs, GemmPrecision precision = GemmPrecision::F32);
 
 // Attention's two loops over the cached positions, for one query token and the `queries` query
 // heads of a GQA group, which share the keys and values: rows[j * stride] is position j's key
@@ -121,7 +136,7 @@ float expFloat(float x);
 
 // Convenience for one product.
 void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx, const MatrixView& w,
-            float* y, std::int64_t ldy);
+            float* y, std::int64_t ldy, GemmPrecision precision = GemmPrecision::F32);
 
 // Widens row `row` of w into out[0 .. w.cols) (embedding lookup, diagnostics).
 void rowToFloat(const MatrixView& w, std::int64_t row, float* out);

@@ -5,6 +5,12 @@
 #include <cstdlib>
 #include <string_view>
 
+#if defined(__x86_64__) && defined(__linux__)
+#include <cpuid.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include "core/cpu/cpu_kernels.h"
 #include "core/cpu/kernels_detail.h"
 
@@ -20,6 +26,27 @@ Isa probeIsa() {
         return __builtin_cpu_supports("avx512f") ? Isa::Avx512 : Isa::Avx2;
 #endif
     return Isa::Scalar;
+}
+
+// AMX-BF16 with its state saved by the OS, and the tile data granted to this process: Linux hands
+// it out on request only (arch_prctl ARCH_REQ_XCOMP_PERM, process-wide, for every thread).
+bool probeAmx() {
+#if defined(__x86_64__) && defined(__linux__)
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE)) return false;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+    const bool amxBf16 = d & (1u << 22), amxTile = d & (1u << 24), avx512f = b & (1u << 16);
+    if (!amxBf16 || !amxTile || !avx512f) return false;
+    if (!__get_cpuid_count(7, 1, &a, &b, &c, &d) || !(a & (1u << 5))) return false;  // AVX512-BF16
+    unsigned lo = 0, hi = 0;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    constexpr unsigned kTileState = (1u << 17) | (1u << 18);  // XTILECFG, XTILEDATA
+    if ((lo & kTileState) != kTileState) return false;
+    constexpr int kReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
+    return syscall(SYS_arch_prctl, kReqXcompPerm, kXfeatureXtiledata) == 0;
+#else
+    return false;
+#endif
 }
 
 // QE_CPU_ISA=scalar|avx2|avx512 caps the level (comparisons, or a CPU that misbehaves with one).
@@ -47,6 +74,15 @@ Isa activeIsa() { return activeSlot().load(std::memory_order_relaxed); }
 void setIsa(Isa isa) {
     const Isa best = detectedIsa();
     activeSlot().store(std::min(isa, best), std::memory_order_relaxed);  // levels are ordered
+}
+
+bool amxAvailable() {
+    static const bool granted = detectedIsa() == Isa::Avx512 && probeAmx();
+    return granted && activeIsa() == Isa::Avx512;
+}
+
+const char* gemmPrecisionName(GemmPrecision precision) {
+    return precision == GemmPrecision::Bf16 ? "bf16" : "f32";
 }
 
 const char* isaName(Isa isa) {

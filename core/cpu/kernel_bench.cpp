@@ -291,6 +291,13 @@ int main(int argc, char** argv) {
         });
         std::printf("  %s: %8.2f ms  %6.1f GFLOP/s  |  %6.1f GFLOP/cpu-s  %5.1f%%\n", s.name, t.wall * 1e3,
                     flops / t.wall / 1e9, flops / t.cpu / 1e9, corePeak > 0 ? 100 * flops / t.cpu / corePeak : 0.0);
+        if (amxAvailable()) {  // the same product with bf16 activations on AMX tiles
+            const Timing amx = timePerCall(reps, calls * 4, [&](int) {
+                matmul(pool, x.data(), prefillTokens, s.cols, w.view(0), y.data(), w.rows, GemmPrecision::Bf16);
+            });
+            std::printf("  %s  AMX bf16: %8.2f ms  %6.1f GFLOP/s  |  %6.1f GFLOP/cpu-s  %5.2fx the fp32 GEMM\n", s.name,
+                        amx.wall * 1e3, flops / amx.wall / 1e9, flops / amx.cpu / 1e9, t.wall / amx.wall);
+        }
     }
     // Attention's kernels on one core, as a task of the engine runs them: `queries` query rows
     // against 2,048 cached positions of one KV head (128 values; 1 MiB of fp32 keys, in L2 after

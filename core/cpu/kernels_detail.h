@@ -144,6 +144,15 @@ void scaleRowAvx2(float* x, std::int64_t n, float s);
 // as gemmRowsAvx2, bit for bit.
 void gemmRowsAvx512(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
                     std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy);
+// AMX-BF16 GEMM (kernels_amx.cpp); call only when amxAvailable(). The activations go in packed
+// once per call: amxPackedXSize(numTokens, k) uint16 (64-byte aligned), token tile by token tile
+// (16 tokens each, (numTokens + 15) / 16 tiles) through packXAmx, which rounds them to bf16.
+// gemmRowsAmx then computes y[t, o] for o in [rowBegin, rowEnd) from bf16 weights w.
+std::int64_t amxPackedXSize(std::int64_t numTokens, std::int64_t k);
+void packXAmx(const float* x, std::int64_t ldx, std::int64_t numTokens, std::int64_t k, std::int64_t tile,
+              std::uint16_t* packed);
+void gemmRowsAmx(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const std::uint16_t* packedX,
+                 std::int64_t numTokens, float* y, std::int64_t ldy);
 // Attention's loops with AVX-512F: the same bits as the AVX2 versions (each score and each output
 // is the same chain of operations). dotRowsAvx512 passes head sizes that are not a multiple of 16
 // to dotRowsAvx2.

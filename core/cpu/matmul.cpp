@@ -1,9 +1,11 @@
 // matmul: splits the output rows of one or more products (sharing the input x) across the thread
 // pool and picks the kernel. Thread mapping: the union of all products' rows is cut into blocks of
 // kRowBlock rows (a block never spans two products); the pool hands contiguous runs of blocks to
-// the workers, and each worker computes all numTokens for its rows. No allocation per call.
+// the workers, and each worker computes all numTokens for its rows. No allocation per call (the
+// AMX path's packed activations live in a buffer of the calling thread's that only grows).
 #include <algorithm>
 #include <cassert>
+#include <cstdlib>
 
 #include "core/cpu/cpu_kernels.h"
 #include "core/cpu/kernels_detail.h"
@@ -17,9 +19,29 @@ constexpr std::int64_t kMinMacsPerChunk = 64 * 1024;
 
 std::int64_t blocksOf(const MatmulOut& out) { return (out.w.rows + detail::kRowBlock - 1) / detail::kRowBlock; }
 
+// The AMX path's activations, packed (kernels_detail.h): per calling thread, grown as needed.
+// nullptr when the allocation fails (the caller then runs the fp32 GEMM).
+std::uint16_t* packedActivations(std::int64_t elements) {
+    struct Buffer {
+        std::uint16_t* data = nullptr;
+        std::int64_t size = 0;
+        ~Buffer() { std::free(data); }
+    };
+    thread_local Buffer buffer;
+    if (buffer.size < elements) {
+        std::free(buffer.data);
+        const std::size_t bytes = (std::size_t(elements) * 2 + 63) / 64 * 64;
+        buffer.data = static_cast<std::uint16_t*>(std::aligned_alloc(64, bytes));
+        buffer.size = buffer.data ? elements : 0;
+    }
+    return buffer.data;
+}
+
 void computeRows(Isa isa, const MatmulOut& out, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
-                 std::int64_t numTokens, std::int64_t ldx) {
+                 std::int64_t numTokens, std::int64_t ldx, const std::uint16_t* packedX) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (packedX && out.w.type == WeightType::BF16)
+        return detail::gemmRowsAmx(out.w, rowBegin, rowEnd, packedX, numTokens, out.y, out.ldy);
     if (isa >= Isa::Avx2) {
         if (numTokens <= detail::kMaxMatvecTokens)
             detail::matvecRowsAvx2(out.w, rowBegin, rowEnd, x, numTokens, ldx, out.y, out.ldy);
@@ -31,13 +53,14 @@ void computeRows(Isa isa, const MatmulOut& out, std::int64_t rowBegin, std::int6
     }
 #endif
     (void)isa;
+    (void)packedX;
     detail::matmulRowsScalar(out.w, rowBegin, rowEnd, x, numTokens, ldx, out.y, out.ldy);
 }
 
 }  // namespace
 
 void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx,
-            std::span<const MatmulOut> outs) {
+            std::span<const MatmulOut> outs, GemmPrecision precision) {
     if (numTokens <= 0 || outs.empty()) return;
     std::int64_t totalBlocks = 0;
     for (const MatmulOut& out : outs) {
@@ -52,6 +75,25 @@ void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64
     const std::int64_t grain = std::max<std::int64_t>(1, kMinMacsPerChunk / macsPerBlock);
     const Isa isa = activeIsa();
 
+    // Bf16 on AMX: pack the activations once, a token tile per chunk, for every bf16 product.
+    const std::uint16_t* packedX = nullptr;
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    const bool anyBf16 = std::any_of(outs.begin(), outs.end(), [](const MatmulOut& out) {
+        return out.w.rows > 0 && out.w.type == WeightType::BF16;
+    });
+    if (precision == GemmPrecision::Bf16 && numTokens > detail::kMaxMatvecTokens && anyBf16 && amxAvailable()) {
+        const std::int64_t k = outs[0].w.cols;
+        if (std::uint16_t* packed = packedActivations(detail::amxPackedXSize(numTokens, k))) {
+            pool.parallelFor((numTokens + 15) / 16, 1, [&](std::int64_t begin, std::int64_t end, int) {
+                for (std::int64_t tile = begin; tile < end; ++tile) detail::packXAmx(x, ldx, numTokens, k, tile, packed);
+            });
+            packedX = packed;
+        }
+    }
+#else
+    (void)precision;
+#endif
+
     pool.parallelFor(totalBlocks, grain, [&](std::int64_t blockBegin, std::int64_t blockEnd, int) {
         // Map the block range onto each product it overlaps.
         std::int64_t first = 0;  // first block of the current product
@@ -61,7 +103,7 @@ void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64
             if (lo < hi) {
                 const std::int64_t rowBegin = (lo - first) * detail::kRowBlock;
                 const std::int64_t rowEnd = std::min(out.w.rows, (hi - first) * detail::kRowBlock);
-                computeRows(isa, out, rowBegin, rowEnd, x, numTokens, ldx);
+                computeRows(isa, out, rowBegin, rowEnd, x, numTokens, ldx, packedX);
             }
             first += count;
             if (first >= blockEnd) break;
@@ -70,9 +112,9 @@ void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64
 }
 
 void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx, const MatrixView& w,
-            float* y, std::int64_t ldy) {
+            float* y, std::int64_t ldy, GemmPrecision precision) {
     const MatmulOut out{.w = w, .y = y, .ldy = ldy};
-    matmul(pool, x, numTokens, ldx, std::span<const MatmulOut>(&out, 1));
+    matmul(pool, x, numTokens, ldx, std::span<const MatmulOut>(&out, 1), precision);
 }
 
 }  // namespace qe::cpu

@@ -155,6 +155,8 @@ private slots:
     void fusedEqualsSeparate();
     void resultIndependentOfThreadCount();
     void avx512GemmEqualsAvx2();
+    void amxGemmMatchesBf16Reference();
+    void bf16PrecisionElsewhereIsF32();
     void attentionLoopsEqualDotAndAxpy();
     void expFloatIsAccurate();
     void softmaxPassesEqualScalarLoops();
@@ -535,6 +537,99 @@ void TestCpuKernels::avx512GemmEqualsAvx2() {
             }
         }
     }
+}
+
+// GemmPrecision::Bf16 on AMX: y = bf16(x) w, with the activations rounded to nearest even and the
+// products summed in fp32, for token counts with partial 16-token tiles and odd pairs of them,
+// row counts with partial 16- and 32-row blocks, K with and without a partial 32-column block,
+// unaligned weights, padded rows, any thread count (the same bits). The result must be far closer
+// to the rounded reference than to the fp32 one: that shows the rounding happened (not a silent
+// fp32 GEMM).
+void TestCpuKernels::amxGemmMatchesBf16Reference() {
+    if (!amxAvailable()) QSKIP("this CPU (or kernel) gives no AMX-BF16");
+    std::mt19937 rng(33);
+    const std::tuple<qint64, qint64, qint64> shapes[] = {{17, 16, 32},  {31, 47, 300},  {200, 97, 1024}, {64, 128, 256},
+                                                         {130, 33, 513}, {23, 1, 5},     {47, 300, 64},   {33, 17, 31},
+                                                         {48, 64, 3072}};
+    for (auto [numTokens, rows, cols] : shapes) {
+        TestMatrix m = makeMatrix(WeightType::BF16, rows, cols, 1, rng);
+        const std::int64_t ldx = cols + 1, ldy = rows + 3;
+        const std::vector<float> x = randomFloats(std::size_t(numTokens * ldx), rng);
+        std::vector<float> first;
+        for (int threads : {1, 3}) {
+            ThreadPool pool(threads);
+            std::vector<float> y(std::size_t(numTokens * ldy), floatOf(kSentinel));
+            matmul(pool, x.data(), numTokens, ldx, m.view, y.data(), ldy, GemmPrecision::Bf16);
+            if (threads == 1) first = y;
+            QCOMPARE(std::memcmp(first.data(), y.data(), y.size() * 4), 0);
+        }
+        double errRounded = 0, errExact = 0;
+        for (std::int64_t t = 0; t < numTokens; ++t) {
+            for (std::int64_t o = 0; o < rows; ++o) {
+                double rounded = 0, exact = 0, mag = 0;
+                for (std::int64_t k = 0; k < cols; ++k) {
+                    const float xv = x[std::size_t(t * ldx + k)];
+                    const double w = m.values[std::size_t(o * cols + k)];
+                    rounded += refBf16(floatToBf16(xv)) * w;
+                    exact += double(xv) * w;
+                    mag += std::fabs(double(xv) * w);
+                }
+                const double got = first[std::size_t(t * ldy + o)];
+                if (!(std::fabs(got - rounded) <= 2e-6 * mag + 1e-7))
+                    QFAIL(qPrintable(QStringLiteral("T%1 %2x%3: y[%4, %5] = %6, bf16 reference %7 (sum|xw| %8)")
+                                         .arg(numTokens).arg(rows).arg(cols).arg(t).arg(o).arg(got, 0, 'g', 9)
+                                         .arg(rounded, 0, 'g', 9).arg(mag)));
+                errRounded += (got - rounded) * (got - rounded);
+                errExact += (got - exact) * (got - exact);
+            }
+            for (std::int64_t o = rows; o < ldy && t + 1 < numTokens; ++o)
+                QCOMPARE(bitsOf(first[std::size_t(t * ldy + o)]), kSentinel);
+        }
+        if (!(errRounded < 0.01 * errExact))
+            QFAIL(qPrintable(QStringLiteral("T%1 %2x%3: squared error %4 against the bf16 reference, %5 against fp32")
+                                 .arg(numTokens).arg(rows).arg(cols).arg(errRounded).arg(errExact)));
+    }
+}
+
+// Bf16 precision changes nothing where it does not apply: f32 and f16 weights, 16 tokens or fewer
+// (decode's matrix-vector products), an ISA below AVX-512; a fused call mixing a bf16 product with
+// an f16 one gives the f16 product the fp32 GEMM's bits.
+void TestCpuKernels::bf16PrecisionElsewhereIsF32() {
+    IsaGuard guard;
+    std::mt19937 rng(34);
+    ThreadPool pool(2);
+    const std::int64_t cols = 96;
+    const TestMatrix bf = makeMatrix(WeightType::BF16, 40, cols, 0, rng);
+    const TestMatrix half = makeMatrix(WeightType::F16, 24, cols, 1, rng);
+    const TestMatrix single = makeMatrix(WeightType::F32, 24, cols, 2, rng);
+    auto same = [&](const TestMatrix& m, std::int64_t numTokens) {
+        const std::vector<float> x = randomFloats(std::size_t(numTokens * cols), rng);
+        std::vector<float> a(std::size_t(numTokens * m.view.rows)), b(a.size(), 1.0f);
+        matmul(pool, x.data(), numTokens, cols, m.view, a.data(), m.view.rows, GemmPrecision::F32);
+        matmul(pool, x.data(), numTokens, cols, m.view, b.data(), m.view.rows, GemmPrecision::Bf16);
+        return std::memcmp(a.data(), b.data(), a.size() * 4) == 0;
+    };
+    for (Isa isa : isaLevels()) {
+        setIsa(isa);
+        QVERIFY(same(half, 40));
+        QVERIFY(same(single, 40));
+        for (std::int64_t numTokens : {1, 4, 16}) QVERIFY(same(bf, numTokens));
+        if (isa < Isa::Avx512) {
+            QVERIFY(!amxAvailable());
+            QVERIFY(same(bf, 40));
+        }
+    }
+    setIsa(detectedIsa());
+    const std::int64_t numTokens = 37;
+    const std::vector<float> x = randomFloats(std::size_t(numTokens * cols), rng);
+    std::vector<float> fusedBf(std::size_t(numTokens * 40)), fusedHalf(std::size_t(numTokens * 24));
+    std::vector<float> aloneBf(fusedBf.size()), aloneHalf(fusedHalf.size());
+    const MatmulOut outs[2] = {{.w = bf.view, .y = fusedBf.data(), .ldy = 40}, {.w = half.view, .y = fusedHalf.data(), .ldy = 24}};
+    matmul(pool, x.data(), numTokens, cols, outs, GemmPrecision::Bf16);
+    matmul(pool, x.data(), numTokens, cols, half.view, aloneHalf.data(), 24);
+    matmul(pool, x.data(), numTokens, cols, bf.view, aloneBf.data(), 40, GemmPrecision::Bf16);
+    QCOMPARE(std::memcmp(fusedHalf.data(), aloneHalf.data(), aloneHalf.size() * 4), 0);
+    QCOMPARE(std::memcmp(fusedBf.data(), aloneBf.data(), aloneBf.size() * 4), 0);
 }
 
 // dotRows and weightedRowSum (attention's loops over the cached positions, for the query heads of

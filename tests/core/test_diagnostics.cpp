@@ -114,7 +114,7 @@ private slots:
         for (double v : h) ss += v * v;
         const double scale = 1.0 / std::sqrt(ss / double(h.size()) + c.rmsNormEps);
         for (size_t i = 0; i < h.size(); ++i) h[i] *= scale * norm[i];
-        auto lensLogits = test::Reference::linear(head, h, size_t(c.vocabSize), h.size());
+        auto lensLogits = ref.linear(head, h, size_t(c.vocabSize), h.size());
         QCOMPARE(lens0->front().id, int(std::max_element(lensLogits.begin(), lensLogits.end()) - lensLogits.begin()));
     }
 

@@ -1,0 +1,214 @@
+// Prefill's GEMM on AMX tiles (Intel AMX-BF16: Sapphire Rapids and later), for bf16 weights, with
+// the activations rounded to bf16 (matmul's GemmPrecision::Bf16). One TDPBF16PS multiplies a
+// 16 x 32 bf16 tile by a 32 x 16 one into 16 x 16 fp32 sums: 16,384 flops, where one AVX-512 FMA
+// does 32.
+//
+// The product is computed transposed, C'[n][t] = sum_k w[n][k] * x[t][k], so the weights are
+// tiles as they are stored (16 rows of 32 consecutive bf16, row stride = the row's bytes): no
+// weight packing. The activations are converted and packed once per matmul call (packXAmx, split
+// across the pool) in the layout TDPBF16PS wants for its second operand: per 16 tokens and per
+// pair of columns, the tokens' two values side by side. Each 16 x 16 tile of sums goes back to y
+// through a 16 x 16 transpose in zmm registers.
+//
+// Register blocking: 2 x 2 tiles of sums (32 weight rows x 32 tokens) in tmm0-3, the two weight
+// tiles in tmm4-5, the two token tiles in tmm6-7. Every sum runs over the whole K in one tile, in
+// the same order whatever the thread count or row range, so results do not depend on either.
+//
+// Thread mapping: none here; each call computes the rows it is given on the calling thread and
+// loads and releases its own tile configuration (matmul.cpp splits rows across the pool).
+//
+// Only functions marked QE_AMX use AMX or AVX-512 instructions (see kernels_avx2.cpp for why).
+#include "core/cpu/kernels_detail.h"
+
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <immintrin.h>
+
+#include <algorithm>
+#include <vector>
+
+#define QE_AMX __attribute__((target("avx512f,avx512bf16,amx-tile,amx-bf16")))
+
+namespace qe::cpu::detail {
+
+namespace {
+
+constexpr std::int64_t kTile = 16;      // rows of a tile; tokens per packed token tile
+constexpr std::int64_t kTileK = 32;     // bf16 columns of a weight tile (64 bytes)
+
+struct alignas(64) TileConfig {
+    std::uint8_t palette = 1;
+    std::uint8_t startRow = 0;
+    std::uint8_t reserved[14] = {};
+    std::uint16_t bytesPerRow[16] = {};
+    std::uint8_t rows[16] = {};
+};
+
+// Every tile used here is 16 rows of 64 bytes: 16 x 16 fp32 sums, 16 x 32 bf16 operands.
+QE_AMX void loadTileConfig() {
+    TileConfig config;
+    for (int t = 0; t < 8; ++t) {
+        config.bytesPerRow[t] = 64;
+        config.rows[t] = 16;
+    }
+    _tile_loadconfig(&config);
+}
+
+// In place: v[i] lane j becomes v[j] lane i (as 32-bit lanes).
+QE_AMX void transpose16(__m512 (&v)[16]) {
+    __m512 t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(v[i], v[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(v[i], v[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        v[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+        v[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+        v[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        v[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    // Now v[4g + r] lane 4q + s = original v[4g + s] lane 4q + r: 4 x 4 blocks transposed.
+    for (int g = 0; g < 2; ++g)
+        for (int r = 0; r < 4; ++r) {
+            t[8 * g + r] = _mm512_shuffle_f32x4(v[8 * g + r], v[8 * g + 4 + r], 0x88);
+            t[8 * g + 4 + r] = _mm512_shuffle_f32x4(v[8 * g + r], v[8 * g + 4 + r], 0xDD);
+        }
+    for (int r = 0; r < 8; ++r) {
+        v[r] = _mm512_shuffle_f32x4(t[r], t[8 + r], 0x88);
+        v[8 + r] = _mm512_shuffle_f32x4(t[r], t[8 + r], 0xDD);
+    }
+}
+
+// A 16 x 16 tile of sums (row r: weight row n0 + r, column j: token t0 + j) into y[t0 + j][n0 + r],
+// for j < tokens, r < rows.
+QE_AMX void storeTransposed(const float* sums, float* y, std::int64_t ldy, std::int64_t tokens, std::int64_t rows) {
+    __m512 v[16];
+    for (int r = 0; r < 16; ++r) v[r] = _mm512_load_ps(sums + 16 * r);
+    transpose16(v);
+    const __mmask16 mask = __mmask16((1u << rows) - 1u);
+    for (std::int64_t j = 0; j < tokens; ++j) _mm512_mask_storeu_ps(y + j * ldy, mask, v[j]);
+}
+
+// Sums of weight tiles a0 (and a1 when TwoRows) against token tiles b0 (and b1 when TwoTokens)
+// over kBlocks blocks of 32 columns, stored to sums[i] (64-byte aligned, 16 x 16 fp32 each):
+// sums[0] = a0 b0, sums[1] = a0 b1, sums[2] = a1 b0, sums[3] = a1 b1.
+template <bool TwoRows, bool TwoTokens>
+QE_AMX void tileSums(const std::uint16_t* a0, const std::uint16_t* a1, std::int64_t aStride, const std::uint16_t* b0,
+                     std::int64_t kBlocks, float (*sums)[256]) {
+    constexpr std::int64_t kTokenTile = kTile * kTileK;  // bf16 per packed token tile of one block
+    const std::uint16_t* b1 = b0 + kBlocks * kTokenTile;
+    _tile_zero(0);
+    if constexpr (TwoTokens) _tile_zero(1);
+    if constexpr (TwoRows) _tile_zero(2);
+    if constexpr (TwoRows && TwoTokens) _tile_zero(3);
+    for (std::int64_t kb = 0; kb < kBlocks; ++kb) {
+        _tile_loadd(4, a0 + kb * kTileK, aStride);
+        _tile_loadd(6, b0 + kb * kTokenTile, 64);
+        _tile_dpbf16ps(0, 4, 6);
+        if constexpr (TwoTokens) {
+            _tile_loadd(7, b1 + kb * kTokenTile, 64);
+            _tile_dpbf16ps(1, 4, 7);
+        }
+        if constexpr (TwoRows) {
+            _tile_loadd(5, a1 + kb * kTileK, aStride);
+            _tile_dpbf16ps(2, 5, 6);
+            if constexpr (TwoTokens) _tile_dpbf16ps(3, 5, 7);
+        }
+    }
+    _tile_stored(0, sums[0], 64);
+    if constexpr (TwoTokens) _tile_stored(1, sums[1], 64);
+    if constexpr (TwoRows) _tile_stored(2, sums[2], 64);
+    if constexpr (TwoRows && TwoTokens) _tile_stored(3, sums[3], 64);
+}
+
+}  // namespace
+
+std::int64_t amxPackedXSize(std::int64_t numTokens, std::int64_t k) {
+    return (numTokens + kTile - 1) / kTile * kTile * ((k + kTileK - 1) / kTileK * kTileK);
+}
+
+// Token tile `tile` (tokens 16 tile .. +16) of x into its place in `packed`: per block of 32
+// columns, 16 rows (column pairs) of 16 tokens x 2 bf16, rounded to nearest even (VCVTNE2PS2BF16).
+// Tokens past numTokens and columns past k are zeros.
+QE_AMX void packXAmx(const float* x, std::int64_t ldx, std::int64_t numTokens, std::int64_t k, std::int64_t tile,
+                     std::uint16_t* packed) {
+    const std::int64_t kBlocks = (k + kTileK - 1) / kTileK;
+    std::uint16_t* out = packed + tile * kBlocks * kTile * kTileK;
+    const std::int64_t t0 = tile * kTile;
+    for (std::int64_t kb = 0; kb < kBlocks; ++kb) {
+        const std::int64_t c0 = kb * kTileK;
+        const std::int64_t left = std::min<std::int64_t>(kTileK, k - c0);
+        const __mmask16 lo = __mmask16(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+        const __mmask16 hi = __mmask16(left >= 32 ? 0xFFFFu : left <= 16 ? 0u : (1u << (left - 16)) - 1u);
+        __m512 v[16];
+        for (std::int64_t j = 0; j < kTile; ++j) {
+            if (t0 + j >= numTokens) {
+                v[j] = _mm512_setzero_ps();
+                continue;
+            }
+            const float* row = x + (t0 + j) * ldx + c0;
+            const __m512 first = _mm512_maskz_loadu_ps(lo, row);
+            const __m512 second = _mm512_maskz_loadu_ps(hi, row + 16);
+            // Lanes 0-15 from `first`, 16-31 from `second`: 32 bf16 in column order = 16 column pairs.
+            v[j] = _mm512_castsi512_ps(__m512i(_mm512_cvtne2ps_pbh(second, first)));
+        }
+        transpose16(v);  // v[p]: pair p of every token
+        for (int p = 0; p < 16; ++p) _mm512_store_ps(reinterpret_cast<float*>(out + kb * kTile * kTileK + p * 32), v[p]);
+    }
+}
+
+QE_AMX void gemmRowsAmx(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const std::uint16_t* packedX,
+                        std::int64_t numTokens, float* y, std::int64_t ldy) {
+    const std::int64_t k = w.cols;
+    const std::int64_t kBlocks = (k + kTileK - 1) / kTileK;
+    const std::int64_t kPadded = kBlocks * kTileK;
+    const std::int64_t tokenTiles = (numTokens + kTile - 1) / kTile;
+    const std::int64_t tokenTileSize = kBlocks * kTile * kTileK;
+    // Weight rows that cannot be read as whole tiles in place (fewer than 16 left, or k not a
+    // multiple of 32) are copied here, zero-padded: [2][16][kPadded].
+    thread_local std::vector<std::uint16_t> padded;
+    alignas(64) float sums[4][256];
+
+    loadTileConfig();
+    for (std::int64_t n0 = rowBegin; n0 < rowEnd; n0 += 2 * kTile) {
+        const std::int64_t rows = std::min(2 * kTile, rowEnd - n0);
+        const std::uint16_t* a[2] = {};
+        std::int64_t aStride = k * 2;
+        const bool inPlace = k % kTileK == 0 && rows % kTile == 0;
+        if (inPlace) {
+            for (int s = 0; s * kTile < rows; ++s)
+                a[s] = reinterpret_cast<const std::uint16_t*>(rowBytes(w, n0 + s * kTile));
+        } else {
+            padded.assign(std::size_t(2 * kTile * kPadded), 0);
+            for (std::int64_t r = 0; r < rows; ++r)
+                std::memcpy(padded.data() + r * kPadded, rowBytes(w, n0 + r), std::size_t(k) * 2);
+            a[0] = padded.data();
+            a[1] = padded.data() + kTile * kPadded;
+            aStride = kPadded * 2;
+        }
+        const bool twoRows = rows > kTile;
+        for (std::int64_t tt = 0; tt < tokenTiles; tt += 2) {
+            const bool twoTokens = tt + 1 < tokenTiles;
+            const std::uint16_t* b0 = packedX + tt * tokenTileSize;
+            if (twoRows && twoTokens) tileSums<true, true>(a[0], a[1], aStride, b0, kBlocks, sums);
+            else if (twoRows) tileSums<true, false>(a[0], a[1], aStride, b0, kBlocks, sums);
+            else if (twoTokens) tileSums<false, true>(a[0], a[1], aStride, b0, kBlocks, sums);
+            else tileSums<false, false>(a[0], a[1], aStride, b0, kBlocks, sums);
+            for (int s = 0; s < (twoRows ? 2 : 1); ++s)
+                for (int j = 0; j < (twoTokens ? 2 : 1); ++j) {
+                    const std::int64_t t0 = (tt + j) * kTile;
+                    storeTransposed(sums[2 * s + j], y + t0 * ldy + n0 + s * kTile, ldy,
+                                    std::min(kTile, numTokens - t0), std::min(kTile, rows - s * kTile));
+                }
+        }
+    }
+    _tile_release();
+}
+
+}  // namespace qe::cpu::detail
+
+#endif  // QE_CPU_HAVE_AVX2_KERNELS
