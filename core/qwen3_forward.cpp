@@ -86,8 +86,7 @@ Qwen3Forward::Qwen3Forward(const Weights& weights, cpu::ThreadPool& pool, std::i
 }
 
 std::string Qwen3Forward::description() const {
-    return std::string("CPU, ") + std::to_string(m_pool.size()) + " threads, " + cpu::isaName(cpu::activeIsa()) +
-           (m_prefillMatmul == cpu::GemmPrecision::Bf16 ? ", prefill bf16 on AMX" : "");
+    return std::string("CPU, ") + std::to_string(m_pool.size()) + " threads, " + cpu::isaName(cpu::activeIsa());
 }
 
 Status Qwen3Forward::forward(std::span<const int> tokens, KvCache& cache, LogitsFor which, float* logits,

@@ -296,7 +296,7 @@ bool MainWindow::loadModel(const QString& folder) {
     m_card->clear(tr("Loading %1…").arg(QDir(folder).dirName()));
     m_modelBar->setLoading(true, folder);
     m_engine->loadModel(QDir(folder).absolutePath(), m_settings.threads(), 0, m_settings.diagnosticsBudgetBytes(),
-                        backendFromSetting(m_settings.backend()), m_settings.kvCache());
+                        backendFromSetting(m_settings.backend()), m_settings.kvCache(), m_settings.prefillMatmul());
     updateActions();
     return true;
 }

@@ -72,6 +72,10 @@ void ModelCardView::retranslateUi() {
     html += row(tr("Layers"), locale.toString(static_cast<qlonglong>(c.layers)));
     //: Where the model runs: the CPU with its threads, or the GPU's name.
     html += row(tr("Device"), c.device);
+    //: How the CPU multiplies a prompt's tokens by the weights (Settings → Prompt processing).
+    if (!c.gpu)
+        html += row(tr("Prompt processing"), c.prefillMatmul == cpu::GemmPrecision::Bf16 ? tr("bf16 on AMX tiles")
+                                                                                          : tr("32-bit float"));
     //: A remark on where the model runs, e.g. why the GPU is not used (the text is in English).
     if (!c.backendNote.isEmpty()) html += row(tr("Note"), c.backendNote);
     html += row(tr("Loaded in"), tr("%1 s").arg(locale.toString(c.loadSeconds, 'f', 2)));

@@ -15,6 +15,7 @@ const QString kBackend = QStringLiteral("engine/backend");              const QS
 const QString kThreads = QStringLiteral("engine/threads");              constexpr int kThreadsDefault = 0;
 const QString kDiagBudget = QStringLiteral("engine/diagnosticsBudgetMiB"); constexpr int kDiagBudgetDefault = 512;
 const QString kKvCache = QStringLiteral("engine/kvCache");              const QString kKvCacheDefault = QStringLiteral("f32");
+const QString kPrefillMatmul = QStringLiteral("engine/prefillMatmul");  const QString kPrefillMatmulDefault = QStringLiteral("f32");
 const QString kPreset = QStringLiteral("sampling/preset");              const QString kPresetDefault = QStringLiteral("thinking");
 const QString kTemperature = QStringLiteral("sampling/temperature");    constexpr double kTemperatureDefault = 0.7;
 const QString kTopP = QStringLiteral("sampling/topP");                  constexpr double kTopPDefault = 0.8;
@@ -77,6 +78,13 @@ KvType Settings::kvCache() const {
     return type;
 }
 void Settings::setKvCache(KvType type) { m_settings.setValue(kKvCache, QString::fromLatin1(kvTypeName(type))); }
+cpu::GemmPrecision Settings::prefillMatmul() const {
+    const QString value = m_settings.value(kPrefillMatmul, kPrefillMatmulDefault).toString();
+    return value == QLatin1String("bf16") ? cpu::GemmPrecision::Bf16 : cpu::GemmPrecision::F32;  // unknown: f32
+}
+void Settings::setPrefillMatmul(cpu::GemmPrecision precision) {
+    m_settings.setValue(kPrefillMatmul, QString::fromLatin1(cpu::gemmPrecisionName(precision)));
+}
 
 SamplingPresetChoice Settings::samplingPreset() const {
     const QString value = m_settings.value(kPreset, kPresetDefault).toString();

@@ -10,6 +10,7 @@
 #include <QString>
 #include <QStringList>
 
+#include "core/cpu/cpu_kernels.h"
 #include "core/kv_cache.h"
 #include "core/sampler.h"
 
@@ -51,6 +52,10 @@ public:
     // Element type of the CPU's KV cache (SessionOptions::kvCache); takes effect when a model loads.
     KvType kvCache() const;
     void setKvCache(KvType type);
+    // How the CPU multiplies prompts (SessionOptions::prefillMatmul: f32, or bf16 on AMX tiles);
+    // takes effect when a model loads.
+    cpu::GemmPrecision prefillMatmul() const;
+    void setPrefillMatmul(cpu::GemmPrecision precision);
     static constexpr int kMaxDiagnosticsBudgetMiB = 1 << 20;  // 1 TiB: a sanity bound, not a recommendation
 
     SamplingPresetChoice samplingPreset() const;

@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QThread>
 #include <QVBoxLayout>
 
@@ -25,7 +26,8 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
       m_modelLabel(new QLabel(this)), m_model(new QLineEdit(this)), m_browse(new QPushButton(this)),
       m_backendLabel(new QLabel(this)), m_backend(new QComboBox(this)), m_threadsLabel(new QLabel(this)),
       m_threads(new QSpinBox(this)), m_budgetLabel(new QLabel(this)), m_budget(new QSpinBox(this)),
-      m_kvCacheLabel(new QLabel(this)), m_kvCache(new QComboBox(this)), m_presetLabel(new QLabel(this)), m_preset(new QComboBox(this)),
+      m_kvCacheLabel(new QLabel(this)), m_kvCache(new QComboBox(this)), m_prefillLabel(new QLabel(this)),
+      m_prefill(new QComboBox(this)), m_presetLabel(new QLabel(this)), m_preset(new QComboBox(this)),
       m_temperatureLabel(new QLabel(this)), m_temperature(new QDoubleSpinBox(this)), m_topPLabel(new QLabel(this)),
       m_topP(new QDoubleSpinBox(this)), m_topKLabel(new QLabel(this)), m_topK(new QSpinBox(this)),
       m_maxNewLabel(new QLabel(this)), m_maxNew(new QSpinBox(this)),
@@ -45,6 +47,12 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     m_kvCache->addItem(QString(), QStringLiteral("f32"));
     m_kvCache->addItem(QString(), QStringLiteral("bf16"));
     m_kvCache->setCurrentIndex(settings.kvCache() == KvType::BF16 ? 1 : 0);
+    m_prefill->addItem(QString(), QStringLiteral("f32"));
+    m_prefill->addItem(QString(), QStringLiteral("bf16"));
+    m_prefill->setCurrentIndex(settings.prefillMatmul() == cpu::GemmPrecision::Bf16 ? 1 : 0);
+    if (!cpu::amxAvailable()) {  // shown, so people learn it exists, but not offered on this CPU
+        if (auto* items = qobject_cast<QStandardItemModel*>(m_prefill->model())) items->item(1)->setEnabled(false);
+    }
     m_preset->addItems({QString(), QString(), QString()});
     m_preset->setCurrentIndex(static_cast<int>(settings.samplingPreset()));
     const SamplingParams custom = settings.customSampling();
@@ -69,6 +77,7 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     form->addRow(m_threadsLabel, m_threads);
     form->addRow(m_budgetLabel, m_budget);
     form->addRow(m_kvCacheLabel, m_kvCache);
+    form->addRow(m_prefillLabel, m_prefill);
     form->addRow(m_presetLabel, m_preset);
     form->addRow(m_temperatureLabel, m_temperature);
     form->addRow(m_topPLabel, m_topP);
@@ -105,6 +114,7 @@ void SettingsDialog::apply() {
     m_settings.setThreads(m_threads->value());
     m_settings.setDiagnosticsBudgetMiB(m_budget->value());
     m_settings.setKvCache(m_kvCache->currentIndex() == 1 ? KvType::BF16 : KvType::F32);
+    m_settings.setPrefillMatmul(m_prefill->currentIndex() == 1 ? cpu::GemmPrecision::Bf16 : cpu::GemmPrecision::F32);
     m_settings.setSamplingPreset(static_cast<SamplingPresetChoice>(m_preset->currentIndex()));
     SamplingParams custom = m_settings.customSampling();
     custom.temperature = static_cast<float>(m_temperature->value());
@@ -143,6 +153,15 @@ void SettingsDialog::retranslateUi() {
     m_kvCache->setToolTip(tr("How the CPU keeps the attention keys and values of the context. bf16 halves their memory "
                              "and speeds up long chats, and changes the model's outputs slightly. The GPU always uses "
                              "bf16. Applies when a model is loaded."));
+    m_prefillLabel->setText(tr("Prompt processing"));
+    m_prefill->setItemText(0, tr("32-bit float (exact)"));
+    m_prefill->setItemText(1, cpu::amxAvailable() ? tr("bf16 on AMX (several times faster)")
+                                                  : tr("bf16 on AMX (this CPU has no AMX)"));
+    m_prefill->setToolTip(tr("How the CPU multiplies the tokens of a prompt by the weights. bf16 rounds the numbers "
+                             "going in to bf16 and runs on the AMX units of recent Intel Xeon processors: prompts are "
+                             "read several times faster, and the model's outputs change slightly. The tokens of a reply "
+                             "are computed in 32-bit float either way. Needs bf16 weights. Applies when a model is "
+                             "loaded."));
     m_presetLabel->setText(tr("Default sampling"));
     m_preset->setItemText(0, tr("Thinking preset"));
     m_preset->setItemText(1, tr("Non-thinking preset"));

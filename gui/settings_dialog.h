@@ -27,6 +27,7 @@ public:
     QComboBox* languageCombo() const { return m_language; }
     QSpinBox* diagnosticsBudgetSpin() const { return m_budget; }
     QComboBox* kvCacheCombo() const { return m_kvCache; }
+    QComboBox* prefillCombo() const { return m_prefill; }
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -48,6 +49,8 @@ private:
     QSpinBox* m_budget;
     QLabel* m_kvCacheLabel;
     QComboBox* m_kvCache;
+    QLabel* m_prefillLabel;
+    QComboBox* m_prefill;
     QLabel* m_presetLabel;
     QComboBox* m_preset;
     QLabel* m_temperatureLabel;

@@ -1153,6 +1153,19 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <source>%1 weights + %2 per token of context (%3 KV cache)</source>
         <translation>%1 weights + %2 per token of context (%3 KV cache)</translation>
     </message>
+    <message>
+        <source>Prompt processing</source>
+        <extracomment>How the CPU multiplies a prompt&apos;s tokens by the weights (Settings → Prompt processing).</extracomment>
+        <translation>Prompt processing</translation>
+    </message>
+    <message>
+        <source>bf16 on AMX tiles</source>
+        <translation>bf16 on AMX tiles</translation>
+    </message>
+    <message>
+        <source>32-bit float</source>
+        <translation>32-bit float</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ModelValidation</name>
@@ -1484,6 +1497,22 @@ MLP activation RMS %3</translation>
     <message>
         <source>How the CPU keeps the attention keys and values of the context. bf16 halves their memory and speeds up long chats, and changes the model&apos;s outputs slightly. The GPU always uses bf16. Applies when a model is loaded.</source>
         <translation>How the CPU keeps the attention keys and values of the context. bf16 halves their memory and speeds up long chats, and changes the model&apos;s outputs slightly. The GPU always uses bf16. Applies when a model is loaded.</translation>
+    </message>
+    <message>
+        <source>Prompt processing</source>
+        <translation>Prompt processing</translation>
+    </message>
+    <message>
+        <source>bf16 on AMX (several times faster)</source>
+        <translation>bf16 on AMX (several times faster)</translation>
+    </message>
+    <message>
+        <source>bf16 on AMX (this CPU has no AMX)</source>
+        <translation>bf16 on AMX (this CPU has no AMX)</translation>
+    </message>
+    <message>
+        <source>How the CPU multiplies the tokens of a prompt by the weights. bf16 rounds the numbers going in to bf16 and runs on the AMX units of recent Intel Xeon processors: prompts are read several times faster, and the model&apos;s outputs change slightly. The tokens of a reply are computed in 32-bit float either way. Needs bf16 weights. Applies when a model is loaded.</source>
+        <translation>How the CPU multiplies the tokens of a prompt by the weights. bf16 rounds the numbers going in to bf16 and runs on the AMX units of recent Intel Xeon processors: prompts are read several times faster, and the model&apos;s outputs change slightly. The tokens of a reply are computed in 32-bit float either way. Needs bf16 weights. Applies when a model is loaded.</translation>
     </message>
 </context>
 <context>

@@ -1150,6 +1150,19 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <source>%1 weights + %2 per token of context (%3 KV cache)</source>
         <translation>权重 %1 + 每个上下文词元 %2（%3 KV 缓存）</translation>
     </message>
+    <message>
+        <source>Prompt processing</source>
+        <extracomment>How the CPU multiplies a prompt&apos;s tokens by the weights (Settings → Prompt processing).</extracomment>
+        <translation>提示词处理</translation>
+    </message>
+    <message>
+        <source>bf16 on AMX tiles</source>
+        <translation>bf16，AMX 矩阵单元</translation>
+    </message>
+    <message>
+        <source>32-bit float</source>
+        <translation>32 位浮点</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ModelValidation</name>
@@ -1479,6 +1492,22 @@ MLP 激活 RMS %3</translation>
     <message>
         <source>How the CPU keeps the attention keys and values of the context. bf16 halves their memory and speeds up long chats, and changes the model&apos;s outputs slightly. The GPU always uses bf16. Applies when a model is loaded.</source>
         <translation>CPU 保存上下文中注意力键和值的格式。bf16 使其内存减半，并加快长对话，但会略微改变模型的输出。GPU 始终使用 bf16。加载模型时生效。</translation>
+    </message>
+    <message>
+        <source>Prompt processing</source>
+        <translation>提示词处理</translation>
+    </message>
+    <message>
+        <source>bf16 on AMX (several times faster)</source>
+        <translation>bf16，AMX 矩阵单元（快数倍）</translation>
+    </message>
+    <message>
+        <source>bf16 on AMX (this CPU has no AMX)</source>
+        <translation>bf16，AMX 矩阵单元（此 CPU 不支持 AMX）</translation>
+    </message>
+    <message>
+        <source>How the CPU multiplies the tokens of a prompt by the weights. bf16 rounds the numbers going in to bf16 and runs on the AMX units of recent Intel Xeon processors: prompts are read several times faster, and the model&apos;s outputs change slightly. The tokens of a reply are computed in 32-bit float either way. Needs bf16 weights. Applies when a model is loaded.</source>
+        <translation>CPU 如何将提示词的各个词元与权重相乘。bf16 会把输入的数值舍入为 bf16，并在新款 Intel Xeon 处理器的 AMX 单元上运行：读取提示词的速度快数倍，模型的输出会略有变化。无论哪种方式，回复中的词元都以 32 位浮点计算。需要 bf16 权重。在加载模型时生效。</translation>
     </message>
 </context>
 <context>

@@ -53,7 +53,8 @@ EngineController::~EngineController() {
 }
 
 RequestId EngineController::loadModel(const QString& folder, int threads, std::int64_t maxContext,
-                                      std::uint64_t diagnosticsBudgetBytes, BackendKind backend, KvType kvCache) {
+                                      std::uint64_t diagnosticsBudgetBytes, BackendKind backend, KvType kvCache,
+                                      cpu::GemmPrecision prefillMatmul) {
     Q_ASSERT(QThread::currentThread() == thread());
     cancelGeneration();
     cancelLoad();
@@ -62,7 +63,8 @@ RequestId EngineController::loadModel(const QString& folder, int threads, std::i
     m_loadId = m_nextId++;
     m_diagnosticsTokens.clear();
     emit loadRequested(
-        LoadRequest{m_loadId, folder, threads, maxContext, m_loadStop.get_token(), diagnosticsBudgetBytes, backend, kvCache});
+        LoadRequest{m_loadId, folder, threads, maxContext, m_loadStop.get_token(), diagnosticsBudgetBytes, backend, kvCache,
+                    prefillMatmul});
     return m_loadId;
 }
 

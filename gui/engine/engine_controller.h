@@ -28,7 +28,8 @@ public:
     // `diagnosticsBudgetBytes` bounds the kept hidden states (Settings::diagnosticsBudgetBytes).
     RequestId loadModel(const QString& folder, int threads, std::int64_t maxContext = 0,
                         std::uint64_t diagnosticsBudgetBytes = SessionOptions{}.diagnosticsBudgetBytes,
-                        BackendKind backend = BackendKind::Auto, KvType kvCache = KvType::F32);
+                        BackendKind backend = BackendKind::Auto, KvType kvCache = KvType::F32,
+                        cpu::GemmPrecision prefillMatmul = cpu::GemmPrecision::F32);
     // GUI thread. Cancels a running generation and queues this one. Returns its id.
     RequestId generate(std::vector<int> prompt, const SamplingParams& sampling, std::int64_t maxNewTokens);
 

@@ -36,6 +36,7 @@ struct LoadRequest {
     std::uint64_t diagnosticsBudgetBytes = SessionOptions{}.diagnosticsBudgetBytes;  // kept hidden states
     BackendKind backend = BackendKind::Auto;
     KvType kvCache = KvType::F32;    // the CPU backend's cache
+    cpu::GemmPrecision prefillMatmul = cpu::GemmPrecision::F32;  // the CPU's prompt products
 };
 
 // Generate a reply for already tokenized prompt.
@@ -97,6 +98,9 @@ struct ModelCard {
     std::uint64_t weightBytes = 0;   // checkpoint file bytes (memory-mapped)
     std::int64_t kvBytesPerToken = 0;
     KvType kvCache = KvType::F32;    // element type of the cache
+    // The CPU's prompt products in effect (Session::prefillMatmul); unused on the GPU.
+    cpu::GemmPrecision prefillMatmul = cpu::GemmPrecision::F32;
+    bool gpu = false;                // the model runs on the GPU backend
     std::int64_t contextLimit = 0;
     std::int64_t layers = 0;
     std::int64_t hiddenSize = 0;

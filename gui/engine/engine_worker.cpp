@@ -163,6 +163,7 @@ void EngineWorker::doLoad(const LoadRequest& request) {
     options.diagnosticsBudgetBytes = request.diagnosticsBudgetBytes;
     options.backend = request.backend;
     options.kvCache = request.kvCache;
+    options.prefillMatmul = request.prefillMatmul;
     auto session = Session::load(folder, options, request.stop, progress);
     if (!session.ok()) return fail(id, session.error());
     if (request.stop.stop_requested()) return fail(id, makeError(ErrorCode::Cancelled, "loading cancelled"));
@@ -186,6 +187,8 @@ void EngineWorker::doLoad(const LoadRequest& request) {
     card.kvCache = m_session->cache().type();  // bf16 on the GPU whatever was asked
     card.kvBytesPerToken = card.kvCache == KvType::BF16 ? sizes.kvBytesPerTokenBf16 : sizes.kvBytesPerTokenF32;
     card.device = QString::fromStdString(m_session->backend().description());
+    card.gpu = m_session->backend().kind() != BackendKind::Cpu;
+    card.prefillMatmul = m_session->prefillMatmul();
     card.backendNote = QString::fromStdString(m_session->backendNote());
     card.contextLimit = m_session->contextLimit();
     card.layers = config.numHiddenLayers;

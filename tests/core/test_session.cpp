@@ -232,7 +232,6 @@ private slots:
                 auto session = Session::load(folder, options);
                 QVERIFY(session.ok());
                 QCOMPARE((*session)->prefillMatmul(), cpu::GemmPrecision::Bf16);
-                QVERIFY(QString::fromStdString((*session)->backend().description()).contains(QStringLiteral("AMX")));
                 std::vector<float> logits;
                 QVERIFY((*session)->allLogits(tokens, 70, logits).ok());
                 if (first.empty()) first = logits;

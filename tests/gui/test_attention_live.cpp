@@ -510,10 +510,15 @@ void TestAttentionLive::budgetSettingReachesSession() {
     QCOMPARE(settings.kvCache(), qe::KvType::F32);
     QCOMPARE(dialog.kvCacheCombo()->currentIndex(), 0);
     dialog.kvCacheCombo()->setCurrentIndex(1);
+    QCOMPARE(settings.prefillMatmul(), qe::cpu::GemmPrecision::F32);
+    QCOMPARE(dialog.prefillCombo()->currentIndex(), 0);
+    dialog.prefillCombo()->setCurrentIndex(1);
     dialog.apply();
     QCOMPARE(Settings(dir.filePath(QStringLiteral("settings.ini"))).diagnosticsBudgetBytes(), std::uint64_t(3) << 20);
     QCOMPARE(Settings(dir.filePath(QStringLiteral("settings.ini"))).kvCache(), qe::KvType::BF16);
     QCOMPARE(SettingsDialog(settings).kvCacheCombo()->currentIndex(), 1);  // the dialog shows what is saved
+    QCOMPARE(Settings(dir.filePath(QStringLiteral("settings.ini"))).prefillMatmul(), qe::cpu::GemmPrecision::Bf16);
+    QCOMPARE(SettingsDialog(settings).prefillCombo()->currentIndex(), 1);
 
     QSignalSpy loaded(m_engine, &EngineController::modelLoaded);
     m_engine->loadModel(m_model, 1, 0, settings.diagnosticsBudgetBytes());

@@ -89,6 +89,7 @@ private slots:
     void loadFailureIsOneEvent();
     void backendChoiceReachesTheCard();
     void kvCacheChoiceReachesTheCard();
+    void prefillChoiceReachesTheCard();
     void shutdownDuringGenerationIsClean();
     void eventLoopNeverBlocks();
 
@@ -231,6 +232,28 @@ void TestEngineWorker::loadFailureIsOneEvent() {
     // The engine keeps working after a failure.
     log.clear();
     QVERIFY(load(c, log));
+}
+
+// The prompt-processing setting travels with the load request: the card says what runs (bf16 on
+// AMX where this CPU has it, else 32-bit float), and the session generates from a prompt long
+// enough for the GEMM.
+void TestEngineWorker::prefillChoiceReachesTheCard() {
+    EngineController c;
+    EventLog log;
+    log.attach(c);
+    c.loadModel(m_model, 1, 0, 1 << 20, qe::BackendKind::Cpu, qe::KvType::F32, qe::cpu::GemmPrecision::Bf16);
+    QVERIFY(QTest::qWaitFor([&] { return !log.loaded.empty() || !log.failures.empty(); }, 60000));
+    QCOMPARE(log.loaded.size(), std::size_t(1));
+    const ModelCard card = log.loaded.front().card;
+    QVERIFY(!card.gpu);
+    QCOMPARE(card.prefillMatmul, qe::cpu::amxAvailable() ? qe::cpu::GemmPrecision::Bf16 : qe::cpu::GemmPrecision::F32);
+    log.clear();
+    std::vector<int> longPrompt;
+    for (int i = 0; i < 40; ++i) longPrompt.push_back(100 + 7 * i);
+    c.generate(longPrompt, sampling(), 4);
+    QVERIFY(QTest::qWaitFor([&] { return !log.finished.empty() || !log.failures.empty(); }, 60000));
+    QVERIFY(log.failures.empty());
+    QCOMPARE(log.finished.front().stats.promptTokens, std::int64_t(40));
 }
 
 // The KV cache setting travels with the load request: the card shows the format and its bytes per
