@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 namespace qe {
 
@@ -137,15 +138,24 @@ Status Qwen3Forward::forward(std::span<const int> tokens, KvCache& cache, Logits
         }
     }
 
+    // The work of each token between the matrix products (norms, RoPE, residual adds, diagnostics)
+    // split across the pool: every token's operations are the same whichever thread runs them.
+    auto perToken = [&](const auto& fn) {
+        m_pool.parallelFor(numTokens, 1, [&](std::int64_t begin, std::int64_t end, int) {
+            for (std::int64_t t = begin; t < end; ++t) fn(t);
+        });
+    };
+
     for (std::int64_t layer = 0; layer < c.numHiddenLayers; ++layer) {
         if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "cancelled");
         const LayerWeights& w = m_weights.layer(layer);
         const auto layerStart = std::chrono::steady_clock::now();
-        if (diag)
-            for (std::int64_t t = 0; t < numTokens; ++t) diag->storeHidden(startPos + t, layer, &m_hidden[t * hidden]);
 
         // Attention block input norm: x = RMSNorm(h; input_layernorm).
-        rmsNormRows(m_hidden.data(), m_normed.data(), numTokens, hidden, w.inputLayernorm.data(), eps);
+        perToken([&](std::int64_t t) {
+            if (diag) diag->storeHidden(startPos + t, layer, &m_hidden[t * hidden]);
+            rmsNormRows(&m_hidden[t * hidden], &m_normed[t * hidden], 1, hidden, w.inputLayernorm.data(), eps);
+        });
 
         // q/k/v projections in one parallel region.
         const cpu::MatmulOut qkv[] = {{w.qProj, m_q.data(), qWidth}, {w.kProj, m_k.data(), kvWidth},
@@ -153,7 +163,7 @@ Status Qwen3Forward::forward(std::span<const int> tokens, KvCache& cache, Logits
         cpu::matmul(m_pool, m_normed.data(), numTokens, hidden, qkv, m_prefillMatmul);
 
         // QK-norm per head over head_dim, then RoPE (after the norm); keys and raw values go to the cache.
-        for (std::int64_t t = 0; t < numTokens; ++t) {
+        perToken([&](std::int64_t t) {
             const float* cosRow = &m_cos[t * half];
             const float* sinRow = &m_sin[t * half];
             float* qRow = &m_q[t * qWidth];
@@ -164,31 +174,36 @@ Status Qwen3Forward::forward(std::span<const int> tokens, KvCache& cache, Logits
             for (std::int64_t kvHead = 0; kvHead < c.numKeyValueHeads; ++kvHead)
                 applyRope(kRow + kvHead * headDim, half, cosRow, sinRow);
             storeKeysValues(cache, layer, startPos + t, kRow, &m_v[t * kvWidth], kvWidth);
-        }
+        });
 
         // Causal GQA attention over the cache (positions 0 .. startPos + t for token t).
         attention(layer, numTokens, startPos, cache, diag);
 
         // Output projection and residual: h = h + o (o written to m_normed as scratch).
         cpu::matmul(m_pool, m_attnOut.data(), numTokens, qWidth, w.oProj, m_normed.data(), hidden, m_prefillMatmul);
-        for (std::int64_t i = 0; i < numTokens * hidden; ++i) m_hidden[i] += m_normed[i];
-
         // MLP: h = h + down(silu(gate(x)) ⊙ up(x)), x = RMSNorm(h; post_attention_layernorm).
-        rmsNormRows(m_hidden.data(), m_normed.data(), numTokens, hidden, w.postAttentionLayernorm.data(), eps);
+        perToken([&](std::int64_t t) {
+            float* h = &m_hidden[t * hidden];
+            float* x = &m_normed[t * hidden];
+            for (std::int64_t i = 0; i < hidden; ++i) h[i] += x[i];
+            rmsNormRows(h, x, 1, hidden, w.postAttentionLayernorm.data(), eps);
+        });
         const cpu::MatmulOut gateUp[] = {{w.gateProj, m_gate.data(), inter}, {w.upProj, m_up.data(), inter}};
         cpu::matmul(m_pool, m_normed.data(), numTokens, hidden, gateUp, m_prefillMatmul);
         m_pool.parallelFor(numTokens * inter, 4096, [&](std::int64_t begin, std::int64_t end, int) {
             for (std::int64_t i = begin; i < end; ++i) m_gate[i] = silu(m_gate[i]) * m_up[i];
         });
         cpu::matmul(m_pool, m_gate.data(), numTokens, inter, w.downProj, m_normed.data(), hidden, m_prefillMatmul);
-        for (std::int64_t i = 0; i < numTokens * hidden; ++i) m_hidden[i] += m_normed[i];
-
-        // Always-on diagnostics: residual RMS after the layer, MLP activation RMS, layer time.
+        // Residual, then the always-on diagnostics: residual RMS after the layer, MLP activation RMS.
+        perToken([&](std::int64_t t) {
+            float* h = &m_hidden[t * hidden];
+            const float* x = &m_normed[t * hidden];
+            for (std::int64_t i = 0; i < hidden; ++i) h[i] += x[i];
+            if (!diag) return;
+            diag->residualRms(startPos + t, layer) = rms(h, hidden);
+            diag->mlpActivationRms(startPos + t, layer) = rms(&m_gate[t * inter], inter);
+        });
         if (diag) {
-            for (std::int64_t t = 0; t < numTokens; ++t) {
-                diag->residualRms(startPos + t, layer) = rms(&m_hidden[t * hidden], hidden);
-                diag->mlpActivationRms(startPos + t, layer) = rms(&m_gate[t * inter], inter);
-            }
             diag->layerSeconds()[static_cast<std::size_t>(layer)] =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - layerStart).count();
         }
@@ -255,6 +270,33 @@ void Qwen3Forward::attentionChunk(std::int64_t layer, std::int64_t numTokens, st
             scratch.queries.resize(headFloats);
             scratch.outputs.resize(headFloats);
         }
+        scratch.limits.resize(static_cast<std::size_t>(members * span));
+    }
+
+    // Bf16 products over a bf16 cache run on AMX tiles (cpu::dotRowsAmx, cpu::weightedRowSumAmx):
+    // the queries and the probabilities rounded to bf16. The values of every position, per KV
+    // head, are first laid out as the tiles read them (pairs of positions side by side).
+    constexpr bool kBf16Rows = std::is_same_v<Row, cpu::Bf16>;
+    const bool amx = kBf16Rows && m_prefillMatmul == cpu::GemmPrecision::Bf16 && headDim % 32 == 0 &&
+                     numTokens > cpu::kMatvecMaxTokens;  // like the products: short chunks stay fp32
+    const std::int64_t packedPerHead = amx ? cpu::amxPackedValuesSize(context, headDim) : 0;
+    if constexpr (kBf16Rows) {
+        if (amx) {
+            const auto needed = static_cast<std::size_t>(c.numKeyValueHeads * packedPerHead);
+            if (m_packedValues.size() < needed)
+                m_packedValues.resize(static_cast<std::size_t>(
+                    c.numKeyValueHeads * cpu::amxPackedValuesSize(std::max(context, cache.capacity()), headDim)));
+            const std::int64_t pairs = (context + 31) / 32 * 16;
+            const cpu::Bf16* values = cache.values<cpu::Bf16>(layer, 0);
+            m_pool.parallelFor(c.numKeyValueHeads * pairs, 256, [&](std::int64_t begin, std::int64_t end, int) {
+                for (std::int64_t i = begin; i < end;) {
+                    const std::int64_t head = i / pairs, first = i % pairs, last = std::min(pairs, first + end - i);
+                    cpu::packValuesAmx(values + head * headDim, rowStride, context, headDim, first, last,
+                                       m_packedValues.data() + head * packedPerHead);
+                    i += last - first;
+                }
+            });
+        }
     }
 
     m_pool.parallelFor(units * spans, 1, [&](std::int64_t begin, std::int64_t end, int worker) {
@@ -276,12 +318,27 @@ void Qwen3Forward::attentionChunk(std::int64_t layer, std::int64_t numTokens, st
             // Causal: token t0 + i sees positions 0 .. startPos + t0 + i. The scores of the span's
             // last token are computed for all (the extra ones are not used).
             const std::int64_t firstKeys = startPos + t0 + 1, lastKeys = firstKeys + tokens - 1;
-            cpu::dotRows(queries, headDim, static_cast<int>(count), keys + kvHead * headDim, rowStride, lastKeys, headDim,
-                         scores, ld);
+            if constexpr (kBf16Rows) {
+                if (amx)
+                    cpu::dotRowsAmx(queries, headDim, static_cast<int>(count), keys + kvHead * headDim, rowStride, lastKeys,
+                                    headDim, scores, ld);
+            }
+            if (!amx)
+                cpu::dotRows(queries, headDim, static_cast<int>(count), keys + kvHead * headDim, rowStride, lastKeys, headDim,
+                             scores, ld);
             for (std::int64_t qi = 0; qi < count; ++qi) {
                 const std::int64_t pos = startPos + t0 + qi / members, head = firstHead + qi % members;
                 softmaxScores(scores + qi * ld, pos + 1, scale, diag ? &diag->attentionEntropy(pos, layer, head) : nullptr,
                               diag ? &diag->attentionSink(pos, layer, head) : nullptr);
+                scratch.limits[static_cast<std::size_t>(qi)] = pos + 1;
+            }
+            if (amx) {
+                cpu::weightedRowSumAmx(scores, ld, static_cast<int>(count), scratch.limits.data(),
+                                       m_packedValues.data() + kvHead * packedPerHead, context, headDim, outputs, headDim);
+                for (std::int64_t i = 0; i < tokens; ++i)
+                    std::memcpy(&m_attnOut[(t0 + i) * qWidth + firstHead * headDim], outputs + i * members * headDim,
+                                headBytes);
+                continue;
             }
             // Values: the positions every token of the span sees, then position firstKeys + k for
             // the tokens after the k-th, continuing their sums in order (the same bits as one pass).

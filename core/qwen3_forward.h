@@ -87,9 +87,12 @@ private:
         AlignedFloats scores;   // [queries, context] scores, then probabilities
         AlignedFloats queries;  // [queries, d] the task's query rows, gathered
         AlignedFloats outputs;  // [queries, d] their outputs, scattered afterwards
+        std::vector<std::int64_t> limits;  // [queries] positions each one sees (AMX path)
     };
     std::vector<AttentionScratch> m_attention;
     AlignedFloats m_decodeScores;  // [Nq, context]: one decoded token's scores, then probabilities
+    // Bf16 prefill over a bf16 cache: each KV head's values laid out for cpu::weightedRowSumAmx.
+    std::vector<std::uint16_t, LargeBufferAllocator<std::uint16_t>> m_packedValues;
 };
 
 // fp32 RMSNorm of each of `rows` rows of width `n`: y = x / sqrt(mean(x²) + eps) ⊙ weight.

@@ -77,6 +77,8 @@ struct MatmulOut {
 // rounding (at most 2^-9), as in llama.cpp's bf16 matrix products. Results do not depend on the
 // thread count either way.
 enum class GemmPrecision { F32, Bf16 };
+// matmul runs the matrix-vector kernels up to this many tokens, the GEMM above.
+inline constexpr std::int64_t kMatvecMaxTokens = 16;
 const char* gemmPrecisionName(GemmPrecision precision);  // "f32", "bf16"
 // AMX-BF16 can run here: the CPU has AMX-TILE, AMX-BF16 and AVX512-BF16, the OS saves the tile
 // state, and Linux granted this process the tile data (arch_prctl, asked on the first call), and
@@ -118,6 +120,25 @@ void dotRows(const float* q, std::int64_t qStride, int queries, const Bf16* rows
              std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
 void weightedRowSum(const float* weights, std::int64_t weightStride, int queries, const Bf16* rows, std::int64_t stride,
                     std::int64_t count, std::int64_t n, float* out, std::int64_t outStride, bool accumulate = false);
+
+// Attention's two products on AMX tiles, for GemmPrecision::Bf16 over a bf16 KV cache; call only
+// when amxAvailable(). The products are exact and summed in fp32; what goes in is rounded to bf16
+// (nearest even): the queries, and the probabilities. n (the head size) a multiple of 32.
+// dotRowsAmx: dotRows with the queries rounded to bf16.
+void dotRowsAmx(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
+                std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+// The values of positions 0 .. count - 1 (rows[j * stride], n each) laid out for weightedRowSumAmx:
+// amxPackedValuesSize(count, n) uint16 on a cache line; packValuesAmx fills the pairs of positions
+// [pairBegin, pairEnd) of the (count + 31) / 32 * 16 there are (split it across threads).
+std::int64_t amxPackedValuesSize(std::int64_t count, std::int64_t n);
+void packValuesAmx(const Bf16* rows, std::int64_t stride, std::int64_t count, std::int64_t n, std::int64_t pairBegin,
+                   std::int64_t pairEnd, std::uint16_t* packed);
+// weightedRowSumAmx: out[g * outStride + i] = sum over j < limits[g] of bf16(weights[g * weightStride
+// + j]) * value[j][i], for g < queries, i < n; the values packed by packValuesAmx for count >= every
+// limit. Weights past a query's limit are never read (a causal mask).
+void weightedRowSumAmx(const float* weights, std::int64_t weightStride, int queries, const std::int64_t* limits,
+                       const std::uint16_t* packedValues, std::int64_t count, std::int64_t n, float* out,
+                       std::int64_t outStride);
 
 // Attention's softmax in three passes over a row of scores, vectorised, with the same results on
 // every ISA (and as the scalar loops they replace):

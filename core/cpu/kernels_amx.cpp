@@ -29,6 +29,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #define QE_AMX __attribute__((target("avx512f,avx512bf16,amx-tile,amx-bf16")))
@@ -161,48 +162,165 @@ QE_AMX void packXAmx(const float* x, std::int64_t ldx, std::int64_t numTokens, s
     }
 }
 
-QE_AMX void gemmRowsAmx(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const std::uint16_t* packedX,
-                        std::int64_t numTokens, float* y, std::int64_t ldy) {
-    const std::int64_t k = w.cols;
+namespace {
+
+// y[t][r] = sum_k a[r][k] * b[t][k] for r < rows, t < count: `a` holds bf16 rows `aStride`
+// elements apart, read in place as tiles where 16 whole rows of k % 32 == 0 columns are there,
+// else copied, zero-padded; b packed by packXAmx (count tokens, k columns). Tile configuration
+// loaded by the caller.
+QE_AMX void productTransposed(const std::uint16_t* a, std::int64_t aStride, std::int64_t rowCount, std::int64_t k,
+                              const std::uint16_t* packedB, std::int64_t count, float* y, std::int64_t ldy) {
     const std::int64_t kBlocks = (k + kTileK - 1) / kTileK;
     const std::int64_t kPadded = kBlocks * kTileK;
-    const std::int64_t tokenTiles = (numTokens + kTile - 1) / kTile;
+    const std::int64_t tokenTiles = (count + kTile - 1) / kTile;
     const std::int64_t tokenTileSize = kBlocks * kTile * kTileK;
-    // Weight rows that cannot be read as whole tiles in place (fewer than 16 left, or k not a
-    // multiple of 32) are copied here, zero-padded: [2][16][kPadded].
-    thread_local std::vector<std::uint16_t> padded;
+    thread_local std::vector<std::uint16_t> padded;  // [2][16][kPadded]
     alignas(64) float sums[4][256];
-
-    loadTileConfig();
-    for (std::int64_t n0 = rowBegin; n0 < rowEnd; n0 += 2 * kTile) {
-        const std::int64_t rows = std::min(2 * kTile, rowEnd - n0);
-        const std::uint16_t* a[2] = {};
-        std::int64_t aStride = k * 2;
-        const bool inPlace = k % kTileK == 0 && rows % kTile == 0;
-        if (inPlace) {
-            for (int s = 0; s * kTile < rows; ++s)
-                a[s] = reinterpret_cast<const std::uint16_t*>(rowBytes(w, n0 + s * kTile));
+    for (std::int64_t n0 = 0; n0 < rowCount; n0 += 2 * kTile) {
+        const std::int64_t rows = std::min(2 * kTile, rowCount - n0);
+        const std::uint16_t* tiles[2] = {};
+        std::int64_t stride = aStride * 2;  // bytes
+        if (k % kTileK == 0 && rows % kTile == 0) {
+            tiles[0] = a + n0 * aStride;
+            tiles[1] = a + (n0 + kTile) * aStride;
         } else {
             padded.assign(std::size_t(2 * kTile * kPadded), 0);
             for (std::int64_t r = 0; r < rows; ++r)
-                std::memcpy(padded.data() + r * kPadded, rowBytes(w, n0 + r), std::size_t(k) * 2);
-            a[0] = padded.data();
-            a[1] = padded.data() + kTile * kPadded;
-            aStride = kPadded * 2;
+                std::memcpy(padded.data() + r * kPadded, a + (n0 + r) * aStride, std::size_t(k) * 2);
+            tiles[0] = padded.data();
+            tiles[1] = padded.data() + kTile * kPadded;
+            stride = kPadded * 2;
         }
         const bool twoRows = rows > kTile;
         for (std::int64_t tt = 0; tt < tokenTiles; tt += 2) {
             const bool twoTokens = tt + 1 < tokenTiles;
-            const std::uint16_t* b0 = packedX + tt * tokenTileSize;
-            if (twoRows && twoTokens) tileSums<true, true>(a[0], a[1], aStride, b0, kBlocks, sums);
-            else if (twoRows) tileSums<true, false>(a[0], a[1], aStride, b0, kBlocks, sums);
-            else if (twoTokens) tileSums<false, true>(a[0], a[1], aStride, b0, kBlocks, sums);
-            else tileSums<false, false>(a[0], a[1], aStride, b0, kBlocks, sums);
-            for (int s = 0; s < (twoRows ? 2 : 1); ++s)
+            const std::uint16_t* b0 = packedB + tt * tokenTileSize;
+            if (twoRows && twoTokens) tileSums<true, true>(tiles[0], tiles[1], stride, b0, kBlocks, sums);
+            else if (twoRows) tileSums<true, false>(tiles[0], tiles[1], stride, b0, kBlocks, sums);
+            else if (twoTokens) tileSums<false, true>(tiles[0], tiles[1], stride, b0, kBlocks, sums);
+            else tileSums<false, false>(tiles[0], tiles[1], stride, b0, kBlocks, sums);
+            for (int r = 0; r < (twoRows ? 2 : 1); ++r)
                 for (int j = 0; j < (twoTokens ? 2 : 1); ++j) {
                     const std::int64_t t0 = (tt + j) * kTile;
-                    storeTransposed(sums[2 * s + j], y + t0 * ldy + n0 + s * kTile, ldy,
-                                    std::min(kTile, numTokens - t0), std::min(kTile, rows - s * kTile));
+                    storeTransposed(sums[2 * r + j], y + t0 * ldy + n0 + r * kTile, ldy, std::min(kTile, count - t0),
+                                    std::min(kTile, rows - r * kTile));
+                }
+        }
+    }
+}
+
+// Sixteen bf16 zero-extended to 32-bit lanes.
+QE_AMX inline __m512i widen16(const Bf16* p) {
+    return _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+}
+
+// Growing per-thread scratch of uint16 on cache lines (tile rows are read 64 bytes at a time).
+std::uint16_t* scratch(std::vector<std::uint16_t>& buffer, std::int64_t elements) {
+    if (std::int64_t(buffer.size()) < elements + 32) buffer.resize(std::size_t(elements + 32));
+    return reinterpret_cast<std::uint16_t*>((reinterpret_cast<std::uintptr_t>(buffer.data()) + 63) & ~std::uintptr_t(63));
+}
+
+}  // namespace
+
+QE_AMX void gemmRowsAmx(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const std::uint16_t* packedX,
+                        std::int64_t numTokens, float* y, std::int64_t ldy) {
+    loadTileConfig();
+    productTransposed(reinterpret_cast<const std::uint16_t*>(rowBytes(w, rowBegin)), w.cols, rowEnd - rowBegin, w.cols,
+                      packedX, numTokens, y + rowBegin, ldy);
+    _tile_release();
+}
+
+QE_AMX void dotRowsAmx(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
+                       std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    thread_local std::vector<std::uint16_t> buffer;
+    std::uint16_t* packed = scratch(buffer, amxPackedXSize(queries, n));
+    for (std::int64_t tile = 0; tile * kTile < queries; ++tile) packXAmx(q, qStride, queries, n, tile, packed);
+    loadTileConfig();
+    productTransposed(reinterpret_cast<const std::uint16_t*>(rows), stride, count, n, packed, queries, out, outStride);
+    _tile_release();
+}
+
+// Per 16 columns (a tile's 16 outputs), per pair of positions, the pair's two values of each column
+// side by side: [n / 16][padded count / 2][16][2]; positions past count are zeros.
+QE_AMX void packValuesAmx(const Bf16* rows, std::int64_t stride, std::int64_t count, std::int64_t n, std::int64_t pairBegin,
+                          std::int64_t pairEnd, std::uint16_t* packed) {
+    const std::int64_t pairs = (count + kTileK - 1) / kTileK * kTile;  // padded count / 2
+    for (std::int64_t tile = 0; tile * kTile < n; ++tile)
+        for (std::int64_t p = pairBegin; p < pairEnd; ++p) {
+            const Bf16* first = rows + 2 * p * stride + tile * kTile;
+            const __m512i a = 2 * p < count ? widen16(first) : _mm512_setzero_si512();
+            const __m512i b = 2 * p + 1 < count ? widen16(first + stride) : _mm512_setzero_si512();
+            _mm512_store_si512(packed + (tile * pairs + p) * 2 * kTile, _mm512_or_si512(a, _mm512_slli_epi32(b, 16)));
+        }
+}
+
+QE_AMX void weightedRowSumAmx(const float* weights, std::int64_t weightStride, int queries, const std::int64_t* limits,
+                              const std::uint16_t* packedValues, std::int64_t count, std::int64_t n, float* out,
+                              std::int64_t outStride) {
+    const std::int64_t used = *std::max_element(limits, limits + queries);  // positions any query reads
+    const std::int64_t kBlocks = (used + kTileK - 1) / kTileK;
+    const std::int64_t kPadded = kBlocks * kTileK;
+    const std::int64_t pairs = (count + kTileK - 1) / kTileK * kTile;
+    const std::int64_t queryTiles = (queries + kTile - 1) / kTile;
+    // The weights as bf16 rows [query tiles * 16][kPadded], zero past each query's limit.
+    thread_local std::vector<std::uint16_t> buffer;
+    std::uint16_t* a = scratch(buffer, queryTiles * kTile * kPadded);
+    for (std::int64_t g = 0; g < queryTiles * kTile; ++g) {
+        std::uint16_t* row = a + g * kPadded;
+        if (g >= queries) {  // a partial tile's missing queries: their sums are not stored
+            std::fill(row, row + kPadded, std::uint16_t(0));
+            continue;
+        }
+        const std::int64_t limit = limits[g];
+        const float* from = weights + g * weightStride;
+        for (std::int64_t j = 0; j < kPadded; j += 32) {
+            const auto mask = [&](std::int64_t first) {
+                const std::int64_t left = std::clamp<std::int64_t>(limit - first, 0, 16);
+                return __mmask16(left == 16 ? 0xFFFFu : (1u << left) - 1u);
+            };
+            const __m512 lo = _mm512_maskz_loadu_ps(mask(j), from + j);
+            const __m512 hi = _mm512_maskz_loadu_ps(mask(j + 16), from + j + 16);
+            _mm512_store_si512(row + j, __m512i(_mm512_cvtne2ps_pbh(hi, lo)));
+        }
+    }
+    alignas(64) float sums[4][256];
+    loadTileConfig();
+    for (std::int64_t qt = 0; qt < queryTiles; qt += 2) {
+        const bool twoRows = qt + 1 < queryTiles;
+        const std::uint16_t* a0 = a + qt * kTile * kPadded;
+        for (std::int64_t ct = 0; ct * kTile < n; ct += 2) {
+            const bool twoCols = (ct + 1) * kTile < n;
+            // Tile sums as in tileSums, with the values' tiles of columns ct and ct + 1 as the
+            // second operand: sums[2 r + c] = rows tile r x columns tile c.
+            const std::uint16_t* b0 = packedValues + ct * pairs * 2 * kTile;
+            _tile_zero(0);
+            _tile_zero(1);
+            _tile_zero(2);
+            _tile_zero(3);
+            for (std::int64_t kb = 0; kb < kBlocks; ++kb) {
+                _tile_loadd(4, a0 + kb * kTileK, kPadded * 2);
+                _tile_loadd(6, b0 + kb * kTile * 2 * kTile, 64);
+                _tile_dpbf16ps(0, 4, 6);
+                if (twoCols) {
+                    _tile_loadd(7, b0 + (pairs + kb * kTile) * 2 * kTile, 64);
+                    _tile_dpbf16ps(1, 4, 7);
+                }
+                if (twoRows) {
+                    _tile_loadd(5, a0 + kTile * kPadded + kb * kTileK, kPadded * 2);
+                    _tile_dpbf16ps(2, 5, 6);
+                    if (twoCols) _tile_dpbf16ps(3, 5, 7);
+                }
+            }
+            _tile_stored(0, sums[0], 64);
+            _tile_stored(1, sums[1], 64);
+            _tile_stored(2, sums[2], 64);
+            _tile_stored(3, sums[3], 64);
+            for (int r = 0; r < (twoRows ? 2 : 1); ++r)
+                for (int c = 0; c < (twoCols ? 2 : 1); ++c) {
+                    const std::int64_t g0 = (qt + r) * kTile, i0 = (ct + c) * kTile;
+                    const std::int64_t valid = std::min(kTile, queries - g0);
+                    for (std::int64_t g = 0; g < valid; ++g)
+                        _mm512_storeu_ps(out + (g0 + g) * outStride + i0, _mm512_load_ps(sums[2 * r + c] + 16 * g));
                 }
         }
     }

@@ -15,7 +15,7 @@ namespace qe::cpu::detail {
 // Up to this many tokens run the matrix-vector kernels (one pass over the weights, tokens four at
 // a time); more go through the packed GEMM. Measured with qe-kernel-bench: below ~16 tokens the
 // GEMM's panel packing costs more than the matrix-vector kernels lose by not blocking for registers.
-inline constexpr std::int64_t kMaxMatvecTokens = 16;
+inline constexpr std::int64_t kMaxMatvecTokens = kMatvecMaxTokens;
 // Output rows per work unit handed to the thread pool; also the AVX2 GEMM's panel width.
 inline constexpr std::int64_t kRowBlock = 16;
 // The GEMMs' K block: each output sums its products in order within a block of this many columns,
@@ -153,6 +153,14 @@ void packXAmx(const float* x, std::int64_t ldx, std::int64_t numTokens, std::int
               std::uint16_t* packed);
 void gemmRowsAmx(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const std::uint16_t* packedX,
                  std::int64_t numTokens, float* y, std::int64_t ldy);
+// Attention's products on AMX (cpu_kernels.h's dotRowsAmx, packValuesAmx, weightedRowSumAmx).
+void dotRowsAmx(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
+                std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+void packValuesAmx(const Bf16* rows, std::int64_t stride, std::int64_t count, std::int64_t n, std::int64_t pairBegin,
+                   std::int64_t pairEnd, std::uint16_t* packed);
+void weightedRowSumAmx(const float* weights, std::int64_t weightStride, int queries, const std::int64_t* limits,
+                       const std::uint16_t* packedValues, std::int64_t count, std::int64_t n, float* out,
+                       std::int64_t outStride);
 // Attention's loops with AVX-512F: the same bits as the AVX2 versions (each score and each output
 // is the same chain of operations). dotRowsAvx512 passes head sizes that are not a multiple of 16
 // to dotRowsAvx2.

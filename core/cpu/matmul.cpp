@@ -111,6 +111,41 @@ void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64
     });
 }
 
+// Attention on AMX: only reached when amxAvailable(), which is false without the x86 kernels.
+void dotRowsAmx(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
+                std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
+    assert(amxAvailable() && n % 32 == 0);
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    detail::dotRowsAmx(q, qStride, queries, rows, stride, count, n, out, outStride);
+#else
+    (void)q, (void)qStride, (void)queries, (void)rows, (void)stride, (void)count, (void)n, (void)out, (void)outStride;
+#endif
+}
+
+std::int64_t amxPackedValuesSize(std::int64_t count, std::int64_t n) { return (count + 31) / 32 * 32 * n; }
+
+void packValuesAmx(const Bf16* rows, std::int64_t stride, std::int64_t count, std::int64_t n, std::int64_t pairBegin,
+                   std::int64_t pairEnd, std::uint16_t* packed) {
+    assert(amxAvailable() && n % 32 == 0);
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    detail::packValuesAmx(rows, stride, count, n, pairBegin, pairEnd, packed);
+#else
+    (void)rows, (void)stride, (void)count, (void)n, (void)pairBegin, (void)pairEnd, (void)packed;
+#endif
+}
+
+void weightedRowSumAmx(const float* weights, std::int64_t weightStride, int queries, const std::int64_t* limits,
+                       const std::uint16_t* packedValues, std::int64_t count, std::int64_t n, float* out,
+                       std::int64_t outStride) {
+    assert(amxAvailable() && n % 32 == 0);
+    if (queries <= 0) return;
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    detail::weightedRowSumAmx(weights, weightStride, queries, limits, packedValues, count, n, out, outStride);
+#else
+    (void)weights, (void)weightStride, (void)limits, (void)packedValues, (void)count, (void)n, (void)out, (void)outStride;
+#endif
+}
+
 void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx, const MatrixView& w,
             float* y, std::int64_t ldy, GemmPrecision precision) {
     const MatmulOut out{.w = w, .y = y, .ldy = ldy};

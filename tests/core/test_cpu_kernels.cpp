@@ -157,6 +157,7 @@ private slots:
     void avx512GemmEqualsAvx2();
     void amxGemmMatchesBf16Reference();
     void bf16PrecisionElsewhereIsF32();
+    void amxAttentionMatchesBf16Reference();
     void attentionLoopsEqualDotAndAxpy();
     void expFloatIsAccurate();
     void softmaxPassesEqualScalarLoops();
@@ -630,6 +631,76 @@ void TestCpuKernels::bf16PrecisionElsewhereIsF32() {
     matmul(pool, x.data(), numTokens, cols, bf.view, aloneBf.data(), 40, GemmPrecision::Bf16);
     QCOMPARE(std::memcmp(fusedHalf.data(), aloneHalf.data(), aloneHalf.size() * 4), 0);
     QCOMPARE(std::memcmp(fusedBf.data(), aloneBf.data(), aloneBf.size() * 4), 0);
+}
+
+// Attention's products on AMX against double loops that round what goes in the same way (queries
+// and probabilities to bf16): query counts below, at and past the 16- and 32-query tiles, position
+// counts with partial 16- and 32-row blocks, padded rows and outputs (left untouched), per-query
+// limits (weights past them are NaN: never read), values packed in two parts as two threads would.
+void TestCpuKernels::amxAttentionMatchesBf16Reference() {
+    if (!amxAvailable()) QSKIP("this CPU (or kernel) gives no AMX-BF16");
+    std::mt19937 rng(35);
+    std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+    auto rounded = [](float v) { return double(bf16ToFloat(floatToBf16(v))); };
+    for (std::int64_t n : {64, 128}) {
+        for (std::int64_t count : {1, 17, 32, 33, 100, 257}) {
+            for (int queries : {1, 5, 16, 17, 32, 40}) {
+                const std::int64_t stride = n + 32, qStride = n + 3, outStride = count + 5;
+                std::vector<Bf16> rows(std::size_t(count * stride));
+                for (Bf16& r : rows) r = Bf16{floatToBf16(uni(rng))};
+                const std::vector<float> q = randomFloats(std::size_t(queries * qStride), rng);
+                std::vector<float> scores(std::size_t(queries * outStride), floatOf(kSentinel));
+                dotRowsAmx(q.data(), qStride, queries, rows.data(), stride, count, n, scores.data(), outStride);
+                for (int g = 0; g < queries; ++g) {
+                    for (std::int64_t j = 0; j < count; ++j) {
+                        double ref = 0, mag = 0;
+                        for (std::int64_t i = 0; i < n; ++i) {
+                            const double p = rounded(q[std::size_t(g * qStride + i)]) * bf16ToFloat(rows[std::size_t(j * stride + i)].bits);
+                            ref += p;
+                            mag += std::fabs(p);
+                        }
+                        const double got = scores[std::size_t(g * outStride + j)];
+                        if (!(std::fabs(got - ref) <= 2e-6 * mag + 1e-7))
+                            QFAIL(qPrintable(QStringLiteral("scores n%1 count%2 queries%3: [%4][%5] = %6, reference %7")
+                                                 .arg(n).arg(count).arg(queries).arg(g).arg(j).arg(got).arg(ref)));
+                    }
+                    for (std::int64_t j = count; j < outStride && g + 1 < queries; ++j)
+                        QCOMPARE(bitsOf(scores[std::size_t(g * outStride + j)]), kSentinel);
+                }
+
+                // Values: query g reads positions below limits[g] (1 .. count, unordered).
+                std::vector<std::int64_t> limits(static_cast<std::size_t>(queries));
+                for (int g = 0; g < queries; ++g) limits[std::size_t(g)] = 1 + (g * 7919 + count) % count;
+                limits[0] = count;
+                const std::int64_t weightStride = count + 40, valuesOut = n + 16;
+                std::vector<float> weights(std::size_t(queries * weightStride), std::nanf(""));
+                for (int g = 0; g < queries; ++g)
+                    for (std::int64_t j = 0; j < limits[std::size_t(g)]; ++j) weights[std::size_t(g * weightStride + j)] = uni(rng);
+                std::vector<std::uint16_t> packedStorage(std::size_t(amxPackedValuesSize(count, n) + 32));
+                auto* packed = reinterpret_cast<std::uint16_t*>((reinterpret_cast<std::uintptr_t>(packedStorage.data()) + 63) & ~std::uintptr_t(63));
+                const std::int64_t pairs = (count + 31) / 32 * 16;
+                packValuesAmx(rows.data(), stride, count, n, 0, pairs / 2, packed);
+                packValuesAmx(rows.data(), stride, count, n, pairs / 2, pairs, packed);
+                std::vector<float> out(std::size_t(queries * valuesOut), floatOf(kSentinel));
+                weightedRowSumAmx(weights.data(), weightStride, queries, limits.data(), packed, count, n, out.data(), valuesOut);
+                for (int g = 0; g < queries; ++g) {
+                    for (std::int64_t i = 0; i < n; ++i) {
+                        double ref = 0, mag = 0;
+                        for (std::int64_t j = 0; j < limits[std::size_t(g)]; ++j) {
+                            const double p = rounded(weights[std::size_t(g * weightStride + j)]) * bf16ToFloat(rows[std::size_t(j * stride + i)].bits);
+                            ref += p;
+                            mag += std::fabs(p);
+                        }
+                        const double got = out[std::size_t(g * valuesOut + i)];
+                        if (!(std::fabs(got - ref) <= 2e-6 * mag + 1e-7))
+                            QFAIL(qPrintable(QStringLiteral("values n%1 count%2 queries%3: [%4][%5] = %6, reference %7")
+                                                 .arg(n).arg(count).arg(queries).arg(g).arg(i).arg(got).arg(ref)));
+                    }
+                    for (std::int64_t i = n; i < valuesOut; ++i) QCOMPARE(bitsOf(out[std::size_t(g * valuesOut + i)]), kSentinel);
+                }
+            }
+        }
+    }
 }
 
 // dotRows and weightedRowSum (attention's loops over the cached positions, for the query heads of

@@ -188,13 +188,15 @@ private slots:
         }
     }
 
-    // Prefill's products with bf16 activations on AMX, in a whole model: within bf16's rounding of
-    // the exact reference (relative L2 over all logits), measurably not the fp32 result, the same
-    // bits for any thread count; chunks of 16 tokens or fewer (matrix-vector products) keep fp32's
-    // bits. (A reference that rounds each product's input the same way cannot be matched closer:
-    // fp32-sized differences before rounding flip single bf16 roundings, and moving its inputs by
-    // 3e-7 moves its logits by 0.02-0.05 here. test_cpu_kernels checks the products against such a
-    // reference, where the inputs are the same.)
+    // Prefill's products with bf16 activations on AMX, in a whole model, with either cache (over a
+    // bf16 cache the attention's products run on AMX too): within bf16's rounding of the exact
+    // reference (relative L2 over all logits; the bf16 cache's reference rounds the cache), far
+    // from the fp32 result, the same bits for any thread count, for one chunk and for two (the
+    // second attends over the first's cache); chunks of 16 tokens or fewer (matrix-vector
+    // products) keep fp32's bits. (A reference that rounds each product's input the same way
+    // cannot be matched closer: fp32-sized differences before rounding flip single bf16 roundings,
+    // and moving its inputs by 3e-7 moves its logits by 0.02-0.05 here. test_cpu_kernels checks
+    // the products against such a reference, where the inputs are the same.)
     void bf16PrefillMatmul() {
         if (!cpu::amxAvailable()) QSKIP("this CPU (or kernel) gives no AMX-BF16");
         for (std::int64_t hidden : {48, 64}) {  // 64: weight tiles read in place; 48: padded copies
@@ -206,46 +208,54 @@ private slots:
             QVERIFY(writeRandomModel(config, dir.path().toStdString(), {.seed = 13}).ok());
             const auto tokens = someTokens(70, int(config.vocabSize));
             const std::string folder = dir.path().toStdString();
-            auto f32 = Session::load(folder, {.threads = 2, .chunkSize = 70});
-            QVERIFY(f32.ok());
-            QCOMPARE((*f32)->prefillMatmul(), cpu::GemmPrecision::F32);
-            Reference exact{(*f32)->weights().checkpoint(), (*f32)->config(), {}, {}};
-            const auto expected = exact.logits(tokens);
-            std::vector<float> fp32Logits, fp32Small;
-            QVERIFY((*f32)->allLogits(tokens, 70, fp32Logits).ok());
-            QVERIFY((*f32)->allLogits(tokens, 16, fp32Small).ok());
-            auto relativeL2 = [&](const std::vector<float>& logits) {
-                double diff = 0, norm = 0;
-                for (size_t t = 0; t < tokens.size(); ++t)
-                    for (size_t i = 0; i < expected[t].size(); ++i) {
-                        const double d = logits[t * config.vocabSize + i] - expected[t][i];
-                        diff += d * d;
-                        norm += expected[t][i] * expected[t][i];
+            for (KvType kv : {KvType::F32, KvType::BF16}) {
+                SessionOptions reference{.threads = 2, .chunkSize = 70};
+                reference.kvCache = kv;
+                auto f32 = Session::load(folder, reference);
+                QVERIFY(f32.ok());
+                QCOMPARE((*f32)->prefillMatmul(), cpu::GemmPrecision::F32);
+                Reference exact{(*f32)->weights().checkpoint(), (*f32)->config(), {}, {}, kv == KvType::BF16};
+                const auto expected = exact.logits(tokens);
+                std::vector<float> fp32Logits, fp32Small;
+                QVERIFY((*f32)->allLogits(tokens, 70, fp32Logits).ok());
+                QVERIFY((*f32)->allLogits(tokens, 16, fp32Small).ok());
+                auto relativeL2 = [&](const std::vector<float>& logits) {
+                    double diff = 0, norm = 0;
+                    for (size_t t = 0; t < tokens.size(); ++t)
+                        for (size_t i = 0; i < expected[t].size(); ++i) {
+                            const double d = logits[t * config.vocabSize + i] - expected[t][i];
+                            diff += d * d;
+                            norm += expected[t][i] * expected[t][i];
+                        }
+                    return std::sqrt(diff / norm);
+                };
+                const double fp32Error = relativeL2(fp32Logits);
+                for (std::int64_t chunk : {70, 35}) {
+                    std::vector<float> first;
+                    for (int threads : {1, 3}) {
+                        SessionOptions options{.threads = threads, .chunkSize = 70};
+                        options.kvCache = kv;
+                        options.prefillMatmul = cpu::GemmPrecision::Bf16;
+                        auto session = Session::load(folder, options);
+                        QVERIFY(session.ok());
+                        QCOMPARE((*session)->prefillMatmul(), cpu::GemmPrecision::Bf16);
+                        std::vector<float> logits;
+                        QVERIFY((*session)->allLogits(tokens, chunk, logits).ok());
+                        if (first.empty()) first = logits;
+                        QVERIFY2(std::memcmp(logits.data(), first.data(), first.size() * 4) == 0,
+                                 qPrintable(QStringLiteral("%1 threads differ from 1").arg(threads)));
+                        const double error = relativeL2(logits);
+                        qInfo("hidden %lld, %s cache, chunks of %lld: logits relative L2 to the exact reference %.3g "
+                              "(fp32 products %.3g)", (long long)hidden, kvTypeName(kv), (long long)chunk, error, fp32Error);
+                        QVERIFY2(error < 1e-2, qPrintable(QStringLiteral("relative L2 %1").arg(error)));
+                        QVERIFY2(error > std::max(1e-3, 10 * fp32Error),
+                                 qPrintable(QStringLiteral("relative L2 %1, fp32 %2: no bf16 rounding?").arg(error).arg(fp32Error)));
+                        if (chunk != 70 || threads != 1) continue;
+                        std::vector<float> small;
+                        QVERIFY((*session)->allLogits(tokens, 16, small).ok());
+                        QCOMPARE(std::memcmp(small.data(), fp32Small.data(), small.size() * 4), 0);
                     }
-                return std::sqrt(diff / norm);
-            };
-            const double fp32Error = relativeL2(fp32Logits);
-            std::vector<float> first;
-            for (int threads : {1, 3}) {
-                SessionOptions options{.threads = threads, .chunkSize = 70};
-                options.prefillMatmul = cpu::GemmPrecision::Bf16;
-                auto session = Session::load(folder, options);
-                QVERIFY(session.ok());
-                QCOMPARE((*session)->prefillMatmul(), cpu::GemmPrecision::Bf16);
-                std::vector<float> logits;
-                QVERIFY((*session)->allLogits(tokens, 70, logits).ok());
-                if (first.empty()) first = logits;
-                QVERIFY2(std::memcmp(logits.data(), first.data(), first.size() * 4) == 0,
-                         qPrintable(QStringLiteral("%1 threads differ from 1").arg(threads)));
-                const double error = relativeL2(logits);
-                qInfo("hidden %lld: logits relative L2 to the exact reference %.3g (fp32 products %.3g)", (long long)hidden,
-                      error, fp32Error);
-                QVERIFY2(error < 1e-2, qPrintable(QStringLiteral("relative L2 %1").arg(error)));
-                QVERIFY2(error > 100 * fp32Error, qPrintable(QStringLiteral("relative L2 %1, fp32 %2: no bf16 rounding?")
-                                                                 .arg(error).arg(fp32Error)));
-                std::vector<float> small;
-                QVERIFY((*session)->allLogits(tokens, 16, small).ok());
-                QCOMPARE(std::memcmp(small.data(), fp32Small.data(), small.size() * 4), 0);
+                }
             }
         }
     }
