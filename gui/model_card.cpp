@@ -56,7 +56,9 @@ void ModelCardView::retranslateUi() {
     const ModelCard& c = *m_card;
     const QLocale locale;
     auto row = [](const QString& key, const QString& value) {
-        return QStringLiteral("<tr><td style='padding-right:8px'><b>%1</b></td><td>%2</td></tr>").arg(key.toHtmlEscaped(), value.toHtmlEscaped());
+        // Keys on one line (a narrow card would break a Chinese key after any character).
+        return QStringLiteral("<tr><td style='padding-right:8px; white-space:nowrap'><b>%1</b></td><td>%2</td></tr>")
+            .arg(key.toHtmlEscaped(), value.toHtmlEscaped());
     };
     QString html = QStringLiteral("<table>");
     html += row(tr("Name"), c.name);
