@@ -1,7 +1,13 @@
-// Prefill's GEMM on AMX tiles (Intel AMX-BF16: Sapphire Rapids and later), for bf16 weights, with
-// the activations rounded to bf16 (matmul's GemmPrecision::Bf16). One TDPBF16PS multiplies a
-// 16 x 32 bf16 tile by a 32 x 16 one into 16 x 16 fp32 sums: 16,384 flops, where one AVX-512 FMA
-// does 32.
+// Prefill on AMX tiles (Intel AMX-BF16: Sapphire Rapids and later), for GemmPrecision::Bf16: the
+// GEMM against bf16 weights with the activations rounded to bf16, and attention's two products
+// over a bf16 KV cache with the queries and the probabilities rounded to bf16. One TDPBF16PS
+// multiplies a 16 x 32 bf16 tile by a 32 x 16 one into 16 x 16 fp32 sums: 16,384 flops, where one
+// AVX-512 FMA does 32.
+//
+// Attention's scores are the same transposed product as the GEMM's, with the cached keys as the
+// "weights" (read in place). Its weighted sums are a plain product: the probabilities, converted
+// to bf16 rows (zero past each query's causal limit), times the values laid out by packValuesAmx
+// (per 16 columns, pairs of positions side by side), with the sums stored straight to the output.
 //
 // The product is computed transposed, C'[n][t] = sum_k w[n][k] * x[t][k], so the weights are
 // tiles as they are stored (16 rows of 32 consecutive bf16, row stride = the row's bytes): no
