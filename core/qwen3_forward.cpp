@@ -51,10 +51,11 @@ void storeKeysValues(KvCache& cache, std::int64_t layer, std::int64_t pos, const
 // Turns a query's n scores into attention probabilities in place (scaled by `scale`, softmax),
 // and records the row's entropy and sink weight (probability of position 0) when asked.
 // Σ e·(s − max) gives the entropy without a log per key: H = −Σ p log p = log Z − Σ e·(s − max) / Z.
-void softmaxScores(float* row, std::int64_t n, float scale, float* entropy, float* sink) {
+// fastExp: cpu::expAndSumFast (a few ulp) instead of the exact exp.
+void softmaxScores(float* row, std::int64_t n, float scale, float* entropy, float* sink, bool fastExp = false) {
     const float maxScore = cpu::scaleAndMax(row, n, scale);
     float weighted = 0.0f;
-    const float sum = cpu::expAndSum(row, n, maxScore, &weighted);
+    const float sum = fastExp ? cpu::expAndSumFast(row, n, maxScore, &weighted) : cpu::expAndSum(row, n, maxScore, &weighted);
     const float inv = 1.0f / sum;
     cpu::scaleRow(row, n, inv);
     if (entropy) *entropy = std::max(0.0f, std::log(sum) - weighted * inv);
@@ -328,8 +329,9 @@ void Qwen3Forward::attentionChunk(std::int64_t layer, std::int64_t numTokens, st
                              scores, ld);
             for (std::int64_t qi = 0; qi < count; ++qi) {
                 const std::int64_t pos = startPos + t0 + qi / members, head = firstHead + qi % members;
+                // Probabilities that the AMX path rounds to bf16 next do not need exp's last bits.
                 softmaxScores(scores + qi * ld, pos + 1, scale, diag ? &diag->attentionEntropy(pos, layer, head) : nullptr,
-                              diag ? &diag->attentionSink(pos, layer, head) : nullptr);
+                              diag ? &diag->attentionSink(pos, layer, head) : nullptr, /*fastExp=*/amx);
                 scratch.limits[static_cast<std::size_t>(qi)] = pos + 1;
             }
             if (amx) {

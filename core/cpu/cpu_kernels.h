@@ -148,6 +148,10 @@ float scaleAndMax(float* x, std::int64_t n, float scale);
 // *weighted to the sum of x_new[i] * (x_old[i] - shift), added in any order (a diagnostic; a term
 // whose exp is 0 adds 0, also for x_old[i] = -inf).
 float expAndSum(float* x, std::int64_t n, float shift, float* weighted);
+// expAndSumFast: expAndSum's results to a few ulp (each exp within 2e-7 relative, the sums added in
+// any order) and several times faster, with AVX-512F (elsewhere it is expAndSum). For softmaxes whose
+// probabilities are rounded to bf16 next (GemmPrecision::Bf16's attention).
+float expAndSumFast(float* x, std::int64_t n, float shift, float* weighted);
 // scaleRow: x[i] *= s.
 void scaleRow(float* x, std::int64_t n, float s);
 // The exp of expAndSum: glibc's expf as its FMA build computes it (the ARM optimized-routines

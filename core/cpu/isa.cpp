@@ -230,6 +230,13 @@ float expAndSum(float* x, std::int64_t n, float shift, float* weighted) {
     return detail::expAndSumScalar(x, n, shift, weighted);
 }
 
+float expAndSumFast(float* x, std::int64_t n, float shift, float* weighted) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (activeIsa() == Isa::Avx512) return detail::expAndSumFastAvx512(x, n, shift, weighted);
+#endif
+    return expAndSum(x, n, shift, weighted);
+}
+
 void scaleRow(float* x, std::int64_t n, float s) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
     if (activeIsa() >= Isa::Avx2) return detail::scaleRowAvx2(x, n, s);

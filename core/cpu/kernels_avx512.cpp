@@ -271,6 +271,39 @@ QE_AVX512 void weightedRowSumAvx512(const float* weights, std::int64_t weightStr
     } while (j < count);
 }
 
+// exp(x) = 2^n e^r, n = round(x / ln 2), r = x - n ln 2 (Cody-Waite, ln 2 in two parts, |r| <=
+// 0.35): e^r by its Taylor polynomial to degree 7 (truncation under 3e-9 relative), scaled by
+// VSCALEFPS (which underflows to zero by itself). Arguments below kExpUnderflow (exp rounds to 0)
+// give exactly 0, -inf included; `live` marks the others.
+QE_AVX512 inline __m512 expFast16(__m512 v, __mmask16& live) {
+    live = _mm512_cmp_ps_mask(v, _mm512_set1_ps(kExpUnderflow), _CMP_GE_OQ);
+    const __m512 x = _mm512_maskz_mov_ps(live, v);
+    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693145751953125f), x);  // ln 2, upper bits (exact product)
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(1.42860682030941723e-6f), r);      // ln 2, the rest
+    __m512 p = _mm512_set1_ps(1.0f / 5040);
+    for (const float c : {1.0f / 720, 1.0f / 120, 1.0f / 24, 1.0f / 6, 0.5f, 1.0f, 1.0f})
+        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(c));
+    return _mm512_maskz_mov_ps(live, _mm512_scalef_ps(p, n));
+}
+
+QE_AVX512 float expAndSumFastAvx512(float* x, std::int64_t n, float shift, float* weighted) {
+    __m512 sum = _mm512_setzero_ps(), w = _mm512_setzero_ps();
+    const __m512 s = _mm512_set1_ps(shift);
+    for (std::int64_t i = 0; i < n; i += 16) {
+        const __mmask16 inside = n - i >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (n - i)) - 1u);
+        const __m512 shifted = _mm512_sub_ps(_mm512_maskz_loadu_ps(inside, x + i), s);
+        __mmask16 live;
+        const __m512 e = _mm512_maskz_mov_ps(inside, expFast16(shifted, live));
+        _mm512_mask_storeu_ps(x + i, inside, e);
+        sum = _mm512_add_ps(sum, e);
+        w = _mm512_mask3_fmadd_ps(e, shifted, w, __mmask16(live & inside));  // exp(-inf) * -inf adds 0
+    }
+    *weighted = _mm512_reduce_add_ps(w);
+    return _mm512_reduce_add_ps(sum);
+}
+
 template void dotRowsAvx512(const float*, std::int64_t, int, const float*, std::int64_t, std::int64_t, std::int64_t,
                             float*, std::int64_t);
 template void dotRowsAvx512(const float*, std::int64_t, int, const Bf16*, std::int64_t, std::int64_t, std::int64_t,

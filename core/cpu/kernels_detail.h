@@ -167,6 +167,8 @@ void weightedRowSumAmx(const float* weights, std::int64_t weightStride, int quer
 template <typename Row>
 void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const Row* rows, std::int64_t stride,
                    std::int64_t count, std::int64_t n, float* out, std::int64_t outStride);
+// expAndSumFast with AVX-512F.
+float expAndSumFastAvx512(float* x, std::int64_t n, float shift, float* weighted);
 template <typename Row>
 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
                           std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,

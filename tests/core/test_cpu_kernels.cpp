@@ -158,6 +158,7 @@ private slots:
     void amxGemmMatchesBf16Reference();
     void bf16PrecisionElsewhereIsF32();
     void amxAttentionMatchesBf16Reference();
+    void expAndSumFastIsAccurate();
     void attentionLoopsEqualDotAndAxpy();
     void expFloatIsAccurate();
     void softmaxPassesEqualScalarLoops();
@@ -699,6 +700,51 @@ void TestCpuKernels::amxAttentionMatchesBf16Reference() {
                     for (std::int64_t i = n; i < valuesOut; ++i) QCOMPARE(bitsOf(out[std::size_t(g * valuesOut + i)]), kSentinel);
                 }
             }
+        }
+    }
+}
+
+// expAndSumFast against exp in double: each value within 2e-7 relative (or 2 subnormal steps where
+// the result is subnormal), exactly 0 below exp's underflow and for -inf (which adds nothing to the
+// weighted sum), the sums within 1e-6 of the double sums; lengths with partial vectors.
+void TestCpuKernels::expAndSumFastIsAccurate() {
+    IsaGuard guard;
+    std::mt19937 rng(36);
+    std::uniform_real_distribution<float> uni(-120.0f, 12.0f);
+    for (Isa isa : isaLevels()) {
+        setIsa(isa);
+        for (std::int64_t n : {1, 15, 16, 17, 100, 4099}) {
+            std::vector<float> x(static_cast<std::size_t>(n));
+            for (float& v : x) v = uni(rng);
+            x[0] = -INFINITY;
+            if (n > 3) x[3] = 0.0f;
+            const float shift = 2.5f;
+            std::vector<float> y = x;
+            float weighted = 0.0f;
+            const float sum = expAndSumFast(y.data(), n, shift, &weighted);
+            double refSum = 0, refWeighted = 0, magWeighted = 0;
+            for (std::int64_t i = 0; i < n; ++i) {
+                const float shiftedF = x[std::size_t(i)] - shift;  // what the kernel exponentiates
+                const double ref = std::exp(double(shiftedF));
+                const double got = y[std::size_t(i)];
+                if (shiftedF < -103.97208f) {
+                    QCOMPARE(bitsOf(y[std::size_t(i)]), 0u);
+                } else if (ref < 1.1754944e-38) {
+                    QVERIFY2(std::fabs(got - ref) <= 2 * 1.4012985e-45, qPrintable(QStringLiteral("exp(%1)").arg(shiftedF)));
+                } else if (!(std::fabs(got - ref) <= 2e-7 * ref)) {
+                    QFAIL(qPrintable(QStringLiteral("%1: exp(%2) = %3, reference %4").arg(isaName(isa)).arg(shiftedF)
+                                         .arg(got, 0, 'g', 9).arg(ref, 0, 'g', 9)));
+                }
+                refSum += got;
+                if (std::isfinite(shiftedF)) {
+                    refWeighted += got * double(shiftedF);
+                    magWeighted += std::fabs(got * double(shiftedF));
+                }
+            }
+            QCOMPARE(bitsOf(y[0]), 0u);
+            QVERIFY2(std::fabs(sum - refSum) <= 1e-6 * refSum, qPrintable(QStringLiteral("sum %1, reference %2").arg(sum).arg(refSum)));
+            QVERIFY2(std::isfinite(weighted) && std::fabs(weighted - refWeighted) <= 1e-6 * magWeighted + 1e-30,
+                     qPrintable(QStringLiteral("weighted %1, reference %2").arg(weighted).arg(refWeighted)));
         }
     }
 }
