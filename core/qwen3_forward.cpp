@@ -142,6 +142,7 @@ Status Qwen3Forward::forward(std::span<const int> tokens, KvCache& cache, Logits
     // The work of each token between the matrix products (norms, RoPE, residual adds, diagnostics)
     // split across the pool: every token's operations are the same whichever thread runs them.
     auto perToken = [&](const auto& fn) {
+        if (numTokens == 1) return fn(0);  // decoding: no hand-off
         m_pool.parallelFor(numTokens, 1, [&](std::int64_t begin, std::int64_t end, int) {
             for (std::int64_t t = begin; t < end; ++t) fn(t);
         });
