@@ -2,7 +2,8 @@
 // weights (bf16 / f16 / f32, layout [out, in] as in PyTorch nn.Linear) with fp32 activations
 // and fp32 accumulation, and small vector helpers. Kernels are chosen at run time from the CPU's
 // features (AVX-512F for the prefill GEMM and attention, AVX2+FMA+F16C, else portable scalar
-// code), so one binary runs on any x86-64.
+// code), so one binary runs on any x86-64. On request (GemmPrecision::Bf16) prefill's products run
+// on AMX-BF16 tiles with bf16 inputs.
 #pragma once
 
 #include <cstddef>
@@ -87,11 +88,13 @@ bool amxAvailable();
 
 // Computes every product in `outs` for the same input x [numTokens, k] (row stride ldx, fp32),
 // where k == w.cols for each. All products share one parallel region (e.g. q/k/v, gate/up).
-// Accumulates in fp32; result equals the exact fp32 dot products up to summation order, and is
-// bit-identical for any thread count and whether products are fused or not. y must not overlap x.
-// numTokens <= 16 runs the matrix-vector kernels (memory-bound decode: each weight row is read
-// from memory once, tokens taken four at a time); more tokens run the packed, register-blocked
-// GEMM (prefill). No allocation; AVX-512F / AVX2+FMA+F16C when available, else scalar code.
+// Accumulates in fp32; with F32 precision the result equals the exact fp32 dot products up to
+// summation order (Bf16: see GemmPrecision); bit-identical for any thread count and whether
+// products are fused or not. y must not overlap x. numTokens <= 16 runs the matrix-vector kernels
+// (memory-bound decode: each weight row is read from memory once, tokens taken four at a time);
+// more tokens run the packed, register-blocked GEMM (prefill), or the AMX one. No allocation (but
+// the AMX path's per-thread buffers grow to the largest call); AVX-512F / AVX2+FMA+F16C when
+// available, else scalar code.
 void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64_t ldx,
             std::span<const MatmulOut> outs, GemmPrecision precision = GemmPrecision::F32);
 
