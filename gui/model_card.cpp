@@ -75,7 +75,7 @@ void ModelCardView::retranslateUi() {
     //: Where the model runs: the CPU with its threads, or the GPU's name.
     html += row(tr("Device"), c.device);
     //: How the CPU multiplies a prompt's tokens by the weights (Settings → Prompt processing).
-    if (!c.gpu)
+    if (c.threads > 0)  // on the CPU
         html += row(tr("Prompt processing"), c.prefillMatmul == cpu::GemmPrecision::Bf16 ? tr("bf16 on AMX tiles")
                                                                                           : tr("32-bit float"));
     //: A remark on where the model runs, e.g. why the GPU is not used (the text is in English).

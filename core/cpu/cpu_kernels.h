@@ -78,7 +78,9 @@ struct MatmulOut {
 // rounding (at most 2^-9), as in llama.cpp's bf16 matrix products. Results do not depend on the
 // thread count either way.
 enum class GemmPrecision { F32, Bf16 };
-// matmul runs the matrix-vector kernels up to this many tokens, the GEMM above.
+// matmul runs the matrix-vector kernels up to this many tokens (one pass over the weights, tokens
+// four at a time), the GEMM above. Measured with qe-kernel-bench: below ~16 tokens the GEMM's panel
+// packing costs more than the matrix-vector kernels lose by not blocking for registers.
 inline constexpr std::int64_t kMatvecMaxTokens = 16;
 const char* gemmPrecisionName(GemmPrecision precision);  // "f32", "bf16"
 // AMX-BF16 can run here: the CPU has AMX-TILE, AMX-BF16 and AVX512-BF16, the OS saves the tile

@@ -220,12 +220,6 @@ QE_AMX inline __m512i widen16(const Bf16* p) {
     return _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
 }
 
-// Growing per-thread scratch of uint16 on cache lines (tile rows are read 64 bytes at a time).
-std::uint16_t* scratch(std::vector<std::uint16_t>& buffer, std::int64_t elements) {
-    if (std::int64_t(buffer.size()) < elements + 32) buffer.resize(std::size_t(elements + 32));
-    return reinterpret_cast<std::uint16_t*>((reinterpret_cast<std::uintptr_t>(buffer.data()) + 63) & ~std::uintptr_t(63));
-}
-
 }  // namespace
 
 QE_AMX void gemmRowsAmx(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const std::uint16_t* packedX,
@@ -239,7 +233,7 @@ QE_AMX void gemmRowsAmx(const MatrixView& w, std::int64_t rowBegin, std::int64_t
 QE_AMX void dotRowsAmx(const float* q, std::int64_t qStride, int queries, const Bf16* rows, std::int64_t stride,
                        std::int64_t count, std::int64_t n, float* out, std::int64_t outStride) {
     thread_local std::vector<std::uint16_t> buffer;
-    std::uint16_t* packed = scratch(buffer, amxPackedXSize(queries, n));
+    std::uint16_t* packed = alignedScratch(buffer, amxPackedXSize(queries, n));
     for (std::int64_t tile = 0; tile * kTile < queries; ++tile) packXAmx(q, qStride, queries, n, tile, packed);
     loadTileConfig();
     productTransposed(reinterpret_cast<const std::uint16_t*>(rows), stride, count, n, packed, queries, out, outStride);
@@ -270,7 +264,7 @@ QE_AMX void weightedRowSumAmx(const float* weights, std::int64_t weightStride, i
     const std::int64_t queryTiles = (queries + kTile - 1) / kTile;
     // The weights as bf16 rows [query tiles * 16][kPadded], zero past each query's limit.
     thread_local std::vector<std::uint16_t> buffer;
-    std::uint16_t* a = scratch(buffer, queryTiles * kTile * kPadded);
+    std::uint16_t* a = alignedScratch(buffer, queryTiles * kTile * kPadded);
     for (std::int64_t g = 0; g < queryTiles * kTile; ++g) {
         std::uint16_t* row = a + g * kPadded;
         if (g >= queries) {  // a partial tile's missing queries: their sums are not stored

@@ -7,21 +7,25 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "core/cpu/cpu_kernels.h"
 
 namespace qe::cpu::detail {
 
-// Up to this many tokens run the matrix-vector kernels (one pass over the weights, tokens four at
-// a time); more go through the packed GEMM. Measured with qe-kernel-bench: below ~16 tokens the
-// GEMM's panel packing costs more than the matrix-vector kernels lose by not blocking for registers.
-inline constexpr std::int64_t kMaxMatvecTokens = kMatvecMaxTokens;
 // Output rows per work unit handed to the thread pool; also the AVX2 GEMM's panel width.
 inline constexpr std::int64_t kRowBlock = 16;
 // The GEMMs' K block: each output sums its products in order within a block of this many columns,
 // then adds the block's sum to the previous ones. The AVX2 and AVX-512 GEMMs share it, so their
 // results are identical bit for bit (the vector width changes only how many outputs run at once).
 inline constexpr std::int64_t kGemmKc = 256;
+
+// A per-thread buffer that only grows, handed out from its first 64-byte boundary (AMX tile rows
+// are read 64 bytes at a time): room for `elements` uint16 there. Throws std::bad_alloc.
+inline std::uint16_t* alignedScratch(std::vector<std::uint16_t>& buffer, std::int64_t elements) {
+    if (std::int64_t(buffer.size()) < elements + 32) buffer.resize(std::size_t(elements + 32));
+    return reinterpret_cast<std::uint16_t*>((reinterpret_cast<std::uintptr_t>(buffer.data()) + 63) & ~std::uintptr_t(63));
+}
 
 inline std::size_t weightTypeSize(WeightType type) { return type == WeightType::F32 ? 4 : 2; }
 

@@ -5,7 +5,8 @@
 // AMX path's packed activations live in a buffer of the calling thread's that only grows).
 #include <algorithm>
 #include <cassert>
-#include <cstdlib>
+#include <new>
+#include <vector>
 
 #include "core/cpu/cpu_kernels.h"
 #include "core/cpu/kernels_detail.h"
@@ -22,19 +23,12 @@ std::int64_t blocksOf(const MatmulOut& out) { return (out.w.rows + detail::kRowB
 // The AMX path's activations, packed (kernels_detail.h): per calling thread, grown as needed.
 // nullptr when the allocation fails (the caller then runs the fp32 GEMM).
 std::uint16_t* packedActivations(std::int64_t elements) {
-    struct Buffer {
-        std::uint16_t* data = nullptr;
-        std::int64_t size = 0;
-        ~Buffer() { std::free(data); }
-    };
-    thread_local Buffer buffer;
-    if (buffer.size < elements) {
-        std::free(buffer.data);
-        const std::size_t bytes = (std::size_t(elements) * 2 + 63) / 64 * 64;
-        buffer.data = static_cast<std::uint16_t*>(std::aligned_alloc(64, bytes));
-        buffer.size = buffer.data ? elements : 0;
+    thread_local std::vector<std::uint16_t> buffer;
+    try {
+        return detail::alignedScratch(buffer, elements);
+    } catch (const std::bad_alloc&) {
+        return nullptr;
     }
-    return buffer.data;
 }
 
 void computeRows(Isa isa, const MatmulOut& out, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
@@ -43,7 +37,7 @@ void computeRows(Isa isa, const MatmulOut& out, std::int64_t rowBegin, std::int6
     if (packedX && out.w.type == WeightType::BF16)
         return detail::gemmRowsAmx(out.w, rowBegin, rowEnd, packedX, numTokens, out.y, out.ldy);
     if (isa >= Isa::Avx2) {
-        if (numTokens <= detail::kMaxMatvecTokens)
+        if (numTokens <= kMatvecMaxTokens)
             detail::matvecRowsAvx2(out.w, rowBegin, rowEnd, x, numTokens, ldx, out.y, out.ldy);
         else if (isa == Isa::Avx512)
             detail::gemmRowsAvx512(out.w, rowBegin, rowEnd, x, numTokens, ldx, out.y, out.ldy);
@@ -81,7 +75,7 @@ void matmul(ThreadPool& pool, const float* x, std::int64_t numTokens, std::int64
     const bool anyBf16 = std::any_of(outs.begin(), outs.end(), [](const MatmulOut& out) {
         return out.w.rows > 0 && out.w.type == WeightType::BF16;
     });
-    if (precision == GemmPrecision::Bf16 && numTokens > detail::kMaxMatvecTokens && anyBf16 && amxAvailable()) {
+    if (precision == GemmPrecision::Bf16 && numTokens > kMatvecMaxTokens && anyBf16 && amxAvailable()) {
         const std::int64_t k = outs[0].w.cols;
         if (std::uint16_t* packed = packedActivations(detail::amxPackedXSize(numTokens, k))) {
             pool.parallelFor((numTokens + 15) / 16, 1, [&](std::int64_t begin, std::int64_t end, int) {

@@ -100,7 +100,6 @@ struct ModelCard {
     KvType kvCache = KvType::F32;    // element type of the cache
     // The CPU's prompt products in effect (Session::prefillMatmul); unused on the GPU.
     cpu::GemmPrecision prefillMatmul = cpu::GemmPrecision::F32;
-    bool gpu = false;                // the model runs on the GPU backend
     std::int64_t contextLimit = 0;
     std::int64_t layers = 0;
     std::int64_t hiddenSize = 0;

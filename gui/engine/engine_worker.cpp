@@ -187,7 +187,6 @@ void EngineWorker::doLoad(const LoadRequest& request) {
     card.kvCache = m_session->cache().type();  // bf16 on the GPU whatever was asked
     card.kvBytesPerToken = card.kvCache == KvType::BF16 ? sizes.kvBytesPerTokenBf16 : sizes.kvBytesPerTokenF32;
     card.device = QString::fromStdString(m_session->backend().description());
-    card.gpu = m_session->backend().kind() != BackendKind::Cpu;
     card.prefillMatmul = m_session->prefillMatmul();
     card.backendNote = QString::fromStdString(m_session->backendNote());
     card.contextLimit = m_session->contextLimit();
