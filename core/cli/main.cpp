@@ -1,6 +1,8 @@
 // qwen-explorer-cli: the command-line face of the Qwen Explorer engine.
 #include <cstdio>
 #include <cstring>
+#include <exception>
+#include <new>
 #include <string>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -73,7 +75,17 @@ int main(int argc, char** argv) {
         {"detokenize", qe::cli::cmdDetokenize}, {"chat-template", qe::cli::cmdChatTemplate},
     };
     for (const auto& entry : entries) {
-        if (command == entry.name) return entry.handler(argc, argv, 2);
+        if (command != entry.name) continue;
+        // The commands report their errors themselves; what escapes is an allocation failure (or a
+        // bug), which gets one clear line and exit code 1 instead of std::terminate's abort.
+        try {
+            return entry.handler(argc, argv, 2);
+        } catch (const std::bad_alloc&) {
+            std::fprintf(stderr, "qwen-explorer-cli %s: out of memory\n", command.c_str());
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "qwen-explorer-cli %s: unexpected error: %s\n", command.c_str(), e.what());
+        }
+        return qe::cli::kExitError;
     }
     if (command == "--help" || command == "-h" || command == "help") {
         printUsage(stdout);

@@ -38,7 +38,9 @@ const char* isaName(Isa isa);
 // times per decoded token (workers spin ~50 us before sleeping; no allocation per call; a call
 // whose chunks the owner finishes before a worker wakes does not wait for that worker). Chunks are
 // at least `grain` long (except the last) and about n / (4 * size()) otherwise, claimed dynamically.
-// fn must not throw. Not reentrant: one parallelFor at a time, from the owning thread.
+// If fn throws, chunks not yet started are skipped and parallelFor rethrows the first exception on
+// the calling thread once every worker has left; the pool stays usable (some of [0, n) may then
+// not have been covered). Not reentrant: one parallelFor at a time, from the owning thread.
 // The constructor starts size()-1 threads; the destructor joins them.
 class ThreadPool {
 public:

@@ -9,12 +9,18 @@
 // so an oversubscribed machine (threads not scheduled) costs the owner nothing. Idle workers spin
 // on `job` with pause for kSpinTime, then sleep on a condition variable; sleeping uses Dekker-style
 // pairs of seq_cst atomics (sleepers/job, ownerSleeping/job) so no wake-up is lost.
+//
+// Exceptions: a chunk that throws (in practice std::bad_alloc from a kernel's growing per-thread
+// scratch) records the first exception and empties the chunk counter, so nobody starts another
+// chunk; the owner rethrows it once every worker has left, and the pool stays usable.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -79,6 +85,8 @@ struct ThreadPool::Impl {
     std::mutex mutex;
     std::condition_variable wakeWorkers;
     std::condition_variable wakeOwner;
+    std::mutex errorMutex;
+    std::exception_ptr error;  // first exception of the current job; read by the owner after closeAndWait
 
     static std::uint32_t idOf(std::uint64_t state) { return std::uint32_t(state >> 32); }
 
@@ -87,7 +95,14 @@ struct ThreadPool::Impl {
             const std::int64_t c = nextChunk.fetch_add(1, std::memory_order_relaxed);
             if (c >= numChunks) return;
             const std::int64_t begin = c * chunk;
-            (*fn)(begin, std::min(n, begin + chunk), worker);
+            try {
+                (*fn)(begin, std::min(n, begin + chunk), worker);
+            } catch (...) {
+                std::lock_guard lock(errorMutex);
+                if (!error) error = std::current_exception();
+                nextChunk.store(numChunks, std::memory_order_relaxed);  // the others stop after their chunk
+                return;
+            }
         }
     }
 
@@ -188,6 +203,12 @@ void ThreadPool::parallelFor(std::int64_t n, std::int64_t grain, const Fn& fn) {
     p.publish(Impl::idOf(p.job.load(std::memory_order_relaxed)) + 1);
     p.runChunks(0);
     p.closeAndWait();
+    std::exception_ptr error;
+    {
+        std::lock_guard lock(p.errorMutex);
+        error = std::exchange(p.error, nullptr);
+    }
+    if (error) std::rethrow_exception(error);
 }
 
 }  // namespace qe::cpu

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <stdexcept>
+#include <string>
 #include <future>
 #include <thread>
 #include <tuple>
@@ -150,6 +152,7 @@ private slots:
     void threadPoolCoversEveryIndexOnce();
     void threadPoolSleepAndWake();
     void threadPoolShutdownRace();
+    void threadPoolRethrowsAndStaysUsable();
     void matmulMatchesReference_data();
     void matmulMatchesReference();
     void fusedEqualsSeparate();
@@ -387,6 +390,43 @@ void TestCpuKernels::threadPoolSleepAndWake() {
         for (auto& h : hits) QCOMPARE(h.load(), 1);
     }
     QVERIFY(otherWorkers.load() > 0);
+}
+
+// A chunk that throws (the AMX kernels' per-thread scratch can throw std::bad_alloc inside a chunk)
+// must reach the caller as that exception, on whichever worker it was thrown, and leave the pool
+// working for the next call.
+void TestCpuKernels::threadPoolRethrowsAndStaysUsable() {
+    for (int threads = 1; threads <= 4; ++threads) {
+        ThreadPool pool(threads);
+        for (int round = 0; round < 50; ++round) {
+            const std::int64_t bad = (round * 37) % 200;  // the index whose chunk throws
+            std::atomic<int> started{0};
+            bool caught = false;
+            try {
+                pool.parallelFor(200, 1, [&](std::int64_t begin, std::int64_t end, int) {
+                    started.fetch_add(1);
+                    if (begin <= bad && bad < end) throw std::length_error("chunk " + std::to_string(bad));
+                    std::this_thread::sleep_for(std::chrono::microseconds(5));
+                });
+            } catch (const std::length_error& e) {
+                caught = true;
+                QCOMPARE(QString::fromStdString(e.what()), QStringLiteral("chunk %1").arg(bad));
+            }
+            QVERIFY2(caught, qPrintable(QStringLiteral("threads %1 round %2: no exception").arg(threads).arg(round)));
+            if (threads == 1) QCOMPARE(started.load(), 1);  // one call over everything
+            std::atomic<std::int64_t> covered{0};
+            pool.parallelFor(1000, 1, [&](std::int64_t begin, std::int64_t end, int) { covered += end - begin; });
+            QCOMPARE(covered.load(), std::int64_t(1000));
+        }
+        // Two chunks throwing at once: exactly one exception reaches the caller.
+        int caught = 0;
+        try {
+            pool.parallelFor(2 * threads, 1, [&](std::int64_t, std::int64_t, int) { throw std::runtime_error("each"); });
+        } catch (const std::runtime_error&) {
+            ++caught;
+        }
+        QCOMPARE(caught, 1);
+    }
 }
 
 // Destroying a pool right after a job, while a worker is still between waking and checking for
