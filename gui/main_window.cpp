@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -16,8 +17,11 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QSaveFile>
 #include <QShortcut>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolButton>
@@ -26,6 +30,7 @@
 #include "gui/chat/chat_session.h"
 #include "gui/chat/chat_view.h"
 #include "gui/chat/token_positions.h"
+#include "gui/conversations/conversation_export.h"
 #include "gui/conversations/conversation_list.h"
 #include "gui/conversations/conversation_store.h"
 #include "gui/engine/engine_controller.h"
@@ -208,6 +213,9 @@ void MainWindow::buildMenus() {
     m_deleteAction = m_conversationMenu->addAction(QString(), this, [this] { deleteConversation(m_current); });
     m_undoAction = m_conversationMenu->addAction(QString(), this, &MainWindow::undoDelete);
     m_undoAction->setShortcut(QKeySequence::Undo);
+    m_conversationMenu->addSeparator();
+    m_exportAction = m_conversationMenu->addAction(QString(), this, &MainWindow::exportConversation);
+    m_importAction = m_conversationMenu->addAction(QString(), this, &MainWindow::importConversation);
     m_viewMenu = menuBar()->addMenu(QString());
     m_inspectorAction = m_inspectorDock->toggleViewAction();
     m_inspectorAction->setShortcut(QKeySequence(Qt::Key_F9));
@@ -534,7 +542,63 @@ void MainWindow::updateActions() {
     m_stop->setEnabled(busy);
     m_renameAction->setEnabled(haveConversation);
     m_deleteAction->setEnabled(haveConversation);
+    m_exportAction->setEnabled(haveConversation);
     m_undoAction->setEnabled(m_store->canUndoRemove());
+}
+
+void MainWindow::exportConversation() {
+    const Conversation* c = m_store->find(m_current);
+    if (!c) return;
+    // The title as the file name, without characters that file systems refuse.
+    QString name = c->title.trimmed();
+    name.replace(QRegularExpression(QStringLiteral(R"([\\/:*?"<>|\x00-\x1f]+)")), QStringLiteral(" "));
+    name = name.simplified();
+    if (name.isEmpty()) name = tr("conversation");
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString markdown = tr("Markdown (*.md)");
+    const QString json = tr("Every version, for Import (*.json)");
+    QString filter = markdown;
+    QString path = QFileDialog::getSaveFileName(this, tr("Export conversation"), QDir(folder).filePath(name + QStringLiteral(".md")),
+                                                markdown + QStringLiteral(";;") + json, &filter);
+    if (path.isEmpty()) return;
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("md") && suffix != QLatin1String("json"))
+        path += filter == json ? QStringLiteral(".json") : QStringLiteral(".md");
+    exportConversationTo(path);
+}
+
+bool MainWindow::exportConversationTo(const QString& path) {
+    const Conversation* c = m_store->find(m_current);
+    if (!c) return false;
+    const bool asJson = QFileInfo(path).suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0;
+    QSaveFile file(path);
+    if (file.open(QIODevice::WriteOnly)) {
+        file.write(asJson ? conversationJson(*c) : conversationMarkdown(*c).toUtf8());
+        if (file.commit()) {
+            statusBar()->showMessage(tr("Exported to %1").arg(QDir::toNativeSeparators(path)), 5000);
+            return true;
+        }
+    }
+    showError(tr("The conversation could not be exported."), tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+    return false;
+}
+
+void MainWindow::importConversation() {
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import conversation"), folder, tr("Conversations (*.json)"));
+    if (!path.isEmpty()) importConversationFrom(path);
+}
+
+bool MainWindow::importConversationFrom(const QString& path) {
+    QString error;
+    auto conversation = readConversationFile(path, &error);
+    if (!conversation) {
+        showError(tr("The conversation could not be imported."), error);
+        return false;
+    }
+    selectConversation(m_store->add(std::move(*conversation)).id);
+    statusBar()->showMessage(tr("Imported %1").arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
 }
 
 void MainWindow::openTemplates() {
@@ -620,6 +684,10 @@ void MainWindow::retranslateUi() {
     m_renameAction->setText(tr("&Rename…"));
     m_deleteAction->setText(tr("&Delete"));
     m_undoAction->setText(tr("&Undo delete"));
+    m_exportAction->setText(tr("&Export…"));
+    m_exportAction->setToolTip(tr("Save the conversation as Markdown, or as JSON with every version"));
+    m_importAction->setText(tr("&Import…"));
+    m_importAction->setToolTip(tr("Add a conversation exported as JSON"));
     m_viewMenu->setTitle(tr("&View"));
     m_inspectorDock->setWindowTitle(tr("Inspector"));
     m_inspectorAction->setText(tr("&Inspector"));

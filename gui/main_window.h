@@ -47,6 +47,11 @@ public:
     // Sends `text` as a user message in the current conversation (a new one if none).
     bool sendMessage(const QString& text);
     void applyLanguage(const QString& language);
+    // Conversation → Export… and Import… without their file dialogs: writes the current
+    // conversation (Markdown, or JSON with every version when the name ends in .json) / adds the
+    // conversation in `path` and shows it. False, with the reason in the error banner, on failure.
+    bool exportConversationTo(const QString& path);
+    bool importConversationFrom(const QString& path);
 
     // For tests and screenshots.
     EngineController* engine() const { return m_engine; }
@@ -78,6 +83,8 @@ private:
     void renameConversation(const QString& id);
     void deleteConversation(const QString& id);
     void undoDelete();
+    void exportConversation();
+    void importConversation();
     void openTemplates();
     void openSettings();
     void startReply(const QString& parentId);
@@ -141,6 +148,8 @@ private:
     QAction* m_renameAction = nullptr;
     QAction* m_deleteAction = nullptr;
     QAction* m_undoAction = nullptr;
+    QAction* m_exportAction = nullptr;
+    QAction* m_importAction = nullptr;
     QAction* m_aboutAction = nullptr;
 };
 

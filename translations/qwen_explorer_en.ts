@@ -378,6 +378,61 @@ max %5, mean %6 (zoom in for single tokens)</translation>
     </message>
 </context>
 <context>
+    <name>qe::gui::ConversationExport</name>
+    <message>
+        <source>System</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>You</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>Assistant</translation>
+    </message>
+    <message>
+        <source>Thought for %1 s</source>
+        <translation>Thought for %1 s</translation>
+    </message>
+    <message>
+        <source>Thinking</source>
+        <translation>Thinking</translation>
+    </message>
+    <message>
+        <source>Tool call:</source>
+        <translation>Tool call:</translation>
+    </message>
+    <message>
+        <source>Stopped before the end.</source>
+        <translation>Stopped before the end.</translation>
+    </message>
+    <message>
+        <source>Stopped at the token limit.</source>
+        <translation>Stopped at the token limit.</translation>
+    </message>
+    <message>
+        <source>Generation failed.</source>
+        <translation>Generation failed.</translation>
+    </message>
+    <message>
+        <source>Untitled conversation</source>
+        <translation>Untitled conversation</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Cannot read %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not valid JSON: %2 (at byte %3).</source>
+        <translation>%1 is not valid JSON: %2 (at byte %3).</translation>
+    </message>
+    <message>
+        <source>%1 is not a Qwen Explorer conversation.</source>
+        <translation>%1 is not a Qwen Explorer conversation.</translation>
+    </message>
+</context>
+<context>
     <name>qe::gui::ConversationList</name>
     <message>
         <source>Untitled conversation</source>
@@ -886,6 +941,66 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     <message>
         <source>Show the replies token by token on the colour of each token&apos;s probability: red unlikely, green likely. Hover a token for the alternatives; click it to select it or to branch.</source>
         <translation>Show the replies token by token on the colour of each token&apos;s probability: red unlikely, green likely. Hover a token for the alternatives; click it to select it or to branch.</translation>
+    </message>
+    <message>
+        <source>conversation</source>
+        <translation>conversation</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Every version, for Import (*.json)</source>
+        <translation>Every version, for Import (*.json)</translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation>Export conversation</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>Exported to %1</translation>
+    </message>
+    <message>
+        <source>The conversation could not be exported.</source>
+        <translation>The conversation could not be exported.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Cannot write %1: %2</translation>
+    </message>
+    <message>
+        <source>Import conversation</source>
+        <translation>Import conversation</translation>
+    </message>
+    <message>
+        <source>Conversations (*.json)</source>
+        <translation>Conversations (*.json)</translation>
+    </message>
+    <message>
+        <source>The conversation could not be imported.</source>
+        <translation>The conversation could not be imported.</translation>
+    </message>
+    <message>
+        <source>Imported %1</source>
+        <translation>Imported %1</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Export…</translation>
+    </message>
+    <message>
+        <source>Save the conversation as Markdown, or as JSON with every version</source>
+        <translation>Save the conversation as Markdown, or as JSON with every version</translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation>&amp;Import…</translation>
+    </message>
+    <message>
+        <source>Add a conversation exported as JSON</source>
+        <translation>Add a conversation exported as JSON</translation>
     </message>
 </context>
 <context>

@@ -377,6 +377,61 @@ max %5, mean %6 (zoom in for single tokens)</source>
     </message>
 </context>
 <context>
+    <name>qe::gui::ConversationExport</name>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>Thought for %1 s</source>
+        <translation>思考了 %1 秒</translation>
+    </message>
+    <message>
+        <source>Thinking</source>
+        <translation>思考</translation>
+    </message>
+    <message>
+        <source>Tool call:</source>
+        <translation>工具调用：</translation>
+    </message>
+    <message>
+        <source>Stopped before the end.</source>
+        <translation>回复在结束前被停止。</translation>
+    </message>
+    <message>
+        <source>Stopped at the token limit.</source>
+        <translation>已达到词元上限。</translation>
+    </message>
+    <message>
+        <source>Generation failed.</source>
+        <translation>生成失败。</translation>
+    </message>
+    <message>
+        <source>Untitled conversation</source>
+        <translation>未命名对话</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not valid JSON: %2 (at byte %3).</source>
+        <translation>%1 不是有效的 JSON：%2（位于第 %3 字节）。</translation>
+    </message>
+    <message>
+        <source>%1 is not a Qwen Explorer conversation.</source>
+        <translation>%1 不是 Qwen Explorer 对话。</translation>
+    </message>
+</context>
+<context>
     <name>qe::gui::ConversationList</name>
     <message>
         <source>Untitled conversation</source>
@@ -884,6 +939,66 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     <message>
         <source>Show the replies token by token on the colour of each token&apos;s probability: red unlikely, green likely. Hover a token for the alternatives; click it to select it or to branch.</source>
         <translation>逐个词元显示回复，并按每个词元的概率着色：红色表示不太可能，绿色表示很可能。悬停在词元上查看备选；单击可选中它或从它开始分支。</translation>
+    </message>
+    <message>
+        <source>conversation</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Every version, for Import (*.json)</source>
+        <translation>包含所有版本，可导入 (*.json)</translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>The conversation could not be exported.</source>
+        <translation>无法导出对话。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Import conversation</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <source>Conversations (*.json)</source>
+        <translation>对话 (*.json)</translation>
+    </message>
+    <message>
+        <source>The conversation could not be imported.</source>
+        <translation>无法导入对话。</translation>
+    </message>
+    <message>
+        <source>Imported %1</source>
+        <translation>已导入 %1</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save the conversation as Markdown, or as JSON with every version</source>
+        <translation>将对话保存为 Markdown，或保存为包含所有版本的 JSON</translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation>导入(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Add a conversation exported as JSON</source>
+        <translation>添加以 JSON 导出的对话</translation>
     </message>
 </context>
 <context>

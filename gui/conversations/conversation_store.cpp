@@ -84,6 +84,17 @@ Conversation& ConversationStore::create(const QString& title) {
     return *find(id);
 }
 
+Conversation& ConversationStore::add(Conversation conversation) {
+    conversation.id = newId();
+    conversation.updated = QDateTime::currentDateTimeUtc();
+    if (!conversation.created.isValid()) conversation.created = conversation.updated;
+    m_conversations.push_back(std::move(conversation));
+    const QString id = m_conversations.back().id;
+    save(id);
+    emit conversationsChanged();
+    return *find(id);
+}
+
 bool ConversationStore::save(const QString& id) {
     const Conversation* c = find(id);
     if (!c) return false;

@@ -32,6 +32,9 @@ public:
 
     // Creates an empty conversation (saved at once) and returns it.
     Conversation& create(const QString& title);
+    // Adds a conversation from elsewhere (an exported file) under a new id, so it never replaces
+    // one already here, marked as updated now; saves it and returns it.
+    Conversation& add(Conversation conversation);
     // Writes the conversation atomically. Emits saveFailed with the reason on error.
     bool save(const QString& id);
     bool rename(const QString& id, const QString& title);

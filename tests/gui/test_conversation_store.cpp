@@ -1,13 +1,17 @@
 // ConversationStore and the conversation tree: JSON round trip, atomic saves (no partial or
 // temp files left), corrupt files moved aside without hiding the others, delete with undo,
-// search by title and content, edit / regenerate branches (‹1/2›).
+// search by title and content, edit / regenerate branches (‹1/2›); export as Markdown and JSON,
+// import under a new id.
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTranslator>
 #include <QTest>
 
+#include "gui/conversations/conversation_export.h"
 #include "gui/conversations/conversation_store.h"
 
 using namespace qe::gui;
@@ -22,6 +26,9 @@ private slots:
     void corruptFileIsMovedAside();
     void deleteAndUndo();
     void searchTitleAndContent();
+    void markdownExportShowsTheVisibleThread();
+    void jsonExportImportsEveryVersionUnderANewId();
+    void importRejectsOtherFiles();
 };
 
 void TestConversationStore::roundTrip() {
@@ -162,6 +169,119 @@ void TestConversationStore::searchTitleAndContent() {
     QVERIFY(c.matches(QStringLiteral("5X + 6")));
     QVERIFY(!c.matches(QStringLiteral("photosynthesis")));
     QVERIFY(c.matches(QString()));
+}
+
+
+
+namespace {
+
+// A conversation with an edited question (two versions; the second is shown), a reply with
+// reasoning, Markdown of its own and a tool call, and a reply stopped at the token limit.
+Conversation exportSample() {
+    Conversation c;
+    c.id = newId();
+    c.title = QStringLiteral("Sorting 排序");
+    c.created = c.updated = QDateTime::currentDateTimeUtc();
+    const QString first = c.append(QString(), Role::User, QStringLiteral("Old question")).id;
+    c.append(first, Role::Assistant, QStringLiteral("Old answer"));
+    const QString edited = c.append(QString(), Role::User, QStringLiteral("How do I sort a list?\nIn place, please.")).id;
+    Message& reply = c.append(edited, Role::Assistant,
+                              QStringLiteral("The user wants sorting.\n\nIn place means list.sort().\n</think>\n\n"
+                                             "Use `list.sort()`:\n\n```python\nxs.sort()\n```\n"
+                                             "<tool_call>\n{\"name\": \"run\", \"arguments\": {\"code\": \"xs.sort()\"}}\n</tool_call>"));
+    reply.thinkingStarted = true;
+    reply.thinkingSeconds = 2.31;
+    const QString replyId = reply.id;
+    const QString next = c.append(replyId, Role::User, QStringLiteral("And descending?")).id;
+    Message& cut = c.append(next, Role::Assistant, QStringLiteral("Pass reverse=True"));
+    cut.finish = FinishState::Length;
+    return c;
+}
+
+}  // namespace
+
+void TestConversationStore::markdownExportShowsTheVisibleThread() {
+    QLocale::setDefault(QLocale::c());
+    const QString md = conversationMarkdown(exportSample());
+    const QString expected = QStringLiteral(
+        "# Sorting 排序\n\n"
+        "### You\n\nHow do I sort a list?\nIn place, please.\n\n"
+        "### Assistant\n\n"
+        "> *Thought for 2.3 s*\n>\n> The user wants sorting.\n>\n> In place means list.sort().\n\n"
+        "Use `list.sort()`:\n\n```python\nxs.sort()\n```\n\n"
+        "Tool call:\n\n```json\n{\"name\": \"run\", \"arguments\": {\"code\": \"xs.sort()\"}}\n```\n\n"
+        "### You\n\nAnd descending?\n\n"
+        "### Assistant\n\nPass reverse=True\n\n*Stopped at the token limit.*\n");
+    QCOMPARE(md, expected);
+    QVERIFY(!md.contains(QStringLiteral("Old question")));  // only the version on screen
+    // A code block inside a tool call's JSON cannot close its fence early.
+    Conversation fenced;
+    fenced.id = newId();
+    fenced.append(QString(), Role::Assistant, QStringLiteral("<tool_call>\n{\"name\": \"f\", \"arguments\": {\"s\": \"```\"}}\n</tool_call>"));
+    QVERIFY(conversationMarkdown(fenced).contains(QStringLiteral("````json\n")));
+    // No title: the same words as the conversation list.
+    QVERIFY(conversationMarkdown(fenced).startsWith(QStringLiteral("# Untitled conversation\n")));
+    // In Chinese, the speakers and notes are translated.
+    QTranslator zh;
+    QVERIFY(zh.load(QStringLiteral(":/i18n/qwen_explorer_zh_CN.qm")));
+    QCoreApplication::installTranslator(&zh);
+    const QString chinese = conversationMarkdown(exportSample());
+    QCoreApplication::removeTranslator(&zh);
+    QVERIFY(chinese.contains(QStringLiteral("### 你\n\nHow do I sort a list?")));
+    QVERIFY(chinese.contains(QStringLiteral("### 助手\n\n> *思考了 2.3 秒*")));
+    QVERIFY(chinese.contains(QStringLiteral("*已达到词元上限。*")));
+}
+
+void TestConversationStore::jsonExportImportsEveryVersionUnderANewId() {
+    QTemporaryDir dir;
+    const Conversation original = exportSample();
+    const QString path = dir.filePath(QStringLiteral("export.json"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(conversationJson(original));
+    }
+    QString error;
+    auto read = readConversationFile(path, &error);
+    QVERIFY2(read.has_value(), qPrintable(error));
+    QCOMPARE(read->toJson(), original.toJson());  // every version, ids and all
+
+    ConversationStore store(dir.filePath(QStringLiteral("store")));
+    QVERIFY(store.load().isEmpty());
+    const QString first = store.add(*read).id;
+    const QString second = store.add(*read).id;  // the same file twice: two conversations
+    QVERIFY(first != original.id && second != original.id && first != second);
+    QCOMPARE(store.conversations().size(), std::size_t(2));
+    ConversationStore again(store.folder());
+    QVERIFY(again.load().isEmpty());
+    const Conversation* imported = again.find(first);
+    QVERIFY(imported);
+    QCOMPARE(imported->title, original.title);
+    QCOMPARE(imported->messages.size(), original.messages.size());
+    QCOMPARE(imported->thread().size(), std::size_t(4));
+    QCOMPARE(imported->thread()[1]->thinkingSeconds, 2.31);
+    QCOMPARE(imported->siblings(imported->thread()[0]->id).size(), std::size_t(2));
+}
+
+void TestConversationStore::importRejectsOtherFiles() {
+    QTemporaryDir dir;
+    auto write = [&](const QString& name, const QByteArray& bytes) {
+        QFile file(dir.filePath(name));
+        if (file.open(QIODevice::WriteOnly)) file.write(bytes);
+        return file.fileName();
+    };
+    QString error;
+    QVERIFY(!readConversationFile(dir.filePath(QStringLiteral("missing.json")), &error));
+    QVERIFY(error.contains(QStringLiteral("missing.json")));
+    error.clear();
+    QVERIFY(!readConversationFile(write(QStringLiteral("bad.json"), "{\"format\": 1, \"id\": "), &error));
+    QVERIFY(error.contains(QStringLiteral("not valid JSON")));
+    error.clear();
+    QVERIFY(!readConversationFile(write(QStringLiteral("other.json"), "{\"name\": \"a template\"}"), &error));
+    QVERIFY(error.contains(QStringLiteral("not a Qwen Explorer conversation")));
+    error.clear();
+    QVERIFY(!readConversationFile(write(QStringLiteral("list.json"), "[1, 2]"), &error));
+    QVERIFY(error.contains(QStringLiteral("not a Qwen Explorer conversation")));
 }
 
 QTEST_MAIN(TestConversationStore)

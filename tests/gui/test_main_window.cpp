@@ -1,6 +1,7 @@
 // MainWindow end to end on a tiny model, offscreen: send a message and see tokens stream, stop,
 // regenerate, edit and branch, the template form fills and previews, switching the language
-// changes visible texts, and a load failure shows an error while the app keeps working.
+// changes visible texts, a load failure shows an error while the app keeps working, and a
+// conversation exports to Markdown and JSON and imports back.
 #include <QDir>
 #include <QElapsedTimer>
 #include <QTimer>
@@ -14,9 +15,11 @@
 
 #include <memory>
 
+#include "core/chat/output_parser.h"
 #include "gui/chat/chat_session.h"
 #include "gui/chat/chat_view.h"
 #include "gui/chat/message_widget.h"
+#include "gui/conversations/conversation_export.h"
 #include "gui/conversations/conversation_store.h"
 #include "gui/language.h"
 #include "gui/main_window.h"
@@ -51,6 +54,7 @@ private slots:
     void templateFormPreviews();
     void languageSwitchRetranslates();
     void loadFailureShowsError();
+    void exportAndImport();
 
 private:
     bool waitIdle(int ms = 60000) {
@@ -242,6 +246,44 @@ void TestMainWindow::loadFailureShowsError() {
     QVERIFY(m_app.window->errorText().isEmpty());
     QVERIFY(m_app.window->sendMessage(QStringLiteral("Still there?")));
     QVERIFY(waitIdle());
+}
+
+// Conversation → Export… and Import…, past their file dialogs: a reply exported as Markdown and
+// as JSON, the JSON imported as a second conversation that is shown, and the failures (a folder
+// that cannot be written, a file that is not a conversation) in the error banner.
+void TestMainWindow::exportAndImport() {
+    QVERIFY(m_app.window->sendMessage(QStringLiteral("Export me")));
+    QVERIFY(waitIdle());
+    const QString id = m_app.window->currentConversation();
+    const QString reply = QString::fromStdString(
+        qe::parseOutput(current()->thread().back()->text.toStdString(), current()->thread().back()->thinkingStarted).content).trimmed();
+    QTemporaryDir out;
+    const QString md = out.filePath(QStringLiteral("chat.md"));
+    QVERIFY(m_app.window->exportConversationTo(md));
+    QFile mdFile(md);
+    QVERIFY(mdFile.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(mdFile.readAll());
+    QVERIFY(text.contains(QStringLiteral("### You\n\nExport me\n")));
+    QVERIFY(text.contains(QStringLiteral("### Assistant\n")));
+    if (!reply.isEmpty()) QVERIFY(text.contains(reply));
+
+    const QString json = out.filePath(QStringLiteral("chat.JSON"));  // the suffix in any case
+    QVERIFY(m_app.window->exportConversationTo(json));
+    QVERIFY(m_app.window->importConversationFrom(json));
+    const QString imported = m_app.window->currentConversation();
+    QVERIFY(imported != id);
+    QCOMPARE(m_app.window->store()->conversations().size(), std::size_t(2));
+    QCOMPARE(current()->thread().size(), std::size_t(2));
+    QCOMPARE(current()->thread().back()->text, m_app.window->store()->find(id)->thread().back()->text);
+    QCOMPARE(m_app.window->chatView()->messageCount(), 2);
+    QVERIFY(m_app.window->errorText().isEmpty());
+
+    QVERIFY(!m_app.window->exportConversationTo(out.filePath(QStringLiteral("no/such/folder/chat.md"))));
+    QVERIFY(m_app.window->errorText().contains(QStringLiteral("could not be exported")));
+    QVERIFY(!m_app.window->importConversationFrom(md));
+    QVERIFY(m_app.window->errorText().contains(QStringLiteral("could not be imported")));
+    QCOMPARE(m_app.window->currentConversation(), imported);  // nothing changed
+    QCOMPARE(m_app.window->store()->conversations().size(), std::size_t(2));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,0 +1,28 @@
+// Conversations out of the app and back in: the visible thread as Markdown, to read or paste
+// elsewhere, and the whole conversation (every edited and regenerated version, the tokens and
+// their probabilities) as JSON in the store's own format, to keep it or move it to another
+// machine. GUI thread only (the speakers' names are translated).
+#pragma once
+
+#include <optional>
+
+#include <QByteArray>
+#include <QString>
+
+#include "gui/conversations/conversation.h"
+
+namespace qe::gui {
+
+// The active thread as Markdown: the title as a heading, each message under its speaker's name,
+// an assistant's reasoning as a quoted block before its answer, tool calls as JSON code blocks,
+// and a note on replies that did not finish.
+QString conversationMarkdown(const Conversation& conversation);
+
+// The whole conversation as indented JSON; readConversationFile reads it back.
+QByteArray conversationJson(const Conversation& conversation);
+
+// Reads a conversation written by conversationJson (or one of the store's own files). nullopt
+// with *error set when the file cannot be read or is not a conversation.
+std::optional<Conversation> readConversationFile(const QString& path, QString* error);
+
+}  // namespace qe::gui
