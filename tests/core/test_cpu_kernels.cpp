@@ -592,7 +592,10 @@ void TestCpuKernels::amxGemmMatchesBf16Reference() {
     std::mt19937 rng(33);
     const std::tuple<qint64, qint64, qint64> shapes[] = {{17, 16, 32},  {31, 47, 300},  {200, 97, 1024}, {64, 128, 256},
                                                          {130, 33, 513}, {23, 1, 5},     {47, 300, 64},   {33, 17, 31},
-                                                         {48, 64, 3072}};
+                                                         {48, 64, 3072},
+                                                         // 32-row weight blocks and 2-tile token blocks
+                                                         // (512 KiB each at K = 8192), the last ones short
+                                                         {100, 150, 8192}};
     for (auto [numTokens, rows, cols] : shapes) {
         TestMatrix m = makeMatrix(WeightType::BF16, rows, cols, 1, rng);
         const std::int64_t ldx = cols + 1, ldy = rows + 3;
