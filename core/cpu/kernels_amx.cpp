@@ -19,6 +19,7 @@
 // Register blocking: 2 x 2 tiles of sums (32 weight rows x 32 tokens) in tmm0-3, the two weight
 // tiles in tmm4-5, the two token tiles in tmm6-7. Every sum runs over the whole K in one tile, in
 // the same order whatever the thread count or row range, so results do not depend on either.
+// Cache blocking (blocks of weight rows and of token tiles that fit L2): productTransposed.
 //
 // Thread mapping: none here; each call computes the rows it is given on the calling thread and
 // loads and releases its own tile configuration (matmul.cpp splits rows across the pool).
@@ -194,9 +195,9 @@ QE_AMX void productTransposed(const std::uint16_t* a, std::int64_t aStride, std:
     // block of weight rows, and a block of token tiles that the rows run over before the next.
     // Without it a long prompt's packed activations (2,048 tokens x 1,024 columns: 4 MiB) come
     // from L3 again for every pair of weight rows.
-    const std::int64_t operandRows = std::max<std::int64_t>(2 * kTile, kBlockBytes / (kPadded * 2) / (2 * kTile) * (2 * kTile));
-    const std::int64_t rowsPerBlock = operandRows;               // weight rows, a multiple of 32
-    const std::int64_t tilesPerBlock = operandRows / kTile;      // token tiles, even
+    // Rows of either operand per block: weight rows, and tokens (so token tiles come in pairs).
+    const std::int64_t rowsPerBlock = std::max<std::int64_t>(2 * kTile, kBlockBytes / (kPadded * 2) / (2 * kTile) * (2 * kTile));
+    const std::int64_t tilesPerBlock = rowsPerBlock / kTile;
     for (std::int64_t nb = 0; nb < rowCount; nb += rowsPerBlock)
         for (std::int64_t tb = 0; tb < tokenTiles; tb += tilesPerBlock)
             for (std::int64_t n0 = nb; n0 < std::min(rowCount, nb + rowsPerBlock); n0 += 2 * kTile) {
