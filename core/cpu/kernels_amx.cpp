@@ -110,12 +110,13 @@ QE_AMX void storeTransposed(const float* sums, float* y, std::int64_t ldy, std::
 
 // Sums of weight tiles a0 (and a1 when TwoRows) against token tiles b0 (and b1 when TwoTokens)
 // over kBlocks blocks of 32 columns, stored to sums[i] (64-byte aligned, 16 x 16 fp32 each):
-// sums[0] = a0 b0, sums[1] = a0 b1, sums[2] = a1 b0, sums[3] = a1 b1.
+// sums[0] = a0 b0, sums[1] = a0 b1, sums[2] = a1 b0, sums[3] = a1 b1. The a tiles are 16 rows
+// aStride bytes apart, 32 columns further per block; b0 and b1 are packed (pairs side by side),
+// one contiguous 16 x 32 tile per block.
 template <bool TwoRows, bool TwoTokens>
 QE_AMX void tileSums(const std::uint16_t* a0, const std::uint16_t* a1, std::int64_t aStride, const std::uint16_t* b0,
-                     std::int64_t kBlocks, float (*sums)[256]) {
-    constexpr std::int64_t kTokenTile = kTile * kTileK;  // bf16 per packed token tile of one block
-    const std::uint16_t* b1 = b0 + kBlocks * kTokenTile;
+                     const std::uint16_t* b1, std::int64_t kBlocks, float (*sums)[256]) {
+    constexpr std::int64_t kTokenTile = kTile * kTileK;  // bf16 per packed tile of one block
     _tile_zero(0);
     if constexpr (TwoTokens) _tile_zero(1);
     if constexpr (TwoRows) _tile_zero(2);
@@ -138,6 +139,15 @@ QE_AMX void tileSums(const std::uint16_t* a0, const std::uint16_t* a1, std::int6
     if constexpr (TwoTokens) _tile_stored(1, sums[1], 64);
     if constexpr (TwoRows) _tile_stored(2, sums[2], 64);
     if constexpr (TwoRows && TwoTokens) _tile_stored(3, sums[3], 64);
+}
+
+// tileSums for a 2 x 2, 2 x 1, 1 x 2 or 1 x 1 block of tiles chosen at run time.
+QE_AMX void tileSums(bool twoRows, bool twoTokens, const std::uint16_t* a0, const std::uint16_t* a1, std::int64_t aStride,
+                     const std::uint16_t* b0, const std::uint16_t* b1, std::int64_t kBlocks, float (*sums)[256]) {
+    if (twoRows && twoTokens) tileSums<true, true>(a0, a1, aStride, b0, b1, kBlocks, sums);
+    else if (twoRows) tileSums<true, false>(a0, a1, aStride, b0, b1, kBlocks, sums);
+    else if (twoTokens) tileSums<false, true>(a0, a1, aStride, b0, b1, kBlocks, sums);
+    else tileSums<false, false>(a0, a1, aStride, b0, b1, kBlocks, sums);
 }
 
 }  // namespace
@@ -219,10 +229,7 @@ QE_AMX void productTransposed(const std::uint16_t* a, std::int64_t aStride, std:
                 for (std::int64_t tt = tb; tt < std::min(tokenTiles, tb + tilesPerBlock); tt += 2) {
                     const bool twoTokens = tt + 1 < tokenTiles;
                     const std::uint16_t* b0 = packedB + tt * tokenTileSize;
-                    if (twoRows && twoTokens) tileSums<true, true>(tiles[0], tiles[1], stride, b0, kBlocks, sums);
-                    else if (twoRows) tileSums<true, false>(tiles[0], tiles[1], stride, b0, kBlocks, sums);
-                    else if (twoTokens) tileSums<false, true>(tiles[0], tiles[1], stride, b0, kBlocks, sums);
-                    else tileSums<false, false>(tiles[0], tiles[1], stride, b0, kBlocks, sums);
+                    tileSums(twoRows, twoTokens, tiles[0], tiles[1], stride, b0, b0 + tokenTileSize, kBlocks, sums);
                     for (int r = 0; r < (twoRows ? 2 : 1); ++r)
                         for (int j = 0; j < (twoTokens ? 2 : 1); ++j) {
                             const std::int64_t t0 = (tt + j) * kTile;
@@ -308,31 +315,9 @@ QE_AMX void weightedRowSumAmx(const float* weights, std::int64_t weightStride, i
         const std::uint16_t* a0 = a + qt * kTile * kPadded;
         for (std::int64_t ct = 0; ct * kTile < n; ct += 2) {
             const bool twoCols = (ct + 1) * kTile < n;
-            // Tile sums as in tileSums, with the values' tiles of columns ct and ct + 1 as the
-            // second operand: sums[2 r + c] = rows tile r x columns tile c.
+            // The probabilities' rows against the values' tiles of columns ct and ct + 1.
             const std::uint16_t* b0 = packedValues + ct * pairs * 2 * kTile;
-            _tile_zero(0);
-            _tile_zero(1);
-            _tile_zero(2);
-            _tile_zero(3);
-            for (std::int64_t kb = 0; kb < kBlocks; ++kb) {
-                _tile_loadd(4, a0 + kb * kTileK, kPadded * 2);
-                _tile_loadd(6, b0 + kb * kTile * 2 * kTile, 64);
-                _tile_dpbf16ps(0, 4, 6);
-                if (twoCols) {
-                    _tile_loadd(7, b0 + (pairs + kb * kTile) * 2 * kTile, 64);
-                    _tile_dpbf16ps(1, 4, 7);
-                }
-                if (twoRows) {
-                    _tile_loadd(5, a0 + kTile * kPadded + kb * kTileK, kPadded * 2);
-                    _tile_dpbf16ps(2, 5, 6);
-                    if (twoCols) _tile_dpbf16ps(3, 5, 7);
-                }
-            }
-            _tile_stored(0, sums[0], 64);
-            _tile_stored(1, sums[1], 64);
-            _tile_stored(2, sums[2], 64);
-            _tile_stored(3, sums[3], 64);
+            tileSums(twoRows, twoCols, a0, a0 + kTile * kPadded, kPadded * 2, b0, b0 + pairs * 2 * kTile, kBlocks, sums);
             for (int r = 0; r < (twoRows ? 2 : 1); ++r)
                 for (int c = 0; c < (twoCols ? 2 : 1); ++c) {
                     const std::int64_t g0 = (qt + r) * kTile, i0 = (ct + c) * kTile;
