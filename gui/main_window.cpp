@@ -590,10 +590,11 @@ void MainWindow::importConversation() {
 }
 
 bool MainWindow::importConversationFrom(const QString& path) {
-    QString error;
-    auto conversation = readConversationFile(path, &error);
+    QString reason;
+    auto conversation = readConversationFile(path, &reason);
     if (!conversation) {
-        showError(tr("The conversation could not be imported."), error);
+        showError(tr("The conversation could not be imported."),
+                  tr("%1 could not be read: %2").arg(QDir::toNativeSeparators(path), reason));
         return false;
     }
     selectConversation(m_store->add(std::move(*conversation)).id);

@@ -419,17 +419,16 @@ max %5, mean %6 (zoom in for single tokens)</translation>
         <source>Untitled conversation</source>
         <translation>Untitled conversation</translation>
     </message>
+</context>
+<context>
+    <name>qe::gui::ConversationFile</name>
     <message>
-        <source>Cannot read %1: %2</source>
-        <translation>Cannot read %1: %2</translation>
+        <source>not valid JSON: %1 (at byte %2)</source>
+        <translation>not valid JSON: %1 (at byte %2)</translation>
     </message>
     <message>
-        <source>%1 is not valid JSON: %2 (at byte %3).</source>
-        <translation>%1 is not valid JSON: %2 (at byte %3).</translation>
-    </message>
-    <message>
-        <source>%1 is not a Qwen Explorer conversation.</source>
-        <translation>%1 is not a Qwen Explorer conversation.</translation>
+        <source>not a Qwen Explorer conversation</source>
+        <translation>not a Qwen Explorer conversation</translation>
     </message>
 </context>
 <context>
@@ -468,10 +467,6 @@ max %5, mean %6 (zoom in for single tokens)</translation>
     <message>
         <source>The conversation folder %1 cannot be created.</source>
         <translation>The conversation folder %1 cannot be created.</translation>
-    </message>
-    <message>
-        <source>not a conversation file</source>
-        <translation>not a conversation file</translation>
     </message>
     <message>
         <source>duplicate conversation id</source>
@@ -1001,6 +996,10 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     <message>
         <source>Add a conversation exported as JSON</source>
         <translation>Add a conversation exported as JSON</translation>
+    </message>
+    <message>
+        <source>%1 could not be read: %2</source>
+        <translation>%1 could not be read: %2</translation>
     </message>
 </context>
 <context>

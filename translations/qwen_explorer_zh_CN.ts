@@ -418,17 +418,16 @@ max %5, mean %6 (zoom in for single tokens)</source>
         <source>Untitled conversation</source>
         <translation>未命名对话</translation>
     </message>
+</context>
+<context>
+    <name>qe::gui::ConversationFile</name>
     <message>
-        <source>Cannot read %1: %2</source>
-        <translation>无法读取 %1：%2</translation>
+        <source>not valid JSON: %1 (at byte %2)</source>
+        <translation>不是有效的 JSON：%1（位于第 %2 字节）</translation>
     </message>
     <message>
-        <source>%1 is not valid JSON: %2 (at byte %3).</source>
-        <translation>%1 不是有效的 JSON：%2（位于第 %3 字节）。</translation>
-    </message>
-    <message>
-        <source>%1 is not a Qwen Explorer conversation.</source>
-        <translation>%1 不是 Qwen Explorer 对话。</translation>
+        <source>not a Qwen Explorer conversation</source>
+        <translation>不是 Qwen Explorer 对话</translation>
     </message>
 </context>
 <context>
@@ -467,10 +466,6 @@ max %5, mean %6 (zoom in for single tokens)</source>
     <message>
         <source>The conversation folder %1 cannot be created.</source>
         <translation>无法创建对话文件夹 %1。</translation>
-    </message>
-    <message>
-        <source>not a conversation file</source>
-        <translation>不是对话文件</translation>
     </message>
     <message>
         <source>duplicate conversation id</source>
@@ -999,6 +994,10 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     <message>
         <source>Add a conversation exported as JSON</source>
         <translation>添加以 JSON 导出的对话</translation>
+    </message>
+    <message>
+        <source>%1 could not be read: %2</source>
+        <translation>无法读取 %1：%2</translation>
     </message>
 </context>
 <context>

@@ -5,7 +5,11 @@
 #include <charconv>
 #include <cstdlib>
 
+#include <QCoreApplication>
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
 #include <QUuid>
 
 namespace qe::gui {
@@ -233,6 +237,28 @@ std::optional<Conversation> Conversation::fromJson(const QJsonObject& json) {
         c.messages.push_back(m);
     }
     return c;
+}
+
+// Translation context for readConversationFile's reasons.
+class ConversationFile {
+    Q_DECLARE_TR_FUNCTIONS(qe::gui::ConversationFile)
+};
+
+std::optional<Conversation> readConversationFile(const QString& path, QString* reason) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *reason = file.errorString();
+        return std::nullopt;
+    }
+    QJsonParseError error{};
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError) {
+        *reason = ConversationFile::tr("not valid JSON: %1 (at byte %2)").arg(error.errorString()).arg(error.offset);
+        return std::nullopt;
+    }
+    auto conversation = document.isObject() ? Conversation::fromJson(document.object()) : std::nullopt;
+    if (!conversation) *reason = ConversationFile::tr("not a Qwen Explorer conversation");
+    return conversation;
 }
 
 }  // namespace qe::gui

@@ -94,4 +94,9 @@ struct Conversation {
 
 QString newId();
 
+// Reads a conversation file (the store's, or an export with every version). nullopt, with *reason
+// set to a short phrase (the file cannot be opened, is not JSON, or is not a conversation), when
+// it cannot be used.
+std::optional<Conversation> readConversationFile(const QString& path, QString* reason);
+
 }  // namespace qe::gui

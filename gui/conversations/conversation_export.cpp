@@ -3,9 +3,7 @@
 #include <algorithm>
 
 #include <QCoreApplication>
-#include <QFile>
 #include <QJsonDocument>
-#include <QJsonParseError>
 #include <QLocale>
 #include <QStringList>
 
@@ -89,23 +87,6 @@ QString conversationMarkdown(const Conversation& conversation) {
 
 QByteArray conversationJson(const Conversation& conversation) {
     return QJsonDocument(conversation.toJson()).toJson(QJsonDocument::Indented);
-}
-
-std::optional<Conversation> readConversationFile(const QString& path, QString* error) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = ConversationExport::tr("Cannot read %1: %2").arg(path, file.errorString());
-        return std::nullopt;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = ConversationExport::tr("%1 is not valid JSON: %2 (at byte %3).").arg(path, parseError.errorString()).arg(parseError.offset);
-        return std::nullopt;
-    }
-    auto conversation = document.isObject() ? Conversation::fromJson(document.object()) : std::nullopt;
-    if (!conversation) *error = ConversationExport::tr("%1 is not a Qwen Explorer conversation.").arg(path);
-    return conversation;
 }
 
 }  // namespace qe::gui

@@ -1,10 +1,9 @@
-// Conversations out of the app and back in: the visible thread as Markdown, to read or paste
-// elsewhere, and the whole conversation (every edited and regenerated version, the tokens and
-// their probabilities) as JSON in the store's own format, to keep it or move it to another
-// machine. GUI thread only (the speakers' names are translated).
+// Conversations out of the app: the visible thread as Markdown, to read or paste elsewhere, and
+// the whole conversation (every edited and regenerated version, the tokens and their
+// probabilities) as JSON in the store's own format, to keep it or move it to another machine
+// (readConversationFile in conversation.h reads it back). GUI thread only (the speakers' names
+// are translated).
 #pragma once
-
-#include <optional>
 
 #include <QByteArray>
 #include <QString>
@@ -18,11 +17,7 @@ namespace qe::gui {
 // and a note on replies that did not finish.
 QString conversationMarkdown(const Conversation& conversation);
 
-// The whole conversation as indented JSON; readConversationFile reads it back.
+// The whole conversation as indented JSON; readConversationFile (conversation.h) reads it back.
 QByteArray conversationJson(const Conversation& conversation);
-
-// Reads a conversation written by conversationJson (or one of the store's own files). nullopt
-// with *error set when the file cannot be read or is not a conversation.
-std::optional<Conversation> readConversationFile(const QString& path, QString* error);
 
 }  // namespace qe::gui

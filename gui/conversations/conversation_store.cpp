@@ -28,20 +28,13 @@ QStringList ConversationStore::load() {
     const QStringList files = dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
     for (const QString& name : files) {
         const QString path = dir.filePath(name);
-        QFile file(path);
-        std::optional<Conversation> conversation;
         QString reason;
-        if (!file.open(QIODevice::ReadOnly)) {
-            reason = file.errorString();
-        } else {
-            QJsonParseError error{};
-            const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
-            if (!doc.isObject()) reason = error.errorString();
-            else if (!(conversation = Conversation::fromJson(doc.object()))) reason = tr("not a conversation file");
-            else if (find(conversation->id)) reason = tr("duplicate conversation id");
+        std::optional<Conversation> conversation = readConversationFile(path, &reason);
+        if (conversation && find(conversation->id)) {
+            reason = tr("duplicate conversation id");
+            conversation.reset();
         }
-        file.close();
-        if (conversation && reason.isEmpty()) {
+        if (conversation) {
             m_conversations.push_back(std::move(*conversation));
             continue;
         }
