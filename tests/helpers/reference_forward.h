@@ -26,9 +26,6 @@ struct Reference {
     // Round the cached keys and values to bf16 (through fp32, to nearest even), as a bf16 KV cache
     // stores them; everything else stays in double.
     bool bf16Cache = false;
-    // Round the input of every matrix product to bf16 (through fp32, to nearest even), as the CPU's
-    // bf16 prefill products (cpu::GemmPrecision::Bf16) do; the weights and sums stay exact.
-    bool bf16Activations = false;
 
     std::vector<double> tensor(const std::string& name) const {
         const TensorInfo* t = ckpt.find(name);
@@ -44,9 +41,7 @@ struct Reference {
         }
         return out;
     }
-    std::vector<double> linear(const std::vector<double>& w, std::vector<double> x, size_t out, size_t in) const {
-        if (bf16Activations)
-            for (double& e : x) e = cpu::bf16ToFloat(cpu::floatToBf16(static_cast<float>(e)));
+    static std::vector<double> linear(const std::vector<double>& w, const std::vector<double>& x, size_t out, size_t in) {
         std::vector<double> y(out, 0.0);
         for (size_t o = 0; o < out; ++o)
             for (size_t i = 0; i < in; ++i) y[o] += w[o * in + i] * x[i];
