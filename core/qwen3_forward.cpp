@@ -12,8 +12,7 @@ void rmsNormRows(const float* x, float* y, std::int64_t rows, std::int64_t n, co
     for (std::int64_t r = 0; r < rows; ++r) {
         const float* in = x + r * n;
         float* out = y + r * n;
-        double sumSquares = 0.0;
-        for (std::int64_t i = 0; i < n; ++i) sumSquares += static_cast<double>(in[i]) * in[i];
+        const double sumSquares = cpu::sumOfSquares(in, n);
         const float scale = 1.0f / std::sqrt(static_cast<float>(sumSquares / static_cast<double>(n)) + eps);
         for (std::int64_t i = 0; i < n; ++i) out[i] = in[i] * scale * weight[i];
     }
@@ -29,8 +28,6 @@ void applyRope(float* head, std::int64_t half, const float* cosRow, const float*
         head[j + half] = b * cosRow[j] + a * sinRow[j];
     }
 }
-
-float silu(float z) { return z / (1.0f + std::exp(-z)); }
 
 // A token's keys and values (n = kvWidth floats each) into the cache at `pos`, in its element
 // type (bf16: rounded to nearest, ties to even).
@@ -120,9 +117,7 @@ Status Qwen3Forward::forward(std::span<const int> tokens, KvCache& cache, Logits
                                                   std::to_string(startPos + numTokens));
     }
     auto rms = [](const float* v, std::int64_t n) {
-        double ss = 0.0;
-        for (std::int64_t i = 0; i < n; ++i) ss += static_cast<double>(v[i]) * v[i];
-        return static_cast<float>(std::sqrt(ss / static_cast<double>(n)));
+        return static_cast<float>(std::sqrt(cpu::sumOfSquares(v, n) / static_cast<double>(n)));
     };
 
     // Embed: h = embed_tokens[t] (not scaled).
@@ -193,7 +188,7 @@ Status Qwen3Forward::forward(std::span<const int> tokens, KvCache& cache, Logits
         const cpu::MatmulOut gateUp[] = {{w.gateProj, m_gate.data(), inter}, {w.upProj, m_up.data(), inter}};
         cpu::matmul(m_pool, m_normed.data(), numTokens, hidden, gateUp, m_prefillMatmul);
         m_pool.parallelFor(numTokens * inter, 4096, [&](std::int64_t begin, std::int64_t end, int) {
-            for (std::int64_t i = begin; i < end; ++i) m_gate[i] = silu(m_gate[i]) * m_up[i];
+            cpu::siluMul(&m_gate[begin], &m_up[begin], end - begin);
         });
         cpu::matmul(m_pool, m_gate.data(), numTokens, inter, w.downProj, m_normed.data(), hidden, m_prefillMatmul);
         // Residual, then the always-on diagnostics: residual RMS after the layer, MLP activation RMS.

@@ -185,4 +185,12 @@ std::uint16_t floatToF16(float v);
 float dot(const float* a, const float* b, std::int64_t n);
 void axpy(float a, const float* x, float* y, std::int64_t n);
 
+// The element-wise steps between the matrix products, with the same bits on every ISA:
+// sumOfSquares: the sum of x[i]^2 in double (each square exact), added in eight interleaved
+// partial sums (i mod 8, each in index order) combined pairwise: what RMSNorm and the diagnostics'
+// RMS divide by n. Independent chains: a single running sum is bound by the add's latency.
+double sumOfSquares(const float* x, std::int64_t n);
+// siluMul: gate[i] = silu(gate[i]) * up[i], silu(z) = z / (1 + expFloat(-z)) (the MLP's SwiGLU).
+void siluMul(float* gate, const float* up, std::int64_t n);
+
 }  // namespace qe::cpu

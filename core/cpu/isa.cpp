@@ -244,6 +244,20 @@ void scaleRow(float* x, std::int64_t n, float s) {
     detail::scaleRowScalar(x, n, s);
 }
 
+double sumOfSquares(const float* x, std::int64_t n) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (activeIsa() >= Isa::Avx2) return detail::sumOfSquaresAvx2(x, n);
+#endif
+    return detail::sumOfSquaresScalar(x, n);
+}
+
+void siluMul(float* gate, const float* up, std::int64_t n) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (activeIsa() >= Isa::Avx2) return detail::siluMulAvx2(gate, up, n);
+#endif
+    detail::siluMulScalar(gate, up, n);
+}
+
 void axpy(float a, const float* x, float* y, std::int64_t n) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
     if (activeIsa() >= Isa::Avx2) return detail::axpyAvx2(a, x, y, n);

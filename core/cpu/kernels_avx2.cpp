@@ -531,6 +531,35 @@ QE_AVX2 void scaleRowAvx2(float* x, std::int64_t n, float s) {
     for (; i < n; ++i) x[i] *= s;
 }
 
+// Lanes 0-3 in lo, 4-7 in hi; a square is exact in double, so the FMA adds it as the scalar
+// loop's multiply and add do. The combination: (lo + hi) pairs lane j with j + 4, then (0 + 2)
+// with (1 + 3) as sumOfSquaresScalar.
+QE_AVX2 double sumOfSquaresAvx2(const float* x, std::int64_t n) {
+    __m256d lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256d a = _mm256_cvtps_pd(_mm_loadu_ps(x + i)), b = _mm256_cvtps_pd(_mm_loadu_ps(x + i + 4));
+        lo = _mm256_fmadd_pd(a, a, lo);
+        hi = _mm256_fmadd_pd(b, b, hi);
+    }
+    alignas(32) double lane[8];
+    _mm256_store_pd(lane, lo);
+    _mm256_store_pd(lane + 4, hi);
+    for (; i < n; ++i) lane[i % 8] += static_cast<double>(x[i]) * x[i];
+    return ((lane[0] + lane[4]) + (lane[1] + lane[5])) + ((lane[2] + lane[6]) + (lane[3] + lane[7]));
+}
+
+QE_AVX2 void siluMulAvx2(float* gate, const float* up, std::int64_t n) {
+    const __m256 one = _mm256_set1_ps(1.0f), signBit = _mm256_set1_ps(-0.0f);
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 z = _mm256_loadu_ps(gate + i), minusZ = _mm256_xor_ps(z, signBit);
+        const __m256 e = _mm256_set_m128(exp4(_mm256_extractf128_ps(minusZ, 1)), exp4(_mm256_castps256_ps128(minusZ)));
+        _mm256_storeu_ps(gate + i, _mm256_mul_ps(_mm256_div_ps(z, _mm256_add_ps(one, e)), _mm256_loadu_ps(up + i)));
+    }
+    siluMulScalar(gate + i, up + i, n - i);
+}
+
 QE_AVX2 void axpyAvx2(float a, const float* x, float* y, std::int64_t n) { axpyRow(a, x, y, n); }
 
 QE_AVX2 void rowToFloatAvx2(const MatrixView& w, std::int64_t row, float* out) {

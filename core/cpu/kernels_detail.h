@@ -117,6 +117,8 @@ float expFloatScalar(float x);
 float scaleAndMaxScalar(float* x, std::int64_t n, float scale);
 float expAndSumScalar(float* x, std::int64_t n, float shift, float* weighted);
 void scaleRowScalar(float* x, std::int64_t n, float s);
+double sumOfSquaresScalar(const float* x, std::int64_t n);
+void siluMulScalar(float* gate, const float* up, std::int64_t n);
 
 #if defined(__x86_64__) || defined(__i386__)
 #define QE_CPU_HAVE_AVX2_KERNELS 1
@@ -144,6 +146,8 @@ void rowToFloatAvx2(const MatrixView& w, std::int64_t row, float* out);
 float scaleAndMaxAvx2(float* x, std::int64_t n, float scale);
 float expAndSumAvx2(float* x, std::int64_t n, float shift, float* weighted);
 void scaleRowAvx2(float* x, std::int64_t n, float s);
+double sumOfSquaresAvx2(const float* x, std::int64_t n);
+void siluMulAvx2(float* gate, const float* up, std::int64_t n);
 // AVX-512F GEMM (kernels_avx512.cpp); call only when detectedIsa() == Isa::Avx512. Same results
 // as gemmRowsAvx2, bit for bit.
 void gemmRowsAvx512(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,

@@ -152,4 +152,17 @@ void scaleRowScalar(float* x, std::int64_t n, float s) {
     for (std::int64_t i = 0; i < n; ++i) x[i] *= s;
 }
 
+double sumOfSquaresScalar(const float* x, std::int64_t n) {
+    double lane[8] = {};
+    for (std::int64_t i = 0; i < n; ++i) lane[i % 8] += static_cast<double>(x[i]) * x[i];
+    return ((lane[0] + lane[4]) + (lane[1] + lane[5])) + ((lane[2] + lane[6]) + (lane[3] + lane[7]));
+}
+
+void siluMulScalar(float* gate, const float* up, std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float z = gate[i];
+        gate[i] = z / (1.0f + expFloatScalar(-z)) * up[i];
+    }
+}
+
 }  // namespace qe::cpu::detail
