@@ -253,6 +253,7 @@ double sumOfSquares(const float* x, std::int64_t n) {
 
 void siluMul(float* gate, const float* up, std::int64_t n) {
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (activeIsa() == Isa::Avx512) return detail::siluMulAvx512(gate, up, n);
     if (activeIsa() >= Isa::Avx2) return detail::siluMulAvx2(gate, up, n);
 #endif
     detail::siluMulScalar(gate, up, n);
