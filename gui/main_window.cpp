@@ -2,6 +2,11 @@
 // engine controller.
 #include "gui/main_window.h"
 
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <numeric>
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -188,6 +193,7 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
 
     retranslateUi();
     updateActions();
+    setTextScale(m_settings.textScale());
     if (!restoreGeometry(m_settings.windowGeometry())) resize(1500, 860);
 }
 
@@ -238,6 +244,14 @@ void MainWindow::buildMenus() {
     m_attentionAction = m_viewMenu->addAction(QString(), this, [showTab] { showTab(InspectorPanel::AttentionTab); });
     m_layersAction = m_viewMenu->addAction(QString(), this, [showTab] { showTab(InspectorPanel::LayersTab); });
     m_lensAction = m_viewMenu->addAction(QString(), this, [showTab] { showTab(InspectorPanel::LensTab); });
+    m_viewMenu->addSeparator();
+    m_zoomInAction = m_viewMenu->addAction(QString(), this, &MainWindow::zoomIn);
+    // Ctrl++ on most layouts needs Shift; Ctrl+= (the same key) works too, as in browsers.
+    m_zoomInAction->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    m_zoomOutAction = m_viewMenu->addAction(QString(), this, &MainWindow::zoomOut);
+    m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
+    m_zoomResetAction = m_viewMenu->addAction(QString(), this, [this] { setTextScale(1.0); });
+    m_zoomResetAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     m_helpMenu = menuBar()->addMenu(QString());
     m_aboutAction = m_helpMenu->addAction(QString(), this, [this] {
         QMessageBox::about(this, tr("About Qwen Explorer"),
@@ -673,6 +687,66 @@ void MainWindow::changeEvent(QEvent* event) {
     QMainWindow::changeEvent(event);
 }
 
+namespace {
+
+// The text sizes of View → Zoom, as factors of the desktop's font size.
+constexpr double kTextScales[] = {0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0};
+
+// The application font before any zoom: the desktop's, taken once per process (several windows
+// in the tests, and each zoom, start from it rather than from the last zoomed font).
+const QFont& desktopFont() {
+    static const QFont font = QApplication::font();
+    return font;
+}
+
+// A widget with a style sheet keeps the font it had when the sheet was applied: Qt resolves its
+// font apart from the usual inheritance, so it misses a change of the application font. Such
+// widgets (and those below them) are told to inherit again, parents first. Our style sheets set
+// colours and backgrounds, never fonts; widgets with fonts of their own keep them.
+void followApplicationFont(QWidget* widget) {
+    if (widget->testAttribute(Qt::WA_StyleSheet) && !widget->testAttribute(Qt::WA_SetFont)) widget->setFont(QFont());
+    for (QObject* child : widget->children())
+        if (auto* w = qobject_cast<QWidget*>(child)) followApplicationFont(w);
+}
+
+}  // namespace
+
+void MainWindow::setTextScale(double scale) {
+    scale = std::clamp(scale, kTextScales[0], std::end(kTextScales)[-1]);
+    const QFont& base = desktopFont();
+    QFont font = base;
+    if (base.pointSizeF() > 0) font.setPointSizeF(base.pointSizeF() * scale);
+    else font.setPixelSize(std::max(1, qRound(base.pixelSize() * scale)));
+    QApplication::setFont(font);  // every widget without a font of its own follows, through posted events
+    QMetaObject::invokeMethod(this, [this] {  // after those events
+        followApplicationFont(this);
+        // The side panels keep their widths, or widen to what their larger contents need, and the
+        // chat takes the rest: left alone, the splitter takes that width from the chat.
+        const QList<int> sizes = m_splitter->sizes();
+        const int total = std::accumulate(sizes.begin(), sizes.end(), 0);
+        auto side = [&](int i) { return std::max(m_splitter->widget(i)->minimumSizeHint().width(), sizes[i]); };
+        const int left = side(0), right = side(2);
+        if (total > 0) m_splitter->setSizes({left, std::max(total - left - right, 0), right});
+    }, Qt::QueuedConnection);
+    const bool changed = std::abs(scale - m_textScale) > 1e-9;
+    m_textScale = scale;
+    m_settings.setTextScale(scale);
+    m_zoomInAction->setEnabled(scale < std::end(kTextScales)[-1] - 1e-9);
+    m_zoomOutAction->setEnabled(scale > kTextScales[0] + 1e-9);
+    m_zoomResetAction->setEnabled(std::abs(scale - 1.0) > 1e-9);
+    if (changed) statusBar()->showMessage(tr("Text size %1 %").arg(qRound(scale * 100)), 3000);
+}
+
+void MainWindow::zoomIn() {
+    for (double step : kTextScales)
+        if (step > m_textScale + 1e-9) return setTextScale(step);
+}
+
+void MainWindow::zoomOut() {
+    for (auto it = std::rbegin(kTextScales); it != std::rend(kTextScales); ++it)
+        if (*it < m_textScale - 1e-9) return setTextScale(*it);
+}
+
 void MainWindow::retranslateUi() {
     setWindowTitle(tr("Qwen Explorer"));
     m_fileMenu->setTitle(tr("&File"));
@@ -699,6 +773,12 @@ void MainWindow::retranslateUi() {
     m_attentionAction->setText(tr("&Attention map"));
     m_layersAction->setText(tr("Per-&layer charts"));
     m_lensAction->setText(tr("Logit &lens"));
+    m_zoomInAction->setText(tr("Zoom &in"));
+    m_zoomInAction->setStatusTip(tr("Larger text everywhere, for reading from a distance or a projector"));
+    m_zoomOutAction->setText(tr("Zoom &out"));
+    m_zoomOutAction->setStatusTip(tr("Smaller text everywhere"));
+    m_zoomResetAction->setText(tr("&Actual size"));
+    m_zoomResetAction->setStatusTip(tr("The desktop's text size"));
     m_helpMenu->setTitle(tr("&Help"));
     m_aboutAction->setText(tr("&About Qwen Explorer"));
     m_composer->setPlaceholderText(tr("Type a message… (Ctrl+Enter sends)"));

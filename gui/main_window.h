@@ -52,6 +52,13 @@ public:
     // conversation in `path` and shows it. False, with the reason in the error banner, on failure.
     bool exportConversationTo(const QString& path);
     bool importConversationFrom(const QString& path);
+    // View → Zoom In / Zoom Out / Actual Size: every text in the app scaled from the desktop's font
+    // size by one of a fixed set of steps (80 % to 300 %), remembered in the settings. setTextScale
+    // takes any factor, clamped to the steps' range.
+    void setTextScale(double scale);
+    double textScale() const { return m_textScale; }
+    void zoomIn();
+    void zoomOut();
 
     // For tests and screenshots.
     EngineController* engine() const { return m_engine; }
@@ -140,6 +147,10 @@ private:
     QAction* m_attentionAction = nullptr;
     QAction* m_layersAction = nullptr;
     QAction* m_lensAction = nullptr;
+    QAction* m_zoomInAction = nullptr;
+    QAction* m_zoomOutAction = nullptr;
+    QAction* m_zoomResetAction = nullptr;
+    double m_textScale = 1.0;
     QAction* m_openAction = nullptr;
     QAction* m_templatesAction = nullptr;
     QAction* m_settingsAction = nullptr;

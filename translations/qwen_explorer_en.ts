@@ -1001,6 +1001,34 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <source>%1 could not be read: %2</source>
         <translation>%1 could not be read: %2</translation>
     </message>
+    <message>
+        <source>Text size %1 %</source>
+        <translation>Text size %1 %</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>Zoom &amp;in</translation>
+    </message>
+    <message>
+        <source>Larger text everywhere, for reading from a distance or a projector</source>
+        <translation>Larger text everywhere, for reading from a distance or a projector</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>Zoom &amp;out</translation>
+    </message>
+    <message>
+        <source>Smaller text everywhere</source>
+        <translation>Smaller text everywhere</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>&amp;Actual size</translation>
+    </message>
+    <message>
+        <source>The desktop&apos;s text size</source>
+        <translation>The desktop&apos;s text size</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MessageWidget</name>

@@ -999,6 +999,34 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <source>%1 could not be read: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
+    <message>
+        <source>Text size %1 %</source>
+        <translation>文字大小 %1%</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Larger text everywhere, for reading from a distance or a projector</source>
+        <translation>放大所有文字，便于远处或投影阅读</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Smaller text everywhere</source>
+        <translation>缩小所有文字</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>实际大小(&amp;A)</translation>
+    </message>
+    <message>
+        <source>The desktop&apos;s text size</source>
+        <translation>恢复桌面的文字大小</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MessageWidget</name>

@@ -13,6 +13,7 @@
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QTextFragment>
 #include <QToolTip>
 
 #include "gui/inspector/heat_colors.h"
@@ -44,7 +45,11 @@ void MarkdownView::setMarkdownText(const QString& markdown) {
     m_mode = Mode::Markdown;
     m_runs.clear();
     m_markdown = markdown;
-    document()->setMarkdown(markdown, QTextDocument::MarkdownDialectGitHub);
+    renderMarkdown();
+}
+
+void MarkdownView::renderMarkdown() {
+    document()->setMarkdown(m_markdown, QTextDocument::MarkdownDialectGitHub);
     shadeCodeBlocks();
     updateHeight();
 }
@@ -193,11 +198,27 @@ void MarkdownView::resizeEvent(QResizeEvent* event) {
     }
 }
 
+void MarkdownView::changeEvent(QEvent* event) {
+    QTextBrowser::changeEvent(event);
+    if (event->type() == QEvent::FontChange && m_mode == Mode::Markdown && !m_markdown.isEmpty()) renderMarkdown();
+}
+
 void MarkdownView::shadeCodeBlocks() {
-    // The Markdown importer marks fenced and indented code blocks; give them a background.
+    // The Markdown importer marks fenced and indented code blocks; give them a background. It
+    // sets code (blocks and inline) in the desktop's fixed-pitch font at that font's own size:
+    // code gets the text's size instead, so that it follows View → Zoom.
     const QColor shade = palette().color(QPalette::AlternateBase).darker(104);
     QTextCursor cursor(document());
+    QTextCharFormat textSize;
+    if (font().pointSizeF() > 0) textSize.setFontPointSize(font().pointSizeF());
     for (QTextBlock block = document()->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); textSize.hasProperty(QTextFormat::FontPointSize) && !it.atEnd(); ++it) {
+            const QTextFragment fragment = it.fragment();
+            if (!fragment.charFormat().fontFixedPitch()) continue;
+            cursor.setPosition(fragment.position());
+            cursor.setPosition(fragment.position() + fragment.length(), QTextCursor::KeepAnchor);
+            cursor.mergeCharFormat(textSize);
+        }
         const QTextBlockFormat format = block.blockFormat();
         if (!format.hasProperty(QTextFormat::BlockCodeFence) && !format.hasProperty(QTextFormat::BlockCodeLanguage)) continue;
         QTextBlockFormat shaded = format;

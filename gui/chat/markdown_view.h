@@ -53,6 +53,7 @@ signals:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
     bool viewportEvent(QEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
@@ -72,6 +73,7 @@ private:
     QRect charRect(int pos) const;
     void updateHeight();
     void shadeCodeBlocks();
+    void renderMarkdown();
 
     Mode m_mode = Mode::Markdown;
     QString m_markdown;

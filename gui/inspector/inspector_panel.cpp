@@ -43,6 +43,7 @@ InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
     top->addWidget(m_colour);
     top->addWidget(m_follow);
     auto* bottom = new QHBoxLayout();
+    m_budget->setWordWrap(true);  // lets the dock be narrow, also with View → Zoom
     bottom->addWidget(m_budget, 1);
     bottom->addWidget(m_exportPng);
     bottom->addWidget(m_exportJson);

@@ -51,13 +51,9 @@ StructureTourPanel::StructureTourPanel(const DiagnosticsStore* store, QWidget* p
     setFocusPolicy(Qt::StrongFocus);
     for (QWidget* child : std::initializer_list<QWidget*>{m_body, m_previous, m_next, m_nextLayer, m_lastLayer, m_end})
         child->setFocusPolicy(Qt::NoFocus);
-    m_counter->setFont(scaled(font(), kBodyScale, false));
-    m_title->setFont(scaled(font(), kTitleScale, true));
+    applyFonts();
     m_title->setWordWrap(true);
-    m_body->setFont(scaled(font(), kBodyScale, false));
     m_body->setOpenLinks(false);
-    // Room for an explanation and its numbers without scrolling; the diagram above gives way.
-    m_body->setMinimumHeight(QFontMetrics(m_body->font()).lineSpacing() * kBodyLines);
     auto* buttons = new QHBoxLayout();
     buttons->addWidget(m_counter, 1);
     for (QPushButton* button : {m_previous, m_next, m_nextLayer, m_lastLayer, m_end}) buttons->addWidget(button);
@@ -166,8 +162,18 @@ void StructureTourPanel::keyPressEvent(QKeyEvent* event) {
     goTo(target);
 }
 
+// The large type is relative to the panel's font, so it follows View → Zoom.
+void StructureTourPanel::applyFonts() {
+    m_counter->setFont(scaled(font(), kBodyScale, false));
+    m_title->setFont(scaled(font(), kTitleScale, true));
+    m_body->setFont(scaled(font(), kBodyScale, false));
+    // Room for an explanation and its numbers without scrolling; the diagram above gives way.
+    m_body->setMinimumHeight(QFontMetrics(m_body->font()).lineSpacing() * kBodyLines);
+}
+
 void StructureTourPanel::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) retranslateUi();
+    if (event->type() == QEvent::FontChange) applyFonts();
     QFrame::changeEvent(event);
 }
 

@@ -58,6 +58,7 @@ private:
     int targetOf(const QKeyEvent* event) const;
     void showCurrent();
     void retranslateUi();
+    void applyFonts();
 
     const DiagnosticsStore* m_store;
     std::unique_ptr<StructureTour> m_tour;

@@ -93,6 +93,17 @@ int main(int argc, char** argv) {
         if (!QTest::qWaitFor([&] { return !window.chat()->isGenerating(); }, 60000)) qWarning("the reply did not finish");
         QTest::qWait(300);
         window.grab().save(QDir(out).filePath(QStringLiteral("main-window-%1.png").arg(language)));
+        if (language == QStringLiteral("en")) {  // View → Zoom in, three steps, the inspector hidden (F9): a projector
+            window.inspectorDock()->hide();
+            for (int i = 0; i < 3; ++i) window.zoomIn();
+            QTest::qWait(300);
+            window.grab().save(QDir(out).filePath(QStringLiteral("main-window-zoom-%1-%2.png")
+                                                      .arg(qRound(window.textScale() * 100))
+                                                      .arg(language)));
+            window.setTextScale(1.0);
+            window.inspectorDock()->show();
+            QTest::qWait(300);
+        }
 
         // The inspector tabs, each on its own (issue #9).
         InspectorPanel* inspector = window.inspector();

@@ -1,9 +1,13 @@
 // MainWindow end to end on a tiny model, offscreen: send a message and see tokens stream, stop,
 // regenerate, edit and branch, the template form fills and previews, switching the language
-// changes visible texts, a load failure shows an error while the app keeps working, and a
-// conversation exports to Markdown and JSON and imports back.
+// changes visible texts, a load failure shows an error while the app keeps working, a
+// conversation exports to Markdown and JSON and imports back, and View → Zoom scales every text.
 #include <QDir>
+#include <QAction>
+#include <QApplication>
 #include <QElapsedTimer>
+#include <QLabel>
+#include <QStatusBar>
 #include <QTimer>
 #include <QFile>
 #include <QPlainTextEdit>
@@ -19,6 +23,8 @@
 #include "gui/chat/chat_session.h"
 #include "gui/chat/chat_view.h"
 #include "gui/chat/message_widget.h"
+#include "gui/inspector/structure_tour_panel.h"
+#include "gui/inspector/structure_view.h"
 #include "gui/conversations/conversation_export.h"
 #include "gui/conversations/conversation_store.h"
 #include "gui/language.h"
@@ -55,6 +61,7 @@ private slots:
     void languageSwitchRetranslates();
     void loadFailureShowsError();
     void exportAndImport();
+    void zoomScalesEveryText();
 
 private:
     bool waitIdle(int ms = 60000) {
@@ -213,12 +220,12 @@ void TestMainWindow::templateFormPreviews() {
 void TestMainWindow::languageSwitchRetranslates() {
     QVERIFY(buttonWithText(m_app.window.get(), QStringLiteral("Send")));
     m_app.window->applyLanguage(QStringLiteral("zh_CN"));
-    QCoreApplication::processEvents();
+    QTest::qWait(100);
     QVERIFY(buttonWithText(m_app.window.get(), QStringLiteral("发送")));
     QVERIFY(!buttonWithText(m_app.window.get(), QStringLiteral("Send")));
     QVERIFY(m_app.window->modelCard()->title() == QStringLiteral("模型"));
     m_app.window->applyLanguage(QStringLiteral("en"));
-    QCoreApplication::processEvents();
+    QTest::qWait(100);
     QVERIFY(buttonWithText(m_app.window.get(), QStringLiteral("Send")));
     QCOMPARE(m_app.settings->language(), QStringLiteral("en"));
 }
@@ -284,6 +291,93 @@ void TestMainWindow::exportAndImport() {
     QVERIFY(m_app.window->errorText().contains(QStringLiteral("could not be imported")));
     QCOMPARE(m_app.window->currentConversation(), imported);  // nothing changed
     QCOMPARE(m_app.window->store()->conversations().size(), std::size_t(2));
+}
+
+static QAction* actionWithText(QWidget* root, const QString& text) {
+    for (QAction* a : root->findChildren<QAction*>())
+        if (a->text() == text) return a;
+    return nullptr;
+}
+
+void TestMainWindow::zoomScalesEveryText() {
+    MainWindow* w = m_app.window.get();
+    QVERIFY(w->sendMessage(QStringLiteral("Zoom")));
+    QVERIFY(waitIdle());
+    QCOMPARE(w->textScale(), 1.0);
+    const double base = QApplication::font().pointSizeF();
+    QVERIFY(base > 0);
+    QAction* in = actionWithText(w, QStringLiteral("Zoom &in"));
+    QAction* out = actionWithText(w, QStringLiteral("Zoom &out"));
+    QAction* actual = actionWithText(w, QStringLiteral("&Actual size"));
+    QVERIFY(in && out && actual);
+    QVERIFY(!actual->isEnabled());
+    auto* composer = w->findChild<QPlainTextEdit*>();
+    auto* message = w->findChild<MessageWidget*>();
+    auto* tour = w->findChild<StructureTourPanel*>();
+    QVERIFY(composer && message && tour);
+    // The tour's title: its bold label at twice the panel's size.
+    auto tourTitle = [&] {
+        for (QLabel* l : tour->findChildren<QLabel*>())
+            if (l->font().bold()) return l->font().pointSizeF() / tour->font().pointSizeF();
+        return 0.0;
+    };
+    QCOMPARE(tourTitle(), 2.0);
+
+    w->findChild<StructureView*>()->startTour();
+    // Every widget's text at the scale (the tour's large type at 1.5 and 2 times it); the fonts
+    // change through posted events.
+    auto stragglers = [&](double scale) {
+        QStringList wrong;
+        for (QWidget* widget : w->findChildren<QWidget*>()) {
+            const double ratio = widget->font().pointSizeF() / (base * scale);
+            if (std::abs(ratio - 1) > 1e-6 && std::abs(ratio - 1.5) > 1e-6 && std::abs(ratio - 2) > 1e-6)
+                wrong << QStringLiteral("%1 %2 (%3)").arg(QString::fromLatin1(widget->metaObject()->className()), widget->objectName()).arg(ratio);
+        }
+        return wrong.join(QStringLiteral(", "));
+    };
+    QCOMPARE(stragglers(1.0), QString());
+    in->trigger();
+    QTRY_COMPARE(stragglers(1.1), QString());
+    QCOMPARE(w->textScale(), 1.1);
+    QVERIFY(qFuzzyCompare(QApplication::font().pointSizeF(), base * 1.1));
+    QVERIFY(qFuzzyCompare(composer->font().pointSizeF(), base * 1.1));
+    for (QLabel* l : message->findChildren<QLabel*>()) QVERIFY(qFuzzyCompare(l->font().pointSizeF(), base * 1.1));
+    QVERIFY(qFuzzyCompare(tour->font().pointSizeF(), base * 1.1));
+    QCOMPARE(tourTitle(), 2.0);  // the tour's large type grows with it
+    QCOMPARE(w->statusBar()->currentMessage(), QStringLiteral("Text size 110 %"));
+    QCOMPARE(m_app.settings->textScale(), 1.1);
+    QVERIFY(actual->isEnabled());
+
+    for (int i = 0; i < 20; ++i) in->trigger();
+    QCOMPARE(w->textScale(), 3.0);
+    QVERIFY(!in->isEnabled());
+    w->zoomIn();  // at the largest step: nothing
+    QCOMPARE(w->textScale(), 3.0);
+    for (int i = 0; i < 20; ++i) out->trigger();
+    QCOMPARE(w->textScale(), 0.8);
+    QVERIFY(!out->isEnabled() && in->isEnabled());
+    QTRY_COMPARE(stragglers(0.8), QString());
+    actual->trigger();
+    QCOMPARE(w->textScale(), 1.0);
+    QVERIFY(qFuzzyCompare(QApplication::font().pointSizeF(), base));
+    QTRY_COMPARE(stragglers(1.0), QString());
+
+    // Between steps (an edited settings file): the next step either way; out of range: clamped.
+    w->setTextScale(1.2);
+    w->zoomIn();
+    QCOMPARE(w->textScale(), 1.25);
+    w->setTextScale(1.2);
+    w->zoomOut();
+    QCOMPARE(w->textScale(), 1.1);
+    w->setTextScale(40.0);
+    QCOMPARE(w->textScale(), 3.0);
+
+    // Remembered: a window opened on these settings starts at the last size.
+    m_app.close();
+    QVERIFY(m_app.open(m_model, [](Settings& s) { s.setTextScale(1.5); }));
+    QCOMPARE(m_app.window->textScale(), 1.5);
+    QVERIFY(qFuzzyCompare(QApplication::font().pointSizeF(), base * 1.5));
+    m_app.window->setTextScale(1.0);
 }
 
 QTEST_MAIN(TestMainWindow)
