@@ -214,7 +214,8 @@ void MarkdownView::shadeCodeBlocks() {
     for (QTextBlock block = document()->begin(); block.isValid(); block = block.next()) {
         for (auto it = block.begin(); textSize.hasProperty(QTextFormat::FontPointSize) && !it.atEnd(); ++it) {
             const QTextFragment fragment = it.fragment();
-            if (!fragment.charFormat().fontFixedPitch()) continue;
+            const QTextCharFormat format = fragment.charFormat();  // code: fixed pitch (inline) or a size of its own (blocks)
+            if (!format.fontFixedPitch() && !format.hasProperty(QTextFormat::FontPointSize)) continue;
             cursor.setPosition(fragment.position());
             cursor.setPosition(fragment.position() + fragment.length(), QTextCursor::KeepAnchor);
             cursor.mergeCharFormat(textSize);

@@ -6,8 +6,11 @@
 #include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QFontDatabase>
 #include <QLabel>
 #include <QStatusBar>
+#include <QTextBlock>
+#include <QTextFragment>
 #include <QTimer>
 #include <QFile>
 #include <QPlainTextEdit>
@@ -22,6 +25,7 @@
 #include "core/chat/output_parser.h"
 #include "gui/chat/chat_session.h"
 #include "gui/chat/chat_view.h"
+#include "gui/chat/markdown_view.h"
 #include "gui/chat/message_widget.h"
 #include "gui/inspector/structure_tour_panel.h"
 #include "gui/inspector/structure_view.h"
@@ -335,9 +339,22 @@ void TestMainWindow::zoomScalesEveryText() {
         }
         return wrong.join(QStringLiteral(", "));
     };
+    // Code in a reply (a block and inline) at the text's size, not the fixed-pitch font's own.
+    auto* markdown = new MarkdownView(w->centralWidget());
+    markdown->setMarkdownText(QStringLiteral("Use `s[::-1]`:\n\n```python\nprint(s[::-1])\n```\n"));
+    auto codeSizes = [&] {
+        QList<double> sizes;
+        for (QTextBlock b = markdown->document()->begin(); b.isValid(); b = b.next())
+            for (auto it = b.begin(); !it.atEnd(); ++it)
+                if (it.fragment().charFormat().font().family() == QFontDatabase::systemFont(QFontDatabase::FixedFont).family())
+                    sizes << it.fragment().charFormat().font().pointSizeF();
+        return sizes;
+    };
+    QCOMPARE(codeSizes(), QList<double>({base, base}));
     QCOMPARE(stragglers(1.0), QString());
     in->trigger();
     QTRY_COMPARE(stragglers(1.1), QString());
+    QCOMPARE(codeSizes(), QList<double>({base * 1.1, base * 1.1}));
     QCOMPARE(w->textScale(), 1.1);
     QVERIFY(qFuzzyCompare(QApplication::font().pointSizeF(), base * 1.1));
     QVERIFY(qFuzzyCompare(composer->font().pointSizeF(), base * 1.1));
