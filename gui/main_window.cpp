@@ -217,6 +217,7 @@ void MainWindow::buildMenus() {
     m_newAction->setShortcut(QKeySequence::New);
     m_renameAction = m_conversationMenu->addAction(QString(), this, [this] { renameConversation(m_current); });
     m_deleteAction = m_conversationMenu->addAction(QString(), this, [this] { deleteConversation(m_current); });
+    m_systemPromptAction = m_conversationMenu->addAction(QString(), this, &MainWindow::editSystemPrompt);
     m_undoAction = m_conversationMenu->addAction(QString(), this, &MainWindow::undoDelete);
     m_undoAction->setShortcut(QKeySequence::Undo);
     m_conversationMenu->addSeparator();
@@ -453,11 +454,74 @@ void MainWindow::editAndResend(const QString& messageId, const QString& text) {
     Conversation* c = m_store->find(m_current);
     const Message* old = c ? c->find(messageId) : nullptr;
     if (!old || m_chat->isGenerating()) return;
+    if (old->role == Role::System) {  // the system message's Edit
+        setSystemPrompt(text);
+        return;
+    }
     Message& edited = c->append(old->parentId, Role::User, text);
     const QString id = edited.id;
     m_store->save(m_current);
     refreshChat();
     startReply(id);
+}
+
+QString MainWindow::systemPrompt() const {
+    const Conversation* c = m_store->find(m_current);
+    const auto thread = c ? c->thread() : std::vector<const Message*>{};
+    return !thread.empty() && thread.front()->role == Role::System ? thread.front()->text : QString();
+}
+
+bool MainWindow::setSystemPrompt(const QString& rawText) {
+    const QString text = rawText.trimmed();
+    if (m_chat->isGenerating()) {
+        showError(tr("The system prompt can be changed once the reply has finished."), QString());
+        return false;
+    }
+    if (text == systemPrompt()) return true;
+    if (!m_store->find(m_current)) selectConversation(m_store->create(QString()).id);
+    Conversation* c = m_store->find(m_current);
+    const auto thread = c->thread();
+    const Message* system = !thread.empty() && thread.front()->role == Role::System ? thread.front() : nullptr;
+    const Message* firstUser = nullptr;
+    for (const Message* m : thread)
+        if (!firstUser && m->role == Role::User) firstUser = m;
+    if (!firstUser) {
+        // Nothing depends on it yet: change it in place.
+        if (system && text.isEmpty()) c->removeLeaf(system->id);
+        else if (system) c->find(system->id)->text = text;
+        else c->append(QString(), Role::System, text);
+        c->updated = QDateTime::currentDateTimeUtc();
+        m_store->save(m_current);
+        refreshChat();
+        updateContextMeter();
+        return true;
+    }
+    if (!m_modelLoaded) {
+        showError(tr("No model is loaded yet. Open a model folder or wait until loading has finished."), QString());
+        return false;
+    }
+    // A new branch from the root: the earlier replies were written under the old prompt.
+    const QString firstText = firstUser->text;
+    const QString parent = text.isEmpty() ? QString() : c->append(QString(), Role::System, text).id;
+    const QString userId = c->append(parent, Role::User, firstText).id;
+    m_store->save(m_current);
+    refreshChat();
+    startReply(userId);
+    statusBar()->showMessage(tr("New system prompt: the conversation starts again from its first message; "
+                                "the earlier version is one click away (‹ ›)"),
+                             8000);
+    return true;
+}
+
+void MainWindow::editSystemPrompt() {
+    bool ok = false;
+    const QString text = QInputDialog::getMultiLineText(
+        this, tr("System prompt"),
+        tr("Instructions the model reads before the conversation: a role, a language, a style. Empty: none.\n"
+           "In a conversation with replies, a change starts it again from its first message in a new branch; "
+           "the earlier one stays reachable (‹ ›)."),
+        systemPrompt(), &ok);
+    if (ok) setSystemPrompt(text);
 }
 
 void MainWindow::regenerate(const QString& messageId) {
@@ -557,6 +621,7 @@ void MainWindow::updateActions() {
     m_renameAction->setEnabled(haveConversation);
     m_deleteAction->setEnabled(haveConversation);
     m_exportAction->setEnabled(haveConversation);
+    m_systemPromptAction->setEnabled(!busy);
     m_undoAction->setEnabled(m_store->canUndoRemove());
 }
 
@@ -759,6 +824,8 @@ void MainWindow::retranslateUi() {
     m_renameAction->setText(tr("&Rename…"));
     m_deleteAction->setText(tr("&Delete"));
     m_undoAction->setText(tr("&Undo delete"));
+    m_systemPromptAction->setText(tr("&System prompt…"));
+    m_systemPromptAction->setToolTip(tr("Instructions the model reads before the conversation: a role, a language, a style"));
     m_exportAction->setText(tr("&Export…"));
     m_exportAction->setToolTip(tr("Save the conversation as Markdown, or as JSON with every version"));
     m_importAction->setText(tr("&Import…"));

@@ -52,6 +52,13 @@ public:
     // conversation in `path` and shows it. False, with the reason in the error banner, on failure.
     bool exportConversationTo(const QString& path);
     bool importConversationFrom(const QString& path);
+    // Conversation → System prompt… without its dialog: the current conversation's system prompt
+    // ("" for none). Where nothing follows it yet it is changed in place; in a conversation with
+    // messages the conversation starts again in a new branch: the new system prompt, its first
+    // user message sent again, a new reply (needs a model); the earlier branch stays reachable
+    // (‹ ›). False, with the reason shown, when it cannot be done now.
+    bool setSystemPrompt(const QString& text);
+    QString systemPrompt() const;
     // View → Zoom In / Zoom Out / Actual Size: every text in the app scaled from the desktop's font
     // size by one of a fixed set of steps (80 % to 300 %), remembered in the settings. setTextScale
     // takes any factor, clamped to the steps' range.
@@ -92,6 +99,7 @@ private:
     void undoDelete();
     void exportConversation();
     void importConversation();
+    void editSystemPrompt();
     void openTemplates();
     void openSettings();
     void startReply(const QString& parentId);
@@ -161,6 +169,7 @@ private:
     QAction* m_undoAction = nullptr;
     QAction* m_exportAction = nullptr;
     QAction* m_importAction = nullptr;
+    QAction* m_systemPromptAction = nullptr;
     QAction* m_aboutAction = nullptr;
 };
 

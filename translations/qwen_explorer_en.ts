@@ -1029,6 +1029,32 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <source>The desktop&apos;s text size</source>
         <translation>The desktop&apos;s text size</translation>
     </message>
+    <message>
+        <source>The system prompt can be changed once the reply has finished.</source>
+        <translation>The system prompt can be changed once the reply has finished.</translation>
+    </message>
+    <message>
+        <source>New system prompt: the conversation starts again from its first message; the earlier version is one click away (‹ ›)</source>
+        <translation>New system prompt: the conversation starts again from its first message; the earlier version is one click away (‹ ›)</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>System prompt</translation>
+    </message>
+    <message>
+        <source>Instructions the model reads before the conversation: a role, a language, a style. Empty: none.
+In a conversation with replies, a change starts it again from its first message in a new branch; the earlier one stays reachable (‹ ›).</source>
+        <translation>Instructions the model reads before the conversation: a role, a language, a style. Empty: none.
+In a conversation with replies, a change starts it again from its first message in a new branch; the earlier one stays reachable (‹ ›).</translation>
+    </message>
+    <message>
+        <source>&amp;System prompt…</source>
+        <translation>&amp;System prompt…</translation>
+    </message>
+    <message>
+        <source>Instructions the model reads before the conversation: a role, a language, a style</source>
+        <translation>Instructions the model reads before the conversation: a role, a language, a style</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MessageWidget</name>
@@ -1176,6 +1202,10 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     <message>
         <source>Not available for replies saved by an older version</source>
         <translation>Not available for replies saved by an older version</translation>
+    </message>
+    <message>
+        <source>Change the system prompt; a conversation with replies starts again from its first message in a new branch, and the old one stays reachable</source>
+        <translation>Change the system prompt; a conversation with replies starts again from its first message in a new branch, and the old one stays reachable</translation>
     </message>
 </context>
 <context>

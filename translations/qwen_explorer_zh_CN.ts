@@ -1027,6 +1027,32 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <source>The desktop&apos;s text size</source>
         <translation>恢复桌面的文字大小</translation>
     </message>
+    <message>
+        <source>The system prompt can be changed once the reply has finished.</source>
+        <translation>回复完成后才能修改系统提示词。</translation>
+    </message>
+    <message>
+        <source>New system prompt: the conversation starts again from its first message; the earlier version is one click away (‹ ›)</source>
+        <translation>新的系统提示词：对话从第一条消息重新开始；之前的版本仍可一键查看（‹ ›）</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Instructions the model reads before the conversation: a role, a language, a style. Empty: none.
+In a conversation with replies, a change starts it again from its first message in a new branch; the earlier one stays reachable (‹ ›).</source>
+        <translation>模型在对话之前读取的指示：角色、语言、风格。留空表示没有。
+在已有回复的对话中，修改后会在新分支中从第一条消息重新开始；之前的分支仍可查看（‹ ›）。</translation>
+    </message>
+    <message>
+        <source>&amp;System prompt…</source>
+        <translation>系统提示词(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Instructions the model reads before the conversation: a role, a language, a style</source>
+        <translation>模型在对话之前读取的指示：角色、语言、风格</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MessageWidget</name>
@@ -1173,6 +1199,10 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     <message>
         <source>Not available for replies saved by an older version</source>
         <translation>旧版本保存的回复不支持此功能</translation>
+    </message>
+    <message>
+        <source>Change the system prompt; a conversation with replies starts again from its first message in a new branch, and the old one stays reachable</source>
+        <translation>修改系统提示词；已有回复的对话会在新分支中从第一条消息重新开始，旧分支仍可查看</translation>
     </message>
 </context>
 <context>

@@ -103,7 +103,9 @@ BuiltPrompt ChatSession::buildPrompt(const nlohmann::ordered_json& messages, boo
 
 std::int64_t ChatSession::contextUsage(const Conversation& c, bool thinking) const {
     if (!hasModel()) return 0;
-    const auto messages = threadMessages(c, QString(), c.droppedTurns);
+    int turns = 0;
+    for (const Message* m : c.thread()) turns += m->role == Role::User;
+    const auto messages = threadMessages(c, QString(), std::min(c.droppedTurns, std::max(0, turns - 1)));  // as startReply
     if (messages.empty()) return 0;
     return static_cast<std::int64_t>(buildPrompt(messages, thinking, false).tokens.size());
 }
@@ -148,7 +150,15 @@ ChatSession::StartResult ChatSession::startReply(const QString& conversationId, 
         result.details = QStringLiteral("unknown conversation or message");
         return result;
     }
-    const BuiltPrompt prompt = buildPrompt(threadMessages(*c, parentId, c->droppedTurns), options.thinking, true);
+    // The conversation's dropped turns, but never the last user turn: a new branch (an edited
+    // first message, a new system prompt) can be shorter than the thread they were counted on.
+    int turns = 0;
+    for (const Message* m : c->thread()) {
+        if (m->role == Role::User) ++turns;
+        if (m->id == parentId) break;
+    }
+    const int dropped = std::min(c->droppedTurns, std::max(0, turns - 1));
+    const BuiltPrompt prompt = buildPrompt(threadMessages(*c, parentId, dropped), options.thinking, true);
     if (!prompt.error.isEmpty()) {
         result.details = prompt.error;
         return result;
@@ -156,10 +166,7 @@ ChatSession::StartResult ChatSession::startReply(const QString& conversationId, 
     const auto needed = static_cast<std::int64_t>(prompt.tokens.size()) + options.maxNewTokens;
     if (overflows(needed, result)) {
         // Fewest oldest turns to leave out so that prompt and reply fit.
-        int turns = 0;
-        for (const Message* m : c->thread())
-            if (m->role == Role::User) ++turns;
-        for (int drop = c->droppedTurns + 1; drop < turns; ++drop) {
+        for (int drop = dropped + 1; drop < turns; ++drop) {
             const BuiltPrompt smaller = buildPrompt(threadMessages(*c, parentId, drop), options.thinking, true);
             if (smaller.error.isEmpty() && static_cast<std::int64_t>(smaller.tokens.size()) + options.maxNewTokens <= m_contextLimit) {
                 result.turnsToDrop = drop;
@@ -171,7 +178,7 @@ ChatSession::StartResult ChatSession::startReply(const QString& conversationId, 
     Message& reply = c->append(parentId, Role::Assistant, QString());
     reply.thinkingStarted = prompt.thinkingStarted;
     reply.finish = FinishState::Streaming;
-    reply.prompt = PromptRecipe{options.thinking, c->droppedTurns, static_cast<qint64>(prompt.tokens.size())};
+    reply.prompt = PromptRecipe{options.thinking, dropped, static_cast<qint64>(prompt.tokens.size())};
     if (c->title.isEmpty()) {
         const Message* first = nullptr;
         for (const Message* m : c->thread())

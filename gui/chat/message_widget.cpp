@@ -269,11 +269,17 @@ void MessageWidget::changeEvent(QEvent* event) {
     QFrame::changeEvent(event);
 }
 
+QString MessageWidget::editToolTip(Role role) {
+    return role == Role::System ? tr("Change the system prompt; a conversation with replies starts again from its first "
+                                     "message in a new branch, and the old one stays reachable")
+                                : tr("Edit this message and send it again; the old version stays reachable");
+}
+
 void MessageWidget::retranslateUi() {
     m_copy->setText(tr("Copy"));
     m_copy->setToolTip(tr("Copy the message text to the clipboard"));
     m_edit->setText(tr("Edit"));
-    m_edit->setToolTip(tr("Edit this message and send it again; the old version stays reachable"));
+    m_edit->setToolTip(editToolTip(m_message.role));
     m_regenerate->setText(tr("Regenerate"));
     m_regenerate->setToolTip(tr("Generate another reply; the old one stays reachable"));
     m_sendEdit->setText(tr("Send"));
@@ -361,7 +367,8 @@ void MessageWidget::refresh() {
     //: Separator between message statistics.
     m_stats->setText(parts.join(tr(" · ")));
     m_copy->setEnabled(!streaming);
-    m_edit->setVisible(m_message.role == Role::User);
+    m_edit->setVisible(m_message.role == Role::User || m_message.role == Role::System);
+    m_edit->setToolTip(editToolTip(m_message.role));
     m_edit->setEnabled(!m_busy);
     m_regenerate->setVisible(assistant);
     m_regenerate->setEnabled(!m_busy);

@@ -52,6 +52,7 @@ protected:
 
 private:
     void retranslateUi();
+    static QString editToolTip(Role role);
     void refresh();
     void startEdit();
     void setThinkingExpanded(bool expanded);

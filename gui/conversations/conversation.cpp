@@ -68,6 +68,22 @@ void Conversation::activate(const QString& id) {
     }
 }
 
+bool Conversation::removeLeaf(const QString& id) {
+    const auto it = std::find_if(messages.begin(), messages.end(), [&](const Message& m) { return m.id == id; });
+    if (it == messages.end()) return false;
+    if (std::any_of(messages.begin(), messages.end(), [&](const Message& m) { return m.parentId == id; })) return false;
+    const QString parentId = it->parentId;
+    messages.erase(it);
+    QString& shown = parentId.isEmpty() ? activeRoot : find(parentId)->activeChild;
+    if (shown == id) {
+        shown.clear();
+        for (const Message& m : messages)
+            if (m.parentId == parentId) shown = m.id;  // the last in creation order
+    }
+    updated = QDateTime::currentDateTimeUtc();
+    return true;
+}
+
 bool Conversation::matches(const QString& needle) const {
     if (needle.isEmpty() || title.contains(needle, Qt::CaseInsensitive)) return true;
     for (const Message& m : messages)

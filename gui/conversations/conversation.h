@@ -84,6 +84,9 @@ struct Conversation {
     Message& append(const QString& parentId, Role role, const QString& text);
     // Makes `id` the active child of its parent.
     void activate(const QString& id);
+    // Removes message `id` if nothing follows it (false otherwise); when it was shown, the last
+    // of its remaining siblings is shown instead (none: the thread ends at its parent).
+    bool removeLeaf(const QString& id);
     // The words searched for: title and every message text.
     bool matches(const QString& needle) const;
 

@@ -84,6 +84,18 @@ void TestConversationStore::branchesKeepOldVersions() {
     QVERIFY(json.has_value());
     QCOMPARE(json->thread().back()->id, a1);
     QCOMPARE(json->messages.size(), std::size_t(4));
+
+    // removeLeaf: only a message nothing follows; a shown one gives way to its last sibling.
+    QVERIFY(!c.removeLeaf(q1));  // the answers follow it
+    QVERIFY(!c.removeLeaf(QStringLiteral("no such id")));
+    QVERIFY(c.removeLeaf(a1));   // shown: answer 2 takes its place
+    QCOMPARE(c.thread().back()->id, a2);
+    QVERIFY(c.removeLeaf(a2));   // the last answer: the thread ends at the question
+    QCOMPARE(c.thread().back()->id, q1);
+    QVERIFY(c.removeLeaf(q1));   // a root: the other root is shown
+    QCOMPARE(c.thread().front()->id, q1b);
+    QVERIFY(c.removeLeaf(q1b));
+    QVERIFY(c.thread().empty() && c.messages.empty());
 }
 
 void TestConversationStore::streamingReplyLoadsAsStopped() {

@@ -1,7 +1,8 @@
 // MainWindow end to end on a tiny model, offscreen: send a message and see tokens stream, stop,
 // regenerate, edit and branch, the template form fills and previews, switching the language
 // changes visible texts, a load failure shows an error while the app keeps working, a
-// conversation exports to Markdown and JSON and imports back, and View → Zoom scales every text.
+// conversation exports to Markdown and JSON and imports back, View → Zoom scales every text, and a
+// conversation's system prompt is set in place or, once it has replies, in a new branch.
 #include <QDir>
 #include <QAction>
 #include <QApplication>
@@ -66,6 +67,7 @@ private slots:
     void loadFailureShowsError();
     void exportAndImport();
     void zoomScalesEveryText();
+    void systemPromptStartsAgainInANewBranch();
 
 private:
     bool waitIdle(int ms = 60000) {
@@ -395,6 +397,68 @@ void TestMainWindow::zoomScalesEveryText() {
     QCOMPARE(m_app.window->textScale(), 1.5);
     QVERIFY(qFuzzyCompare(QApplication::font().pointSizeF(), base * 1.5));
     m_app.window->setTextScale(1.0);
+}
+
+void TestMainWindow::systemPromptStartsAgainInANewBranch() {
+    MainWindow* w = m_app.window.get();
+    // Before the first message: set, changed and removed in place.
+    QVERIFY(w->setSystemPrompt(QStringLiteral("  Be brief.  ")));
+    QCOMPARE(w->systemPrompt(), QStringLiteral("Be brief."));
+    QCOMPARE(current()->messages.size(), std::size_t(1));
+    QVERIFY(w->setSystemPrompt(QStringLiteral("Answer in French.")));
+    QCOMPARE(current()->messages.size(), std::size_t(1));
+    QCOMPARE(current()->thread().front()->text, QStringLiteral("Answer in French."));
+    QVERIFY(w->setSystemPrompt(QString()));
+    QVERIFY(current()->messages.empty());
+    QVERIFY(w->setSystemPrompt(QStringLiteral("Be brief.")));
+
+    // Sent before the user's message, in the reply's prompt.
+    QVERIFY(w->sendMessage(QStringLiteral("Hi")));
+    QVERIFY(!w->setSystemPrompt(QStringLiteral("Too soon")));  // while the reply streams
+    QVERIFY(w->errorText().contains(QStringLiteral("once the reply has finished")));
+    QVERIFY(waitIdle());
+    const std::vector<const Message*> first = current()->thread();
+    QCOMPARE(first.size(), std::size_t(3));
+    QCOMPARE(first[0]->role, Role::System);
+    const QString firstRoot = first[0]->id;
+    const qint64 withSystem = first[2]->prompt->tokens;
+    // Its Edit button, like a user message's.
+    auto* systemWidget = w->chatView()->findChildren<MessageWidget*>().value(0);
+    QVERIFY(systemWidget && systemWidget->messageId() == firstRoot);
+    QVERIFY(buttonWithText(systemWidget, QStringLiteral("Edit")));
+
+    // Removed once there are replies: a new branch from the first user message, without it.
+    w->store()->find(w->currentConversation())->droppedTurns = 1;  // as after a full context: the new branch's only turn is still sent
+    QVERIFY(w->setSystemPrompt(QString()));
+    QVERIFY(waitIdle());
+    std::vector<const Message*> thread = current()->thread();
+    QCOMPARE(thread.size(), std::size_t(2));
+    QCOMPARE(thread[0]->role, Role::User);
+    QCOMPARE(thread[0]->text, QStringLiteral("Hi"));
+    QCOMPARE(thread[1]->prompt->droppedTurns, 0);
+    QVERIFY(thread[1]->prompt->tokens < withSystem);
+    QCOMPARE(current()->siblings(thread[0]->id).size(), std::size_t(2));
+
+    // Changed through the system message's Edit: another branch.
+    QVERIFY(w->setSystemPrompt(QStringLiteral("Answer in French.")));
+    QVERIFY(waitIdle());
+    const QString frenchRoot = current()->thread().front()->id;
+    emit w->chatView()->editSubmitted(frenchRoot, QStringLiteral("Be terse."));
+    QVERIFY(waitIdle());
+    thread = current()->thread();
+    QCOMPARE(thread.size(), std::size_t(3));
+    QCOMPARE(w->systemPrompt(), QStringLiteral("Be terse."));
+    QCOMPARE(thread[1]->text, QStringLiteral("Hi"));
+    QCOMPARE(thread[2]->role, Role::Assistant);
+    QCOMPARE(current()->siblings(frenchRoot).size(), std::size_t(4));
+    QVERIFY(w->errorText().isEmpty());
+
+    // The first branch is intact, one click away.
+    w->store()->find(w->currentConversation())->activate(firstRoot);
+    thread = current()->thread();
+    QCOMPARE(thread.size(), std::size_t(3));
+    QCOMPARE(thread[0]->text, QStringLiteral("Be brief."));
+    QCOMPARE(thread[2]->prompt->tokens, withSystem);
 }
 
 QTEST_MAIN(TestMainWindow)
