@@ -24,6 +24,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QSet>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -193,7 +194,8 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
 
     retranslateUi();
     updateActions();
-    setTextScale(m_settings.textScale());
+    m_textScale = m_settings.textScale();  // no "Text size" message for the size kept from last time
+    setTextScale(m_textScale);
     if (!restoreGeometry(m_settings.windowGeometry())) resize(1500, 860);
 }
 
@@ -222,6 +224,7 @@ void MainWindow::buildMenus() {
     m_undoAction->setShortcut(QKeySequence::Undo);
     m_conversationMenu->addSeparator();
     m_exportAction = m_conversationMenu->addAction(QString(), this, &MainWindow::exportConversation);
+    m_exportAllAction = m_conversationMenu->addAction(QString(), this, &MainWindow::exportAll);
     m_importAction = m_conversationMenu->addAction(QString(), this, &MainWindow::importConversation);
     m_viewMenu = menuBar()->addMenu(QString());
     m_inspectorAction = m_inspectorDock->toggleViewAction();
@@ -625,15 +628,28 @@ void MainWindow::updateActions() {
     m_undoAction->setEnabled(m_store->canUndoRemove());
 }
 
+namespace {
+
+// A conversation's title as a file name (no suffix), without characters that file systems refuse.
+QString fileNameFor(const Conversation& c) {
+    QString name = c.title.trimmed();
+    name.replace(QRegularExpression(QStringLiteral(R"([\\/:*?"<>|\x00-\x1f]+)")), QStringLiteral(" "));
+    name = name.simplified().left(80);
+    return name.isEmpty() ? MainWindow::tr("conversation") : name;
+}
+
+}  // namespace
+
+QString MainWindow::conversationFolder() const {
+    const QString last = m_settings.conversationFolder();
+    return !last.isEmpty() && QFileInfo(last).isDir() ? last : QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+}
+
 void MainWindow::exportConversation() {
     const Conversation* c = m_store->find(m_current);
     if (!c) return;
-    // The title as the file name, without characters that file systems refuse.
-    QString name = c->title.trimmed();
-    name.replace(QRegularExpression(QStringLiteral(R"([\\/:*?"<>|\x00-\x1f]+)")), QStringLiteral(" "));
-    name = name.simplified();
-    if (name.isEmpty()) name = tr("conversation");
-    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString name = fileNameFor(*c);
+    const QString folder = conversationFolder();
     const QString markdown = tr("Markdown (*.md)");
     const QString json = tr("Every version, for Import (*.json)");
     QString filter = markdown;
@@ -643,7 +659,37 @@ void MainWindow::exportConversation() {
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix != QLatin1String("md") && suffix != QLatin1String("json"))
         path += filter == json ? QStringLiteral(".json") : QStringLiteral(".md");
+    m_settings.setConversationFolder(QFileInfo(path).absolutePath());
     exportConversationTo(path);
+}
+
+void MainWindow::exportAll() {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Export every conversation into"), conversationFolder());
+    if (folder.isEmpty()) return;
+    m_settings.setConversationFolder(folder);
+    exportAllTo(folder);
+}
+
+bool MainWindow::exportAllTo(const QString& folder) {
+    const QDir dir(folder);
+    QSet<QString> taken;  // two conversations with one title get "title (2)", ...
+    int written = 0;
+    for (const Conversation* c : m_store->conversations()) {
+        const QString base = fileNameFor(*c);
+        QString name = base + QStringLiteral(".json");
+        for (int n = 2; taken.contains(name.toLower()); ++n) name = QStringLiteral("%1 (%2).json").arg(base).arg(n);
+        taken.insert(name.toLower());
+        QSaveFile file(dir.filePath(name));
+        if (!file.open(QIODevice::WriteOnly) || file.write(conversationJson(*c)) < 0 || !file.commit()) {
+            showError(tr("The conversations could not be exported."),
+                      tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(file.fileName()), file.errorString()) +
+                          QLatin1Char('\n') + tr("%n conversation(s) were written before it.", nullptr, written));
+            return false;
+        }
+        ++written;
+    }
+    statusBar()->showMessage(tr("Exported %n conversation(s) to %1", nullptr, written).arg(QDir::toNativeSeparators(folder)), 5000);
+    return true;
 }
 
 bool MainWindow::exportConversationTo(const QString& path) {
@@ -663,9 +709,32 @@ bool MainWindow::exportConversationTo(const QString& path) {
 }
 
 void MainWindow::importConversation() {
-    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import conversation"), folder, tr("Conversations (*.json)"));
-    if (!path.isEmpty()) importConversationFrom(path);
+    const QStringList paths =
+        QFileDialog::getOpenFileNames(this, tr("Import conversations"), conversationFolder(), tr("Conversations (*.json)"));
+    if (paths.isEmpty()) return;
+    m_settings.setConversationFolder(QFileInfo(paths.front()).absolutePath());
+    importConversationsFrom(paths);
+}
+
+int MainWindow::importConversationsFrom(const QStringList& paths) {
+    if (paths.size() == 1) return importConversationFrom(paths.front()) ? 1 : 0;
+    QString lastId;
+    QStringList failures;
+    for (const QString& path : paths) {
+        QString reason;
+        auto conversation = readConversationFile(path, &reason);
+        if (!conversation) {
+            failures << tr("%1 could not be read: %2").arg(QDir::toNativeSeparators(path), reason);
+            continue;
+        }
+        lastId = m_store->add(std::move(*conversation)).id;
+    }
+    const int added = static_cast<int>(paths.size() - failures.size());
+    if (!lastId.isEmpty()) selectConversation(lastId);
+    if (!failures.isEmpty())
+        showError(tr("%n file(s) could not be imported.", nullptr, static_cast<int>(failures.size())), failures.join(QLatin1Char('\n')));
+    if (added > 0) statusBar()->showMessage(tr("Imported %n conversation(s)", nullptr, added), 5000);
+    return added;
 }
 
 bool MainWindow::importConversationFrom(const QString& path) {
@@ -829,7 +898,9 @@ void MainWindow::retranslateUi() {
     m_exportAction->setText(tr("&Export…"));
     m_exportAction->setToolTip(tr("Save the conversation as Markdown, or as JSON with every version"));
     m_importAction->setText(tr("&Import…"));
-    m_importAction->setToolTip(tr("Add a conversation exported as JSON"));
+    m_importAction->setToolTip(tr("Add conversations exported as JSON"));
+    m_exportAllAction->setText(tr("Export &all…"));
+    m_exportAllAction->setToolTip(tr("Save every conversation as JSON into a folder, for a backup or another computer"));
     m_viewMenu->setTitle(tr("&View"));
     m_inspectorDock->setWindowTitle(tr("Inspector"));
     m_inspectorAction->setText(tr("&Inspector"));

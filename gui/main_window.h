@@ -52,6 +52,12 @@ public:
     // conversation in `path` and shows it. False, with the reason in the error banner, on failure.
     bool exportConversationTo(const QString& path);
     bool importConversationFrom(const QString& path);
+    // Conversation → Export all… and Import… of several files, without their dialogs: every
+    // conversation as JSON (every version) into `folder`, one file each named after its title;
+    // false, with the reason shown, if a file cannot be written. Import adds each file that is a
+    // conversation, shows the last, and names the ones that are not; the number added.
+    bool exportAllTo(const QString& folder);
+    int importConversationsFrom(const QStringList& paths);
     // Conversation → System prompt… without its dialog: the current conversation's system prompt
     // ("" for none). Where nothing follows it yet it is changed in place; in a conversation with
     // messages the conversation starts again in a new branch: the new system prompt, its first
@@ -98,7 +104,9 @@ private:
     void deleteConversation(const QString& id);
     void undoDelete();
     void exportConversation();
+    void exportAll();
     void importConversation();
+    QString conversationFolder() const;
     void editSystemPrompt();
     void openTemplates();
     void openSettings();
@@ -169,6 +177,7 @@ private:
     QAction* m_undoAction = nullptr;
     QAction* m_exportAction = nullptr;
     QAction* m_importAction = nullptr;
+    QAction* m_exportAllAction = nullptr;
     QAction* m_systemPromptAction = nullptr;
     QAction* m_aboutAction = nullptr;
 };

@@ -24,6 +24,7 @@ const QString kMinP = QStringLiteral("sampling/minP");                  constexp
 const QString kMaxNew = QStringLiteral("sampling/maxNewTokens");        constexpr int kMaxNewDefault = 2048;
 const QString kThinking = QStringLiteral("chat/thinking");              constexpr bool kThinkingDefault = true;
 const QString kColourTokens = QStringLiteral("chat/colourTokens");      constexpr bool kColourTokensDefault = false;
+const QString kConversationFolder = QStringLiteral("ui/conversationFolder");  // default "": Documents
 const QString kTextScale = QStringLiteral("ui/textScale");              constexpr double kTextScaleDefault = 1.0;
 const QString kGeometry = QStringLiteral("ui/geometry");
 const QString kState = QStringLiteral("ui/state");
@@ -119,6 +120,8 @@ bool Settings::thinking() const { return m_settings.value(kThinking, kThinkingDe
 void Settings::setThinking(bool on) { m_settings.setValue(kThinking, on); }
 bool Settings::colourTokens() const { return m_settings.value(kColourTokens, kColourTokensDefault).toBool(); }
 void Settings::setColourTokens(bool on) { m_settings.setValue(kColourTokens, on); }
+QString Settings::conversationFolder() const { return m_settings.value(kConversationFolder).toString(); }
+void Settings::setConversationFolder(const QString& folder) { m_settings.setValue(kConversationFolder, folder); }
 double Settings::textScale() const {
     bool ok = false;
     const double scale = m_settings.value(kTextScale, kTextScaleDefault).toDouble(&ok);

@@ -70,6 +70,9 @@ public:
     // Chat replies show their tokens coloured by probability instead of Markdown.
     bool colourTokens() const;
     void setColourTokens(bool on);
+    // The folder last used to export or import conversations ("": the Documents folder).
+    QString conversationFolder() const;
+    void setConversationFolder(const QString& folder);
     // View → Zoom: the text size as a factor of the desktop's font size (1 = as the desktop).
     double textScale() const;
     void setTextScale(double scale);

@@ -966,10 +966,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>Cannot write %1: %2</translation>
     </message>
     <message>
-        <source>Import conversation</source>
-        <translation>Import conversation</translation>
-    </message>
-    <message>
         <source>Conversations (*.json)</source>
         <translation>Conversations (*.json)</translation>
     </message>
@@ -992,10 +988,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     <message>
         <source>&amp;Import…</source>
         <translation>&amp;Import…</translation>
-    </message>
-    <message>
-        <source>Add a conversation exported as JSON</source>
-        <translation>Add a conversation exported as JSON</translation>
     </message>
     <message>
         <source>%1 could not be read: %2</source>
@@ -1054,6 +1046,58 @@ In a conversation with replies, a change starts it again from its first message 
     <message>
         <source>Instructions the model reads before the conversation: a role, a language, a style</source>
         <translation>Instructions the model reads before the conversation: a role, a language, a style</translation>
+    </message>
+    <message>
+        <source>Export every conversation into</source>
+        <translation>Export every conversation into</translation>
+    </message>
+    <message>
+        <source>The conversations could not be exported.</source>
+        <translation>The conversations could not be exported.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conversation(s) were written before it.</source>
+        <translation>
+            <numerusform>%n conversation was written before it.</numerusform>
+            <numerusform>%n conversations were written before it.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n conversation(s) to %1</source>
+        <translation>
+            <numerusform>Exported %n conversation to %1</numerusform>
+            <numerusform>Exported %n conversations to %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import conversations</source>
+        <translation>Import conversations</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) could not be imported.</source>
+        <translation>
+            <numerusform>%n file could not be imported.</numerusform>
+            <numerusform>%n files could not be imported.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n conversation(s)</source>
+        <translation>
+            <numerusform>Imported %n conversation</numerusform>
+            <numerusform>Imported %n conversations</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Add conversations exported as JSON</source>
+        <translation>Add conversations exported as JSON</translation>
+    </message>
+    <message>
+        <source>Export &amp;all…</source>
+        <translation>Export &amp;all…</translation>
+    </message>
+    <message>
+        <source>Save every conversation as JSON into a folder, for a backup or another computer</source>
+        <translation>Save every conversation as JSON into a folder, for a backup or another computer</translation>
     </message>
 </context>
 <context>

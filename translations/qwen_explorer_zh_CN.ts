@@ -964,10 +964,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <source>Import conversation</source>
-        <translation>导入对话</translation>
-    </message>
-    <message>
         <source>Conversations (*.json)</source>
         <translation>对话 (*.json)</translation>
     </message>
@@ -990,10 +986,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     <message>
         <source>&amp;Import…</source>
         <translation>导入(&amp;I)…</translation>
-    </message>
-    <message>
-        <source>Add a conversation exported as JSON</source>
-        <translation>添加以 JSON 导出的对话</translation>
     </message>
     <message>
         <source>%1 could not be read: %2</source>
@@ -1052,6 +1044,54 @@ In a conversation with replies, a change starts it again from its first message 
     <message>
         <source>Instructions the model reads before the conversation: a role, a language, a style</source>
         <translation>模型在对话之前读取的指示：角色、语言、风格</translation>
+    </message>
+    <message>
+        <source>Export every conversation into</source>
+        <translation>将所有对话导出到</translation>
+    </message>
+    <message>
+        <source>The conversations could not be exported.</source>
+        <translation>无法导出对话。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conversation(s) were written before it.</source>
+        <translation>
+            <numerusform>在此之前已写入 %n 个对话。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n conversation(s) to %1</source>
+        <translation>
+            <numerusform>已将 %n 个对话导出到 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import conversations</source>
+        <translation>导入对话</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) could not be imported.</source>
+        <translation>
+            <numerusform>%n 个文件无法导入。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n conversation(s)</source>
+        <translation>
+            <numerusform>已导入 %n 个对话</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Add conversations exported as JSON</source>
+        <translation>添加以 JSON 导出的对话</translation>
+    </message>
+    <message>
+        <source>Export &amp;all…</source>
+        <translation>全部导出(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save every conversation as JSON into a folder, for a backup or another computer</source>
+        <translation>将所有对话以 JSON 保存到文件夹，用于备份或在另一台电脑上使用</translation>
     </message>
 </context>
 <context>

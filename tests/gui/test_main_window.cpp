@@ -68,6 +68,7 @@ private slots:
     void exportAndImport();
     void zoomScalesEveryText();
     void systemPromptStartsAgainInANewBranch();
+    void exportAllAndImportSeveral();
 
 private:
     bool waitIdle(int ms = 60000) {
@@ -459,6 +460,41 @@ void TestMainWindow::systemPromptStartsAgainInANewBranch() {
     QCOMPARE(thread.size(), std::size_t(3));
     QCOMPARE(thread[0]->text, QStringLiteral("Be brief."));
     QCOMPARE(thread[2]->prompt->tokens, withSystem);
+}
+
+void TestMainWindow::exportAllAndImportSeveral() {
+    MainWindow* w = m_app.window.get();
+    ConversationStore* store = w->store();
+    // Three conversations, two with one title and one whose title has characters file systems refuse.
+    for (const QString& title : {QStringLiteral("Same"), QStringLiteral("Same"), QStringLiteral("a/b: c?")}) {
+        Conversation& c = store->create(title);
+        c.append(QString(), Role::User, QStringLiteral("from ") + title);
+        store->save(c.id);
+    }
+    QTemporaryDir out;
+    QVERIFY(w->exportAllTo(out.path()));
+    QStringList files = QDir(out.path()).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    QCOMPARE(files, QStringList({QStringLiteral("Same (2).json"), QStringLiteral("Same.json"), QStringLiteral("a b c.json")}));
+    QVERIFY(w->statusBar()->currentMessage().startsWith(QStringLiteral("Exported 3 conversations")));
+
+    // Import them all, with a file that is no conversation among them: the others are added.
+    QFile bad(out.filePath(QStringLiteral("notes.json")));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("[1, 2]");
+    bad.close();
+    QStringList paths;
+    for (const QString& f : files) paths << out.filePath(f);
+    paths.insert(1, bad.fileName());
+    QCOMPARE(w->importConversationsFrom(paths), 3);
+    QCOMPARE(store->conversations().size(), std::size_t(6));
+    QCOMPARE(current()->thread().front()->text, QStringLiteral("from a/b: c?"));  // the last one is shown
+    QVERIFY(w->errorText().contains(QStringLiteral("1 file could not be imported")));
+    QVERIFY(w->statusBar()->currentMessage().startsWith(QStringLiteral("Imported 3 conversations")));
+
+    // A folder that cannot be written: said, and nothing else changes.
+    QVERIFY(!w->exportAllTo(out.filePath(QStringLiteral("no/such/folder"))));
+    QVERIFY(w->errorText().contains(QStringLiteral("could not be exported")));
+    QCOMPARE(store->conversations().size(), std::size_t(6));
 }
 
 QTEST_MAIN(TestMainWindow)
