@@ -37,12 +37,9 @@ void storeKeysValues(KvCache& cache, std::int64_t layer, std::int64_t pos, const
         std::copy_n(v, n, cache.values<float>(layer, pos));
         return;
     }
-    cpu::Bf16* keys = cache.keys<cpu::Bf16>(layer, pos);
-    cpu::Bf16* values = cache.values<cpu::Bf16>(layer, pos);
-    for (std::int64_t i = 0; i < n; ++i) {
-        keys[i].bits = cpu::floatToBf16(k[i]);
-        values[i].bits = cpu::floatToBf16(v[i]);
-    }
+    static_assert(sizeof(cpu::Bf16) == 2);
+    cpu::floatsToBf16(k, reinterpret_cast<std::uint16_t*>(cache.keys<cpu::Bf16>(layer, pos)), n);
+    cpu::floatsToBf16(v, reinterpret_cast<std::uint16_t*>(cache.values<cpu::Bf16>(layer, pos)), n);
 }
 
 // Turns a query's n scores into attention probabilities in place (scaled by `scale`, softmax),

@@ -180,6 +180,8 @@ float bf16ToFloat(std::uint16_t v);
 float f16ToFloat(std::uint16_t v);
 std::uint16_t floatToBf16(float v);
 std::uint16_t floatToF16(float v);
+// out[i] = floatToBf16(x[i]) for i < n, vectorised (the KV cache's bf16 rows).
+void floatsToBf16(const float* x, std::uint16_t* out, std::int64_t n);
 
 // Dot product and y += a*x over n floats (attention inner loops).
 float dot(const float* a, const float* b, std::int64_t n);

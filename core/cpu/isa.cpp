@@ -105,6 +105,13 @@ std::uint16_t floatToBf16(float v) {
     return std::uint16_t(u >> 16);
 }
 
+void floatsToBf16(const float* x, std::uint16_t* out, std::int64_t n) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    if (activeIsa() == Isa::Avx512) return detail::floatsToBf16Avx512(x, out, n);
+#endif
+    for (std::int64_t i = 0; i < n; ++i) out[i] = floatToBf16(x[i]);
+}
+
 std::uint16_t floatToF16(float v) {
     const std::uint32_t u = detail::floatToBits(v);
     const std::uint32_t sign = (u >> 16) & 0x8000u;

@@ -326,6 +326,22 @@ QE_AVX512 void siluMulAvx512(float* gate, const float* up, std::int64_t n) {
     siluMulScalar(gate + i, up + i, n - i);
 }
 
+QE_AVX512 void floatsToBf16Avx512(const float* x, std::uint16_t* out, std::int64_t n) {
+    const __m512i one = _mm512_set1_epi32(1), half = _mm512_set1_epi32(0x7fff), quiet = _mm512_set1_epi32(0x40);
+    const __m512i magnitude = _mm512_set1_epi32(0x7fffffff), infinity = _mm512_set1_epi32(0x7f800000);
+    std::int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512i u = _mm512_loadu_si512(x + i);
+        const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(u, magnitude), infinity);
+        const __m512i high = _mm512_srli_epi32(u, 16);
+        // Round to nearest, ties to even (carries into the exponent); a NaN keeps sign and payload, quieted.
+        const __m512i rounded = _mm512_srli_epi32(_mm512_add_epi32(u, _mm512_add_epi32(half, _mm512_and_si512(high, one))), 16);
+        const __m512i bits = _mm512_mask_or_epi32(rounded, nan, high, quiet);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), _mm512_cvtepi32_epi16(bits));
+    }
+    for (; i < n; ++i) out[i] = floatToBf16(x[i]);
+}
+
 QE_AVX512 float expAndSumFastAvx512(float* x, std::int64_t n, float shift, float* weighted) {
     __m512 sum = _mm512_setzero_ps(), w = _mm512_setzero_ps();
     const __m512 s = _mm512_set1_ps(shift);

@@ -179,6 +179,9 @@ void dotRowsAvx512(const float* q, std::int64_t qStride, int queries, const Row*
 float expAndSumFastAvx512(float* x, std::int64_t n, float shift, float* weighted);
 // siluMul with AVX-512F: the same bits as siluMulScalar.
 void siluMulAvx512(float* gate, const float* up, std::int64_t n);
+// floatsToBf16 with AVX-512F: floatToBf16's integer steps on 16 lanes (not VCVTNEPS2BF16, which
+// flushes subnormals).
+void floatsToBf16Avx512(const float* x, std::uint16_t* out, std::int64_t n);
 template <typename Row>
 void weightedRowSumAvx512(const float* weights, std::int64_t weightStride, int queries, const Row* rows,
                           std::int64_t stride, std::int64_t count, std::int64_t n, float* out, std::int64_t outStride,

@@ -166,6 +166,7 @@ private slots:
     void expFloatIsAccurate();
     void softmaxPassesEqualScalarLoops();
     void elementwiseStepsEqualTheirDefinitions();
+    void floatsToBf16EqualsScalar();
     void emptyCallsAreNoOps();
 };
 
@@ -979,6 +980,34 @@ void TestCpuKernels::elementwiseStepsEqualTheirDefinitions() {
                 QCOMPARE(x[0], 120.0f * up[0]);
                 QVERIFY(x[1] == 0.0f);
             }
+        }
+    }
+}
+
+// floatsToBf16 on every ISA: floatToBf16's bits (nearest even, NaNs quieted with sign and payload,
+// subnormals rounded rather than flushed, overflow to infinity), the element past n untouched.
+void TestCpuKernels::floatsToBf16EqualsScalar() {
+    IsaGuard guard;
+    std::mt19937 rng(47);
+    const std::uint32_t specials[] = {0x00000000u, 0x80000000u, 0x7f800000u, 0xff800000u, 0x7f800001u, 0xffc00001u,
+                                      0x7fffffffu, 0x00000001u, 0x807fffffu, 0x7f7fffffu, 0x3f808000u, 0x3f818000u,
+                                      0x3f807fffu, 0x00008000u, 0x00018000u, 0xbf808001u};
+    for (Isa isa : isaLevels()) {
+        setIsa(isa);
+        for (std::int64_t n : {0, 1, 15, 16, 17, 100, 1000}) {
+            std::vector<float> x(static_cast<std::size_t>(n));
+            for (std::int64_t i = 0; i < n; ++i)
+                x[std::size_t(i)] = i < 16 ? floatOf(specials[i]) : floatOf(std::uint32_t(rng()));
+            std::vector<std::uint16_t> out(std::size_t(n) + 1, 0xabcd);
+            floatsToBf16(x.data(), out.data(), n);
+            for (std::int64_t i = 0; i < n; ++i)
+                if (out[std::size_t(i)] != floatToBf16(x[std::size_t(i)]))
+                    QFAIL(qPrintable(QStringLiteral("%1 n=%2 [%3]: %4 for %5, expected %6")
+                                         .arg(isaName(isa)).arg(n).arg(i)
+                                         .arg(out[std::size_t(i)], 4, 16, QChar('0'))
+                                         .arg(bitsOf(x[std::size_t(i)]), 8, 16, QChar('0'))
+                                         .arg(floatToBf16(x[std::size_t(i)]), 4, 16, QChar('0'))));
+            QCOMPARE(out[std::size_t(n)], std::uint16_t(0xabcd));
         }
     }
 }
