@@ -187,7 +187,8 @@ void floatsToBf16(const float* x, std::uint16_t* out, std::int64_t n);
 float dot(const float* a, const float* b, std::int64_t n);
 void axpy(float a, const float* x, float* y, std::int64_t n);
 
-// The element-wise steps between the matrix products, with the same bits on every ISA:
+// The element-wise steps between the matrix products, with the same bits on every ISA (for
+// finite inputs and infinities; a NaN stays a NaN):
 // sumOfSquares: the sum of x[i]^2 in double (each square exact), added in eight interleaved
 // partial sums (i mod 8, each in index order) combined pairwise: what RMSNorm and the diagnostics'
 // RMS divide by n. Independent chains: a single running sum is bound by the add's latency.
