@@ -74,7 +74,8 @@ bool Conversation::removeLeaf(const QString& id) {
     if (std::any_of(messages.begin(), messages.end(), [&](const Message& m) { return m.parentId == id; })) return false;
     const QString parentId = it->parentId;
     messages.erase(it);
-    QString& shown = parentId.isEmpty() ? activeRoot : find(parentId)->activeChild;
+    Message* parent = parentId.isEmpty() ? nullptr : find(parentId);
+    QString& shown = parent ? parent->activeChild : activeRoot;
     if (shown == id) {
         shown.clear();
         for (const Message& m : messages)
