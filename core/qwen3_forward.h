@@ -55,11 +55,15 @@ public:
 private:
     // Causal attention of the chunk's tokens over the cache: attentionChunk, or attentionOneToken
     // for a single token, instantiated for the cache's element type (Row: float or cpu::Bf16).
+    // With bf16 products over an fp32 cache, a chunk's attention runs over a bf16 copy of the
+    // layer's keys and values (m_kvCopy), on AMX tiles as over a bf16 cache.
     void attention(std::int64_t layer, std::int64_t numTokens, std::int64_t startPos, const KvCache& cache,
                    Diagnostics* diagnostics);
+    // keys, values: the layer's rows of positions 0 .. startPos + numTokens - 1, rowStride apart;
+    // capacity: the positions the cache can hold (scratch is sized for it once).
     template <typename Row>
-    void attentionChunk(std::int64_t layer, std::int64_t numTokens, std::int64_t startPos, const KvCache& cache,
-                        Diagnostics* diagnostics);
+    void attentionChunk(std::int64_t layer, std::int64_t numTokens, std::int64_t startPos, const Row* keys,
+                        const Row* values, std::int64_t rowStride, std::int64_t capacity, Diagnostics* diagnostics);
     template <typename Row>
     void attentionOneToken(std::int64_t layer, std::int64_t startPos, const KvCache& cache, Diagnostics* diagnostics);
 
@@ -93,6 +97,7 @@ private:
     AlignedFloats m_decodeScores;  // [Nq, context]: one decoded token's scores, then probabilities
     // Bf16 prefill over a bf16 cache: each KV head's values laid out for cpu::weightedRowSumAmx.
     std::vector<std::uint16_t, LargeBufferAllocator<std::uint16_t>> m_packedValues;
+    std::vector<cpu::Bf16, LargeBufferAllocator<cpu::Bf16>> m_kvCopy;  // [2][positions][rowStride]: keys, values
 };
 
 // fp32 RMSNorm of each of `rows` rows of width `n`: y = x / sqrt(mean(x²) + eps) ⊙ weight.

@@ -192,7 +192,8 @@ private slots:
     // bf16 cache the attention's products run on AMX too): within bf16's rounding of the exact
     // reference (relative L2 over all logits; the bf16 cache's reference rounds the cache), far
     // from the fp32 result, the same bits for any thread count, for one chunk and for two (the
-    // second attends over the first's cache); chunks of 16 tokens or fewer (matrix-vector
+    // second attends over the first's cache), the same bits over an fp32 cache as over a bf16 one
+    // (the attention runs over a bf16 copy); chunks of 16 tokens or fewer (matrix-vector
     // products) keep fp32's bits. (A reference that rounds each product's input the same way
     // cannot be matched closer: fp32-sized differences before rounding flip single bf16 roundings,
     // and moving its inputs by 3e-7 moves its logits by 0.02-0.05 here. test_cpu_kernels checks
@@ -208,6 +209,7 @@ private slots:
             QVERIFY(writeRandomModel(config, dir.path().toStdString(), {.seed = 13}).ok());
             const auto tokens = someTokens(70, int(config.vocabSize));
             const std::string folder = dir.path().toStdString();
+            std::vector<float> byCache[2];  // bf16 products over each cache type, chunks of 35
             for (KvType kv : {KvType::F32, KvType::BF16}) {
                 SessionOptions reference{.threads = 2, .chunkSize = 70};
                 reference.kvCache = kv;
@@ -244,6 +246,7 @@ private slots:
                         if (first.empty()) first = logits;
                         QVERIFY2(std::memcmp(logits.data(), first.data(), first.size() * 4) == 0,
                                  qPrintable(QStringLiteral("%1 threads differ from 1").arg(threads)));
+                        if (chunk == 35) byCache[kv == KvType::BF16] = logits;
                         const double error = relativeL2(logits);
                         qInfo("hidden %lld, %s cache, chunks of %lld: logits relative L2 to the exact reference %.3g "
                               "(fp32 products %.3g)", (long long)hidden, kvTypeName(kv), (long long)chunk, error, fp32Error);
@@ -257,6 +260,11 @@ private slots:
                     }
                 }
             }
+            // Over an fp32 cache the chunks' attention runs on a bf16 copy of the keys and values:
+            // the logits of a bf16 cache, bit for bit, the second chunk's attention over the first's
+            // rows included (the cache itself keeps fp32 for decoding).
+            QCOMPARE(byCache[0].size(), byCache[1].size());
+            QVERIFY(std::memcmp(byCache[0].data(), byCache[1].data(), byCache[0].size() * 4) == 0);
         }
     }
 
