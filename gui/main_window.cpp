@@ -861,6 +861,15 @@ void MainWindow::setTextScale(double scale) {
         auto side = [&](int i) { return std::max(m_splitter->widget(i)->minimumSizeHint().width(), sizes[i]); };
         const int left = side(0), right = side(2);
         if (total > 0) m_splitter->setSizes({left, std::max(total - left - right, 0), right});
+        // What the side panels gained comes out of the inspector when it is docked beside them
+        // (down to what it needs), not out of the chat.
+        const int gained = left + right - sizes.value(0) - sizes.value(2);
+        const Qt::DockWidgetArea area = dockWidgetArea(m_inspectorDock);
+        if (total > 0 && gained > 0 && m_inspectorDock->isVisible() && !m_inspectorDock->isFloating() &&
+            (area == Qt::LeftDockWidgetArea || area == Qt::RightDockWidgetArea)) {
+            const int width = std::max(m_inspectorDock->minimumSizeHint().width(), m_inspectorDock->width() - gained);
+            if (width < m_inspectorDock->width()) resizeDocks({m_inspectorDock}, {width}, Qt::Horizontal);
+        }
     }, Qt::QueuedConnection);
     const bool changed = std::abs(scale - m_textScale) > 1e-9;
     m_textScale = scale;

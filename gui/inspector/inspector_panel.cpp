@@ -43,7 +43,9 @@ InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
     top->addWidget(m_colour);
     top->addWidget(m_follow);
     auto* bottom = new QHBoxLayout();
-    m_budget->setWordWrap(true);  // lets the dock be narrow, also with View → Zoom
+    // The two long lines wrap, so that the dock can be narrow, also with View → Zoom.
+    m_stripTitle->setWordWrap(true);
+    m_budget->setWordWrap(true);
     bottom->addWidget(m_budget, 1);
     bottom->addWidget(m_exportPng);
     bottom->addWidget(m_exportJson);
