@@ -717,7 +717,6 @@ void MainWindow::importConversation() {
 }
 
 int MainWindow::importConversationsFrom(const QStringList& paths) {
-    if (paths.size() == 1) return importConversationFrom(paths.front()) ? 1 : 0;
     QString lastId;
     QStringList failures;
     for (const QString& path : paths) {
@@ -737,18 +736,7 @@ int MainWindow::importConversationsFrom(const QStringList& paths) {
     return added;
 }
 
-bool MainWindow::importConversationFrom(const QString& path) {
-    QString reason;
-    auto conversation = readConversationFile(path, &reason);
-    if (!conversation) {
-        showError(tr("The conversation could not be imported."),
-                  tr("%1 could not be read: %2").arg(QDir::toNativeSeparators(path), reason));
-        return false;
-    }
-    selectConversation(m_store->add(std::move(*conversation)).id);
-    statusBar()->showMessage(tr("Imported %1").arg(QDir::toNativeSeparators(path)), 5000);
-    return true;
-}
+bool MainWindow::importConversationFrom(const QString& path) { return importConversationsFrom({path}) == 1; }
 
 void MainWindow::openTemplates() {
     PromptPreviewer previewer = [this](const nlohmann::ordered_json& messages) {

@@ -970,14 +970,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>Conversations (*.json)</translation>
     </message>
     <message>
-        <source>The conversation could not be imported.</source>
-        <translation>The conversation could not be imported.</translation>
-    </message>
-    <message>
-        <source>Imported %1</source>
-        <translation>Imported %1</translation>
-    </message>
-    <message>
         <source>&amp;Export…</source>
         <translation>&amp;Export…</translation>
     </message>

@@ -968,14 +968,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>对话 (*.json)</translation>
     </message>
     <message>
-        <source>The conversation could not be imported.</source>
-        <translation>无法导入对话。</translation>
-    </message>
-    <message>
-        <source>Imported %1</source>
-        <translation>已导入 %1</translation>
-    </message>
-    <message>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>

@@ -61,6 +61,25 @@ void ChatSession::clearModel() {
     m_contextLimit = 0;
 }
 
+namespace {
+
+// User turns in the thread up to and including `lastId` ("" = the whole thread).
+int userTurns(const Conversation& c, const QString& lastId) {
+    int turns = 0;
+    for (const Message* m : c.thread()) {
+        turns += m->role == Role::User;
+        if (!lastId.isEmpty() && m->id == lastId) break;
+    }
+    return turns;
+}
+
+// The conversation's dropped turns as a prompt of `turns` user turns sees them: never its own last
+// one. A new branch (an edited first message, a new system prompt) can be shorter than the thread
+// they were counted on.
+int droppedTurnsFor(const Conversation& c, int turns) { return std::min(c.droppedTurns, std::max(0, turns - 1)); }
+
+}  // namespace
+
 nlohmann::ordered_json ChatSession::threadMessages(const Conversation& c, const QString& lastId, int droppedTurns) {
     auto messages = nlohmann::ordered_json::array();
     int userTurns = 0;
@@ -103,9 +122,7 @@ BuiltPrompt ChatSession::buildPrompt(const nlohmann::ordered_json& messages, boo
 
 std::int64_t ChatSession::contextUsage(const Conversation& c, bool thinking) const {
     if (!hasModel()) return 0;
-    int turns = 0;
-    for (const Message* m : c.thread()) turns += m->role == Role::User;
-    const auto messages = threadMessages(c, QString(), std::min(c.droppedTurns, std::max(0, turns - 1)));  // as startReply
+    const auto messages = threadMessages(c, QString(), droppedTurnsFor(c, userTurns(c, QString())));
     if (messages.empty()) return 0;
     return static_cast<std::int64_t>(buildPrompt(messages, thinking, false).tokens.size());
 }
@@ -150,14 +167,8 @@ ChatSession::StartResult ChatSession::startReply(const QString& conversationId, 
         result.details = QStringLiteral("unknown conversation or message");
         return result;
     }
-    // The conversation's dropped turns, but never the last user turn: a new branch (an edited
-    // first message, a new system prompt) can be shorter than the thread they were counted on.
-    int turns = 0;
-    for (const Message* m : c->thread()) {
-        if (m->role == Role::User) ++turns;
-        if (m->id == parentId) break;
-    }
-    const int dropped = std::min(c->droppedTurns, std::max(0, turns - 1));
+    const int turns = userTurns(*c, parentId);
+    const int dropped = droppedTurnsFor(*c, turns);
     const BuiltPrompt prompt = buildPrompt(threadMessages(*c, parentId, dropped), options.thinking, true);
     if (!prompt.error.isEmpty()) {
         result.details = prompt.error;
