@@ -346,9 +346,18 @@ void MainWindow::selectConversation(const QString& id) {
 
 void MainWindow::newConversation() {
     if (m_chat->isGenerating()) m_chat->stop();
-    const Conversation& c = m_store->create(QString());
-    selectConversation(c.id);
+    selectConversation(createConversation());
     m_composer->setFocus();
+}
+
+QString MainWindow::createConversation() {
+    Conversation& c = m_store->create(QString());
+    const QString system = m_settings.defaultSystemPrompt();
+    if (!system.isEmpty()) {
+        c.append(QString(), Role::System, system);
+        m_store->save(c.id);
+    }
+    return c.id;
 }
 
 void MainWindow::renameConversation(const QString& id) {
@@ -396,7 +405,7 @@ bool MainWindow::sendMessage(const QString& rawText) {
         return false;
     }
     if (m_chat->isGenerating()) return false;
-    if (!m_store->find(m_current)) selectConversation(m_store->create(QString()).id);
+    if (!m_store->find(m_current)) selectConversation(createConversation());
     Conversation* c = m_store->find(m_current);
     const auto thread = c->thread();
     Message& user = c->append(thread.empty() ? QString() : thread.back()->id, Role::User, text);
@@ -667,20 +676,52 @@ void MainWindow::exportAll() {
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Export every conversation into"), conversationFolder());
     if (folder.isEmpty()) return;
     m_settings.setConversationFolder(folder);
-    exportAllTo(folder);
+    const QDir dir(folder);
+    const QStringList names = exportAllNames(dir, ExistingFiles::Replace);
+    const auto existing = std::count_if(names.begin(), names.end(), [&](const QString& n) { return QFileInfo::exists(dir.filePath(n)); });
+    ExistingFiles policy = ExistingFiles::KeepBoth;
+    if (existing > 0) {
+        QMessageBox box(QMessageBox::Question, tr("Export all"),
+                        tr("%n file(s) in %1 already have the name of a conversation.", nullptr, static_cast<int>(existing))
+                            .arg(QDir::toNativeSeparators(folder)),
+                        QMessageBox::Cancel, this);
+        box.setInformativeText(tr("Replace them, or keep them and write those conversations under new names "
+                                  "(\"title (2).json\", ...)?"));
+        QPushButton* keep = box.addButton(tr("&Keep both"), QMessageBox::AcceptRole);
+        QPushButton* replace = box.addButton(tr("&Replace"), QMessageBox::DestructiveRole);
+        box.setDefaultButton(keep);
+        box.exec();
+        if (box.clickedButton() == replace)
+            policy = ExistingFiles::Replace;
+        else if (box.clickedButton() != keep)
+            return;
+    }
+    exportAllTo(folder, policy);
 }
 
-bool MainWindow::exportAllTo(const QString& folder) {
-    const QDir dir(folder);
+QStringList MainWindow::exportAllNames(const QDir& dir, ExistingFiles existing) const {
     QSet<QString> taken;  // two conversations with one title get "title (2)", ...
-    int written = 0;
+    QStringList names;
     for (const Conversation* c : m_store->conversations()) {
         const QString base = fileNameFor(*c);
         QString name = base + QStringLiteral(".json");
-        for (int n = 2; taken.contains(name.toLower()); ++n) name = QStringLiteral("%1 (%2).json").arg(base).arg(n);
+        for (int n = 2; taken.contains(name.toLower()) || (existing == ExistingFiles::KeepBoth && QFileInfo::exists(dir.filePath(name)));
+             ++n)
+            name = QStringLiteral("%1 (%2).json").arg(base).arg(n);
         taken.insert(name.toLower());
-        QSaveFile file(dir.filePath(name));
-        if (!file.open(QIODevice::WriteOnly) || file.write(conversationJson(*c)) < 0 || !file.commit()) {
+        names << name;
+    }
+    return names;
+}
+
+bool MainWindow::exportAllTo(const QString& folder, ExistingFiles existing) {
+    const QDir dir(folder);
+    const QStringList names = exportAllNames(dir, existing);
+    const std::vector<const Conversation*> conversations = m_store->conversations();
+    int written = 0;
+    for (std::size_t i = 0; i < conversations.size(); ++i) {
+        QSaveFile file(dir.filePath(names[static_cast<qsizetype>(i)]));
+        if (!file.open(QIODevice::WriteOnly) || file.write(conversationJson(*conversations[i])) < 0 || !file.commit()) {
             showError(tr("The conversations could not be exported."),
                       tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(file.fileName()), file.errorString()) +
                           QLatin1Char('\n') + tr("%n conversation(s) were written before it.", nullptr, written));

@@ -7,6 +7,7 @@
 #include "gui/engine/engine_events.h"
 
 class QAction;
+class QDir;
 class QDockWidget;
 class QFrame;
 class QLabel;
@@ -44,7 +45,8 @@ public:
 
     // Validates and loads a model folder; false (with a message shown) if it is not usable.
     bool loadModel(const QString& folder);
-    // Sends `text` as a user message in the current conversation (a new one if none).
+    // Sends `text` as a user message in the current conversation (a new one, with the default
+    // system prompt of the settings, if none).
     bool sendMessage(const QString& text);
     void applyLanguage(const QString& language);
     // Conversation → Export… and Import… without their file dialogs: writes the current
@@ -53,10 +55,13 @@ public:
     bool exportConversationTo(const QString& path);
     bool importConversationFrom(const QString& path);
     // Conversation → Export all… and Import… of several files, without their dialogs: every
-    // conversation as JSON (every version) into `folder`, one file each named after its title;
-    // false, with the reason shown, if a file cannot be written. Import adds each file that is a
-    // conversation, shows the last, and names the ones that are not; the number added.
-    bool exportAllTo(const QString& folder);
+    // conversation as JSON (every version) into `folder`, one file each named after its title
+    // ("title (2).json" for a second one of that title); a file already there of that name is
+    // replaced or kept (the conversation then takes the next free name). Export asks which when
+    // there are any. False, with the reason shown, if a file cannot be written. Import adds each
+    // file that is a conversation, shows the last, and names the ones that are not; the number added.
+    enum class ExistingFiles { Replace, KeepBoth };
+    bool exportAllTo(const QString& folder, ExistingFiles existing = ExistingFiles::KeepBoth);
     int importConversationsFrom(const QStringList& paths);
     // Conversation → System prompt… without its dialog: the current conversation's system prompt
     // ("" for none). Where nothing follows it yet it is changed in place; in a conversation with
@@ -100,11 +105,14 @@ private:
     void connectEngine();
     void openModelDialog();
     void newConversation();
+    // A new, empty conversation with the settings' default system prompt, if any; its id.
+    QString createConversation();
     void renameConversation(const QString& id);
     void deleteConversation(const QString& id);
     void undoDelete();
     void exportConversation();
     void exportAll();
+    QStringList exportAllNames(const QDir& dir, ExistingFiles existing) const;
     void importConversation();
     QString conversationFolder() const;
     void editSystemPrompt();

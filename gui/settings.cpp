@@ -23,6 +23,7 @@ const QString kTopK = QStringLiteral("sampling/topK");                  constexp
 const QString kMinP = QStringLiteral("sampling/minP");                  constexpr double kMinPDefault = 0.0;
 const QString kMaxNew = QStringLiteral("sampling/maxNewTokens");        constexpr int kMaxNewDefault = 2048;
 const QString kThinking = QStringLiteral("chat/thinking");              constexpr bool kThinkingDefault = true;
+const QString kSystemPrompt = QStringLiteral("chat/defaultSystemPrompt"); // default "": none
 const QString kColourTokens = QStringLiteral("chat/colourTokens");      constexpr bool kColourTokensDefault = false;
 const QString kConversationFolder = QStringLiteral("ui/conversationFolder");  // default "": Documents
 const QString kTextScale = QStringLiteral("ui/textScale");              constexpr double kTextScaleDefault = 1.0;
@@ -116,6 +117,9 @@ void Settings::setCustomSampling(const SamplingParams& p) {
 
 int Settings::maxNewTokens() const { return std::max(1, m_settings.value(kMaxNew, kMaxNewDefault).toInt()); }
 void Settings::setMaxNewTokens(int tokens) { m_settings.setValue(kMaxNew, tokens); }
+
+QString Settings::defaultSystemPrompt() const { return m_settings.value(kSystemPrompt).toString().trimmed(); }
+void Settings::setDefaultSystemPrompt(const QString& text) { m_settings.setValue(kSystemPrompt, text.trimmed()); }
 bool Settings::thinking() const { return m_settings.value(kThinking, kThinkingDefault).toBool(); }
 void Settings::setThinking(bool on) { m_settings.setValue(kThinking, on); }
 bool Settings::colourTokens() const { return m_settings.value(kColourTokens, kColourTokensDefault).toBool(); }

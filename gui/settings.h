@@ -67,6 +67,9 @@ public:
     void setMaxNewTokens(int tokens);
     bool thinking() const;    // enable_thinking for new turns
     void setThinking(bool on);
+    // The system prompt a new conversation starts with ("": none).
+    QString defaultSystemPrompt() const;
+    void setDefaultSystemPrompt(const QString& text);
     // Chat replies show their tokens coloured by probability instead of Markdown.
     bool colourTokens() const;
     void setColourTokens(bool on);

@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardItemModel>
@@ -30,7 +31,8 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
       m_prefill(new QComboBox(this)), m_presetLabel(new QLabel(this)), m_preset(new QComboBox(this)),
       m_temperatureLabel(new QLabel(this)), m_temperature(new QDoubleSpinBox(this)), m_topPLabel(new QLabel(this)),
       m_topP(new QDoubleSpinBox(this)), m_topKLabel(new QLabel(this)), m_topK(new QSpinBox(this)),
-      m_maxNewLabel(new QLabel(this)), m_maxNew(new QSpinBox(this)),
+      m_maxNewLabel(new QLabel(this)), m_maxNew(new QSpinBox(this)), m_systemPromptLabel(new QLabel(this)),
+      m_systemPrompt(new QPlainTextEdit(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
     // Language names are shown in their own language, as users look for them.
     m_language->addItem(QString(), QStringLiteral("system"));
@@ -66,6 +68,11 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     m_topK->setValue(static_cast<int>(custom.topK));
     m_maxNew->setRange(1, 32768);
     m_maxNew->setValue(settings.maxNewTokens());
+    m_systemPrompt->setPlainText(settings.defaultSystemPrompt());
+    m_systemPrompt->setTabChangesFocus(true);
+    // About four lines, from the font (the text size follows View → Zoom).
+    m_systemPrompt->setFixedHeight(m_systemPrompt->fontMetrics().lineSpacing() * 4 +
+                                   2 * (m_systemPrompt->frameWidth() + static_cast<int>(m_systemPrompt->document()->documentMargin())));
 
     auto* modelRow = new QHBoxLayout();
     modelRow->addWidget(m_model, 1);
@@ -83,6 +90,7 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     form->addRow(m_topPLabel, m_topP);
     form->addRow(m_topKLabel, m_topK);
     form->addRow(m_maxNewLabel, m_maxNew);
+    form->addRow(m_systemPromptLabel, m_systemPrompt);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_buttons);
@@ -122,6 +130,7 @@ void SettingsDialog::apply() {
     custom.topK = m_topK->value();
     m_settings.setCustomSampling(custom);
     m_settings.setMaxNewTokens(m_maxNew->value());
+    m_settings.setDefaultSystemPrompt(m_systemPrompt->toPlainText());
     m_settings.sync();
 }
 
@@ -170,6 +179,10 @@ void SettingsDialog::retranslateUi() {
     m_topPLabel->setText(tr("Top-p"));
     m_topKLabel->setText(tr("Top-k"));
     m_maxNewLabel->setText(tr("Max new tokens"));
+    m_systemPromptLabel->setText(tr("System prompt"));
+    m_systemPrompt->setPlaceholderText(tr("None. Instructions every new conversation starts with: a role, a language, a style."));
+    m_systemPrompt->setToolTip(tr("The system prompt of new conversations. A conversation's own can be changed with "
+                                  "Conversation → System prompt…"));
 }
 
 }  // namespace qe::gui

@@ -1,5 +1,5 @@
 // Preferences: language, default model, backend, threads, diagnostics memory, KV cache format,
-// default sampling. Reads and writes through Settings; MainWindow applies the changes (language
+// prompt processing, default sampling, the system prompt of new conversations. Reads and writes through Settings; MainWindow applies the changes (language
 // at once, without restart).
 #pragma once
 
@@ -10,6 +10,7 @@ class QDialogButtonBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
 
@@ -28,6 +29,7 @@ public:
     QSpinBox* diagnosticsBudgetSpin() const { return m_budget; }
     QComboBox* kvCacheCombo() const { return m_kvCache; }
     QComboBox* prefillCombo() const { return m_prefill; }
+    QPlainTextEdit* systemPromptEdit() const { return m_systemPrompt; }
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -61,6 +63,8 @@ private:
     QSpinBox* m_topK;
     QLabel* m_maxNewLabel;
     QSpinBox* m_maxNew;
+    QLabel* m_systemPromptLabel;
+    QPlainTextEdit* m_systemPrompt;
     QDialogButtonBox* m_buttons;
 };
 

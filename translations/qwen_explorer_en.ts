@@ -1091,6 +1091,29 @@ In a conversation with replies, a change starts it again from its first message 
         <source>Save every conversation as JSON into a folder, for a backup or another computer</source>
         <translation>Save every conversation as JSON into a folder, for a backup or another computer</translation>
     </message>
+    <message>
+        <source>Export all</source>
+        <translation>Export all</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in %1 already have the name of a conversation.</source>
+        <translation>
+            <numerusform>%n file in %1 already has the name of a conversation.</numerusform>
+            <numerusform>%n files in %1 already have the name of a conversation.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Replace them, or keep them and write those conversations under new names (&quot;title (2).json&quot;, ...)?</source>
+        <translation>Replace them, or keep them and write those conversations under new names (&quot;title (2).json&quot;, ...)?</translation>
+    </message>
+    <message>
+        <source>&amp;Keep both</source>
+        <translation>&amp;Keep both</translation>
+    </message>
+    <message>
+        <source>&amp;Replace</source>
+        <translation>&amp;Replace</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MessageWidget</name>
@@ -1721,6 +1744,18 @@ MLP activation RMS %3</translation>
     <message>
         <source>How the CPU multiplies the tokens of a prompt by the weights. bf16 rounds the numbers going in to bf16 and runs on the AMX units of recent Intel Xeon processors: prompts are read several times faster, and the model&apos;s outputs change slightly. The tokens of a reply are computed in 32-bit float either way. Needs bf16 weights. Applies when a model is loaded.</source>
         <translation>How the CPU multiplies the tokens of a prompt by the weights. bf16 rounds the numbers going in to bf16 and runs on the AMX units of recent Intel Xeon processors: prompts are read several times faster, and the model&apos;s outputs change slightly. The tokens of a reply are computed in 32-bit float either way. Needs bf16 weights. Applies when a model is loaded.</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>System prompt</translation>
+    </message>
+    <message>
+        <source>None. Instructions every new conversation starts with: a role, a language, a style.</source>
+        <translation>None. Instructions every new conversation starts with: a role, a language, a style.</translation>
+    </message>
+    <message>
+        <source>The system prompt of new conversations. A conversation&apos;s own can be changed with Conversation → System prompt…</source>
+        <translation>The system prompt of new conversations. A conversation&apos;s own can be changed with Conversation → System prompt…</translation>
     </message>
 </context>
 <context>

@@ -1085,6 +1085,28 @@ In a conversation with replies, a change starts it again from its first message 
         <source>Save every conversation as JSON into a folder, for a backup or another computer</source>
         <translation>将所有对话以 JSON 保存到文件夹，用于备份或在另一台电脑上使用</translation>
     </message>
+    <message>
+        <source>Export all</source>
+        <translation>全部导出</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in %1 already have the name of a conversation.</source>
+        <translation>
+            <numerusform>%1 中已有 %n 个文件与对话同名。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Replace them, or keep them and write those conversations under new names (&quot;title (2).json&quot;, ...)?</source>
+        <translation>替换这些文件，还是保留它们并以新文件名（“标题 (2).json”……）写出这些对话？</translation>
+    </message>
+    <message>
+        <source>&amp;Keep both</source>
+        <translation>都保留(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Replace</source>
+        <translation>替换(&amp;R)</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MessageWidget</name>
@@ -1712,6 +1734,18 @@ MLP 激活 RMS %3</translation>
     <message>
         <source>How the CPU multiplies the tokens of a prompt by the weights. bf16 rounds the numbers going in to bf16 and runs on the AMX units of recent Intel Xeon processors: prompts are read several times faster, and the model&apos;s outputs change slightly. The tokens of a reply are computed in 32-bit float either way. Needs bf16 weights. Applies when a model is loaded.</source>
         <translation>CPU 如何将提示词的各个词元与权重相乘。bf16 会把输入的数值舍入为 bf16，并在新款 Intel Xeon 处理器的 AMX 单元上运行：读取提示词的速度快数倍，模型的输出会略有变化。无论哪种方式，回复中的词元都以 32 位浮点计算。需要 bf16 权重。在加载模型时生效。</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>None. Instructions every new conversation starts with: a role, a language, a style.</source>
+        <translation>无。每个新对话开头的指示：角色、语言、风格。</translation>
+    </message>
+    <message>
+        <source>The system prompt of new conversations. A conversation&apos;s own can be changed with Conversation → System prompt…</source>
+        <translation>新对话的系统提示词。单个对话自己的系统提示词可在“对话 → 系统提示词…”中更改。</translation>
     </message>
 </context>
 <context>

@@ -2,7 +2,8 @@
 // regenerate, edit and branch, the template form fills and previews, switching the language
 // changes visible texts, a load failure shows an error while the app keeps working, a
 // conversation exports to Markdown and JSON and imports back, View → Zoom scales every text, and a
-// conversation's system prompt is set in place or, once it has replies, in a new branch.
+// conversation's system prompt is set in place or, once it has replies, in a new branch, and the
+// default one of the settings starts new conversations.
 #include <QDir>
 #include <QAction>
 #include <QApplication>
@@ -14,6 +15,8 @@
 #include <QTextFragment>
 #include <QTimer>
 #include <QFile>
+#include <QFileDialog>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -37,6 +40,7 @@
 #include "gui/model_card.h"
 #include "gui/sampling_panel.h"
 #include "gui/settings.h"
+#include "gui/settings_dialog.h"
 #include "gui/templates/prompt_template_dialog.h"
 #include "gui_test_support.h"
 
@@ -69,6 +73,7 @@ private slots:
     void zoomScalesEveryText();
     void systemPromptStartsAgainInANewBranch();
     void exportAllAndImportSeveral();
+    void defaultSystemPromptStartsNewConversations();
 
 private:
     bool waitIdle(int ms = 60000) {
@@ -477,6 +482,27 @@ void TestMainWindow::exportAllAndImportSeveral() {
     QCOMPARE(files, QStringList({QStringLiteral("Same (2).json"), QStringLiteral("Same.json"), QStringLiteral("a b c.json")}));
     QVERIFY(w->statusBar()->currentMessage().startsWith(QStringLiteral("Exported 3 conversations")));
 
+    // Exported again into that folder: the files there are kept (the conversations take the next
+    // free names), or replaced.
+    QFile same(out.filePath(QStringLiteral("Same.json")));
+    QVERIFY(same.open(QIODevice::WriteOnly));
+    same.write("kept");
+    same.close();
+    QVERIFY(w->exportAllTo(out.path(), MainWindow::ExistingFiles::KeepBoth));
+    const QStringList both = QDir(out.path()).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    QCOMPARE(both, QStringList({QStringLiteral("Same (2).json"), QStringLiteral("Same (3).json"), QStringLiteral("Same (4).json"),
+                                QStringLiteral("Same.json"), QStringLiteral("a b c (2).json"), QStringLiteral("a b c.json")}));
+    QVERIFY(same.open(QIODevice::ReadOnly));
+    QCOMPARE(same.readAll(), QByteArray("kept"));
+    same.close();
+    for (const QString& f : {QStringLiteral("Same (3).json"), QStringLiteral("Same (4).json"), QStringLiteral("a b c (2).json")})
+        QVERIFY(QFile::remove(out.filePath(f)));
+    QVERIFY(w->exportAllTo(out.path(), MainWindow::ExistingFiles::Replace));
+    QCOMPARE(QDir(out.path()).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name), files);
+    QVERIFY(same.open(QIODevice::ReadOnly));
+    QVERIFY(same.readAll().contains("from Same"));
+    same.close();
+
     // Import them all, with a file that is no conversation among them: the others are added.
     QFile bad(out.filePath(QStringLiteral("notes.json")));
     QVERIFY(bad.open(QIODevice::WriteOnly));
@@ -491,10 +517,98 @@ void TestMainWindow::exportAllAndImportSeveral() {
     QVERIFY(w->errorText().contains(QStringLiteral("1 file could not be imported")));
     QVERIFY(w->statusBar()->currentMessage().startsWith(QStringLiteral("Imported 3 conversations")));
 
+    // Through the menu, as a person does it: the folder dialog, then the question about the files
+    // already there. Cancel writes nothing; Keep both writes under new names.
+    QAction* exportAll = nullptr;
+    for (QAction* a : w->findChildren<QAction*>())
+        if (a->text() == QStringLiteral("Export &all…")) exportAll = a;
+    QVERIFY(exportAll);
+    const auto runExportAll = [&](const QString& answer) {
+        QStringList seen;  // the dialogs met, in order
+        QTimer driver;
+        driver.setInterval(20);
+        connect(&driver, &QTimer::timeout, this, [&] {
+            QWidget* modal = QApplication::activeModalWidget();
+            if (auto* folder = qobject_cast<QFileDialog*>(modal)) {
+                seen << QStringLiteral("folder");
+                folder->setDirectory(out.path());
+                folder->selectFile(out.path());
+                static_cast<QDialog*>(folder)->accept();  // QFileDialog::accept, protected there
+            } else if (auto* box = qobject_cast<QMessageBox*>(modal)) {
+                seen << box->text();
+                QAbstractButton* button = buttonWithText(box, answer);
+                if (button) button->click();
+                else box->reject();
+            }
+        });
+        driver.start();
+        exportAll->trigger();
+        driver.stop();
+        return seen;
+    };
+    const int before = static_cast<int>(QDir(out.path()).entryList({QStringLiteral("*.json")}, QDir::Files).size());
+    QStringList seen = runExportAll(QStringLiteral("Cancel"));
+    QCOMPARE(seen.size(), 2);
+    QCOMPARE(seen[0], QStringLiteral("folder"));
+    // Six conversations (three imported again) would be Same, Same (2) to (4), a b c, a b c (2).
+    QVERIFY2(seen[1].startsWith(QStringLiteral("3 files in ")), qPrintable(seen[1]));
+    QCOMPARE(QDir(out.path()).entryList({QStringLiteral("*.json")}, QDir::Files).size(), before);
+    seen = runExportAll(QStringLiteral("&Keep both"));
+    QCOMPARE(seen.size(), 2);
+    QCOMPARE(QDir(out.path()).entryList({QStringLiteral("*.json")}, QDir::Files).size(), before + 6);
+    QCOMPARE(m_app.settings->conversationFolder(), out.path());
+
     // A folder that cannot be written: said, and nothing else changes.
     QVERIFY(!w->exportAllTo(out.filePath(QStringLiteral("no/such/folder"))));
     QVERIFY(w->errorText().contains(QStringLiteral("could not be exported")));
     QCOMPARE(store->conversations().size(), std::size_t(6));
+}
+
+void TestMainWindow::defaultSystemPromptStartsNewConversations() {
+    MainWindow* w = m_app.window.get();
+    // Set in the Settings dialog.
+    {
+        SettingsDialog dialog(*m_app.settings);
+        QVERIFY(dialog.systemPromptEdit()->toPlainText().isEmpty());
+        dialog.systemPromptEdit()->setPlainText(QStringLiteral("  Answer in one sentence.\n"));
+        dialog.apply();
+    }
+    QCOMPARE(m_app.settings->defaultSystemPrompt(), QStringLiteral("Answer in one sentence."));
+    QCOMPARE(SettingsDialog(*m_app.settings).systemPromptEdit()->toPlainText(), QStringLiteral("Answer in one sentence."));
+
+    // A message with no conversation open starts one with it, sent before the message.
+    QVERIFY(current() == nullptr);
+    QVERIFY(w->sendMessage(QStringLiteral("Hi")));
+    QVERIFY(waitIdle());
+    std::vector<const Message*> thread = current()->thread();
+    QCOMPARE(thread.size(), std::size_t(3));
+    QCOMPARE(thread[0]->role, Role::System);
+    QCOMPARE(thread[0]->text, QStringLiteral("Answer in one sentence."));
+    QCOMPARE(current()->title, QStringLiteral("Hi"));  // the title is still the first user message
+    const qint64 withSystem = thread[2]->prompt->tokens;
+
+    // Conversation → New: shown at once, and editable as the conversation's own.
+    QAction* newAction = nullptr;
+    for (QAction* a : w->findChildren<QAction*>())
+        if (a->shortcut() == QKeySequence(QKeySequence::New)) newAction = a;
+    QVERIFY(newAction);
+    newAction->trigger();
+    QVERIFY(current() != nullptr);
+    QCOMPARE(current()->messages.size(), std::size_t(1));
+    QCOMPARE(w->systemPrompt(), QStringLiteral("Answer in one sentence."));
+    QCOMPARE(w->chatView()->messageCount(), 1);
+    QVERIFY(w->setSystemPrompt(QString()));
+    QVERIFY(current()->messages.empty());
+
+    // Without a default, new conversations have none.
+    m_app.settings->setDefaultSystemPrompt(QString());
+    newAction->trigger();
+    QVERIFY(current()->messages.empty());
+    QVERIFY(w->sendMessage(QStringLiteral("Hi")));
+    QVERIFY(waitIdle());
+    thread = current()->thread();
+    QCOMPARE(thread.size(), std::size_t(2));
+    QVERIFY(thread[1]->prompt->tokens < withSystem);
 }
 
 QTEST_MAIN(TestMainWindow)
