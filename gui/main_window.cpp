@@ -10,6 +10,10 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
+#include <QUrl>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -175,6 +179,12 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     connect(m_templates, &QPushButton::clicked, this, &MainWindow::openTemplates);
     auto* sendShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), m_composer);
     connect(sendShortcut, &QShortcut::activated, m_send, &QPushButton::click);
+    // Escape stops a reply from anywhere in the window; enabled only while one streams, so that
+    // otherwise Escape reaches the widgets (the tour's filter takes it first while the tour runs).
+    m_stopShortcut = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    connect(m_stopShortcut, &QShortcut::activated, m_stop, &QPushButton::click);
+    setAcceptDrops(true);
+    m_composer->viewport()->installEventFilter(this);  // a model folder or conversation file dropped there too
     connect(m_undoButton, &QPushButton::clicked, this, &MainWindow::undoDelete);
     connect(m_errorClose, &QToolButton::clicked, this, &MainWindow::hideError);
     connect(m_errorDetailsButton, &QToolButton::clicked, this,
@@ -630,6 +640,7 @@ void MainWindow::updateActions() {
     const bool haveConversation = m_store->find(m_current) != nullptr;
     m_send->setEnabled(!busy);
     m_stop->setEnabled(busy);
+    m_stopShortcut->setEnabled(busy);
     m_renameAction->setEnabled(haveConversation);
     m_deleteAction->setEnabled(haveConversation);
     m_exportAction->setEnabled(haveConversation);
@@ -836,6 +847,74 @@ void MainWindow::hideError() { m_errorBanner->setVisible(false); }
 
 QString MainWindow::errorText() const { return m_errorBanner->isVisible() ? m_errorLabel->text() : QString(); }
 
+namespace {
+
+// What a drop on the window does: open a model folder (the folder, or a file of one: config.json,
+// tokenizer files, weights), or import conversation files (any other .json). Empty: refused.
+struct DropAction {
+    QString modelFolder;
+    QStringList conversations;
+};
+
+bool isModelFile(const QFileInfo& info) {
+    const QString name = info.fileName().toLower();
+    return name == QLatin1String("config.json") || name == QLatin1String("generation_config.json") ||
+           name == QLatin1String("tokenizer.json") || name == QLatin1String("tokenizer_config.json") ||
+           name == QLatin1String("model.safetensors.index.json") || name.endsWith(QLatin1String(".safetensors"));
+}
+
+DropAction dropActionFor(const QMimeData* mime) {
+    if (!mime || !mime->hasUrls()) return {};
+    const QList<QUrl> urls = mime->urls();
+    DropAction action;
+    for (const QUrl& url : urls) {
+        if (!url.isLocalFile()) return {};
+        const QFileInfo info(url.toLocalFile());
+        if (urls.size() == 1 && info.isDir())
+            action.modelFolder = info.absoluteFilePath();
+        else if (urls.size() == 1 && info.isFile() && isModelFile(info))
+            action.modelFolder = info.absolutePath();
+        else if (info.isFile() && info.suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0)
+            action.conversations << info.absoluteFilePath();
+        else
+            return {};
+    }
+    return action;
+}
+
+}  // namespace
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    const DropAction action = dropActionFor(event->mimeData());
+    if (!action.modelFolder.isEmpty() || !action.conversations.isEmpty()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const DropAction action = dropActionFor(event->mimeData());
+    if (!action.modelFolder.isEmpty())
+        loadModel(action.modelFolder);
+    else if (!action.conversations.isEmpty())
+        importConversationsFrom(action.conversations);
+    else
+        return;
+    event->acceptProposedAction();
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    // The composer takes dropped text; dropped model folders and conversation files go to the window.
+    const bool drag = event->type() == QEvent::DragEnter || event->type() == QEvent::DragMove || event->type() == QEvent::Drop;
+    if (drag && watched == m_composer->viewport()) {
+        auto* drop = static_cast<QDropEvent*>(event);
+        const DropAction action = dropActionFor(drop->mimeData());
+        if (!action.modelFolder.isEmpty() || !action.conversations.isEmpty()) {
+            if (event->type() == QEvent::Drop) dropEvent(drop);
+            else drop->acceptProposedAction();
+            return true;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
     m_chat->flushSave();
     m_sampling->saveTo(m_settings);
@@ -960,7 +1039,7 @@ void MainWindow::retranslateUi() {
     m_composer->setPlaceholderText(tr("Type a message… (Ctrl+Enter sends)"));
     m_send->setText(tr("Send"));
     m_stop->setText(tr("Stop"));
-    m_stop->setToolTip(tr("Stop generating; the text so far is kept"));
+    m_stop->setToolTip(tr("Stop generating; the text so far is kept (Esc)"));
     m_templates->setText(tr("Templates…"));
     m_templates->setToolTip(tr("Start a conversation from a prompt template"));
     m_undoButton->setText(tr("Undo delete"));

@@ -14,6 +14,7 @@ class QLabel;
 class QMenu;
 class QPlainTextEdit;
 class QPushButton;
+class QShortcut;
 class QSplitter;
 class QToolButton;
 
@@ -97,6 +98,11 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    // A model folder (or one of its files) dropped on the window opens it; conversation files
+    // (.json) are imported.
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void changeEvent(QEvent* event) override;
 
 private:
@@ -156,6 +162,7 @@ private:
     QPlainTextEdit* m_composer;
     QPushButton* m_send;
     QPushButton* m_stop;
+    QShortcut* m_stopShortcut = nullptr;
     QPushButton* m_templates;
     QPushButton* m_undoButton;
     InspectorPanel* m_inspector;

@@ -858,10 +858,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>Stop</translation>
     </message>
     <message>
-        <source>Stop generating; the text so far is kept</source>
-        <translation>Stop generating; the text so far is kept</translation>
-    </message>
-    <message>
         <source>Templates…</source>
         <translation>Templates…</translation>
     </message>
@@ -1113,6 +1109,10 @@ In a conversation with replies, a change starts it again from its first message 
     <message>
         <source>&amp;Replace</source>
         <translation>&amp;Replace</translation>
+    </message>
+    <message>
+        <source>Stop generating; the text so far is kept (Esc)</source>
+        <translation>Stop generating; the text so far is kept (Esc)</translation>
     </message>
 </context>
 <context>

@@ -856,10 +856,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>停止</translation>
     </message>
     <message>
-        <source>Stop generating; the text so far is kept</source>
-        <translation>停止生成；已生成的文字会保留</translation>
-    </message>
-    <message>
         <source>Templates…</source>
         <translation>模板…</translation>
     </message>
@@ -1106,6 +1102,10 @@ In a conversation with replies, a change starts it again from its first message 
     <message>
         <source>&amp;Replace</source>
         <translation>替换(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Stop generating; the text so far is kept (Esc)</source>
+        <translation>停止生成；已生成的文字会保留（Esc）</translation>
     </message>
 </context>
 <context>

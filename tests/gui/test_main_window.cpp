@@ -3,7 +3,8 @@
 // changes visible texts, a load failure shows an error while the app keeps working, a
 // conversation exports to Markdown and JSON and imports back, View → Zoom scales every text, and a
 // conversation's system prompt is set in place or, once it has replies, in a new branch, and the
-// default one of the settings starts new conversations.
+// default one of the settings starts new conversations; Escape stops a reply; a model folder or
+// conversation files dropped on the window open or import.
 #include <QDir>
 #include <QAction>
 #include <QApplication>
@@ -17,6 +18,9 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QUrl>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -74,6 +78,7 @@ private slots:
     void systemPromptStartsAgainInANewBranch();
     void exportAllAndImportSeveral();
     void defaultSystemPromptStartsNewConversations();
+    void dropsOpenModelsAndImportConversations();
 
 private:
     bool waitIdle(int ms = 60000) {
@@ -166,6 +171,76 @@ void TestMainWindow::stopKeepsText() {
     const Message* reply = current()->thread().back();
     QCOMPARE(reply->finish, FinishState::Stopped);
     QVERIFY(!reply->text.isEmpty());
+
+    // Escape stops too, wherever the focus is in the window.
+    QVERIFY(m_app.window->sendMessage(QStringLiteral("Another one.")));
+    QVERIFY(QTest::qWaitFor([&] {
+        const auto t = current()->thread();
+        return t.size() == 4 && !t[3]->text.isEmpty();
+    }, 60000));
+    m_app.window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_app.window.get()));
+    m_app.window->chatView()->setFocus();
+    QTest::keyClick(m_app.window->chatView(), Qt::Key_Escape);
+    QVERIFY(waitIdle(2000));
+    QCOMPARE(current()->thread().back()->finish, FinishState::Stopped);
+}
+
+void TestMainWindow::dropsOpenModelsAndImportConversations() {
+    MainWindow* w = m_app.window.get();
+    QPlainTextEdit* composer = nullptr;
+    for (QPlainTextEdit* e : w->findChildren<QPlainTextEdit*>())
+        if (e->placeholderText().startsWith(QStringLiteral("Type a message"))) composer = e;
+    QVERIFY(composer);
+    // Drags `paths` over `target` and drops them if it accepts; whether it did.
+    const auto drop = [](QWidget* target, const QStringList& paths) {
+        QMimeData mime;
+        QList<QUrl> urls;
+        for (const QString& p : paths) urls << QUrl::fromLocalFile(p);
+        mime.setUrls(urls);
+        mime.setText(paths.join(QLatin1Char('\n')));  // as file managers give it too
+        const QPoint at = target->rect().center();
+        QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(target, &enter);
+        if (!enter.isAccepted()) return false;
+        QDropEvent dropped(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(target, &dropped);
+        return dropped.isAccepted();
+    };
+
+    // Conversation files: imported, on the window or on the composer (its text stays as it was).
+    QVERIFY(w->sendMessage(QStringLiteral("Hi")));
+    QVERIFY(waitIdle());
+    QTemporaryDir out;
+    const QString json = out.filePath(QStringLiteral("hi.json"));
+    QVERIFY(w->exportConversationTo(json));
+    QVERIFY(drop(w, {json}));
+    QCOMPARE(w->store()->conversations().size(), std::size_t(2));
+    QVERIFY(w->statusBar()->currentMessage().startsWith(QStringLiteral("Imported 1 conversation")));
+    QVERIFY(drop(composer->viewport(), {json, json}));
+    QCOMPARE(w->store()->conversations().size(), std::size_t(4));
+    QVERIFY(composer->toPlainText().isEmpty());
+
+    // Anything else is refused: the drag is not accepted, nothing changes.
+    QFile notes(out.filePath(QStringLiteral("notes.txt")));
+    QVERIFY(notes.open(QIODevice::WriteOnly));
+    notes.close();
+    QVERIFY(!drop(w, {notes.fileName()}));
+    QVERIFY(!drop(w, {json, out.path()}));  // a folder among files
+    QCOMPARE(w->store()->conversations().size(), std::size_t(4));
+
+    // A folder that is no model: said, and the loaded model stays.
+    QVERIFY(drop(w, {out.path()}));
+    QVERIFY(w->errorText().contains(QStringLiteral("config.json")));
+    QVERIFY(w->isModelLoaded());
+
+    // A model folder's file (here its config.json) dropped on the composer: the folder loads.
+    QSignalSpy ready(w, &MainWindow::modelReady);
+    QVERIFY(drop(composer->viewport(), {QDir(m_model).filePath(QStringLiteral("config.json"))}));
+    QVERIFY(ready.wait(60000));
+    QVERIFY(w->isModelLoaded());
+    QVERIFY(w->errorText().isEmpty());
+    QVERIFY(composer->toPlainText().isEmpty());
 }
 
 void TestMainWindow::regenerateAddsVersion() {
