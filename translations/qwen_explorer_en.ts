@@ -1116,6 +1116,22 @@ In a conversation with replies, a change starts it again from its first message 
     </message>
 </context>
 <context>
+    <name>qe::gui::MarkdownView</name>
+    <message>
+        <source>Copied</source>
+        <extracomment>A code block&apos;s Copy button, for a moment after a click.</extracomment>
+        <translation>Copied</translation>
+    </message>
+    <message>
+        <source>Copy this code to the clipboard</source>
+        <translation>Copy this code to the clipboard</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>Copy code</translation>
+    </message>
+</context>
+<context>
     <name>qe::gui::MessageWidget</name>
     <message>
         <source>Copy</source>

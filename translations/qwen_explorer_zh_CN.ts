@@ -1109,6 +1109,22 @@ In a conversation with replies, a change starts it again from its first message 
     </message>
 </context>
 <context>
+    <name>qe::gui::MarkdownView</name>
+    <message>
+        <source>Copied</source>
+        <extracomment>A code block&apos;s Copy button, for a moment after a click.</extracomment>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>Copy this code to the clipboard</source>
+        <translation>将这段代码复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>复制代码</translation>
+    </message>
+</context>
+<context>
     <name>qe::gui::MessageWidget</name>
     <message>
         <source>Copy</source>

@@ -6,6 +6,7 @@
 
 #include <QAbstractTextDocumentLayout>
 #include <QApplication>
+#include <QClipboard>
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QResizeEvent>
@@ -14,6 +15,8 @@
 #include <QTextCursor>
 #include <QTextDocument>
 #include <QTextFragment>
+#include <QTimer>
+#include <QToolButton>
 #include <QToolTip>
 
 #include "gui/inspector/heat_colors.h"
@@ -40,6 +43,29 @@ MarkdownView::MarkdownView(QWidget* parent) : QTextBrowser(parent) {
             [this] { updateHeight(); });
 }
 
+namespace {
+
+bool isCodeBlock(const QTextBlock& block) {
+    const QTextBlockFormat format = block.blockFormat();
+    return format.hasProperty(QTextFormat::BlockCodeFence) || format.hasProperty(QTextFormat::BlockCodeLanguage);
+}
+
+// The Markdown importer makes each line of a code block a QTextBlock with the block's fence and
+// language, and nothing marks where one code block ends and the next begins: a code line starts a
+// new code block after a line that is no code or code of another fence or language. (Two adjacent
+// code blocks with the same fence and language, nothing between them, read as one.)
+bool startsCodeBlock(const QTextBlock& block) {
+    if (!isCodeBlock(block)) return false;
+    const QTextBlock previous = block.previous();
+    if (!previous.isValid() || !isCodeBlock(previous)) return true;
+    const QTextBlockFormat a = previous.blockFormat();
+    const QTextBlockFormat b = block.blockFormat();
+    return a.property(QTextFormat::BlockCodeFence) != b.property(QTextFormat::BlockCodeFence) ||
+           a.property(QTextFormat::BlockCodeLanguage) != b.property(QTextFormat::BlockCodeLanguage);
+}
+
+}  // namespace
+
 void MarkdownView::setMarkdownText(const QString& markdown) {
     if (m_mode == Mode::Markdown && markdown == m_markdown) return;
     m_mode = Mode::Markdown;
@@ -51,6 +77,7 @@ void MarkdownView::setMarkdownText(const QString& markdown) {
 void MarkdownView::renderMarkdown() {
     document()->setMarkdown(m_markdown, QTextDocument::MarkdownDialectGitHub);
     shadeCodeBlocks();
+    updateCopyButtons();
     updateHeight();
 }
 
@@ -60,6 +87,7 @@ void MarkdownView::showPlainText(const QString& text) {
     m_runs.clear();
     m_markdown = text;
     setPlainText(text);
+    updateCopyButtons();
     updateHeight();
 }
 
@@ -74,6 +102,7 @@ void MarkdownView::setTokens(const std::vector<TokenRun>& tokens) {
         m_runs.clear();
         document()->clear();
     }
+    if (!extends) updateCopyButtons();
     appendRuns(tokens, m_runs.size());
     updateHeight();
 }
@@ -201,6 +230,7 @@ void MarkdownView::resizeEvent(QResizeEvent* event) {
 void MarkdownView::changeEvent(QEvent* event) {
     QTextBrowser::changeEvent(event);
     if (event->type() == QEvent::FontChange && m_mode == Mode::Markdown && !m_markdown.isEmpty()) renderMarkdown();
+    if (event->type() == QEvent::LanguageChange) retranslateCopyButtons();
 }
 
 void MarkdownView::shadeCodeBlocks() {
@@ -220,13 +250,77 @@ void MarkdownView::shadeCodeBlocks() {
             cursor.setPosition(fragment.position() + fragment.length(), QTextCursor::KeepAnchor);
             cursor.mergeCharFormat(textSize);
         }
-        const QTextBlockFormat format = block.blockFormat();
-        if (!format.hasProperty(QTextFormat::BlockCodeFence) && !format.hasProperty(QTextFormat::BlockCodeLanguage)) continue;
-        QTextBlockFormat shaded = format;
+        if (!isCodeBlock(block)) continue;
+        QTextBlockFormat shaded = block.blockFormat();
         shaded.setBackground(shade);
         shaded.setLeftMargin(6);
+        // The first line of a code block leaves room above it for its Copy button.
+        if (startsCodeBlock(block))
+            shaded.setTopMargin(std::max(shaded.topMargin(), qreal(fontMetrics().height() + 6)));
         cursor.setPosition(block.position());
         cursor.setBlockFormat(shaded);
+    }
+}
+
+void MarkdownView::updateCopyButtons() {
+    m_codeTexts.clear();
+    m_codeStarts.clear();
+    if (m_mode == Mode::Markdown) {
+        for (QTextBlock block = document()->begin(); block.isValid(); block = block.next()) {
+            if (!isCodeBlock(block)) continue;
+            QString line = block.text();
+            line.replace(QChar::LineSeparator, QLatin1Char('\n'));
+            if (startsCodeBlock(block) || m_codeTexts.isEmpty()) {
+                m_codeTexts << line;
+                m_codeStarts << block.position();
+            } else {
+                m_codeTexts.back() += QLatin1Char('\n') + line;
+            }
+        }
+    }
+    while (m_copyButtons.size() > m_codeTexts.size()) delete m_copyButtons.takeLast();
+    while (m_copyButtons.size() < m_codeTexts.size()) {
+        const int index = static_cast<int>(m_copyButtons.size());
+        auto* button = new QToolButton(viewport());
+        button->setAutoRaise(true);
+        button->setCursor(Qt::ArrowCursor);
+        button->setFocusPolicy(Qt::NoFocus);
+        connect(button, &QToolButton::clicked, this, [this, button, index] {
+            if (index >= m_codeTexts.size()) return;
+            QApplication::clipboard()->setText(m_codeTexts[index]);
+            //: A code block's Copy button, for a moment after a click.
+            button->setText(tr("Copied"));
+            button->setProperty("copied", true);
+            QTimer::singleShot(1500, button, [this, button] {
+                button->setProperty("copied", false);
+                retranslateCopyButtons();
+            });
+        });
+        m_copyButtons << button;
+        button->show();
+    }
+    retranslateCopyButtons();
+}
+
+void MarkdownView::retranslateCopyButtons() {
+    for (QToolButton* button : m_copyButtons) {
+        if (!button->property("copied").toBool()) button->setText(tr("Copy code"));
+        button->setToolTip(tr("Copy this code to the clipboard"));
+        button->adjustSize();
+    }
+    placeCopyButtons();
+}
+
+void MarkdownView::placeCopyButtons() {
+    // Right-aligned in the space the code block leaves above its first line.
+    for (int i = 0; i < m_copyButtons.size() && i < m_codeStarts.size(); ++i) {
+        const QTextBlock block = document()->findBlock(m_codeStarts[i]);
+        const int room = static_cast<int>(block.blockFormat().topMargin());
+        const int firstLine = cursorRect(QTextCursor(block)).top();  // viewport coordinates
+        QToolButton* button = m_copyButtons[i];
+        button->setMaximumHeight(std::max(room - 2, 1));
+        button->adjustSize();
+        button->move(viewport()->width() - button->width() - 2, firstLine - room + (room - button->height()) / 2);
     }
 }
 
@@ -234,6 +328,7 @@ void MarkdownView::updateHeight() {
     document()->setTextWidth(viewport()->width());
     const int h = static_cast<int>(document()->size().height()) + 4;
     if (h != height()) setFixedHeight(h);
+    placeCopyButtons();
 }
 
 }  // namespace qe::gui

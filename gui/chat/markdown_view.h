@@ -1,6 +1,7 @@
 // A read-only rich text view whose height follows its content, for one message body inside the
 // scrolling chat (the chat scrolls, not each message). Shows Markdown (QTextDocument::setMarkdown),
-// plain text, or generated tokens coloured by their probability, which can be hovered and clicked.
+// with a Copy button over each code block, plain text, or generated tokens coloured by their
+// probability, which can be hovered and clicked.
 #pragma once
 
 #include <functional>
@@ -8,6 +9,8 @@
 
 #include <QTextBrowser>
 #include <QTextFormat>
+
+class QToolButton;
 
 namespace qe::gui {
 
@@ -44,6 +47,11 @@ public:
     // The char format property that holds a token's message index.
     static constexpr int kTokenIndexProperty = QTextFormat::UserProperty + 1;
 
+    // Markdown mode: the code blocks' texts, in document order, each with a Copy button above it
+    // that puts it on the clipboard.
+    const QStringList& codeBlocks() const { return m_codeTexts; }
+    QToolButton* copyButton(int block) const { return block >= 0 && block < m_copyButtons.size() ? m_copyButtons[block] : nullptr; }
+
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -73,6 +81,10 @@ private:
     QRect charRect(int pos) const;
     void updateHeight();
     void shadeCodeBlocks();
+    // The Copy buttons: one per code block (made or dropped to match), placed in the space above it.
+    void updateCopyButtons();
+    void placeCopyButtons();
+    void retranslateCopyButtons();
     void renderMarkdown();
 
     Mode m_mode = Mode::Markdown;
@@ -83,6 +95,9 @@ private:
     QPoint m_pressPos;
     std::function<QString(int)> m_tokenToolTip;
     int m_lastWidth = -1;
+    QStringList m_codeTexts;             // Markdown mode: each code block's text
+    QList<int> m_codeStarts;             // and the document position of its first character
+    QList<QToolButton*> m_copyButtons;
 };
 
 }  // namespace qe::gui

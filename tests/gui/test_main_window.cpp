@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QElapsedTimer>
 #include <QFontDatabase>
 #include <QLabel>
@@ -79,6 +80,7 @@ private slots:
     void exportAllAndImportSeveral();
     void defaultSystemPromptStartsNewConversations();
     void dropsOpenModelsAndImportConversations();
+    void codeBlocksHaveCopyButtons();
 
 private:
     bool waitIdle(int ms = 60000) {
@@ -684,6 +686,50 @@ void TestMainWindow::defaultSystemPromptStartsNewConversations() {
     thread = current()->thread();
     QCOMPARE(thread.size(), std::size_t(2));
     QVERIFY(thread[1]->prompt->tokens < withSystem);
+}
+
+void TestMainWindow::codeBlocksHaveCopyButtons() {
+    MainWindow* w = m_app.window.get();
+    auto* view = new MarkdownView(w->centralWidget());
+    view->resize(500, 100);
+    view->show();
+    view->setMarkdownText(QStringLiteral("Use `s[::-1]`:\n\n```python\nprint(s[::-1])\n```\n\nOr:\n\n"
+                                         "```\nr = ''.join(reversed(s))\n\nprint(r)\n```\n\n    indented = 1\n"));
+    QCOMPARE(view->codeBlocks(), QStringList({QStringLiteral("print(s[::-1])"), QStringLiteral("r = ''.join(reversed(s))\n\nprint(r)"),
+                                              QStringLiteral("indented = 1")}));
+    for (int i = 0; i < 3; ++i) {
+        QToolButton* copy = view->copyButton(i);
+        QVERIFY(copy && copy->isVisible());
+        QCOMPARE(copy->text(), QStringLiteral("Copy code"));
+        // Above its block's first line, inside the view, and clear of the text before it.
+        QTextCursor at(view->document()->findBlock(view->document()->find(view->codeBlocks()[i].section(QLatin1Char('\n'), 0, 0)).position()));
+        const QRect firstLine = view->cursorRect(at);
+        QVERIFY2(copy->geometry().bottom() < firstLine.top(), qPrintable(QStringLiteral("block %1: button %2-%3, line at %4")
+                                                                         .arg(i).arg(copy->geometry().top()).arg(copy->geometry().bottom()).arg(firstLine.top())));
+        QVERIFY(view->viewport()->rect().contains(copy->geometry()));
+        if (at.block().previous().isValid()) {
+            QTextCursor before(at.block().previous());
+            before.movePosition(QTextCursor::EndOfBlock);
+            QVERIFY(copy->geometry().top() > view->cursorRect(before).top());
+        }
+    }
+    QVERIFY(!view->copyButton(3));
+    view->copyButton(1)->click();
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("r = ''.join(reversed(s))\n\nprint(r)"));
+    QCOMPARE(view->copyButton(1)->text(), QStringLiteral("Copied"));
+    QTRY_COMPARE_WITH_TIMEOUT(view->copyButton(1)->text(), QStringLiteral("Copy code"), 3000);
+
+    // While a reply streams the text grows; the buttons follow. Token colours and plain text have none.
+    view->setMarkdownText(QStringLiteral("```\nx = 1\n"));
+    QCOMPARE(view->codeBlocks(), QStringList({QStringLiteral("x = 1")}));
+    QVERIFY(view->copyButton(0) && !view->copyButton(1));
+    view->setTokens({TokenRun{0, QStringLiteral("```"), 0.5f}});
+    QVERIFY(view->codeBlocks().isEmpty() && !view->copyButton(0));
+    view->setMarkdownText(QStringLiteral("```\nx = 1\n```"));
+    QVERIFY(view->copyButton(0));
+    view->showPlainText(QStringLiteral("```\nx = 1\n```"));
+    QVERIFY(!view->copyButton(0));
+    delete view;
 }
 
 QTEST_MAIN(TestMainWindow)
