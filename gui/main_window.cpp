@@ -439,9 +439,10 @@ void MainWindow::startReply(const QString& parentId) {
     const ReplyOptions options = replyOptions();
     auto result = m_chat->startReply(m_current, parentId, options);
     if (result.status == ChatSession::StartStatus::Overflow) {
-        const QString needed = tr("This conversation needs %1 tokens (prompt plus up to %2 new tokens), but the model's context holds %3.")
-                                   .arg(result.needed)
-                                   .arg(options.maxNewTokens)
+        const QString needed = tr("This conversation's prompt takes %1 tokens, and a reply needs room for %2 more, but the "
+                                  "model's context holds %3.")
+                                   .arg(result.needed - m_chat->replyRoom(options.maxNewTokens))
+                                   .arg(m_chat->replyRoom(options.maxNewTokens))
                                    .arg(result.limit);
         if (result.turnsToDrop < 0) {
             showError(needed + QLatin1Char(' ') + tr("Lower \"Max new tokens\" or start a new conversation."), QString());
@@ -611,10 +612,10 @@ void MainWindow::branchFrom(const QString& messageId, int index, int alternative
         showError(tr("No model is loaded yet. Open a model folder or wait until loading has finished."), QString());
         break;
     case ChatSession::StartStatus::Overflow:
-        showError(tr("The branch needs %1 tokens (prompt plus up to %2 new tokens), but the model's context holds %3. "
-                     "Lower \"Max new tokens\".")
-                      .arg(result.needed)
-                      .arg(options.maxNewTokens)
+        showError(tr("The branch's prompt takes %1 tokens, and a reply needs room for %2 more, but the model's context "
+                     "holds %3. Lower \"Max new tokens\".")
+                      .arg(result.needed - m_chat->replyRoom(options.maxNewTokens))
+                      .arg(m_chat->replyRoom(options.maxNewTokens))
                       .arg(result.limit),
                   QString());
         break;

@@ -158,6 +158,7 @@ void SamplingPanel::retranslateUi() {
     m_topKLabel->setText(tr("Top-k"));
     m_minPLabel->setText(tr("Min-p"));
     m_maxNewLabel->setText(tr("Max new tokens"));
+    m_maxNew->setToolTip(tr("The longest a reply may be, in tokens. A reply also stops when the model's context is full."));
     m_contextLabel->setText(tr("Context"));
     if (m_limit > 0) {
         //: Context meter: tokens used of the model's context limit.

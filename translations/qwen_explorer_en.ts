@@ -419,6 +419,10 @@ max %5, mean %6 (zoom in for single tokens)</translation>
         <source>Untitled conversation</source>
         <translation>Untitled conversation</translation>
     </message>
+    <message>
+        <source>Stopped: the context is full.</source>
+        <translation>Stopped: the context is full.</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ConversationFile</name>
@@ -771,10 +775,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>No model is loaded yet. Open a model folder or wait until loading has finished.</translation>
     </message>
     <message>
-        <source>This conversation needs %1 tokens (prompt plus up to %2 new tokens), but the model&apos;s context holds %3.</source>
-        <translation>This conversation needs %1 tokens (prompt plus up to %2 new tokens), but the model&apos;s context holds %3.</translation>
-    </message>
-    <message>
         <source>Lower &quot;Max new tokens&quot; or start a new conversation.</source>
         <translation>Lower &quot;Max new tokens&quot; or start a new conversation.</translation>
     </message>
@@ -916,10 +916,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
     <message>
         <source>The branch could not be created.</source>
         <translation>The branch could not be created.</translation>
-    </message>
-    <message>
-        <source>The branch needs %1 tokens (prompt plus up to %2 new tokens), but the model&apos;s context holds %3. Lower &quot;Max new tokens&quot;.</source>
-        <translation>The branch needs %1 tokens (prompt plus up to %2 new tokens), but the model&apos;s context holds %3. Lower &quot;Max new tokens&quot;.</translation>
     </message>
     <message>
         <source>The branch could not be continued: the reply&apos;s prompt cannot be built again as it was.</source>
@@ -1114,6 +1110,14 @@ In a conversation with replies, a change starts it again from its first message 
         <source>Stop generating; the text so far is kept (Esc)</source>
         <translation>Stop generating; the text so far is kept (Esc)</translation>
     </message>
+    <message>
+        <source>This conversation&apos;s prompt takes %1 tokens, and a reply needs room for %2 more, but the model&apos;s context holds %3.</source>
+        <translation>This conversation&apos;s prompt takes %1 tokens, and a reply needs room for %2 more, but the model&apos;s context holds %3.</translation>
+    </message>
+    <message>
+        <source>The branch&apos;s prompt takes %1 tokens, and a reply needs room for %2 more, but the model&apos;s context holds %3. Lower &quot;Max new tokens&quot;.</source>
+        <translation>The branch&apos;s prompt takes %1 tokens, and a reply needs room for %2 more, but the model&apos;s context holds %3. Lower &quot;Max new tokens&quot;.</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MarkdownView</name>
@@ -1281,6 +1285,10 @@ In a conversation with replies, a change starts it again from its first message 
     <message>
         <source>Change the system prompt; a conversation with replies starts again from its first message in a new branch, and the old one stays reachable</source>
         <translation>Change the system prompt; a conversation with replies starts again from its first message in a new branch, and the old one stays reachable</translation>
+    </message>
+    <message>
+        <source>stopped: the context is full</source>
+        <translation>stopped: the context is full</translation>
     </message>
 </context>
 <context>
@@ -1636,6 +1644,10 @@ MLP activation RMS %3</translation>
     <message>
         <source>Tokens this conversation uses of the model&apos;s context</source>
         <translation>Tokens this conversation uses of the model&apos;s context</translation>
+    </message>
+    <message>
+        <source>The longest a reply may be, in tokens. A reply also stops when the model&apos;s context is full.</source>
+        <translation>The longest a reply may be, in tokens. A reply also stops when the model&apos;s context is full.</translation>
     </message>
 </context>
 <context>

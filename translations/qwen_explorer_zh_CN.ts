@@ -418,6 +418,10 @@ max %5, mean %6 (zoom in for single tokens)</source>
         <source>Untitled conversation</source>
         <translation>未命名对话</translation>
     </message>
+    <message>
+        <source>Stopped: the context is full.</source>
+        <translation>已停止：上下文已满。</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ConversationFile</name>
@@ -770,10 +774,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>尚未加载模型。请打开模型文件夹，或等待加载完成。</translation>
     </message>
     <message>
-        <source>This conversation needs %1 tokens (prompt plus up to %2 new tokens), but the model&apos;s context holds %3.</source>
-        <translation>此对话需要 %1 个词元（提示词加最多 %2 个新词元），但模型的上下文只能容纳 %3 个。</translation>
-    </message>
-    <message>
         <source>Lower &quot;Max new tokens&quot; or start a new conversation.</source>
         <translation>请调低“最大新词元数”，或开始新对话。</translation>
     </message>
@@ -914,10 +914,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
     <message>
         <source>The branch could not be created.</source>
         <translation>无法创建分支。</translation>
-    </message>
-    <message>
-        <source>The branch needs %1 tokens (prompt plus up to %2 new tokens), but the model&apos;s context holds %3. Lower &quot;Max new tokens&quot;.</source>
-        <translation>分支需要 %1 个词元（提示词加最多 %2 个新词元），但模型的上下文只能容纳 %3 个。请调低“最大新词元数”。</translation>
     </message>
     <message>
         <source>The branch could not be continued: the reply&apos;s prompt cannot be built again as it was.</source>
@@ -1107,6 +1103,14 @@ In a conversation with replies, a change starts it again from its first message 
         <source>Stop generating; the text so far is kept (Esc)</source>
         <translation>停止生成；已生成的文字会保留（Esc）</translation>
     </message>
+    <message>
+        <source>This conversation&apos;s prompt takes %1 tokens, and a reply needs room for %2 more, but the model&apos;s context holds %3.</source>
+        <translation>此对话的提示占 %1 个词元，回复还需要 %2 个词元的空间，但模型的上下文只能容纳 %3 个词元。</translation>
+    </message>
+    <message>
+        <source>The branch&apos;s prompt takes %1 tokens, and a reply needs room for %2 more, but the model&apos;s context holds %3. Lower &quot;Max new tokens&quot;.</source>
+        <translation>此分支的提示占 %1 个词元，回复还需要 %2 个词元的空间，但模型的上下文只能容纳 %3 个词元。请调低“最大新词元数”。</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MarkdownView</name>
@@ -1273,6 +1277,10 @@ In a conversation with replies, a change starts it again from its first message 
     <message>
         <source>Change the system prompt; a conversation with replies starts again from its first message in a new branch, and the old one stays reachable</source>
         <translation>修改系统提示词；已有回复的对话会在新分支中从第一条消息重新开始，旧分支仍可查看</translation>
+    </message>
+    <message>
+        <source>stopped: the context is full</source>
+        <translation>已停止：上下文已满</translation>
     </message>
 </context>
 <context>
@@ -1626,6 +1634,10 @@ MLP 激活 RMS %3</translation>
     <message>
         <source>Tokens this conversation uses of the model&apos;s context</source>
         <translation>此对话占用的模型上下文词元数</translation>
+    </message>
+    <message>
+        <source>The longest a reply may be, in tokens. A reply also stops when the model&apos;s context is full.</source>
+        <translation>一条回复最多的词元数。模型的上下文满了时，回复也会停止。</translation>
     </message>
 </context>
 <context>

@@ -150,7 +150,13 @@ ChatSession::StartResult ChatSession::precheck() const {
     return result;
 }
 
-bool ChatSession::overflows(std::int64_t needed, StartResult& result) const {
+std::int64_t ChatSession::replyRoom(int maxNewTokens) const {
+    const std::int64_t floor = std::max<std::int64_t>(m_contextLimit / 4, std::min<std::int64_t>(256, m_contextLimit / 2));
+    return std::max<std::int64_t>(1, std::min<std::int64_t>(maxNewTokens, floor));
+}
+
+bool ChatSession::overflows(std::int64_t promptTokens, const ReplyOptions& options, StartResult& result) const {
+    const std::int64_t needed = promptTokens + replyRoom(options.maxNewTokens);
     if (needed <= m_contextLimit) return false;
     result.status = StartStatus::Overflow;
     result.needed = needed;
@@ -174,12 +180,12 @@ ChatSession::StartResult ChatSession::startReply(const QString& conversationId, 
         result.details = prompt.error;
         return result;
     }
-    const auto needed = static_cast<std::int64_t>(prompt.tokens.size()) + options.maxNewTokens;
-    if (overflows(needed, result)) {
-        // Fewest oldest turns to leave out so that prompt and reply fit.
+    if (overflows(static_cast<std::int64_t>(prompt.tokens.size()), options, result)) {
+        // Fewest oldest turns to leave out so that the prompt leaves a reply its room.
         for (int drop = dropped + 1; drop < turns; ++drop) {
             const BuiltPrompt smaller = buildPrompt(threadMessages(*c, parentId, drop), options.thinking, true);
-            if (smaller.error.isEmpty() && static_cast<std::int64_t>(smaller.tokens.size()) + options.maxNewTokens <= m_contextLimit) {
+            StartResult ignored;
+            if (smaller.error.isEmpty() && !overflows(static_cast<std::int64_t>(smaller.tokens.size()), options, ignored)) {
                 result.turnsToDrop = drop;
                 break;
             }
@@ -290,8 +296,8 @@ ChatSession::StartResult ChatSession::continueReply(const QString& conversationI
     }
     for (const MessageToken& t : reply->tokens)
         if (t.id >= 0) prompt.tokens.push_back(t.id);  // id < 0: held-back bytes, no token
-    const auto needed = static_cast<std::int64_t>(prompt.tokens.size()) + options.maxNewTokens;
-    if (overflows(needed, result)) return result;  // leaving out turns would change the prefix being continued
+    // Leaving out turns would change the prefix being continued.
+    if (overflows(static_cast<std::int64_t>(prompt.tokens.size()), options, result)) return result;
     reply->finish = FinishState::Streaming;
     reply->stats.reset();
     startStream(conversationId, messageId, std::move(prompt.tokens), options);
@@ -308,8 +314,11 @@ void ChatSession::startStream(const QString& conversationId, const QString& mess
     emit m_store->conversationsChanged();
     SamplingParams sampling = options.sampling;
     sampling.seed = static_cast<std::uint64_t>(QDateTime::currentMSecsSinceEpoch());
+    const std::int64_t room = m_contextLimit - static_cast<std::int64_t>(prompt.size());
+    const int maxNew = static_cast<int>(std::clamp<std::int64_t>(room, 1, options.maxNewTokens));
+    m_contextCapped = maxNew < options.maxNewTokens;
     m_sinceStart.start();
-    m_requestId = m_engine->generate(std::move(prompt), sampling, options.maxNewTokens);
+    m_requestId = m_engine->generate(std::move(prompt), sampling, maxNew);
     emit busyChanged(true);
 }
 
@@ -362,7 +371,7 @@ void ChatSession::onFinished(const GenerationFinished& finished) {
     if (Message* m = streamingMessagePtr()) {
         switch (finished.reason) {
         case StopReason::Eos: m->finish = FinishState::Complete; break;
-        case StopReason::Length: m->finish = FinishState::Length; break;
+        case StopReason::Length: m->finish = m_contextCapped ? FinishState::ContextFull : FinishState::Length; break;
         case StopReason::Cancelled: m->finish = FinishState::Stopped; break;
         }
         MessageStats stats;

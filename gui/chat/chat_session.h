@@ -57,11 +57,17 @@ public:
     enum class StartStatus { Started, NoModel, Busy, Overflow, Failed };
     struct StartResult {
         StartStatus status = StartStatus::Failed;
-        std::int64_t needed = 0;      // prompt + reply tokens (Overflow)
+        std::int64_t needed = 0;      // Overflow: prompt tokens + the room a reply needs (replyRoom)
         std::int64_t limit = 0;
         int turnsToDrop = -1;         // Overflow: fewest oldest turns to drop so it fits; -1: none helps
         QString details;
     };
+    // The room a reply needs in the context to start: Max new tokens, or where that is more, a
+    // quarter of the context (at least min(256, half of it)). A reply that starts gets all the
+    // room left, up to Max new tokens, and stops with ContextFull when the context is full. So a
+    // long Max new tokens never blocks a short conversation, and a reply never starts with only a
+    // few tokens left.
+    std::int64_t replyRoom(int maxNewTokens) const;
     // Adds an assistant reply under `parentId` (a user message) and starts generating it.
     StartResult startReply(const QString& conversationId, const QString& parentId, const ReplyOptions& options);
 
@@ -100,8 +106,9 @@ signals:
 private:
     // NoModel or Busy when no reply can start now, else Failed (nothing decided yet).
     StartResult precheck() const;
-    // Marks `result` Overflow when `needed` tokens exceed the context.
-    bool overflows(std::int64_t needed, StartResult& result) const;
+    // Marks `result` Overflow when a prompt of `promptTokens` leaves less than replyRoom.
+    bool overflows(std::int64_t promptTokens, const ReplyOptions& options, StartResult& result) const;
+    // Generates up to Max new tokens, or as many as the context has room for.
     void startStream(const QString& conversationId, const QString& messageId, std::vector<int> prompt, const ReplyOptions& options);
     MessageToken messageToken(const TokenPiece& piece) const;
     // The token alone as text, special tokens kept ("" without a model).
@@ -119,6 +126,7 @@ private:
     std::int64_t m_contextLimit = 0;
 
     RequestId m_requestId = 0;
+    bool m_contextCapped = false;     // the streaming reply's limit is the context's room, not Max new tokens
     QString m_conversationId;
     QString m_messageId;
     QElapsedTimer m_sinceStart;

@@ -360,6 +360,7 @@ void MessageWidget::refresh() {
         case FinishState::Streaming: parts << tr("generating…"); break;
         case FinishState::Stopped: parts << tr("stopped"); break;
         case FinishState::Length: parts << tr("stopped at the token limit"); break;
+        case FinishState::ContextFull: parts << tr("stopped: the context is full"); break;
         case FinishState::Failed: parts << tr("failed"); break;
         case FinishState::Complete: break;
         }

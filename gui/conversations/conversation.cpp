@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <iterator>
 
 #include <QCoreApplication>
 #include <QFile>
@@ -110,7 +111,7 @@ std::optional<Role> roleFromName(const QString& name) {
     return std::nullopt;
 }
 
-const char* const kFinishNames[] = {"complete", "streaming", "stopped", "length", "failed"};
+const char* const kFinishNames[] = {"complete", "streaming", "stopped", "length", "failed", "context_full"};
 
 QJsonObject statsToJson(const MessageStats& s) {
     return QJsonObject{{QStringLiteral("prompt_tokens"), s.promptTokens},
@@ -243,7 +244,7 @@ std::optional<Conversation> Conversation::fromJson(const QJsonObject& json) {
         m.thinkingStarted = o.value(QStringLiteral("thinking_started")).toBool();
         m.thinkingSeconds = o.value(QStringLiteral("thinking_seconds")).toDouble(-1.0);
         const QString finish = o.value(QStringLiteral("finish")).toString();
-        for (int i = 0; i < 5; ++i)
+        for (int i = 0; i < static_cast<int>(std::size(kFinishNames)); ++i)
             if (finish == QLatin1String(kFinishNames[i])) m.finish = static_cast<FinishState>(i);
         // A reply that was still streaming when the app stopped keeps its text as stopped.
         if (m.finish == FinishState::Streaming) m.finish = FinishState::Stopped;

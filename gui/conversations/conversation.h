@@ -48,7 +48,8 @@ struct PromptRecipe {
 };
 
 // How an assistant message ended.
-enum class FinishState { Complete, Streaming, Stopped, Length, Failed };
+// Length: the reply reached Max new tokens; ContextFull: it filled the model's context first.
+enum class FinishState { Complete, Streaming, Stopped, Length, Failed, ContextFull };
 
 struct Message {
     QString id;

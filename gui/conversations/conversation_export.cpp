@@ -64,6 +64,7 @@ QString assistantMarkdown(const Message& m) {
     switch (m.finish) {
     case FinishState::Stopped: parts << QStringLiteral("*%1*").arg(ConversationExport::tr("Stopped before the end.")); break;
     case FinishState::Length: parts << QStringLiteral("*%1*").arg(ConversationExport::tr("Stopped at the token limit.")); break;
+    case FinishState::ContextFull: parts << QStringLiteral("*%1*").arg(ConversationExport::tr("Stopped: the context is full.")); break;
     case FinishState::Failed: parts << QStringLiteral("*%1*").arg(ConversationExport::tr("Generation failed.")); break;
     case FinishState::Complete:
     case FinishState::Streaming: break;

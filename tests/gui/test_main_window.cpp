@@ -24,6 +24,7 @@
 #include <QUrl>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -81,6 +82,7 @@ private slots:
     void defaultSystemPromptStartsNewConversations();
     void dropsOpenModelsAndImportConversations();
     void codeBlocksHaveCopyButtons();
+    void repliesFillTheContextThenOfferToDropTurns();
 
 private:
     bool waitIdle(int ms = 60000) {
@@ -730,6 +732,77 @@ void TestMainWindow::codeBlocksHaveCopyButtons() {
     view->showPlainText(QStringLiteral("```\nx = 1\n```"));
     QVERIFY(!view->copyButton(0));
     delete view;
+}
+
+void TestMainWindow::repliesFillTheContextThenOfferToDropTurns() {
+    MainWindow* w = m_app.window.get();
+    // The tiny model with a 300-token context; Max new tokens 2,048, more than all of it.
+    QTemporaryDir small;
+    for (const QString& f : QDir(m_model).entryList(QDir::Files)) QVERIFY(QFile::copy(QDir(m_model).filePath(f), small.filePath(f)));
+    QFile config(small.filePath(QStringLiteral("config.json")));
+    QVERIFY(config.open(QIODevice::ReadOnly));
+    QString json = QString::fromUtf8(config.readAll());
+    config.close();
+    json.replace(QRegularExpression(QStringLiteral(R"("max_position_embeddings":\s*\d+)")), QStringLiteral("\"max_position_embeddings\": 300"));
+    QVERIFY(json.contains(QStringLiteral("\"max_position_embeddings\": 300")));
+    QVERIFY(config.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    config.write(json.toUtf8());
+    config.close();
+    QSignalSpy ready(w, &MainWindow::modelReady);
+    QVERIFY(w->loadModel(small.path()));
+    QVERIFY(ready.wait(60000));
+    QCOMPARE(w->chat()->contextLimit(), 300);
+    m_app.settings->setMaxNewTokens(2048);
+    w->samplingPanel()->loadFrom(*m_app.settings);
+    QCOMPARE(w->chat()->replyRoom(2048), 150);  // half of 300: a quarter would be under 256
+    QCOMPARE(w->chat()->replyRoom(100), 100);
+
+    // The first reply starts, and stops where the context is full, said so.
+    QVERIFY(w->sendMessage(QStringLiteral("Hi")));
+    QVERIFY(waitIdle());
+    std::vector<const Message*> thread = current()->thread();
+    QCOMPARE(thread.size(), std::size_t(2));
+    const Message* reply = thread[1];
+    QVERIFY2(w->errorText().isEmpty(), qPrintable(w->errorText()));
+    QCOMPARE(reply->finish, FinishState::ContextFull);
+    QCOMPARE(reply->prompt->tokens + reply->stats->newTokens, qint64(300));
+    auto* replyWidget = w->chatView()->findChildren<MessageWidget*>().value(1);
+    QVERIFY(replyWidget);
+    bool said = false;
+    for (QLabel* l : replyWidget->findChildren<QLabel*>()) said = said || l->text().contains(QStringLiteral("the context is full"));
+    QVERIFY(said);
+    QVERIFY(conversationMarkdown(*current()).contains(QStringLiteral("Stopped: the context is full.")));
+
+    // The next turn's prompt leaves no room: the oldest turn can be left out. No: nothing starts.
+    QStringList asked;
+    QString answer = QStringLiteral("&No");
+    QTimer driver;
+    driver.setInterval(20);
+    connect(&driver, &QTimer::timeout, this, [&] {
+        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+            asked << box->text();
+            if (QAbstractButton* b = buttonWithText(box, answer)) b->click();
+            else box->reject();
+        }
+    });
+    driver.start();
+    QVERIFY(w->sendMessage(QStringLiteral("And then?")));
+    QCOMPARE(asked.size(), 1);
+    QVERIFY2(asked[0].contains(QStringLiteral("a reply needs room for 150 more, but the model's context holds 300")), qPrintable(asked[0]));
+    QVERIFY(asked[0].contains(QStringLiteral("Leave out the oldest turn")));
+    QVERIFY(!w->chat()->isGenerating());
+    QCOMPARE(current()->thread().size(), std::size_t(3));  // the message is kept, unanswered
+    // Yes, on the next message: its reply starts without the first turn.
+    answer = QStringLiteral("&Yes");
+    QVERIFY(w->sendMessage(QStringLiteral("Once more.")));
+    QCOMPARE(asked.size(), 2);
+    QVERIFY(waitIdle());
+    driver.stop();
+    thread = current()->thread();
+    QCOMPARE(thread.back()->role, Role::Assistant);
+    QVERIFY(thread.back()->prompt->droppedTurns >= 1);
+    QVERIFY(thread.back()->finish == FinishState::ContextFull || thread.back()->finish == FinishState::Complete);
+    QVERIFY(thread.back()->prompt->tokens + w->chat()->replyRoom(2048) <= 300);
 }
 
 QTEST_MAIN(TestMainWindow)
