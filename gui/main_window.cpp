@@ -19,6 +19,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFrame>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
@@ -28,11 +29,14 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSet>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -59,6 +63,21 @@
 #include "gui/settings_dialog.h"
 
 namespace qe::gui {
+
+namespace {
+
+// `panel` in a frameless scroll area that shows the window's background.
+QScrollArea* scrolling(QWidget* panel) {
+    auto* area = new QScrollArea(panel->parentWidget());
+    area->setFrameShape(QFrame::NoFrame);
+    area->setWidgetResizable(true);
+    area->setWidget(panel);
+    area->viewport()->setAutoFillBackground(false);
+    panel->setAutoFillBackground(false);
+    return area;
+}
+
+}  // namespace
 
 MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QString& conversationsFolder, QWidget* parent)
     : QMainWindow(parent), m_settings(settings), m_language(language), m_engine(new EngineController(this)),
@@ -122,11 +141,20 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     rightLayout->addWidget(m_sampling);
     rightLayout->addStretch(1);
 
-    m_splitter->addWidget(left);
+    // The side panels and the inspector scroll when their contents need more room than they
+    // have (large text, a small screen) instead of making the window wider than the screen.
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_splitter->addWidget(scrolling(left));
     m_splitter->addWidget(centre);
-    m_splitter->addWidget(right);
+    m_splitter->addWidget(scrolling(right));
     m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({240, 640, 240});
+    m_splitter->setCollapsible(1, false);  // the chat keeps its minimum width
+    m_splitter->setSizes({m_zoomLayout.left, 640, m_zoomLayout.right});
+    connect(m_splitter, &QSplitter::splitterMoved, this, &MainWindow::rememberPanelWidths);
+    m_fitPanels.setSingleShot(true);
+    connect(&m_fitPanels, &QTimer::timeout, this, &MainWindow::fitPanels);
+    left->installEventFilter(this);  // LayoutRequest: their contents' needs may have changed
+    right->installEventFilter(this);
     auto* root = new QWidget(this);
     auto* rootLayout = new QVBoxLayout(root);
     rootLayout->setContentsMargins(0, 0, 0, 0);
@@ -136,7 +164,12 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     setCentralWidget(root);
     // Inspector (issue #9) as a dock on the right; View menu toggles it.
     m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
-    m_inspectorDock->setWidget(m_inspector);
+    m_inspectorDock->setWidget(scrolling(m_inspector));
+    m_inspectorDock->installEventFilter(this);  // its width at 100 %, when the user drags its edge
+    m_inspector->installEventFilter(this);      // LayoutRequest: what it needs may have changed
+    // The timer as the context: the dock hides while the window is destroyed, after the timer.
+    connect(m_inspectorDock, &QDockWidget::visibilityChanged, &m_fitPanels, [this] { m_fitPanels.start(); });
+    connect(m_inspectorDock, &QDockWidget::topLevelChanged, &m_fitPanels, [this] { m_fitPanels.start(); });
     m_inspectorDock->setAllowedAreas(Qt::AllDockWidgetAreas);
     addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
     statusBar()->addPermanentWidget(m_undoButton);
@@ -206,7 +239,10 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     updateActions();
     m_textScale = m_settings.textScale();  // no "Text size" message for the size kept from last time
     setTextScale(m_textScale);
-    if (!restoreGeometry(m_settings.windowGeometry())) resize(1500, 860);
+    if (!restoreGeometry(m_settings.windowGeometry())) {
+        const QRect screenArea = screen() ? screen()->availableGeometry() : QRect(0, 0, 1920, 1080);
+        resize(std::min(1600, screenArea.width() * 9 / 10), std::min(1000, screenArea.height() * 9 / 10));
+    }
 }
 
 MainWindow::~MainWindow() {
@@ -902,6 +938,18 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::LayoutRequest) {
+        const auto contents = [this](int i) {
+            auto* area = qobject_cast<QScrollArea*>(m_splitter->widget(i));
+            return area ? area->widget() : nullptr;
+        };
+        if (watched == contents(0) || watched == contents(2) || watched == m_inspector) m_fitPanels.start();
+    }
+    // The inspector resized with a mouse button down: the user dragging its edge (a window resize
+    // leaves a docked inspector's width alone).
+    if (watched == m_inspectorDock && event->type() == QEvent::Resize && QGuiApplication::mouseButtons() != Qt::NoButton &&
+        !m_inspectorDock->isFloating())
+        m_zoomLayout.dock = qRound(m_inspectorDock->width() / m_textScale);
     // The composer takes dropped text; dropped model folders and conversation files go to the window.
     const bool drag = event->type() == QEvent::DragEnter || event->type() == QEvent::DragMove || event->type() == QEvent::Drop;
     if (drag && watched == m_composer->viewport()) {
@@ -914,6 +962,11 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
         }
     }
     return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event) {
+    QMainWindow::resizeEvent(event);
+    m_fitPanels.start();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -945,9 +998,13 @@ const QFont& desktopFont() {
 // A widget with a style sheet keeps the font it had when the sheet was applied: Qt resolves its
 // font apart from the usual inheritance, so it misses a change of the application font. Such
 // widgets (and those below them) are told to inherit again, parents first. Our style sheets set
-// colours and backgrounds, never fonts; widgets with fonts of their own keep them.
+// colours and backgrounds, never fonts; widgets with fonts of their own keep them. So is any other
+// widget left at another size than its parent without a font of its own (seen: the corner button
+// of a table in a tab never shown, after a quick run of zoom steps).
 void followApplicationFont(QWidget* widget) {
-    if (widget->testAttribute(Qt::WA_StyleSheet) && !widget->testAttribute(Qt::WA_SetFont)) widget->setFont(QFont());
+    const QWidget* parent = widget->isWindow() ? nullptr : widget->parentWidget();
+    const bool stale = parent && widget->font().pointSizeF() != parent->font().pointSizeF();
+    if ((widget->testAttribute(Qt::WA_StyleSheet) || stale) && !widget->testAttribute(Qt::WA_SetFont)) widget->setFont(QFont());
     for (QObject* child : widget->children())
         if (auto* w = qobject_cast<QWidget*>(child)) followApplicationFont(w);
 }
@@ -961,24 +1018,9 @@ void MainWindow::setTextScale(double scale) {
     if (base.pointSizeF() > 0) font.setPointSizeF(base.pointSizeF() * scale);
     else font.setPixelSize(std::max(1, qRound(base.pixelSize() * scale)));
     QApplication::setFont(font);  // every widget without a font of its own follows, through posted events
-    QMetaObject::invokeMethod(this, [this] {  // after those events
+    QMetaObject::invokeMethod(this, [this, previous = m_textScale, scale] {  // after those events
         followApplicationFont(this);
-        // The side panels keep their widths, or widen to what their larger contents need, and the
-        // chat takes the rest: left alone, the splitter takes that width from the chat.
-        const QList<int> sizes = m_splitter->sizes();
-        const int total = std::accumulate(sizes.begin(), sizes.end(), 0);
-        auto side = [&](int i) { return std::max(m_splitter->widget(i)->minimumSizeHint().width(), sizes[i]); };
-        const int left = side(0), right = side(2);
-        if (total > 0) m_splitter->setSizes({left, std::max(total - left - right, 0), right});
-        // What the side panels gained comes out of the inspector when it is docked beside them
-        // (down to what it needs), not out of the chat.
-        const int gained = left + right - sizes.value(0) - sizes.value(2);
-        const Qt::DockWidgetArea area = dockWidgetArea(m_inspectorDock);
-        if (total > 0 && gained > 0 && m_inspectorDock->isVisible() && !m_inspectorDock->isFloating() &&
-            (area == Qt::LeftDockWidgetArea || area == Qt::RightDockWidgetArea)) {
-            const int width = std::max(m_inspectorDock->minimumSizeHint().width(), m_inspectorDock->width() - gained);
-            if (width < m_inspectorDock->width()) resizeDocks({m_inspectorDock}, {width}, Qt::Horizontal);
-        }
+        layOutForScale(previous, scale);
     }, Qt::QueuedConnection);
     const bool changed = std::abs(scale - m_textScale) > 1e-9;
     m_textScale = scale;
@@ -987,6 +1029,84 @@ void MainWindow::setTextScale(double scale) {
     m_zoomOutAction->setEnabled(scale > kTextScales[0] + 1e-9);
     m_zoomResetAction->setEnabled(std::abs(scale - 1.0) > 1e-9);
     if (changed) statusBar()->showMessage(tr("Text size %1 %").arg(qRound(scale * 100)), 3000);
+}
+
+void MainWindow::setPanelWidths(int left, int right) {
+    // The chat keeps at least 40 % of the splitter where the panels' minimum widths allow it.
+    const QList<int> sizes = m_splitter->sizes();
+    const int total = std::accumulate(sizes.begin(), sizes.end(), 0);
+    if (sizes.size() != 3 || total <= 0) return;
+    const int most = total * 3 / 5;
+    if (left + right > most) {
+        const double fit = double(most) / (left + right);
+        left = qRound(left * fit);
+        right = qRound(right * fit);
+    }
+    // Not below their minimum widths; where one has to be wider, the other gives way.
+    const int leftMin = m_splitter->widget(0)->minimumWidth(), rightMin = m_splitter->widget(2)->minimumWidth();
+    left = std::max(left, leftMin);
+    right = std::max(right, rightMin);
+    if (left + right > most) {
+        right = std::max(rightMin, most - left);
+        left = std::max(leftMin, most - right);
+    }
+    if (left != sizes[0] || right != sizes[2]) m_splitter->setSizes({left, std::max(total - left - right, 0), right});
+}
+
+void MainWindow::layOutForScale(double previous, double scale) {
+    // The side panels and the docked inspector are as wide as at 100 % times the scale (at least
+    // their minimum widths, fitPanels), and the chat takes the rest; but the inspector takes at
+    // most 45 % of the window. Their widths at 100 % change where the user drags them
+    // (rememberPanelWidths, eventFilter); the inspector's is its width when the text size first
+    // changes (at the start the window state restores it).
+    fitPanels();
+    const Qt::DockWidgetArea area = dockWidgetArea(m_inspectorDock);
+    if (std::abs(scale - previous) > 1e-9 && m_inspectorDock->isVisible() && !m_inspectorDock->isFloating() &&
+        (area == Qt::LeftDockWidgetArea || area == Qt::RightDockWidgetArea)) {
+        if (m_zoomLayout.dock <= 0) m_zoomLayout.dock = qRound(m_inspectorDock->width() / previous);
+        resizeDocks({m_inspectorDock}, {std::min(qRound(m_zoomLayout.dock * scale), width() * 9 / 20)}, Qt::Horizontal);
+    }
+    m_fitPanels.start();  // again once the layouts have run: the splitter's width follows the dock's
+}
+
+void MainWindow::fitPanels() {
+    // Each side panel and the docked inspector is at least as wide and as high as its contents
+    // need (its minimum size, so the window grows for them as for any widget), as far as the
+    // screen allows: together the three leave the chat a quarter of its width (at least 320 px), shared in
+    // proportion to what they need, and each at most the screen's height less the rest of the
+    // window. Beyond that they scroll, instead of making the window larger than the screen.
+    auto* left = qobject_cast<QScrollArea*>(m_splitter->widget(0));
+    auto* right = qobject_cast<QScrollArea*>(m_splitter->widget(2));
+    auto* dock = qobject_cast<QScrollArea*>(m_inspectorDock->widget());
+    if (!left || !right || !dock) return;
+    const QSize screenArea = screen() ? screen()->availableGeometry().size() : QSize(1920, 1080);
+    const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+    const auto needs = [&](QScrollArea* area) {
+        QWidget* contents = area->widget();
+        QSize size = contents->minimumSizeHint();
+        // Wrapped text needs more height than the minimum where the panel is narrow.
+        if (contents->hasHeightForWidth()) size.setHeight(std::max(size.height(), contents->heightForWidth(std::max(size.width(), area->viewport()->width()))));
+        return size + QSize(scrollBar, 0);
+    };
+    const bool docked = m_inspectorDock->isVisible() && !m_inspectorDock->isFloating();
+    const QSize l = needs(left), r = needs(right), d = docked ? needs(dock) : QSize(0, 0);
+    const int budget = screenArea.width() - std::max(320, screenArea.width() / 4);  // the chat keeps a quarter
+    const double fit = l.width() + r.width() + d.width() > budget ? double(budget) / (l.width() + r.width() + d.width()) : 1.0;
+    // The rest of the window's height around a panel: menu, model bar, dock title, status bar.
+    const int frame = std::max(0, frameGeometry().height() - height());  // the window manager's title bar
+    const auto tallest = [&](QWidget* area) { return std::max(100, screenArea.height() - frame - std::max(0, height() - area->height())); };
+    left->setMinimumSize(int(l.width() * fit), std::min(l.height(), tallest(left)));
+    right->setMinimumSize(int(r.width() * fit), std::min(r.height(), tallest(right)));
+    if (docked) dock->setMinimumSize(int(d.width() * fit), std::min(d.height(), tallest(dock)));
+    else dock->setMinimumSize(0, 0);
+    // The splitter does not narrow a panel whose minimum shrank: set the widths again.
+    setPanelWidths(qRound(m_zoomLayout.left * m_textScale), qRound(m_zoomLayout.right * m_textScale));
+}
+
+void MainWindow::rememberPanelWidths() {
+    const QList<int> sizes = m_splitter->sizes();
+    if (sizes.size() == 3 && sizes[0] > 0) m_zoomLayout.left = qRound(sizes[0] / m_textScale);
+    if (sizes.size() == 3 && sizes[2] > 0) m_zoomLayout.right = qRound(sizes[2] / m_textScale);
 }
 
 void MainWindow::zoomIn() {

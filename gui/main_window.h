@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QTimer>
 
 #include "gui/engine/engine_events.h"
 
@@ -98,6 +99,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     // A model folder (or one of its files) dropped on the window opens it; conversation files
     // (.json) are imported.
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -182,6 +184,18 @@ private:
     QAction* m_zoomOutAction = nullptr;
     QAction* m_zoomResetAction = nullptr;
     double m_textScale = 1.0;
+    // View → Zoom's layout: the side panels' and the inspector's widths at 100 %
+    // (layOutForScale), kept when the user drags them (rememberPanelWidths, eventFilter).
+    void layOutForScale(double previous, double scale);
+    void rememberPanelWidths();
+    void setPanelWidths(int left, int right);
+    void fitPanels();
+    QTimer m_fitPanels;               // fitPanels, once, after the layout requests of a moment
+    struct ZoomLayout {
+        int left = 240;
+        int right = 240;
+        int dock = 0;                 // 0: not known yet
+    } m_zoomLayout;
     QAction* m_openAction = nullptr;
     QAction* m_templatesAction = nullptr;
     QAction* m_settingsAction = nullptr;

@@ -21,7 +21,7 @@ ModelBar::ModelBar(QWidget* parent)
       m_backendLabel(new QLabel(this)), m_backend(new QComboBox(this)), m_threadsLabel(new QLabel(this)),
       m_threads(new QSpinBox(this)), m_progress(new QProgressBar(this)), m_progressText(new QLabel(this)),
       m_cancel(new QPushButton(this)) {
-    m_recent->setMinimumContentsLength(24);
+    m_recent->setMinimumContentsLength(12);  // a model folder's name; narrower leaves room at large text sizes
     m_recent->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     initBackendCombo(m_backend, QStringLiteral("auto"));
     m_threads->setRange(0, std::max(1, QThread::idealThreadCount()) * 2);

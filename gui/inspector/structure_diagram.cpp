@@ -17,10 +17,17 @@ namespace qe::gui {
 
 namespace {
 
+// Geometry at the desktop's usual text size; it grows with the text (View → Zoom), see unit().
 constexpr double kBlockHeight = 44.0;
 constexpr double kGap = 14.0;
 constexpr double kInset = 22.0;      // layer box inset
 constexpr double kStripHeight = 64.0;
+
+QFont smallFont(const QFont& font) {
+    QFont small = font;
+    small.setPointSizeF(std::max(6.5, small.pointSizeF() - 1.5));
+    return small;
+}
 
 QString number(std::int64_t n) { return QLocale(QLocale::English, QLocale::UnitedStates).toString(static_cast<qlonglong>(n)); }
 
@@ -74,9 +81,18 @@ void StructureDiagram::setConfig(const ModelConfig& config, bool live) {
     update();
 }
 
+double StructureDiagram::unit() const {
+    // A block holds a bold title line and a smaller detail line: 44 px fit them at 9 pt.
+    QFont bold = font();
+    bold.setBold(true);
+    const double lines = QFontMetricsF(bold).height() + QFontMetricsF(smallFont(font())).height() + 14;
+    return std::max(1.0, lines / kBlockHeight);
+}
+
 QSize StructureDiagram::sizeHint() const {
     const int blocks = 13;
-    return {520, static_cast<int>(blocks * (kBlockHeight + kGap) + 2 * kInset + kStripHeight + 60)};
+    const double u = unit();
+    return {static_cast<int>(520 * u), static_cast<int>((blocks * (kBlockHeight + kGap) + 2 * kInset + kStripHeight + 60) * u)};
 }
 
 void StructureDiagram::resizeEvent(QResizeEvent* event) {
@@ -86,23 +102,26 @@ void StructureDiagram::resizeEvent(QResizeEvent* event) {
 
 void StructureDiagram::relayout() {
     m_rects.clear();
-    const double left = 10, width = std::max(260.0, this->width() - 20.0);
+    const double u = unit();
+    const double blockHeight = kBlockHeight * u, gap = kGap * u, inset = kInset * u, strip = kStripHeight * u;
+    m_gap = gap;
+    const double left = 10, width = std::max(260.0 * u, this->width() - 20.0);
     double y = 8;
-    auto add = [&](StructureBlock block, double inset) {
-        m_rects.emplace_back(block, QRectF(left + inset, y, width - 2 * inset, kBlockHeight));
-        y += kBlockHeight + kGap;
+    auto add = [&](StructureBlock block, double indent) {
+        m_rects.emplace_back(block, QRectF(left + indent, y, width - 2 * indent, blockHeight));
+        y += blockHeight + gap;
     };
     add(StructureBlock::Embedding, 0);
     const double layerTop = y;
-    y += kInset + 4;
+    y += inset + 4 * u;
     for (auto block : {StructureBlock::InputNorm, StructureBlock::QkvProjection, StructureBlock::QkNorm, StructureBlock::Rope,
                        StructureBlock::Attention, StructureBlock::OutputProjection, StructureBlock::AttentionResidual,
                        StructureBlock::PostNorm, StructureBlock::Mlp, StructureBlock::MlpResidual})
-        add(block, kInset);
-    y += kStripHeight;
+        add(block, inset);
+    y += strip;
     m_layerBox = QRectF(left, layerTop, width, y - layerTop);
-    m_rects.emplace_back(StructureBlock::Layers, QRectF(left + kInset, y - kStripHeight - 4, width - 2 * kInset, kStripHeight - 8));
-    y += kGap + 4;
+    m_rects.emplace_back(StructureBlock::Layers, QRectF(left + inset, y - strip - 4 * u, width - 2 * inset, strip - 8 * u));
+    y += gap + 4 * u;
     add(StructureBlock::FinalNorm, 0);
     add(StructureBlock::LmHead, 0);
     setMinimumHeight(static_cast<int>(y));
@@ -229,13 +248,18 @@ void StructureDiagram::paintEvent(QPaintEvent*) {
     p.drawRoundedRect(m_layerBox, 8, 8);
     QFont bold = font();
     bold.setBold(true);
-    QFont small = font();
-    small.setPointSizeF(std::max(6.5, small.pointSizeF() - 1.5));
+    const QFont small = smallFont(font());
     p.setFont(bold);
     p.setPen(palette().text().color());
-    p.drawText(m_layerBox.adjusted(10, 2, -10, 0), Qt::AlignLeft | Qt::AlignTop, blockTitle(StructureBlock::Layers));
+    const QRectF title = m_layerBox.adjusted(10, 2, -10, 0);
+    const QString layers = blockTitle(StructureBlock::Layers);
+    p.drawText(title, Qt::AlignLeft | Qt::AlignTop, layers);
+    // The detail right-aligned in the room the title leaves (elided where the box is narrow).
+    const double room = title.width() - QFontMetricsF(bold).horizontalAdvance(layers) - 12;
     p.setFont(small);
-    p.drawText(m_layerBox.adjusted(10, 4, -10, 0), Qt::AlignRight | Qt::AlignTop, blockDetail(StructureBlock::Layers));
+    if (room > 20)
+        p.drawText(m_layerBox.adjusted(10, 4, -10, 0), Qt::AlignRight | Qt::AlignTop,
+                   p.fontMetrics().elidedText(blockDetail(StructureBlock::Layers), Qt::ElideRight, static_cast<int>(room)));
 
     // Arrows between consecutive blocks (the data flow), the residual skips on the side.
     QRectF previous;
@@ -254,7 +278,7 @@ void StructureDiagram::paintEvent(QPaintEvent*) {
         const QRectF a = blockRect(from), b = blockRect(to);
         const double x = a.right() + 10;
         p.setPen(QPen(QColor(190, 150, 40), 1.6));
-        QPolygonF line{QPointF(a.right(), a.top() - kGap / 2), QPointF(x, a.top() - kGap / 2), QPointF(x, b.center().y()),
+        QPolygonF line{QPointF(a.right(), a.top() - m_gap / 2), QPointF(x, a.top() - m_gap / 2), QPointF(x, b.center().y()),
                        QPointF(b.right(), b.center().y())};
         p.drawPolyline(line);
     };
@@ -283,8 +307,7 @@ void StructureDiagram::paintEvent(QPaintEvent*) {
 void StructureDiagram::paintLayerStrip(QPainter& p, const QRectF& area) const {
     const auto layers = m_config.numHiddenLayers;
     const bool live = m_live && m_store->layers() == layers && m_store->selected() >= 0;
-    QFont small = font();
-    small.setPointSizeF(std::max(6.5, small.pointSizeF() - 1.5));
+    const QFont small = smallFont(font());
     p.setFont(small);
     p.setPen(palette().text().color());
     const QRectF label(area.left(), area.top(), area.width(), 14);
@@ -329,6 +352,11 @@ void StructureDiagram::mousePressEvent(QMouseEvent* event) {
 }
 
 bool StructureDiagram::event(QEvent* e) {
+    if (e->type() == QEvent::FontChange) {  // View → Zoom: the blocks grow with their text
+        relayout();
+        updateGeometry();
+        update();
+    }
     if (e->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(e);
         const QRectF strip = blockRect(StructureBlock::Layers).adjusted(0, 16, 0, 0);

@@ -50,6 +50,8 @@ protected:
 
 private:
     void relayout();
+    // The geometry's scale: 1 at the usual text size, more where the text is larger.
+    double unit() const;
     std::int64_t parametersOf(StructureBlock block) const;
     void paintLayerStrip(QPainter& p, const QRectF& area) const;
 
@@ -60,6 +62,7 @@ private:
     std::optional<StructureBlock> m_current;
     std::vector<std::pair<StructureBlock, QRectF>> m_rects;
     QRectF m_layerBox;
+    double m_gap = 14.0;              // between blocks, as laid out
 };
 
 // Plain-language explanation of a block (what it computes, its formula, why Qwen3 has it).

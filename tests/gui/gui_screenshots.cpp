@@ -1,7 +1,7 @@
 // Takes screenshots of the main window for docs/screenshots: the built-in demo model (trained
 // on the Brown corpus) is loaded, a sample conversation (written here, clearly a demo) is shown
 // next to a live reply coloured by token probability, then each inspector view.
-//   QT_QPA_PLATFORM=offscreen gui_screenshots OUTDIR
+//   gui_screenshots OUTDIR    (offscreen, on a 1920 x 1080 screen, unless QT_QPA_PLATFORM is set)
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -51,6 +51,8 @@ void addDemoConversation(ConversationStore& store) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", QByteArrayLiteral("offscreen:configfile=") + QByteArrayLiteral(QE_OFFSCREEN_SCREEN));
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);
     const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");

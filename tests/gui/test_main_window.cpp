@@ -4,7 +4,9 @@
 // conversation exports to Markdown and JSON and imports back, View → Zoom scales every text, and a
 // conversation's system prompt is set in place or, once it has replies, in a new branch, and the
 // default one of the settings starts new conversations; Escape stops a reply; a model folder or
-// conversation files dropped on the window open or import.
+// conversation files dropped on the window open or import; code blocks have Copy buttons; a reply
+// fills the context and the next turn offers to leave out old turns; the panels follow the zoom
+// without pushing the window off the (1920 x 1080 offscreen) screen.
 #include <QDir>
 #include <QAction>
 #include <QApplication>
@@ -25,6 +27,9 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QDockWidget>
+#include <QScrollArea>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -83,6 +88,7 @@ private slots:
     void dropsOpenModelsAndImportConversations();
     void codeBlocksHaveCopyButtons();
     void repliesFillTheContextThenOfferToDropTurns();
+    void zoomKeepsPanelsInProportion();
 
 private:
     bool waitIdle(int ms = 60000) {
@@ -803,6 +809,48 @@ void TestMainWindow::repliesFillTheContextThenOfferToDropTurns() {
     QVERIFY(thread.back()->prompt->droppedTurns >= 1);
     QVERIFY(thread.back()->finish == FinishState::ContextFull || thread.back()->finish == FinishState::Complete);
     QVERIFY(thread.back()->prompt->tokens + w->chat()->replyRoom(2048) <= 300);
+}
+
+void TestMainWindow::zoomKeepsPanelsInProportion() {
+    MainWindow* w = m_app.window.get();
+    w->resize(1600, 950);
+    QTest::qWait(50);
+    auto* splitter = w->findChild<QSplitter*>(QStringLiteral("mainSplitter"));
+    QVERIFY(splitter && splitter->count() == 3);
+    auto* dockArea = qobject_cast<QScrollArea*>(w->inspectorDock()->widget());
+    QVERIFY(dockArea);
+    QList<QScrollArea*> panels{qobject_cast<QScrollArea*>(splitter->widget(0)), qobject_cast<QScrollArea*>(splitter->widget(2)), dockArea};
+    QVERIFY(panels[0] && panels[1]);
+    // Whether a panel's contents are cut at the sides (it scrolls sideways).
+    const auto cut = [](QScrollArea* area) { return area->widget()->width() > area->viewport()->width(); };
+    const auto widths = [&] { return QList<int>{panels[0]->width(), panels[1]->width(), panels[2]->width()}; };
+    QTRY_VERIFY(!cut(panels[0]) && !cut(panels[1]) && !cut(panels[2]));  // at 100 % nothing scrolls sideways
+    const QList<int> before = widths();
+    const int windowWidth = w->width();
+
+    // At 300 % the window stays on the (1920 x 1080) screen: the panels' minimum widths leave a
+    // quarter of it, and they scroll; the chat has what the window's width leaves, at least the
+    // chat's minimum, and at least 40 % of the splitter where their minimums allow.
+    const QRect screen = w->screen()->availableGeometry();
+    QCOMPARE(screen.size(), QSize(1920, 1080));
+    w->setTextScale(3.0);
+    QTest::qWait(200);
+    QTRY_VERIFY(panels[0]->minimumWidth() + panels[1]->minimumWidth() + panels[2]->minimumWidth() <= screen.width() * 3 / 4);
+    QTRY_VERIFY2(splitter->widget(1)->width() >= std::min(splitter->width() * 2 / 5, splitter->width() - panels[0]->minimumWidth() -
+                                                                                        panels[1]->minimumWidth() - 2 * splitter->handleWidth()),
+                 qPrintable(QStringLiteral("chat %1 of %2").arg(splitter->widget(1)->width()).arg(splitter->width())));
+    QVERIFY2(w->width() <= screen.width(), qPrintable(QString::number(w->width())));
+    QVERIFY(cut(panels[0]));
+    for (QScrollArea* area : panels) QVERIFY(area->width() > before[panels.indexOf(area)]);  // but wider than at 100 %
+
+    // Back at 100 %: the widths they had, nothing cut.
+    w->setTextScale(1.0);
+    QTest::qWait(100);
+    QTRY_VERIFY(!cut(panels[0]) && !cut(panels[1]) && !cut(panels[2]));
+    const QList<int> after = widths();
+    for (int i = 0; i < 3; ++i)
+        QVERIFY2(std::abs(after[i] - before[i]) <= 4 || (i == 2 && w->width() != windowWidth),
+                 qPrintable(QStringLiteral("panel %1: %2 before, %3 after").arg(i).arg(before[i]).arg(after[i])));
 }
 
 QTEST_MAIN(TestMainWindow)
