@@ -1042,13 +1042,14 @@ void MainWindow::setPanelWidths(int left, int right) {
         left = qRound(left * fit);
         right = qRound(right * fit);
     }
-    // Not below their minimum widths; where one has to be wider, the other gives way.
+    // Not below their minimum widths; where one has to be wider, the other gives way. A panel the
+    // user has collapsed (dragged shut) stays so.
     const int leftMin = m_splitter->widget(0)->minimumWidth(), rightMin = m_splitter->widget(2)->minimumWidth();
-    left = std::max(left, leftMin);
-    right = std::max(right, rightMin);
+    left = sizes[0] == 0 ? 0 : std::max(left, leftMin);
+    right = sizes[2] == 0 ? 0 : std::max(right, rightMin);
     if (left + right > most) {
-        right = std::max(rightMin, most - left);
-        left = std::max(leftMin, most - right);
+        if (right > 0) right = std::max(rightMin, most - left);
+        if (left > 0) left = std::max(leftMin, most - right);
     }
     if (left != sizes[0] || right != sizes[2]) m_splitter->setSizes({left, std::max(total - left - right, 0), right});
 }

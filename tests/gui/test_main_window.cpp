@@ -851,6 +851,14 @@ void TestMainWindow::zoomKeepsPanelsInProportion() {
     for (int i = 0; i < 3; ++i)
         QVERIFY2(std::abs(after[i] - before[i]) <= 4 || (i == 2 && w->width() != windowWidth),
                  qPrintable(QStringLiteral("panel %1: %2 before, %3 after").arg(i).arg(before[i]).arg(after[i])));
+
+    // A side panel dragged shut stays shut while the window changes.
+    const QList<int> sizes = splitter->sizes();
+    splitter->setSizes({0, sizes[0] + sizes[1], sizes[2]});
+    w->resize(w->width() - 40, w->height());
+    QTest::qWait(100);
+    QCOMPARE(splitter->sizes().value(0), 0);
+    QVERIFY(splitter->sizes().value(2) > 0);
 }
 
 QTEST_MAIN(TestMainWindow)
