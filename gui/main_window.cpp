@@ -724,6 +724,10 @@ void MainWindow::exportAll() {
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Export every conversation into"), conversationFolder());
     if (folder.isEmpty()) return;
     m_settings.setConversationFolder(folder);
+    exportAllAsking(folder);
+}
+
+bool MainWindow::exportAllAsking(const QString& folder) {
     const QDir dir(folder);
     const QStringList names = exportAllNames(dir, ExistingFiles::Replace);
     const auto existing = std::count_if(names.begin(), names.end(), [&](const QString& n) { return QFileInfo::exists(dir.filePath(n)); });
@@ -742,9 +746,9 @@ void MainWindow::exportAll() {
         if (box.clickedButton() == replace)
             policy = ExistingFiles::Replace;
         else if (box.clickedButton() != keep)
-            return;
+            return false;
     }
-    exportAllTo(folder, policy);
+    return exportAllTo(folder, policy);
 }
 
 QStringList MainWindow::exportAllNames(const QDir& dir, ExistingFiles existing) const {
@@ -1065,7 +1069,13 @@ void MainWindow::layOutForScale(double previous, double scale) {
     if (std::abs(scale - previous) > 1e-9 && m_inspectorDock->isVisible() && !m_inspectorDock->isFloating() &&
         (area == Qt::LeftDockWidgetArea || area == Qt::RightDockWidgetArea)) {
         if (m_zoomLayout.dock <= 0) m_zoomLayout.dock = qRound(m_inspectorDock->width() / previous);
-        resizeDocks({m_inspectorDock}, {std::min(qRound(m_zoomLayout.dock * scale), width() * 9 / 20)}, Qt::Horizontal);
+        // At most 45 % of the window, and what the side panels' minimums and the chat's quarter
+        // of the screen leave.
+        const int screenWidth = screen() ? screen()->availableGeometry().width() : 1920;
+        const int leaves = width() - m_splitter->widget(0)->minimumWidth() - m_splitter->widget(2)->minimumWidth() -
+                           std::max(320, screenWidth / 4) - 20;
+        const int most = std::max(m_inspectorDock->widget()->minimumWidth(), std::min(width() * 9 / 20, leaves));
+        resizeDocks({m_inspectorDock}, {std::min(qRound(m_zoomLayout.dock * scale), most)}, Qt::Horizontal);
     }
     m_fitPanels.start();  // again once the layouts have run: the splitter's width follows the dock's
 }
@@ -1102,6 +1112,21 @@ void MainWindow::fitPanels() {
     else dock->setMinimumSize(0, 0);
     // The splitter does not narrow a panel whose minimum shrank: set the widths again.
     setPanelWidths(qRound(m_zoomLayout.left * m_textScale), qRound(m_zoomLayout.right * m_textScale));
+    // A window that grew past the screen on the way (its minimum is larger for a moment while the
+    // fonts change and before the panels' minimums follow) comes back to it.
+    if (screen() && !isMaximized() && !isFullScreen()) {
+        const QRect available = screen()->availableGeometry();
+        const QSize frame = frameGeometry().size() - size();
+        const QSize most = available.size() - frame;
+        const QSize least = minimumSize().expandedTo(minimumSizeHint());
+        if (width() > most.width() || height() > most.height())
+            resize(std::max(least.width(), std::min(width(), most.width())), std::max(least.height(), std::min(height(), most.height())));
+        // The chat's quarter of the screen: the window grows for it as far as the screen allows.
+        const int chat = m_splitter->widget(1)->width();
+        const int wanted = std::max(320, available.width() / 4);
+        if (isVisible() && chat > 0 && chat < wanted && width() < most.width())
+            resize(std::min(most.width(), width() + wanted - chat), height());
+    }
 }
 
 void MainWindow::rememberPanelWidths() {

@@ -64,6 +64,8 @@ public:
     // file that is a conversation, shows the last, and names the ones that are not; the number added.
     enum class ExistingFiles { Replace, KeepBoth };
     bool exportAllTo(const QString& folder, ExistingFiles existing = ExistingFiles::KeepBoth);
+    // Export all… after its folder dialog: asks Keep both / Replace / Cancel where files are there.
+    bool exportAllAsking(const QString& folder);
     int importConversationsFrom(const QStringList& paths);
     // Conversation → System prompt… without its dialog: the current conversation's system prompt
     // ("" for none). Where nothing follows it yet it is changed in place; in a conversation with

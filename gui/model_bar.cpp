@@ -1,6 +1,8 @@
 // ModelBar: controls and the load progress line.
 #include "gui/model_bar.h"
 
+#include <utility>
+
 #include <QComboBox>
 #include <QDir>
 #include <QEvent>
@@ -9,6 +11,8 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QResizeEvent>
 #include <QSpinBox>
 #include <QThread>
 
@@ -87,6 +91,32 @@ void ModelBar::setProgress(const LoadProgress& progress) {
 void ModelBar::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) retranslateUi();
     QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange || event->type() == QEvent::FontChange) fitLabels();
+}
+
+int ModelBar::labelsWidth() const {
+    int width = 0;
+    for (const QLabel* label : {m_recentLabel, m_backendLabel, m_threadsLabel}) width += label->sizeHint().width() + layout()->spacing();
+    return width;
+}
+
+bool ModelBar::labelsShown() const { return !m_recentLabel->isHidden(); }
+
+QSize ModelBar::minimumSizeHint() const {
+    QSize size = QWidget::minimumSizeHint();
+    if (labelsShown()) size.rwidth() -= labelsWidth();
+    return size;
+}
+
+void ModelBar::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitLabels();
+}
+
+void ModelBar::fitLabels() {
+    const bool fit = width() >= minimumSizeHint().width() + labelsWidth();
+    if (fit == labelsShown()) return;
+    for (QLabel* label : {m_recentLabel, m_backendLabel, m_threadsLabel}) label->setVisible(fit);
 }
 
 void ModelBar::retranslateUi() {
@@ -97,6 +127,9 @@ void ModelBar::retranslateUi() {
     m_backendLabel->setText(tr("Backend:"));
     retranslateBackendCombo(m_backend);
     m_threadsLabel->setText(tr("Threads:"));
+    // The labels' words, for when they are hidden (fitLabels) and for screen readers.
+    for (auto [label, control] : {std::pair<QLabel*, QWidget*>{m_recentLabel, m_recent}, {m_backendLabel, m_backend}, {m_threadsLabel, m_threads}})
+        control->setAccessibleName(label->text().remove(QRegularExpression(QStringLiteral("[:：]\\s*$"))));
     m_threads->setSpecialValueText(tr("All cores"));
     m_threads->setToolTip(tr("Compute threads; applies to the next model load"));
     m_cancel->setText(tr("Cancel"));

@@ -29,6 +29,12 @@ public:
     void setLoading(bool loading, const QString& folder = {});
     void setProgress(const LoadProgress& progress);
 
+    // Narrower than its controls with their labels (large text, a small screen), the bar hides
+    // the labels "Recent:", "Backend:", "Threads:" (the controls keep their words as accessible
+    // names): its minimum width leaves them out.
+    QSize minimumSizeHint() const override;
+    bool labelsShown() const;
+
 signals:
     void openRequested();
     void loadRequested(const QString& folder);
@@ -38,9 +44,13 @@ signals:
 
 protected:
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void retranslateUi();
+    // The width the labels take in the row, spacing included.
+    int labelsWidth() const;
+    void fitLabels();
 
     QPushButton* m_open;
     QLabel* m_recentLabel;

@@ -310,11 +310,12 @@ void StructureDiagram::paintLayerStrip(QPainter& p, const QRectF& area) const {
     const QFont small = smallFont(font());
     p.setFont(small);
     p.setPen(palette().text().color());
-    const QRectF label(area.left(), area.top(), area.width(), 14);
-    p.drawText(label, Qt::AlignLeft | Qt::AlignVCenter,
-               live ? tr("Live: bar height = time per layer, colour = residual RMS after the layer (selected token)")
-                    : tr("Per-layer time and residual RMS appear here while the loaded model generates."));
-    const QRectF cells = area.adjusted(0, 16, 0, 0);
+    const double line = std::max(14.0, QFontMetricsF(small).height());
+    const QRectF label(area.left(), area.top(), area.width(), line);
+    const QString text = live ? tr("Live: bar height = time per layer, colour = residual RMS after the layer (selected token)")
+                              : tr("Per-layer time and residual RMS appear here while the loaded model generates.");
+    p.drawText(label, Qt::AlignLeft | Qt::AlignVCenter, p.fontMetrics().elidedText(text, Qt::ElideRight, static_cast<int>(label.width())));
+    const QRectF cells = area.adjusted(0, line + 2, 0, 0);
     const double w = cells.width() / layers;
     double maxSeconds = 0, lo = 1e30, hi = 0;
     const std::int64_t pos = m_store->selected();
@@ -359,7 +360,7 @@ bool StructureDiagram::event(QEvent* e) {
     }
     if (e->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(e);
-        const QRectF strip = blockRect(StructureBlock::Layers).adjusted(0, 16, 0, 0);
+        const QRectF strip = blockRect(StructureBlock::Layers).adjusted(0, std::max(14.0, QFontMetricsF(smallFont(font())).height()) + 2, 0, 0);
         const auto layers = m_config.numHiddenLayers;
         if (m_live && strip.contains(help->pos()) && layers > 0 && m_store->selected() >= 0 && m_store->layers() == layers) {
             const auto layer = std::min<std::int64_t>(static_cast<std::int64_t>((help->pos().x() - strip.left()) / (strip.width() / layers)), layers - 1);
