@@ -36,6 +36,7 @@
 #include <QToolButton>
 
 #include <memory>
+#include <utility>
 
 #include "core/chat/output_parser.h"
 #include "gui/chat/chat_session.h"
@@ -66,6 +67,28 @@ QAbstractButton* buttonWithText(QWidget* root, const QString& text) {
         if (b->text() == text && b->isVisible()) return b;
     return nullptr;
 }
+
+// Answers every message box that opens while it lives with the button of text `answer` (or
+// closes it without one), and keeps the boxes' texts.
+class BoxAnswerer {
+public:
+    explicit BoxAnswerer(QString answer) : answer(std::move(answer)) {
+        m_timer.setInterval(20);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                asked << box->text();
+                if (QAbstractButton* button = buttonWithText(box, this->answer)) button->click();
+                else box->reject();
+            }
+        });
+        m_timer.start();
+    }
+    QString answer;
+    QStringList asked;
+
+private:
+    QTimer m_timer;
+};
 
 }  // namespace
 
@@ -610,20 +633,9 @@ void TestMainWindow::exportAllAndImportSeveral() {
     // As after the folder dialog: the question about the files already there. Cancel writes
     // nothing; Keep both writes under new names.
     const auto exportAsking = [&](const QString& answer) {
-        QStringList asked;
-        QTimer driver;
-        driver.setInterval(20);
-        connect(&driver, &QTimer::timeout, this, [&] {
-            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
-                asked << box->text();
-                if (QAbstractButton* button = buttonWithText(box, answer)) button->click();
-                else box->reject();
-            }
-        });
-        driver.start();
+        BoxAnswerer answerer(answer);
         w->exportAllAsking(out.path());
-        driver.stop();
-        return asked;
+        return answerer.asked;
     };
     const int before = static_cast<int>(QDir(out.path()).entryList({QStringLiteral("*.json")}, QDir::Files).size());
     QStringList asked = exportAsking(QStringLiteral("Cancel"));
@@ -772,18 +784,8 @@ void TestMainWindow::repliesFillTheContextThenOfferToDropTurns() {
     QVERIFY(conversationMarkdown(*current()).contains(QStringLiteral("Stopped: the context is full.")));
 
     // The next turn's prompt leaves no room: the oldest turn can be left out. No: nothing starts.
-    QStringList asked;
-    QString answer = QStringLiteral("&No");
-    QTimer driver;
-    driver.setInterval(20);
-    connect(&driver, &QTimer::timeout, this, [&] {
-        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
-            asked << box->text();
-            if (QAbstractButton* b = buttonWithText(box, answer)) b->click();
-            else box->reject();
-        }
-    });
-    driver.start();
+    BoxAnswerer answerer(QStringLiteral("&No"));
+    const QStringList& asked = answerer.asked;
     QVERIFY(w->sendMessage(QStringLiteral("And then?")));
     QCOMPARE(asked.size(), 1);
     QVERIFY2(asked[0].contains(QStringLiteral("a reply needs room for 150 more, but the model's context holds 300")), qPrintable(asked[0]));
@@ -791,11 +793,10 @@ void TestMainWindow::repliesFillTheContextThenOfferToDropTurns() {
     QVERIFY(!w->chat()->isGenerating());
     QCOMPARE(current()->thread().size(), std::size_t(3));  // the message is kept, unanswered
     // Yes, on the next message: its reply starts without the first turn.
-    answer = QStringLiteral("&Yes");
+    answerer.answer = QStringLiteral("&Yes");
     QVERIFY(w->sendMessage(QStringLiteral("Once more.")));
     QCOMPARE(asked.size(), 2);
     QVERIFY(waitIdle());
-    driver.stop();
     thread = current()->thread();
     QCOMPARE(thread.back()->role, Role::Assistant);
     QVERIFY(thread.back()->prompt->droppedTurns >= 1);
