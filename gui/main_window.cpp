@@ -18,6 +18,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QElapsedTimer>
 #include <QFrame>
 #include <QGuiApplication>
 #include <QHBoxLayout>
@@ -1064,6 +1065,7 @@ void MainWindow::layOutForScale(double previous, double scale) {
     // most 45 % of the window. Their widths at 100 % change where the user drags them
     // (rememberPanelWidths, eventFilter); the inspector's is its width when the text size first
     // changes (at the start the window state restores it).
+    if (std::abs(scale - previous) > 1e-9) m_sinceZoom.start();
     fitPanels();
     const Qt::DockWidgetArea area = dockWidgetArea(m_inspectorDock);
     if (std::abs(scale - previous) > 1e-9 && m_inspectorDock->isVisible() && !m_inspectorDock->isFloating() &&
@@ -1083,9 +1085,9 @@ void MainWindow::layOutForScale(double previous, double scale) {
 void MainWindow::fitPanels() {
     // Each side panel and the docked inspector is at least as wide and as high as its contents
     // need (its minimum size, so the window grows for them as for any widget), as far as the
-    // screen allows: together the three leave the chat a quarter of its width (at least 320 px), shared in
-    // proportion to what they need, and each at most the screen's height less the rest of the
-    // window. Beyond that they scroll, instead of making the window larger than the screen.
+    // screen allows: together the three leave the chat a quarter of its width (at least 320 px),
+    // shared in proportion to what they need, and each at most the screen's height less the rest
+    // of the window. Beyond that they scroll, instead of making the window larger than the screen.
     auto* left = qobject_cast<QScrollArea*>(m_splitter->widget(0));
     auto* right = qobject_cast<QScrollArea*>(m_splitter->widget(2));
     auto* dock = qobject_cast<QScrollArea*>(m_inspectorDock->widget());
@@ -1116,15 +1118,16 @@ void MainWindow::fitPanels() {
     // fonts change and before the panels' minimums follow) comes back to it.
     if (screen() && !isMaximized() && !isFullScreen()) {
         const QRect available = screen()->availableGeometry();
-        const QSize frame = frameGeometry().size() - size();
-        const QSize most = available.size() - frame;
+        const QSize most = available.size() - (frameGeometry().size() - size());
         const QSize least = minimumSize().expandedTo(minimumSizeHint());
         if (width() > most.width() || height() > most.height())
             resize(std::max(least.width(), std::min(width(), most.width())), std::max(least.height(), std::min(height(), most.height())));
-        // The chat's quarter of the screen: the window grows for it as far as the screen allows.
+        // Just after a change of the text size, the window grows for the chat's quarter of the
+        // screen, as far as the screen allows (not when the user makes the window narrower).
         const int chat = m_splitter->widget(1)->width();
         const int wanted = std::max(320, available.width() / 4);
-        if (isVisible() && chat > 0 && chat < wanted && width() < most.width())
+        const bool zoomed = m_sinceZoom.isValid() && m_sinceZoom.elapsed() < 1000;
+        if (zoomed && isVisible() && chat > 0 && chat < wanted && width() < most.width())
             resize(std::min(most.width(), width() + wanted - chat), height());
     }
 }

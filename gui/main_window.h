@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QElapsedTimer>
 #include <QTimer>
 
 #include "gui/engine/engine_events.h"
@@ -193,6 +194,7 @@ private:
     void setPanelWidths(int left, int right);
     void fitPanels();
     QTimer m_fitPanels;               // fitPanels, once, after the layout requests of a moment
+    QElapsedTimer m_sinceZoom;        // since the text size last changed
     struct ZoomLayout {
         int left = 240;
         int right = 240;
