@@ -226,10 +226,13 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     connect(m_chat, &ChatSession::messageUpdated, this, [this](const QString& conversationId, const QString& messageId) {
         if (conversationId != m_current) return;
         if (const Conversation* c = m_store->find(conversationId)) m_chatView->updateMessage(*c, messageId, m_chat->isGenerating());
+        if (m_chat->isGenerating() && conversationId == m_chat->streamingConversation())
+            m_sampling->setContextUsage(m_chat->streamingContextUsage(), m_chat->contextLimit());
     });
     connect(m_chat, &ChatSession::busyChanged, this, [this] {
         updateActions();
         refreshChat();
+        updateContextMeter();  // the finished reply is part of the thread now
     });
     connect(m_chat, &ChatSession::replyFailed, this,
             [this](const QString&, const QString&, ErrorCode code, const QString& details) {

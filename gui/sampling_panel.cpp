@@ -166,7 +166,8 @@ void SamplingPanel::retranslateUi() {
     } else {
         m_context->setFormat(tr("no model"));
     }
-    m_context->setToolTip(tr("Tokens this conversation uses of the model's context"));
+    m_context->setToolTip(tr("Tokens this conversation uses of the model's context. While a reply streams: its prompt and the tokens so far. "
+                             "Then: the conversation as the next prompt holds it, without the thinking of earlier replies (the chat template leaves it out)."));
 }
 
 }  // namespace qe::gui

@@ -1642,12 +1642,12 @@ MLP activation RMS %3</translation>
         <translation>no model</translation>
     </message>
     <message>
-        <source>Tokens this conversation uses of the model&apos;s context</source>
-        <translation>Tokens this conversation uses of the model&apos;s context</translation>
-    </message>
-    <message>
         <source>The longest a reply may be, in tokens. A reply also stops when the model&apos;s context is full.</source>
         <translation>The longest a reply may be, in tokens. A reply also stops when the model&apos;s context is full.</translation>
+    </message>
+    <message>
+        <source>Tokens this conversation uses of the model&apos;s context. While a reply streams: its prompt and the tokens so far. Then: the conversation as the next prompt holds it, without the thinking of earlier replies (the chat template leaves it out).</source>
+        <translation>Tokens this conversation uses of the model&apos;s context. While a reply streams: its prompt and the tokens so far. Then: the conversation as the next prompt holds it, without the thinking of earlier replies (the chat template leaves it out).</translation>
     </message>
 </context>
 <context>

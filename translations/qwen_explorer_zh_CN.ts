@@ -1632,12 +1632,12 @@ MLP 激活 RMS %3</translation>
         <translation>无模型</translation>
     </message>
     <message>
-        <source>Tokens this conversation uses of the model&apos;s context</source>
-        <translation>此对话占用的模型上下文词元数</translation>
-    </message>
-    <message>
         <source>The longest a reply may be, in tokens. A reply also stops when the model&apos;s context is full.</source>
         <translation>一条回复最多的词元数。模型的上下文满了时，回复也会停止。</translation>
+    </message>
+    <message>
+        <source>Tokens this conversation uses of the model&apos;s context. While a reply streams: its prompt and the tokens so far. Then: the conversation as the next prompt holds it, without the thinking of earlier replies (the chat template leaves it out).</source>
+        <translation>此对话占用的模型上下文词元数。回复生成时：它的提示词加上已生成的词元。之后：下一个提示词中的对话，不含之前回复的思考内容（聊天模板会省去它）。</translation>
     </message>
 </context>
 <context>

@@ -317,6 +317,8 @@ void ChatSession::startStream(const QString& conversationId, const QString& mess
     const std::int64_t room = m_contextLimit - static_cast<std::int64_t>(prompt.size());
     const int maxNew = static_cast<int>(std::clamp<std::int64_t>(room, 1, options.maxNewTokens));
     m_contextCapped = maxNew < options.maxNewTokens;
+    m_streamPromptTokens = static_cast<std::int64_t>(prompt.size());
+    m_streamNewTokens = 0;
     m_sinceStart.start();
     m_requestId = m_engine->generate(std::move(prompt), sampling, maxNew);
     emit busyChanged(true);
@@ -357,6 +359,7 @@ void ChatSession::onTokens(const TokenBatch& batch) {
     for (const TokenPiece& piece : batch.tokens) {
         m->tokens.push_back(messageToken(piece));
         m->text += m->tokens.back().text;
+        if (piece.id >= 0) ++m_streamNewTokens;
     }
     if (m->thinkingSeconds < 0) {
         const ParsedOutput parsed = parseOutput(m->text.toStdString(), m->thinkingStarted);

@@ -90,6 +90,9 @@ public:
     bool isGenerating() const { return m_requestId != 0; }
     const QString& streamingConversation() const { return m_conversationId; }
     const QString& streamingMessage() const { return m_messageId; }
+    // Tokens the streaming reply's conversation takes in the context now: its prompt and the
+    // tokens generated so far (0 when nothing streams). Cheap, for a meter that follows the stream.
+    std::int64_t streamingContextUsage() const { return isGenerating() ? m_streamPromptTokens + m_streamNewTokens : 0; }
     // Saves the streaming reply now (quit, conversation switch).
     void flushSave();
     // Streamed text is on disk at most this long after it arrived (the promise is 2 s; the
@@ -126,7 +129,9 @@ private:
     std::int64_t m_contextLimit = 0;
 
     RequestId m_requestId = 0;
-    bool m_contextCapped = false;     // the streaming reply's limit is the context's room, not Max new tokens
+    bool m_contextCapped = false;
+    std::int64_t m_streamPromptTokens = 0;
+    std::int64_t m_streamNewTokens = 0;     // the streaming reply's limit is the context's room, not Max new tokens
     QString m_conversationId;
     QString m_messageId;
     QElapsedTimer m_sinceStart;

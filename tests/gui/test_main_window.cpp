@@ -25,6 +25,7 @@
 #include <QSignalSpy>
 #include <QUrl>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QDockWidget>
@@ -163,7 +164,12 @@ void TestMainWindow::sendStreamsTokens() {
     clock.start();
     ticker.start();
     int updates = 0;
-    connect(m_app.window->chat(), &ChatSession::messageUpdated, this, [&] { ++updates; });
+    QProgressBar* meter = m_app.window->samplingPanel()->contextMeter();
+    int meterWhileStreaming = 0;
+    connect(m_app.window->chat(), &ChatSession::messageUpdated, this, [&] {
+        ++updates;
+        meterWhileStreaming = std::max(meterWhileStreaming, meter->value());
+    });
     QVERIFY(m_app.window->sendMessage(QStringLiteral("Hello, who are you?")));
     // The user's message is on disk before the reply is generated.
     const QString id = m_app.window->currentConversation();
@@ -185,12 +191,23 @@ void TestMainWindow::sendStreamsTokens() {
     QVERIFY(thread[1]->stats->newTokens >= 1);
     QVERIFY(thread[1]->finish == FinishState::Complete || thread[1]->finish == FinishState::Length);
     QCOMPARE(m_app.window->chatView()->messageCount(), 2);
+    // The context meter follows the stream: the prompt and the tokens generated so far.
+    QCOMPARE(meterWhileStreaming, static_cast<int>(thread[1]->stats->promptTokens + thread[1]->stats->newTokens));
     // A follow-up turn reuses the cached prefix.
+    m_app.window->samplingPanel()->setThinking(false);  // so all of the reply stays in the history
+    meterWhileStreaming = 0;
     QVERIFY(m_app.window->sendMessage(QStringLiteral("And then?")));
+    const int meterAtFollowUp = meter->value();
     QVERIFY(waitIdle());
     const auto longer = current()->thread();
     QCOMPARE(longer.size(), std::size_t(4));
     QVERIFY(longer[3]->stats->reusedTokens > 0);
+    QCOMPARE(meterWhileStreaming, static_cast<int>(longer[3]->stats->promptTokens + longer[3]->stats->newTokens));
+    // When the reply ends, the meter shows what the thread with the reply takes (the next
+    // prompt's history: the template leaves earlier replies' thinking out).
+    const auto usage = m_app.window->chat()->contextUsage(*current(), false);
+    QVERIFY2(usage > meterAtFollowUp, qPrintable(QStringLiteral("%1 tokens with the reply, %2 without").arg(usage).arg(meterAtFollowUp)));
+    QCOMPARE(meter->value(), static_cast<int>(usage));
 }
 
 void TestMainWindow::stopKeepsText() {
