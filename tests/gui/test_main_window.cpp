@@ -168,7 +168,7 @@ void TestMainWindow::sendStreamsTokens() {
     int meterWhileStreaming = 0;
     connect(m_app.window->chat(), &ChatSession::messageUpdated, this, [&] {
         ++updates;
-        meterWhileStreaming = std::max(meterWhileStreaming, meter->value());
+        if (m_app.window->chat()->isGenerating()) meterWhileStreaming = meter->value();  // the last one
     });
     QVERIFY(m_app.window->sendMessage(QStringLiteral("Hello, who are you?")));
     // The user's message is on disk before the reply is generated.
@@ -206,8 +206,13 @@ void TestMainWindow::sendStreamsTokens() {
     // When the reply ends, the meter shows what the thread with the reply takes (the next
     // prompt's history: the template leaves earlier replies' thinking out).
     const auto usage = m_app.window->chat()->contextUsage(*current(), false);
-    QVERIFY2(usage > meterAtFollowUp, qPrintable(QStringLiteral("%1 tokens with the reply, %2 without").arg(usage).arg(meterAtFollowUp)));
     QCOMPARE(meter->value(), static_cast<int>(usage));
+    // (The sampled reply may end at once: then it adds nothing to the history.)
+    const bool answered = !QString::fromStdString(qe::parseOutput(longer[3]->text.toStdString(), longer[3]->thinkingStarted).content)
+                               .trimmed()
+                               .isEmpty();
+    if (answered)
+        QVERIFY2(usage > meterAtFollowUp, qPrintable(QStringLiteral("%1 tokens with the reply, %2 without").arg(usage).arg(meterAtFollowUp)));
 }
 
 void TestMainWindow::stopKeepsText() {
