@@ -898,7 +898,9 @@ void TestMainWindow::firstMessageWithTheShippedDefaults() {
     }, 60000));
     w->chat()->stop();
     QVERIFY(waitIdle(5000));
-    QCOMPARE(current()->thread().back()->finish, FinishState::Stopped);
+    // The sampled reply may have ended by itself before the stop arrived.
+    const FinishState finish = current()->thread().back()->finish;
+    QVERIFY2(finish == FinishState::Stopped || finish == FinishState::Complete, qPrintable(QString::number(static_cast<int>(finish))));
 }
 
 void TestMainWindow::modelBarDropsItsLabelsWhenNarrow() {
