@@ -234,6 +234,20 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
         refreshChat();
         updateContextMeter();  // the finished reply is part of the thread now
     });
+    connect(m_chat, &ChatSession::inspectionFinished, this,
+            [this](const QString& conversationId, const QString& messageId, bool completed, const QString& details) {
+                updateActions();
+                statusBar()->clearMessage();
+                const bool wanted = messageId == m_inspectToken;
+                const int index = m_inspectTokenIndex;
+                m_inspectToken.clear();
+                if (!completed && !details.isEmpty()) showError(tr("The reply could not be inspected."), details);
+                const Conversation* c = m_store->find(m_current);
+                const Message* reply = c ? c->find(messageId) : nullptr;
+                if (!completed || !wanted || conversationId != m_current || !reply) return;
+                const std::int64_t pos = contextPosition(*reply, index, *m_inspector->store());
+                if (pos >= 0) m_inspector->store()->select(pos);
+            });
     connect(m_chat, &ChatSession::replyFailed, this,
             [this](const QString&, const QString&, ErrorCode code, const QString& details) {
                 showError(ErrorText::generationFailed(code), details);
@@ -614,7 +628,34 @@ void MainWindow::selectChatToken(const QString& messageId, int index) {
     m_chatView->setSelectedToken(messageId, index);
     const std::int64_t pos = contextPosition(*reply, index, *m_inspector->store());
     if (pos >= 0) m_inspector->store()->select(pos);
-    else statusBar()->showMessage(tr("The inspector holds the latest generation only; this token is not part of it."), 5000);
+    else inspectChatToken(messageId, index);
+}
+
+void MainWindow::inspectChatToken(const QString& messageId, int index) {
+    m_inspectToken.clear();
+    const Conversation* c = m_store->find(m_current);
+    const Message* found = c ? c->find(messageId) : nullptr;
+    if (!found) return;
+    const Message& reply = *found;
+    if (m_chat->isGenerating())
+        return statusBar()->showMessage(
+            tr("The inspector holds the reply being generated. Click this token again once it has finished."), 8000);
+    if (!m_modelLoaded)
+        return statusBar()->showMessage(tr("Load a model to inspect this reply."), 8000);
+    if (!reply.prompt)
+        return statusBar()->showMessage(
+            tr("This reply comes from an older file that does not record its prompt, so it cannot be inspected. "
+               "Regenerate it to inspect the new version."), 8000);
+    const ChatSession::StartResult result = m_chat->inspectReply(m_current, reply.id);
+    if (result.status != ChatSession::StartStatus::Started) {
+        showError(tr("This reply cannot be inspected."), result.details);
+        return;
+    }
+    m_inspectToken = reply.id;
+    m_inspectTokenIndex = index;
+    statusBar()->showMessage(tr("Computing the diagnostics of this reply and its prompt, %Ln token(s)… Esc stops.", nullptr,
+                                static_cast<int>(reply.prompt->tokens + static_cast<qint64>(reply.tokens.size()))));
+    updateActions();
 }
 
 void MainWindow::showInspectorSelection() {
@@ -679,9 +720,9 @@ void MainWindow::updateContextMeter() {
 void MainWindow::updateActions() {
     const bool busy = m_chat->isGenerating();
     const bool haveConversation = m_store->find(m_current) != nullptr;
-    m_send->setEnabled(!busy);
-    m_stop->setEnabled(busy);
-    m_stopShortcut->setEnabled(busy);
+    m_send->setEnabled(!busy);  // a message sent while a reply is inspected cancels that
+    m_stop->setEnabled(busy || m_chat->isInspecting());
+    m_stopShortcut->setEnabled(m_stop->isEnabled());
     m_renameAction->setEnabled(haveConversation);
     m_deleteAction->setEnabled(haveConversation);
     m_exportAction->setEnabled(haveConversation);

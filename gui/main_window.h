@@ -136,6 +136,9 @@ private:
     ReplyOptions replyOptions() const;
     // Chat token <-> inspector position (issue #9): a click selects everywhere.
     void selectChatToken(const QString& messageId, int index);
+    // A token of a reply the inspector does not hold: feeds the reply again (ChatSession::
+    // inspectReply), then selects the token.
+    void inspectChatToken(const QString& messageId, int index);
     void showInspectorSelection();
     void branchFrom(const QString& messageId, int index, int alternativeId);
     void refreshChat();
@@ -150,6 +153,8 @@ private:
     ConversationStore* m_store;
     ChatSession* m_chat;
     QString m_current;          // conversation shown
+    QString m_inspectToken;     // the reply whose token is selected once its inspection ends
+    int m_inspectTokenIndex = -1;
     QString m_loadingFolder;
     bool m_modelLoaded = false;
 

@@ -910,10 +910,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</transl
         <translation>Logit &amp;lens</translation>
     </message>
     <message>
-        <source>The inspector holds the latest generation only; this token is not part of it.</source>
-        <translation>The inspector holds the latest generation only; this token is not part of it.</translation>
-    </message>
-    <message>
         <source>The branch could not be created.</source>
         <translation>The branch could not be created.</translation>
     </message>
@@ -1117,6 +1113,33 @@ In a conversation with replies, a change starts it again from its first message 
     <message>
         <source>The branch&apos;s prompt takes %1 tokens, and a reply needs room for %2 more, but the model&apos;s context holds %3. Lower &quot;Max new tokens&quot;.</source>
         <translation>The branch&apos;s prompt takes %1 tokens, and a reply needs room for %2 more, but the model&apos;s context holds %3. Lower &quot;Max new tokens&quot;.</translation>
+    </message>
+    <message>
+        <source>The reply could not be inspected.</source>
+        <translation>The reply could not be inspected.</translation>
+    </message>
+    <message>
+        <source>The inspector holds the reply being generated. Click this token again once it has finished.</source>
+        <translation>The inspector holds the reply being generated. Click this token again once it has finished.</translation>
+    </message>
+    <message>
+        <source>Load a model to inspect this reply.</source>
+        <translation>Load a model to inspect this reply.</translation>
+    </message>
+    <message>
+        <source>This reply comes from an older file that does not record its prompt, so it cannot be inspected. Regenerate it to inspect the new version.</source>
+        <translation>This reply comes from an older file that does not record its prompt, so it cannot be inspected. Regenerate it to inspect the new version.</translation>
+    </message>
+    <message>
+        <source>This reply cannot be inspected.</source>
+        <translation>This reply cannot be inspected.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Computing the diagnostics of this reply and its prompt, %Ln token(s)… Esc stops.</source>
+        <translation>
+            <numerusform>Computing the diagnostics of this reply and its prompt, %Ln token… Esc stops.</numerusform>
+            <numerusform>Computing the diagnostics of this reply and its prompt, %Ln tokens… Esc stops.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -908,10 +908,6 @@ Chat with Qwen3 models on your own machine and see the transformer work.</source
         <translation>Logit 透镜(&amp;L)</translation>
     </message>
     <message>
-        <source>The inspector holds the latest generation only; this token is not part of it.</source>
-        <translation>检查器只保存最近一次生成；这个词元不在其中。</translation>
-    </message>
-    <message>
         <source>The branch could not be created.</source>
         <translation>无法创建分支。</translation>
     </message>
@@ -1110,6 +1106,32 @@ In a conversation with replies, a change starts it again from its first message 
     <message>
         <source>The branch&apos;s prompt takes %1 tokens, and a reply needs room for %2 more, but the model&apos;s context holds %3. Lower &quot;Max new tokens&quot;.</source>
         <translation>此分支的提示占 %1 个词元，回复还需要 %2 个词元的空间，但模型的上下文只能容纳 %3 个词元。请调低“最大新词元数”。</translation>
+    </message>
+    <message>
+        <source>The reply could not be inspected.</source>
+        <translation>无法检查这条回复。</translation>
+    </message>
+    <message>
+        <source>The inspector holds the reply being generated. Click this token again once it has finished.</source>
+        <translation>检查器中是正在生成的回复。生成结束后请再次点击这个词元。</translation>
+    </message>
+    <message>
+        <source>Load a model to inspect this reply.</source>
+        <translation>请先加载模型，才能检查这条回复。</translation>
+    </message>
+    <message>
+        <source>This reply comes from an older file that does not record its prompt, so it cannot be inspected. Regenerate it to inspect the new version.</source>
+        <translation>这条回复来自未记录其提示词的旧文件，因此无法检查。重新生成后即可检查新版本。</translation>
+    </message>
+    <message>
+        <source>This reply cannot be inspected.</source>
+        <translation>无法检查这条回复。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Computing the diagnostics of this reply and its prompt, %Ln token(s)… Esc stops.</source>
+        <translation>
+            <numerusform>正在计算这条回复及其提示词的诊断数据，共 %Ln 个词元…… 按 Esc 停止。</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -56,6 +56,10 @@ void ChatSession::clearModel() {
         if (Message* m = streamingMessagePtr()) m->finish = FinishState::Stopped;
         endStream();
     }
+    if (isInspecting()) {
+        stop();
+        endInspection(false, QString());
+    }
     m_tokenizer.reset();
     m_template.reset();
     m_contextLimit = 0;
@@ -284,18 +288,11 @@ ChatSession::StartResult ChatSession::continueReply(const QString& conversationI
         result.details = QStringLiteral("message %1 is not a reply with a known prompt on the active thread").arg(messageId);
         return result;
     }
-    const PromptRecipe recipe = *reply->prompt;
-    BuiltPrompt prompt = buildPrompt(threadMessages(*c, reply->parentId, recipe.droppedTurns), recipe.thinking, true);
-    if (prompt.error.isEmpty() && static_cast<qint64>(prompt.tokens.size()) != recipe.tokens)
-        prompt.error = QStringLiteral("the reply's prompt now encodes to %1 tokens instead of %2 (another model or chat template?)")
-                           .arg(prompt.tokens.size())
-                           .arg(recipe.tokens);
+    BuiltPrompt prompt = replyContext(*c, *reply);
     if (!prompt.error.isEmpty()) {
         result.details = prompt.error;
         return result;
     }
-    for (const MessageToken& t : reply->tokens)
-        if (t.id >= 0) prompt.tokens.push_back(t.id);  // id < 0: held-back bytes, no token
     // Leaving out turns would change the prefix being continued.
     if (overflows(static_cast<std::int64_t>(prompt.tokens.size()), options, result)) return result;
     reply->finish = FinishState::Streaming;
@@ -303,6 +300,62 @@ ChatSession::StartResult ChatSession::continueReply(const QString& conversationI
     startStream(conversationId, messageId, std::move(prompt.tokens), options);
     result.status = StartStatus::Started;
     return result;
+}
+
+BuiltPrompt ChatSession::replyContext(const Conversation& c, const Message& reply) const {
+    const PromptRecipe recipe = *reply.prompt;
+    BuiltPrompt prompt = buildPrompt(threadMessages(c, reply.parentId, recipe.droppedTurns), recipe.thinking, true);
+    if (prompt.error.isEmpty() && static_cast<qint64>(prompt.tokens.size()) != recipe.tokens)
+        prompt.error = QStringLiteral("the reply's prompt now encodes to %1 tokens instead of %2 (another model or chat template?)")
+                           .arg(prompt.tokens.size())
+                           .arg(recipe.tokens);
+    if (!prompt.error.isEmpty()) return prompt;
+    for (const MessageToken& t : reply.tokens)
+        if (t.id >= 0) prompt.tokens.push_back(t.id);  // id < 0: held-back bytes, no token
+    return prompt;
+}
+
+ChatSession::StartResult ChatSession::inspectReply(const QString& conversationId, const QString& messageId) {
+    StartResult result = precheck();
+    if (result.status != StartStatus::Failed) return result;
+    const Conversation* c = m_store->find(conversationId);
+    const Message* reply = c ? c->find(messageId) : nullptr;
+    const auto thread = c ? c->thread() : std::vector<const Message*>{};
+    if (!reply || reply->role != Role::Assistant || !reply->prompt || std::find(thread.begin(), thread.end(), reply) == thread.end()) {
+        result.details = QStringLiteral("message %1 is not a reply with a known prompt on the active thread").arg(messageId);
+        return result;
+    }
+    BuiltPrompt context = replyContext(*c, *reply);
+    if (context.error.isEmpty() && static_cast<std::int64_t>(context.tokens.size()) > m_contextLimit)
+        context.error = QStringLiteral("the reply and its prompt take %1 tokens, more than the model's context of %2")
+                            .arg(context.tokens.size())
+                            .arg(m_contextLimit);
+    if (!context.error.isEmpty()) {
+        result.details = context.error;
+        return result;
+    }
+    std::vector<PositionToken> replayed;
+    for (const MessageToken& t : reply->tokens) {
+        if (t.id < 0) continue;
+        PositionToken position{t.id, t.prob, {}};
+        for (const TokenAlternative& a : t.alternatives) position.alternatives.push_back(TokenProb{a.id, a.prob});
+        replayed.push_back(std::move(position));
+    }
+    if (isInspecting()) endInspection(false, QString());
+    m_inspectConversation = conversationId;
+    m_inspectMessage = messageId;
+    m_inspectId = m_engine->inspect(std::move(context.tokens), std::move(replayed));
+    result.status = StartStatus::Started;
+    return result;
+}
+
+void ChatSession::endInspection(bool completed, const QString& details) {
+    const QString conversationId = m_inspectConversation;
+    const QString messageId = m_inspectMessage;
+    m_inspectId = 0;
+    m_inspectConversation.clear();
+    m_inspectMessage.clear();
+    emit inspectionFinished(conversationId, messageId, completed, details);
 }
 
 void ChatSession::startStream(const QString& conversationId, const QString& messageId, std::vector<int> prompt,
@@ -320,12 +373,13 @@ void ChatSession::startStream(const QString& conversationId, const QString& mess
     m_streamPromptTokens = static_cast<std::int64_t>(prompt.size());
     m_streamNewTokens = 0;
     m_sinceStart.start();
+    if (isInspecting()) endInspection(false, QString());  // generate() cancels it
     m_requestId = m_engine->generate(std::move(prompt), sampling, maxNew);
     emit busyChanged(true);
 }
 
 void ChatSession::stop() {
-    if (isGenerating()) m_engine->cancelGeneration();
+    if (isGenerating() || isInspecting()) m_engine->cancelGeneration();
 }
 
 Message* ChatSession::streamingMessagePtr() {
@@ -370,6 +424,8 @@ void ChatSession::onTokens(const TokenBatch& batch) {
 }
 
 void ChatSession::onFinished(const GenerationFinished& finished) {
+    if (isInspecting() && finished.requestId == m_inspectId)
+        return endInspection(finished.reason != StopReason::Cancelled, QString());
     if (finished.requestId != m_requestId) return;
     if (Message* m = streamingMessagePtr()) {
         switch (finished.reason) {
@@ -390,6 +446,7 @@ void ChatSession::onFinished(const GenerationFinished& finished) {
 }
 
 void ChatSession::onFailed(const EngineFailed& failed, bool isLoad) {
+    if (!isLoad && isInspecting() && failed.requestId == m_inspectId) return endInspection(false, failed.message);
     if (isLoad || failed.requestId != m_requestId) return;
     const QString conversationId = m_conversationId;
     const QString messageId = m_messageId;

@@ -86,6 +86,14 @@ public:
     // is not used), followed by the reply's token ids: never its re-tokenized text, which could
     // split differently. So the engine reuses the KV cache of the prefix they share.
     StartResult continueReply(const QString& conversationId, const QString& messageId, const ReplyOptions& options);
+    // Feeds the reply `messageId` (on the active thread) again, its prompt and its tokens as in
+    // continueReply, so the inspector holds its diagnostics: for a reply from an earlier session
+    // or one the latest generation has replaced. Generates nothing and changes nothing in the
+    // conversation; ends with inspectionFinished. A reply started meanwhile cancels it.
+    StartResult inspectReply(const QString& conversationId, const QString& messageId);
+    bool isInspecting() const { return m_inspectId != 0; }
+    const QString& inspectedMessage() const { return m_inspectMessage; }
+    // Stops the streaming reply or the inspection.
     void stop();
     bool isGenerating() const { return m_requestId != 0; }
     const QString& streamingConversation() const { return m_conversationId; }
@@ -105,6 +113,9 @@ signals:
     // Generation ended (any reason); `messageId` is the reply.
     void replyFinished(const QString& conversationId, const QString& messageId);
     void replyFailed(const QString& conversationId, const QString& messageId, qe::ErrorCode code, const QString& details);
+    // An inspection ended: `completed` when the inspector now holds all of the reply; else it was
+    // stopped, replaced by a reply, or failed (`details` says why; empty when stopped).
+    void inspectionFinished(const QString& conversationId, const QString& messageId, bool completed, const QString& details);
 
 private:
     // NoModel or Busy when no reply can start now, else Failed (nothing decided yet).
@@ -113,6 +124,10 @@ private:
     bool overflows(std::int64_t promptTokens, const ReplyOptions& options, StartResult& result) const;
     // Generates up to Max new tokens, or as many as the context has room for.
     void startStream(const QString& conversationId, const QString& messageId, std::vector<int> prompt, const ReplyOptions& options);
+    // The reply's prompt, built again from its PromptRecipe, followed by its token ids.
+    BuiltPrompt replyContext(const Conversation& c, const Message& reply) const;
+    // Ends a running inspection (its events are no longer awaited) and says so.
+    void endInspection(bool completed, const QString& details);
     MessageToken messageToken(const TokenPiece& piece) const;
     // The token alone as text, special tokens kept ("" without a model).
     QString tokenText(int id) const;
@@ -136,6 +151,9 @@ private:
     QString m_messageId;
     QElapsedTimer m_sinceStart;
     QTimer m_saveTimer;               // single-shot, started by the first unsaved token
+    RequestId m_inspectId = 0;
+    QString m_inspectConversation;
+    QString m_inspectMessage;
 };
 
 }  // namespace qe::gui

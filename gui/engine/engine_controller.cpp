@@ -73,8 +73,19 @@ RequestId EngineController::generate(std::vector<int> prompt, const SamplingPara
     cancelGeneration();
     m_generationStop = std::stop_source();
     m_generationId = m_nextId++;
-    emit generationRequested(GenerationRequest{m_generationId, std::move(prompt), sampling, maxNewTokens,
-                                               m_generationStop.get_token(), m_diagnosticsTokens, m_watch});
+    // maxNewTokens 0 would make it an inspection (GenerationRequest::replayed).
+    emit generationRequested(GenerationRequest{m_generationId, std::move(prompt), sampling, std::max<std::int64_t>(maxNewTokens, 1),
+                                               m_generationStop.get_token(), m_diagnosticsTokens, m_watch, {}});
+    return m_generationId;
+}
+
+RequestId EngineController::inspect(std::vector<int> tokens, std::vector<PositionToken> replayed) {
+    Q_ASSERT(QThread::currentThread() == thread());
+    cancelGeneration();
+    m_generationStop = std::stop_source();
+    m_generationId = m_nextId++;
+    emit generationRequested(GenerationRequest{m_generationId, std::move(tokens), SamplingParams{}, 0,
+                                               m_generationStop.get_token(), m_diagnosticsTokens, nullptr, std::move(replayed)});
     return m_generationId;
 }
 

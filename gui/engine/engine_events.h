@@ -39,6 +39,14 @@ struct LoadRequest {
     cpu::GemmPrecision prefillMatmul = cpu::GemmPrecision::F32;  // the CPU's prompt products
 };
 
+// One position of the context as the inspector sees it: the token there and, for a generated
+// token, its probability and the alternatives when it was sampled (prob < 0: prompt token).
+struct PositionToken {
+    int id = 0;
+    float prob = -1.0f;
+    std::vector<TokenProb> alternatives;
+};
+
 // Generate a reply for already tokenized prompt.
 struct GenerationRequest {
     RequestId requestId = 0;
@@ -53,6 +61,10 @@ struct GenerationRequest {
     // The head the attention map shows (null or none: no live rows). While generating, the
     // worker streams the row of each new position for it as liveAttentionReady events.
     std::shared_ptr<const AttentionWatch> attentionWatch;
+    // maxNewTokens 0: an inspection. The prompt is only fed (prefilled), for the diagnostics of
+    // its positions, and no token is generated. Its last `replayed.size()` tokens are a reply
+    // generated earlier; their probabilities and alternatives are those it was generated with.
+    std::vector<PositionToken> replayed;
 };
 
 // On demand (inspector): attention of query head `head` in `layer` for query positions
@@ -152,14 +164,6 @@ struct GenerationFinished {
     RequestId requestId = 0;
     StopReason reason = StopReason::Length;
     GenerationStats stats;
-};
-
-// One position of the context as the inspector sees it: the token there and, for a generated
-// token, its probability and the alternatives when it was sampled (prob < 0: prompt token).
-struct PositionToken {
-    int id = 0;
-    float prob = -1.0f;
-    std::vector<TokenProb> alternatives;
 };
 
 // The always-on diagnostics of new positions (core/diagnostics.h), sent with the token batches

@@ -216,6 +216,7 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
         emit generationFinished(GenerationFinished{id, StopReason::Cancelled, {}});
         return;
     }
+    if (request.maxNewTokens == 0) return doInspect(request);
     GenerateRequest generate;
     generate.prompt = request.prompt;
     generate.sampling = request.sampling;
@@ -292,6 +293,35 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
     stats.decodeTokensPerSecond = result->decodeTokensPerSecond();
     stats.timeToFirstToken = std::max(timeToFirstToken, 0.0);
     stats.totalSeconds = secondsSince(start);
+    emit generationFinished(finished);
+}
+
+void EngineWorker::doInspect(const GenerationRequest& request) {
+    const RequestId id = request.requestId;
+    const auto start = Clock::now();
+    const auto total = static_cast<std::int64_t>(request.prompt.size());
+    const auto replayed = static_cast<std::int64_t>(request.replayed.size());
+    if (total == 0 || replayed > total)
+        return fail(id, makeError(ErrorCode::InvalidArgument, "an inspection needs tokens, and no more replayed ones than tokens"));
+    // As in doGenerate: the positions before the reused prefix are unchanged.
+    const std::int64_t reused = std::min(m_session->cache().commonPrefix(request.prompt), total - 1);
+    std::int64_t diagSent = std::min(m_session->cache().commonPrefix(request.diagnosticsTokens), reused);
+    const auto prefilled = m_session->prefill(request.prompt, request.stop);
+    if (!prefilled.ok() && prefilled.error().code != ErrorCode::Cancelled) return fail(id, prefilled.error());
+    // Cancelled: the cache holds a prefix, and the GUI learns which.
+    const std::int64_t cached = m_session->cache().length();
+    diagSent = std::min(diagSent, cached);
+    const auto context = std::span<const int>(request.prompt).first(static_cast<std::size_t>(cached));
+    emit diagnosticsReady(DiagnosticsDelta{id, makeDelta(diagSent, context, request.replayed, total - replayed)});
+    GenerationFinished finished;
+    finished.requestId = id;
+    finished.reason = prefilled.ok() ? StopReason::Length : StopReason::Cancelled;
+    finished.stats.promptTokens = total;
+    finished.stats.reusedTokens = reused;
+    finished.stats.prefillTokens = std::max<std::int64_t>(cached - reused, 0);
+    finished.stats.totalSeconds = secondsSince(start);
+    if (finished.stats.totalSeconds > 0)
+        finished.stats.prefillTokensPerSecond = static_cast<double>(finished.stats.prefillTokens) / finished.stats.totalSeconds;
     emit generationFinished(finished);
 }
 

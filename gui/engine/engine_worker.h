@@ -24,7 +24,8 @@ public slots:
     void runLoad(const qe::gui::LoadRequest& request);
     // Engine thread. Emits tokensReady... (flushed every ~30 ms or 16 tokens, each batch after
     // its diagnosticsReady and liveAttentionReady), then generationFinished (also when
-    // cancelled) or engineFailed.
+    // cancelled) or engineFailed. An inspection (maxNewTokens 0) emits one diagnosticsReady for
+    // the fed positions, then generationFinished.
     void runGeneration(const qe::gui::GenerationRequest& request);
     // Engine thread. Recomputes attention rows from the session's kept hidden states and KV
     // cache, exact or aggregated into tiles; emits attentionReady (with `error` set when it
@@ -48,6 +49,8 @@ signals:
 private:
     void doLoad(const LoadRequest& request);
     void doGenerate(const GenerationRequest& request);
+    // maxNewTokens 0: prefills the prompt and sends its diagnostics; generates nothing.
+    void doInspect(const GenerationRequest& request);
     void fail(RequestId id, const Error& error);
     // Diagnostics of positions [firstPos, cache length) and the tokens [firstPos, context end).
     std::shared_ptr<const DiagnosticsData> makeDelta(std::int64_t firstPos, std::span<const int> context,

@@ -1,7 +1,8 @@
 // Token probabilities in the chat (issue #9) on a tiny model, offscreen: replies keep every
 // token with its probability and alternatives, the token view colours each token with the
 // inspector's scale (also while streaming), the tooltip lists the alternatives, a click selects
-// the token in the inspector and back, branching from an alternative continues in a new
+// the token in the inspector and back (a token of an earlier reply first feeds that reply again,
+// with the diagnostics it had when it was generated), branching from an alternative continues in a new
 // conversation from the cached prefix and leaves the original alone, and the tokens survive a
 // store round trip (old files without them still load).
 #include <QFile>
@@ -9,7 +10,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QMainWindow>
 #include <QMenu>
+#include <QPushButton>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -88,6 +92,7 @@ private slots:
     void coloursFollowProbabilities();
     void tooltipListsAlternatives();
     void clickSelectsInInspector();
+    void clickInspectsAnEarlierReply();
     void branchFromAlternative_data();
     void branchFromAlternative();
     void tokensSurviveStoreRoundTrip();
@@ -262,6 +267,81 @@ void TestChatProbabilities::clickSelectsInInspector() {
     QVERIFY(m_app.window->chatView()->selectedMessage().isEmpty());
     diagnostics->select(-1);
     QCOMPARE(m_app.window->chatView()->selectedToken(), -1);
+}
+
+void TestChatProbabilities::clickInspectsAnEarlierReply() {
+    // The diagnostics of a reply as its generation streamed them.
+    const Message* first = reply(QStringLiteral("Count to three"));
+    QVERIFY(first);
+    const QString conversation = m_app.window->currentConversation();
+    const QString replyId = first->id;
+    const std::int64_t start = first->prompt->tokens;
+    const auto generated = static_cast<std::int64_t>(first->tokens.size());
+    QVERIFY(generated >= 3);
+    const DiagnosticsStore* diagnostics = m_app.window->inspector()->store();
+    QVERIFY(diagnostics->positions() >= start + generated - 1);  // the last token is sampled, not yet fed
+    const std::int64_t layers = diagnostics->layers(), heads = diagnostics->heads();
+    std::vector<float> entropy, rms;
+    for (std::int64_t pos = 0; pos < start + generated - 1; ++pos)
+        for (std::int64_t layer = 0; layer < layers; ++layer) {
+            rms.push_back(diagnostics->residualRms(pos, layer));
+            for (std::int64_t head = 0; head < heads; ++head) entropy.push_back(diagnostics->entropy(pos, layer, head));
+        }
+    // Another conversation's reply replaces them in the inspector.
+    m_app.window->selectConversation(QString());
+    QVERIFY(reply(QStringLiteral("Something else entirely, and longer than before")));
+    m_app.window->selectConversation(conversation);
+
+    // A click on a token of the first reply feeds it again, then selects the token.
+    QRect rect;
+    const int index = 1;
+    MarkdownView* view = viewShowing(replyId, index, &rect);
+    QVERIFY(view);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
+    QVERIFY(m_app.window->chat()->isInspecting());
+    QVERIFY(!m_app.window->chat()->isGenerating());
+    QVERIFY(m_app.window->statusBar()->currentMessage().contains(QStringLiteral("Computing the diagnostics")));
+    QPushButton* stop = nullptr;  // it can be stopped like a reply (Esc too); Send stays available
+    for (QPushButton* b : m_app.window->findChildren<QPushButton*>())
+        if (b->text() == QStringLiteral("Stop")) stop = b;
+    QVERIFY(stop && stop->isEnabled());
+    QVERIFY(QTest::qWaitFor([&] { return !m_app.window->chat()->isInspecting(); }, 60000));
+    QCOMPARE(diagnostics->selected(), start + index);
+    QCOMPARE(m_app.window->chatView()->selectedMessage(), replyId);
+    QCOMPARE(m_app.window->chatView()->selectedToken(), index);
+    // The inspector holds the reply's prompt and all of its tokens now, with the probabilities
+    // they were generated with, and the same diagnostics (the prompt fed at once instead of
+    // token by token: the same numbers up to rounding).
+    QCOMPARE(diagnostics->promptTokens(), start);
+    QCOMPARE(diagnostics->positions(), start + generated);
+    const Message* again = current()->find(replyId);
+    for (std::int64_t i = 0; i < generated; ++i) {
+        const MessageToken& token = again->tokens[static_cast<std::size_t>(i)];
+        QCOMPARE(diagnostics->token(start + i).id, token.id);
+        QCOMPARE(diagnostics->token(start + i).prob, token.prob);
+        QCOMPARE(diagnostics->token(start + i).alternatives.size(), token.alternatives.size());
+    }
+    std::size_t e = 0, r = 0;
+    for (std::int64_t pos = 0; pos < start + generated - 1; ++pos)
+        for (std::int64_t layer = 0; layer < layers; ++layer) {
+            const float was = rms[r++];
+            QVERIFY2(std::abs(diagnostics->residualRms(pos, layer) - was) <= 1e-3f * std::max(1.0f, was),
+                     qPrintable(QStringLiteral("residual RMS at %1, layer %2: %3, was %4").arg(pos).arg(layer).arg(diagnostics->residualRms(pos, layer)).arg(was)));
+            for (std::int64_t head = 0; head < heads; ++head, ++e)
+                QVERIFY2(std::abs(diagnostics->entropy(pos, layer, head) - entropy[e]) <= 1e-3f,
+                         qPrintable(QStringLiteral("entropy at %1, layer %2, head %3").arg(pos).arg(layer).arg(head)));
+        }
+    // The conversation is unchanged, and a message sent now continues it as usual.
+    QCOMPARE(current()->thread().size(), std::size_t(2));
+    QVERIFY(reply(QStringLiteral("And then?")));
+    QCOMPARE(current()->thread().size(), std::size_t(4));
+
+    // A reply whose file does not record its prompt says why it cannot be inspected.
+    m_app.window->store()->find(conversation)->find(replyId)->prompt.reset();
+    view = viewShowing(replyId, index, &rect);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
+    QVERIFY(!m_app.window->chat()->isInspecting());
+    QVERIFY(m_app.window->statusBar()->currentMessage().contains(QStringLiteral("older file")));
 }
 
 void TestChatProbabilities::branchFromAlternative_data() {
