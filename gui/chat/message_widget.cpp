@@ -15,6 +15,7 @@
 
 #include "core/chat/output_parser.h"
 #include "gui/chat/markdown_view.h"
+#include "gui/probability_text.h"
 
 namespace qe::gui {
 
@@ -52,7 +53,7 @@ QString tokenLabel(const MessageToken& token) {
     return {};
 }
 
-QString percent(float prob) { return QLocale().toString(100.0 * prob, 'f', 1); }
+QString percent(float prob) { return probabilityPercent(prob); }
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 
 #include "gui/inspector/diagnostics_store.h"
 #include "gui/inspector/heat_colors.h"
+#include "gui/probability_text.h"
 
 namespace qe::gui {
 
@@ -64,7 +65,7 @@ void LogitLensView::fill() {
         const auto& top = m_lens.layers[static_cast<std::size_t>(layer)];
         for (int k = 0; k < static_cast<int>(top.size()) && k < kTopK; ++k) {
             const TokenProb& t = top[static_cast<std::size_t>(k)];
-            auto* item = new QTableWidgetItem(QStringLiteral("%1  %2%").arg(m_store->idLabel(t.id), locale.toString(100.0 * t.prob, 'f', 1)));
+            auto* item = new QTableWidgetItem(QStringLiteral("%1  %2%").arg(m_store->idLabel(t.id), probabilityPercent(t.prob)));
             const QColor background = heatColor(t.prob);
             item->setBackground(background);
             item->setForeground(textOn(background));

@@ -10,6 +10,7 @@
 
 #include "gui/inspector/diagnostics_store.h"
 #include "gui/inspector/heat_colors.h"
+#include "gui/probability_text.h"
 
 namespace qe::gui {
 
@@ -103,14 +104,13 @@ void TokenStrip::mousePressEvent(QMouseEvent* event) {
 QString TokenStrip::tooltipFor(std::int64_t pos) const {
     if (pos < 0 || pos >= m_store->tokenCount()) return {};
     const PositionToken& t = m_store->token(pos);
-    const QLocale locale;
     //: Tooltip header of a token: %1 token text, %2 position, %3 token id.
     QString text = tr("\"%1\" at position %2 (id %3)").arg(m_store->tokenLabel(pos)).arg(pos).arg(t.id);
     if (t.prob < 0) return text + QLatin1Char('\n') + tr("prompt token");
-    text += QLatin1Char('\n') + tr("probability %1%").arg(locale.toString(100.0 * t.prob, 'f', 1));
+    text += QLatin1Char('\n') + tr("probability %1%").arg(probabilityPercent(t.prob));
     if (!t.alternatives.empty()) text += QLatin1Char('\n') + tr("Most likely at this step:");
     for (const TokenProb& a : t.alternatives)
-        text += QStringLiteral("\n  %1  %2%").arg(m_store->idLabel(a.id), locale.toString(100.0 * a.prob, 'f', 1));
+        text += QStringLiteral("\n  %1  %2%").arg(m_store->idLabel(a.id), probabilityPercent(a.prob));
     return text;
 }
 

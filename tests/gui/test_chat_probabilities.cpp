@@ -33,6 +33,7 @@
 #include "gui/inspector/inspector_panel.h"
 #include "gui/language.h"
 #include "gui/main_window.h"
+#include "gui/probability_text.h"
 #include "gui/settings.h"
 #include "gui_test_support.h"
 
@@ -90,6 +91,7 @@ private slots:
     void cleanup();
     void tokensKeepProbabilities();
     void coloursFollowProbabilities();
+    void probabilitiesKeepTwoDigits();
     void tooltipListsAlternatives();
     void clickSelectsInInspector();
     void clickInspectsAnEarlierReply();
@@ -204,6 +206,20 @@ void TestChatProbabilities::coloursFollowProbabilities() {
     QVERIFY(body->showsTokens());
 }
 
+void TestChatProbabilities::probabilitiesKeepTwoDigits() {
+    const QLocale previous;
+    QLocale::setDefault(QLocale::c());
+    QCOMPARE(probabilityPercent(0.5), QStringLiteral("50.0"));
+    QCOMPARE(probabilityPercent(0.001), QStringLiteral("0.1"));
+    QCOMPARE(probabilityPercent(0.0007144), QStringLiteral("0.071"));
+    QCOMPARE(probabilityPercent(7.144125e-05), QStringLiteral("0.0071"));  // the demo model after a chat template
+    QCOMPARE(probabilityPercent(0.0001), QStringLiteral("0.010"));
+    QCOMPARE(probabilityPercent(1.2e-6), QStringLiteral("0.00012"));
+    QCOMPARE(probabilityPercent(3e-9), QStringLiteral("<0.0001"));
+    QCOMPARE(probabilityPercent(0.0), QStringLiteral("0"));
+    QLocale::setDefault(previous);
+}
+
 void TestChatProbabilities::tooltipListsAlternatives() {
     const Message* r = reply(QStringLiteral("Hi there"));
     QVERIFY(r);
@@ -216,10 +232,10 @@ void TestChatProbabilities::tooltipListsAlternatives() {
     const QString tip = widget->tokenToolTip(index);
     QVERIFY2(tip.contains(visible(token.text)), qPrintable(tip));
     QVERIFY(tip.contains(QStringLiteral("id %1").arg(token.id)));
-    QVERIFY(tip.contains(QStringLiteral("probability %1%").arg(QLocale().toString(100.0 * token.prob, 'f', 1))));
+    QVERIFY(tip.contains(QStringLiteral("probability %1%").arg(probabilityPercent(token.prob))));
     QVERIFY(tip.contains(QStringLiteral("Most likely at this step:")));
     for (const TokenAlternative& a : token.alternatives)
-        QVERIFY2(tip.contains(QStringLiteral("%1  %2%").arg(visible(a.text), QLocale().toString(100.0 * a.prob, 'f', 1))), qPrintable(tip));
+        QVERIFY2(tip.contains(QStringLiteral("%1  %2%").arg(visible(a.text), probabilityPercent(a.prob))), qPrintable(tip));
     // Hovering the token shows that text.
     QRect rect;
     MarkdownView* view = viewShowing(r->id, index, &rect);
