@@ -86,7 +86,7 @@ const CudaLibrary& cudaLibrary() {
         for (const std::string& path : candidatePaths()) {
             if (!std::filesystem::exists(path)) continue;
             if ((!override || path != override) && !nvidiaDriverPresent()) {
-                library.error = "no NVIDIA driver found (libcuda.so.1): the GPU backend needs an NVIDIA GPU and its driver";
+                library.error = kNoNvidiaDriverNote;
                 return;
             }
             void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -109,12 +109,16 @@ const CudaLibrary& cudaLibrary() {
             log()->info("CUDA backend library: {}", path);
             return;
         }
-        library.error = "this build has no CUDA backend (libqe_cuda.so not found)";
+        library.error = kNoCudaBackendNote;
     });
     return library;
 }
 
 }  // namespace
+
+std::string shorterContextNote(std::int64_t held, std::int64_t limit) {
+    return "the GPU holds " + std::to_string(held) + " of the model's " + std::to_string(limit) + " context positions";
+}
 
 CudaProbe probeCuda() {
     CudaProbe probe;

@@ -136,6 +136,14 @@ struct CudaBackendOptions {
     bool fitContext = false;
 };
 
+// Notes on where a model runs (Session::backendNote) that the GUI translates; other notes (a
+// library that does not load, a GPU without room) are technical details, shown as they are.
+inline constexpr const char* kNoNvidiaDriverNote =
+    "no NVIDIA driver found (libcuda.so.1): the GPU backend needs an NVIDIA GPU and its driver";
+inline constexpr const char* kNoCudaBackendNote = "this build has no CUDA backend (libqe_cuda.so not found)";
+// "the GPU holds `held` of the model's `limit` context positions"
+std::string shorterContextNote(std::int64_t held, std::int64_t limit);
+
 // What the CUDA library reports about the machine: empty `devices` when it cannot run here.
 struct CudaProbe {
     bool libraryFound = false;

@@ -62,8 +62,7 @@ Result<std::unique_ptr<Session>> Session::load(const std::string& folder, const 
     }
     const Backend& backend = *session->m_backend;
     if (backend.contextLimit() < limit) {
-        session->m_backendNote = "the GPU holds " + std::to_string(backend.contextLimit()) + " of the model's " +
-                                 std::to_string(limit) + " context positions";
+        session->m_backendNote = shorterContextNote(backend.contextLimit(), limit);
         limit = backend.contextLimit();
     }
     // The GPU backend keeps its own cache, in bf16 whatever was asked for the CPU's.

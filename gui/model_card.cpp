@@ -4,7 +4,10 @@
 #include <QEvent>
 #include <QLabel>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QVBoxLayout>
+
+#include "core/backend.h"
 
 namespace qe::gui {
 
@@ -47,6 +50,31 @@ void ModelCardView::changeEvent(QEvent* event) {
     QGroupBox::changeEvent(event);
 }
 
+QString ModelCardView::deviceText(const ModelCard& card) {
+    if (card.threads <= 0) return card.device;  // the GPU: "CUDA, " and its name
+    // A line may break after each "+" of "avx512f+avx2+fma+f16c" in a narrow card.
+    QString isa = card.cpuIsa;
+    isa.replace(QLatin1Char('+'), QStringLiteral("+\u200b"));
+    //: %n CPU threads, %1 the instruction sets in use, e.g. "avx512f+avx2+fma+f16c".
+    return tr("CPU, %n thread(s), %1", nullptr, card.threads).arg(isa);
+}
+
+QString ModelCardView::noteText(const QString& note) {
+    if (note == QLatin1String(kNoNvidiaDriverNote))
+        return tr("No NVIDIA driver was found (libcuda.so.1), so the model runs on the CPU. The GPU backend needs an NVIDIA GPU and its driver.");
+    if (note == QLatin1String(kNoCudaBackendNote))
+        return tr("This build has no GPU backend (libqe_cuda.so), so the model runs on the CPU.");
+    static const QRegularExpression shorter(QStringLiteral("^the GPU holds (\\d+) of the model's (\\d+) context positions$"));
+    const QRegularExpressionMatch m = shorter.match(note);
+    const QLocale locale;
+    if (m.hasMatch())
+        //: %1 context positions the GPU's memory holds, %2 the model's own context length.
+        return tr("The GPU's memory holds %1 of the model's %2 context positions.")
+            .arg(locale.toString(m.captured(1).toLongLong()), locale.toString(m.captured(2).toLongLong()));
+    //: %1: a technical reason from the engine, in English.
+    return tr("The GPU is not used: %1").arg(note);
+}
+
 void ModelCardView::retranslateUi() {
     setTitle(tr("Model"));
     if (!m_card) {
@@ -73,13 +101,13 @@ void ModelCardView::retranslateUi() {
     html += row(tr("Context"), tr("%1 tokens").arg(locale.toString(static_cast<qlonglong>(c.contextLimit))));
     html += row(tr("Layers"), locale.toString(static_cast<qlonglong>(c.layers)));
     //: Where the model runs: the CPU with its threads, or the GPU's name.
-    html += row(tr("Device"), c.device);
+    html += row(tr("Device"), deviceText(c));
     //: How the CPU multiplies a prompt's tokens by the weights (Settings → Prompt processing).
     if (c.threads > 0)  // on the CPU
         html += row(tr("Prompt processing"), c.prefillMatmul == cpu::GemmPrecision::Bf16 ? tr("bf16 on AMX tiles")
                                                                                           : tr("32-bit float"));
-    //: A remark on where the model runs, e.g. why the GPU is not used (the text is in English).
-    if (!c.backendNote.isEmpty()) html += row(tr("Note"), c.backendNote);
+    //: A remark on where the model runs, e.g. why the GPU is not used.
+    if (!c.backendNote.isEmpty()) html += row(tr("Note"), noteText(c.backendNote));
     html += row(tr("Loaded in"), tr("%1 s").arg(locale.toString(c.loadSeconds, 'f', 2)));
     html += QStringLiteral("</table>");
     m_label->setText(html);

@@ -21,6 +21,11 @@ public:
     // No model: shows `reason` (translated) instead.
     void clear(const QString& reason);
     QString text() const;
+    // The card's Device and Note rows in the current language. The note's fixed sentences (no
+    // driver, no CUDA backend, the GPU's shorter context) are translated; others are technical
+    // details from the engine, kept in English after a translated lead.
+    static QString deviceText(const ModelCard& card);
+    static QString noteText(const QString& note);
 
 protected:
     void changeEvent(QEvent* event) override;

@@ -1424,7 +1424,7 @@ In a conversation with replies, a change starts it again from its first message 
     </message>
     <message>
         <source>Note</source>
-        <extracomment>A remark on where the model runs, e.g. why the GPU is not used (the text is in English).</extracomment>
+        <extracomment>A remark on where the model runs, e.g. why the GPU is not used.</extracomment>
         <translation>Note</translation>
     </message>
     <message>
@@ -1443,6 +1443,32 @@ In a conversation with replies, a change starts it again from its first message 
     <message>
         <source>32-bit float</source>
         <translation>32-bit float</translation>
+    </message>
+    <message numerus="yes">
+        <source>CPU, %n thread(s), %1</source>
+        <extracomment>%n CPU threads, %1 the instruction sets in use, e.g. &quot;avx512f+avx2+fma+f16c&quot;.</extracomment>
+        <translation>
+            <numerusform>CPU, %n thread, %1</numerusform>
+            <numerusform>CPU, %n threads, %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No NVIDIA driver was found (libcuda.so.1), so the model runs on the CPU. The GPU backend needs an NVIDIA GPU and its driver.</source>
+        <translation>No NVIDIA driver was found (libcuda.so.1), so the model runs on the CPU. The GPU backend needs an NVIDIA GPU and its driver.</translation>
+    </message>
+    <message>
+        <source>This build has no GPU backend (libqe_cuda.so), so the model runs on the CPU.</source>
+        <translation>This build has no GPU backend (libqe_cuda.so), so the model runs on the CPU.</translation>
+    </message>
+    <message>
+        <source>The GPU&apos;s memory holds %1 of the model&apos;s %2 context positions.</source>
+        <extracomment>%1 context positions the GPU&apos;s memory holds, %2 the model&apos;s own context length.</extracomment>
+        <translation>The GPU&apos;s memory holds %1 of the model&apos;s %2 context positions.</translation>
+    </message>
+    <message>
+        <source>The GPU is not used: %1</source>
+        <extracomment>%1: a technical reason from the engine, in English.</extracomment>
+        <translation>The GPU is not used: %1</translation>
     </message>
 </context>
 <context>

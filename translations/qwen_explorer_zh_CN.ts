@@ -1415,7 +1415,7 @@ In a conversation with replies, a change starts it again from its first message 
     </message>
     <message>
         <source>Note</source>
-        <extracomment>A remark on where the model runs, e.g. why the GPU is not used (the text is in English).</extracomment>
+        <extracomment>A remark on where the model runs, e.g. why the GPU is not used.</extracomment>
         <translation>说明</translation>
     </message>
     <message>
@@ -1434,6 +1434,31 @@ In a conversation with replies, a change starts it again from its first message 
     <message>
         <source>32-bit float</source>
         <translation>32 位浮点</translation>
+    </message>
+    <message numerus="yes">
+        <source>CPU, %n thread(s), %1</source>
+        <extracomment>%n CPU threads, %1 the instruction sets in use, e.g. &quot;avx512f+avx2+fma+f16c&quot;.</extracomment>
+        <translation>
+            <numerusform>CPU，%n 个线程，%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No NVIDIA driver was found (libcuda.so.1), so the model runs on the CPU. The GPU backend needs an NVIDIA GPU and its driver.</source>
+        <translation>未找到 NVIDIA 驱动（libcuda.so.1），因此模型在 CPU 上运行。GPU 后端需要 NVIDIA GPU 及其驱动。</translation>
+    </message>
+    <message>
+        <source>This build has no GPU backend (libqe_cuda.so), so the model runs on the CPU.</source>
+        <translation>此版本没有 GPU 后端（libqe_cuda.so），因此模型在 CPU 上运行。</translation>
+    </message>
+    <message>
+        <source>The GPU&apos;s memory holds %1 of the model&apos;s %2 context positions.</source>
+        <extracomment>%1 context positions the GPU&apos;s memory holds, %2 the model&apos;s own context length.</extracomment>
+        <translation>GPU 显存可容纳模型 %2 个上下文位置中的 %1 个。</translation>
+    </message>
+    <message>
+        <source>The GPU is not used: %1</source>
+        <extracomment>%1: a technical reason from the engine, in English.</extracomment>
+        <translation>未使用 GPU：%1</translation>
     </message>
 </context>
 <context>

@@ -116,6 +116,7 @@ struct ModelCard {
     std::int64_t layers = 0;
     std::int64_t hiddenSize = 0;
     int threads = 0;                 // CPU threads (0 on the GPU)
+    QString cpuIsa;                  // on the CPU: the instruction sets in use, "avx512f+avx2+fma+f16c"
     QString device;                  // Backend::description(): "CPU, 8 threads, avx2+fma+f16c", "CUDA, NVIDIA H200 (…)"
     QString backendNote;             // why Automatic did not use the GPU, or the GPU's shorter context (English detail)
     double loadSeconds = 0.0;

@@ -10,6 +10,7 @@
 #include <QThread>
 
 #include "core/chat/chat_template.h"
+#include "core/cpu/cpu_kernels.h"
 #include "core/model_info.h"
 #include "core/tokenizer/stream_decoder.h"
 #include "core/tokenizer/tokenizer.h"
@@ -193,6 +194,7 @@ void EngineWorker::doLoad(const LoadRequest& request) {
     card.layers = config.numHiddenLayers;
     card.hiddenSize = config.hiddenSize;
     card.threads = m_session->threads();
+    if (card.threads > 0) card.cpuIsa = QString::fromLatin1(cpu::isaName(cpu::activeIsa()));
     card.loadSeconds = secondsSince(start);
     loaded.tokenizer = m_tokenizer;
     loaded.chatTemplate = std::make_shared<const ChatTemplate>(std::move(chatTemplate).value());

@@ -165,7 +165,7 @@ void PromptTemplateDialog::updatePreview() {
     m_preview->setPlainText(preview.error.isEmpty() ? preview.text : preview.error);
     if (preview.tokens >= 0) m_tokens->setText(tr("%n token(s) in the final prompt", nullptr, preview.tokens));
     else m_tokens->setText(tr("Load a model to count the prompt's tokens."));
-    if (!empty.isEmpty()) m_tokens->setText(m_tokens->text() + QLatin1Char(' ') + tr("Empty: %1").arg(empty.join(QStringLiteral(", "))));
+    if (!empty.isEmpty()) m_tokens->setText(m_tokens->text() + QStringLiteral(" · ") + tr("Empty: %1").arg(empty.join(QStringLiteral(", "))));
     m_use->setEnabled(true);
     m_messages = *messages;
 }

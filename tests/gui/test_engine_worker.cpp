@@ -294,6 +294,10 @@ void TestEngineWorker::backendChoiceReachesTheCard() {
     QCOMPARE(log.loaded.size(), std::size_t(1));
     QVERIFY2(log.loaded.front().card.device.startsWith(QStringLiteral("CPU")), qPrintable(log.loaded.front().card.device));
     QVERIFY(log.loaded.front().card.backendNote.isEmpty());
+    // The card writes the device in the app's language from these (the engine's text is English).
+    QCOMPARE(log.loaded.front().card.threads, 1);
+    QVERIFY2(log.loaded.front().card.device.endsWith(QStringLiteral(", ") + log.loaded.front().card.cpuIsa),
+             qPrintable(log.loaded.front().card.cpuIsa));
     if (!qe::probeCuda().devices.empty()) QSKIP("this machine has a GPU: the no-GPU paths are not reachable");
     log.clear();
     c.loadModel(m_model, 1, 0, 1 << 20, qe::BackendKind::Auto);

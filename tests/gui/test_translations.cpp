@@ -6,7 +6,11 @@
 #include <QTranslator>
 #include <QXmlStreamReader>
 
+#include <QLocale>
+
+#include "core/backend.h"
 #include "gui/language.h"
+#include "gui/model_card.h"
 
 class TestTranslations : public QObject {
     Q_OBJECT
@@ -15,6 +19,7 @@ private slots:
     void tsFilesComplete();
     void embeddedCatalogTranslates();
     void languageManagerSwitches();
+    void modelCardSpeaksTheLanguage();
 };
 
 void TestTranslations::tsFilesComplete_data() {
@@ -77,6 +82,40 @@ void TestTranslations::languageManagerSwitches() {
     QCOMPARE(QCoreApplication::translate("qe::gui::MainWindow", "Send"), QStringLiteral("发送"));
     QVERIFY(manager.apply(QStringLiteral("en")));
     QCOMPARE(QCoreApplication::translate("qe::gui::MainWindow", "Send"), QStringLiteral("Send"));
+}
+
+// The model card's Device and Note rows come from the engine in English; the fixed sentences
+// are translated, and a technical reason stays English after a translated lead.
+void TestTranslations::modelCardSpeaksTheLanguage() {
+    using qe::gui::ModelCardView;
+    qe::gui::ModelCard cpu;
+    cpu.threads = 2;
+    cpu.cpuIsa = QStringLiteral("avx512f+avx2");
+    cpu.device = QStringLiteral("CPU, 2 threads, avx512f+avx2");
+    qe::gui::ModelCard gpu;
+    gpu.device = QStringLiteral("CUDA, NVIDIA H200 (sm_90, 139.8 GiB)");
+    const QString shorter = QString::fromStdString(qe::shorterContextNote(4096, 32768));
+    const QString other = QStringLiteral("cannot load libqe_cuda.so: libcublas.so.13: cannot open shared object file");
+    qe::gui::LanguageManager manager;
+    QVERIFY(manager.apply(QStringLiteral("en")));
+    QCOMPARE(ModelCardView::deviceText(cpu), QStringLiteral("CPU, 2 threads, avx512f+\u200bavx2"));
+    QCOMPARE(ModelCardView::deviceText(gpu), gpu.device);
+    QCOMPARE(ModelCardView::noteText(QString::fromLatin1(qe::kNoNvidiaDriverNote)),
+             QStringLiteral("No NVIDIA driver was found (libcuda.so.1), so the model runs on the CPU. The GPU backend needs an NVIDIA GPU and its driver."));
+    QCOMPARE(ModelCardView::noteText(shorter), QStringLiteral("The GPU's memory holds %1 of the model's %2 context positions.")
+                                                   .arg(QLocale().toString(4096), QLocale().toString(32768)));
+    QCOMPARE(ModelCardView::noteText(other), QStringLiteral("The GPU is not used: ") + other);
+
+    QVERIFY(manager.apply(QStringLiteral("zh_CN")));
+    QCOMPARE(ModelCardView::deviceText(cpu), QStringLiteral("CPU，2 个线程，avx512f+\u200bavx2"));
+    QCOMPARE(ModelCardView::noteText(QString::fromLatin1(qe::kNoNvidiaDriverNote)),
+             QStringLiteral("未找到 NVIDIA 驱动（libcuda.so.1），因此模型在 CPU 上运行。GPU 后端需要 NVIDIA GPU 及其驱动。"));
+    QCOMPARE(ModelCardView::noteText(QString::fromLatin1(qe::kNoCudaBackendNote)),
+             QStringLiteral("此版本没有 GPU 后端（libqe_cuda.so），因此模型在 CPU 上运行。"));
+    QCOMPARE(ModelCardView::noteText(shorter), QStringLiteral("GPU 显存可容纳模型 %2 个上下文位置中的 %1 个。")
+                                                   .arg(QLocale().toString(4096), QLocale().toString(32768)));
+    QCOMPARE(ModelCardView::noteText(other), QStringLiteral("未使用 GPU：") + other);
+    QVERIFY(manager.apply(QStringLiteral("en")));
 }
 
 QTEST_MAIN(TestTranslations)
