@@ -1141,8 +1141,11 @@ void MainWindow::fitPanels() {
     const auto needs = [&](QScrollArea* area) {
         QWidget* contents = area->widget();
         QSize size = contents->minimumSizeHint();
-        // Wrapped text needs more height than the minimum where the panel is narrow.
-        if (contents->hasHeightForWidth()) size.setHeight(std::max(size.height(), contents->heightForWidth(std::max(size.width(), area->viewport()->width()))));
+        // Wrapped text needs more height than the minimum where the panel is narrow. (The least
+        // height at that width: heightForWidth is the preferred one, which for the inspector is
+        // some 400 px more and made the window as high as the screen.)
+        if (QLayout* layout = contents->layout(); layout && layout->hasHeightForWidth())
+            size.setHeight(std::max(size.height(), layout->minimumHeightForWidth(std::max(size.width(), area->viewport()->width()))));
         return size + QSize(scrollBar, 0);
     };
     const bool docked = m_inspectorDock->isVisible() && !m_inspectorDock->isFloating();

@@ -61,9 +61,9 @@ QString ModelCardView::deviceText(const ModelCard& card) {
 
 QString ModelCardView::noteText(const QString& note) {
     if (note == QLatin1String(kNoNvidiaDriverNote))
-        return tr("No NVIDIA driver was found (libcuda.so.1), so the model runs on the CPU. The GPU backend needs an NVIDIA GPU and its driver.");
+        return tr("No NVIDIA driver found (libcuda.so.1): the model runs on the CPU.");
     if (note == QLatin1String(kNoCudaBackendNote))
-        return tr("This build has no GPU backend (libqe_cuda.so), so the model runs on the CPU.");
+        return tr("This build has no GPU backend (libqe_cuda.so): the model runs on the CPU.");
     static const QRegularExpression shorter(QStringLiteral("^the GPU holds (\\d+) of the model's (\\d+) context positions$"));
     const QRegularExpressionMatch m = shorter.match(note);
     const QLocale locale;

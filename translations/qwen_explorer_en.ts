@@ -349,6 +349,20 @@ max %5, mean %6 (zoom in for single tokens)</translation>
         <source>Where one cell on screen stands for a block of queries × keys (long contexts, zoomed out): the largest weight in the block keeps sharp heads visible; the mean shows where attention mass goes.</source>
         <translation>Where one cell on screen stands for a block of queries × keys (long contexts, zoomed out): the largest weight in the block keeps sharp heads visible; the mean shows where attention mass goes.</translation>
     </message>
+    <message>
+        <source>Where this token looks could not be computed: %1</source>
+        <translation>Where this token looks could not be computed: %1</translation>
+    </message>
+    <message>
+        <source>“%1” (%2) %3 %</source>
+        <extracomment>One attended token: %1 its text, %2 its position, %3 the attention weight in percent.</extracomment>
+        <translation>“%1” (%2) %3 %</translation>
+    </message>
+    <message>
+        <source>“%1” (%2) attends most to: %3</source>
+        <extracomment>%1 the selected token, %2 its position, %3 the list of attended tokens.</extracomment>
+        <translation>“%1” (%2) attends most to: %3</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ChatSession</name>
@@ -590,14 +604,6 @@ max %5, mean %6 (zoom in for single tokens)</translation>
         <translation>Context tokens (click one to inspect it; hover for the alternatives)</translation>
     </message>
     <message>
-        <source>Colour by probability</source>
-        <translation>Colour by probability</translation>
-    </message>
-    <message>
-        <source>Colour each generated token by the probability the model gave it: red unlikely, green likely</source>
-        <translation>Colour each generated token by the probability the model gave it: red unlikely, green likely</translation>
-    </message>
-    <message>
         <source>Follow latest</source>
         <translation>Follow latest</translation>
     </message>
@@ -663,6 +669,23 @@ max %5, mean %6 (zoom in for single tokens)</translation>
         <source>Save the numbers behind the current view as CSV tables (the attention map adds a -heads file)</source>
         <extracomment>Tooltip of the CSV export; the attention map also writes a second file &quot;&lt;name&gt;-heads.csv&quot; for the head grid.</extracomment>
         <translation>Save the numbers behind the current view as CSV tables (the attention map adds a -heads file)</translation>
+    </message>
+    <message>
+        <source>Colour:</source>
+        <extracomment>Label of the choice of what colours the context tokens.</extracomment>
+        <translation>Colour:</translation>
+    </message>
+    <message>
+        <source>Probability</source>
+        <translation>Probability</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>Probability: each generated token by the probability the model gave it, red unlikely, green likely. Attention: every token by the weight the selected token gives it in the head the Attention tab shows, white none, blue the most.</source>
+        <translation>Probability: each generated token by the probability the model gave it, red unlikely, green likely. Attention: every token by the weight the selected token gives it in the head the Attention tab shows, white none, blue the most.</translation>
     </message>
 </context>
 <context>
@@ -1453,14 +1476,6 @@ In a conversation with replies, a change starts it again from its first message 
         </translation>
     </message>
     <message>
-        <source>No NVIDIA driver was found (libcuda.so.1), so the model runs on the CPU. The GPU backend needs an NVIDIA GPU and its driver.</source>
-        <translation>No NVIDIA driver was found (libcuda.so.1), so the model runs on the CPU. The GPU backend needs an NVIDIA GPU and its driver.</translation>
-    </message>
-    <message>
-        <source>This build has no GPU backend (libqe_cuda.so), so the model runs on the CPU.</source>
-        <translation>This build has no GPU backend (libqe_cuda.so), so the model runs on the CPU.</translation>
-    </message>
-    <message>
         <source>The GPU&apos;s memory holds %1 of the model&apos;s %2 context positions.</source>
         <extracomment>%1 context positions the GPU&apos;s memory holds, %2 the model&apos;s own context length.</extracomment>
         <translation>The GPU&apos;s memory holds %1 of the model&apos;s %2 context positions.</translation>
@@ -1469,6 +1484,14 @@ In a conversation with replies, a change starts it again from its first message 
         <source>The GPU is not used: %1</source>
         <extracomment>%1: a technical reason from the engine, in English.</extracomment>
         <translation>The GPU is not used: %1</translation>
+    </message>
+    <message>
+        <source>No NVIDIA driver found (libcuda.so.1): the model runs on the CPU.</source>
+        <translation>No NVIDIA driver found (libcuda.so.1): the model runs on the CPU.</translation>
+    </message>
+    <message>
+        <source>This build has no GPU backend (libqe_cuda.so): the model runs on the CPU.</source>
+        <translation>This build has no GPU backend (libqe_cuda.so): the model runs on the CPU.</translation>
     </message>
 </context>
 <context>
@@ -2254,6 +2277,11 @@ MLP activation RMS %3</translation>
     <message>
         <source>Most likely at this step:</source>
         <translation>Most likely at this step:</translation>
+    </message>
+    <message>
+        <source>attention from &quot;%1&quot; (%2) in layer %3, head %4: %5%</source>
+        <extracomment>%1 the selected token, %2 its position, %3 layer, %4 head, %5 the weight in percent.</extracomment>
+        <translation>attention from &quot;%1&quot; (%2) in layer %3, head %4: %5%</translation>
     </message>
 </context>
 </TS>

@@ -349,6 +349,20 @@ max %5, mean %6 (zoom in for single tokens)</source>
         <source>Where one cell on screen stands for a block of queries × keys (long contexts, zoomed out): the largest weight in the block keeps sharp heads visible; the mean shows where attention mass goes.</source>
         <translation>当屏幕上的一格代表一块查询 × 键（长上下文、缩小时）：块内最大权重让尖锐的注意力头保持可见；平均值显示注意力质量流向哪里。</translation>
     </message>
+    <message>
+        <source>Where this token looks could not be computed: %1</source>
+        <translation>无法计算这个词元关注的位置：%1</translation>
+    </message>
+    <message>
+        <source>“%1” (%2) %3 %</source>
+        <extracomment>One attended token: %1 its text, %2 its position, %3 the attention weight in percent.</extracomment>
+        <translation>“%1”（%2）%3 %</translation>
+    </message>
+    <message>
+        <source>“%1” (%2) attends most to: %3</source>
+        <extracomment>%1 the selected token, %2 its position, %3 the list of attended tokens.</extracomment>
+        <translation>“%1”（%2）最关注：%3</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ChatSession</name>
@@ -589,14 +603,6 @@ max %5, mean %6 (zoom in for single tokens)</source>
         <translation>上下文词元（单击查看详情；悬停查看候选词元）</translation>
     </message>
     <message>
-        <source>Colour by probability</source>
-        <translation>按概率着色</translation>
-    </message>
-    <message>
-        <source>Colour each generated token by the probability the model gave it: red unlikely, green likely</source>
-        <translation>按模型给出的概率为每个生成的词元着色：红色表示不太可能，绿色表示很可能</translation>
-    </message>
-    <message>
         <source>Follow latest</source>
         <translation>跟随最新</translation>
     </message>
@@ -662,6 +668,23 @@ max %5, mean %6 (zoom in for single tokens)</source>
         <source>Save the numbers behind the current view as CSV tables (the attention map adds a -heads file)</source>
         <extracomment>Tooltip of the CSV export; the attention map also writes a second file &quot;&lt;name&gt;-heads.csv&quot; for the head grid.</extracomment>
         <translation>把当前视图背后的数值保存为 CSV 表格（注意力图另附一个 -heads 文件）</translation>
+    </message>
+    <message>
+        <source>Colour:</source>
+        <extracomment>Label of the choice of what colours the context tokens.</extracomment>
+        <translation>着色：</translation>
+    </message>
+    <message>
+        <source>Probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Probability: each generated token by the probability the model gave it, red unlikely, green likely. Attention: every token by the weight the selected token gives it in the head the Attention tab shows, white none, blue the most.</source>
+        <translation>概率：按模型给出的概率为每个生成的词元着色，红色表示不太可能，绿色表示很可能。注意力：按所选词元在“注意力”页所示注意力头中给每个词元的权重着色，白色为零，蓝色最多。</translation>
     </message>
 </context>
 <context>
@@ -1443,14 +1466,6 @@ In a conversation with replies, a change starts it again from its first message 
         </translation>
     </message>
     <message>
-        <source>No NVIDIA driver was found (libcuda.so.1), so the model runs on the CPU. The GPU backend needs an NVIDIA GPU and its driver.</source>
-        <translation>未找到 NVIDIA 驱动（libcuda.so.1），因此模型在 CPU 上运行。GPU 后端需要 NVIDIA GPU 及其驱动。</translation>
-    </message>
-    <message>
-        <source>This build has no GPU backend (libqe_cuda.so), so the model runs on the CPU.</source>
-        <translation>此版本没有 GPU 后端（libqe_cuda.so），因此模型在 CPU 上运行。</translation>
-    </message>
-    <message>
         <source>The GPU&apos;s memory holds %1 of the model&apos;s %2 context positions.</source>
         <extracomment>%1 context positions the GPU&apos;s memory holds, %2 the model&apos;s own context length.</extracomment>
         <translation>GPU 显存可容纳模型 %2 个上下文位置中的 %1 个。</translation>
@@ -1459,6 +1474,14 @@ In a conversation with replies, a change starts it again from its first message 
         <source>The GPU is not used: %1</source>
         <extracomment>%1: a technical reason from the engine, in English.</extracomment>
         <translation>未使用 GPU：%1</translation>
+    </message>
+    <message>
+        <source>No NVIDIA driver found (libcuda.so.1): the model runs on the CPU.</source>
+        <translation>未找到 NVIDIA 驱动（libcuda.so.1）：模型在 CPU 上运行。</translation>
+    </message>
+    <message>
+        <source>This build has no GPU backend (libqe_cuda.so): the model runs on the CPU.</source>
+        <translation>此版本没有 GPU 后端（libqe_cuda.so）：模型在 CPU 上运行。</translation>
     </message>
 </context>
 <context>
@@ -2241,6 +2264,11 @@ MLP 激活 RMS %3</translation>
     <message>
         <source>Most likely at this step:</source>
         <translation>这一步最可能的词元：</translation>
+    </message>
+    <message>
+        <source>attention from &quot;%1&quot; (%2) in layer %3, head %4: %5%</source>
+        <extracomment>%1 the selected token, %2 its position, %3 layer, %4 head, %5 the weight in percent.</extracomment>
+        <translation>来自“%1”（%2）在第 %3 层、第 %4 个头的注意力：%5%</translation>
     </message>
 </context>
 </TS>

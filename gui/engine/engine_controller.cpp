@@ -38,6 +38,7 @@ EngineController::EngineController(QObject* parent) : QObject(parent) {
     connect(m_worker, &EngineWorker::diagnosticsReady, this, &EngineController::onDiagnostics, Qt::QueuedConnection);
     connect(m_worker, &EngineWorker::attentionReady, this, [this](const AttentionRows& rows) {
         if (rows.requestId == m_attentionId) emit attentionReady(rows);
+        else if (rows.requestId == m_rowId) emit attentionRowReady(rows);
     }, Qt::QueuedConnection);
     connect(m_worker, &EngineWorker::liveAttentionReady, this, [this](const AttentionRows& rows) {
         if (rows.requestId == m_generationId) emit liveAttentionReady(rows);
@@ -95,6 +96,13 @@ RequestId EngineController::requestAttention(std::int64_t layer, std::int64_t he
     m_attentionId = m_nextId++;
     emit attentionRequested(AttentionRequest{m_attentionId, layer, head, firstPos, lastPos, block});
     return m_attentionId;
+}
+
+RequestId EngineController::requestAttentionRow(std::int64_t layer, std::int64_t head, std::int64_t pos) {
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_rowId = m_nextId++;
+    emit attentionRequested(AttentionRequest{m_rowId, layer, head, pos, pos, 1});
+    return m_rowId;
 }
 
 RequestId EngineController::requestLogitLens(std::int64_t pos, std::int64_t topK) {

@@ -44,6 +44,9 @@ public:
     RequestId requestAttention(std::int64_t layer, std::int64_t head, std::int64_t firstPos, std::int64_t lastPos,
                                std::int64_t block = 1);
     RequestId requestLogitLens(std::int64_t pos, std::int64_t topK);
+    // GUI thread. One exact row (query `pos` over keys 0..pos), apart from the map's requests:
+    // answered through attentionRowReady, the latest such request only.
+    RequestId requestAttentionRow(std::int64_t layer, std::int64_t head, std::int64_t pos);
     // Diagnostics positions delivered through diagnosticsReady since the model was loaded.
     std::int64_t diagnosticsPositions() const { return static_cast<std::int64_t>(m_diagnosticsTokens.size()); }
 
@@ -72,6 +75,7 @@ signals:
     void generationFinished(const qe::gui::GenerationFinished& finished);
     void diagnosticsReady(const qe::gui::DiagnosticsDelta& delta);
     void attentionReady(const qe::gui::AttentionRows& rows);
+    void attentionRowReady(const qe::gui::AttentionRows& rows);
     // Rows of the watched head, streamed by the current generation.
     void liveAttentionReady(const qe::gui::AttentionRows& rows);
     void logitLensReady(const qe::gui::LogitLens& lens);
@@ -99,6 +103,7 @@ private:
     RequestId m_generationId = 0;
     RequestId m_attentionId = 0;       // latest on-demand requests
     RequestId m_lensId = 0;
+    RequestId m_rowId = 0;
     std::vector<int> m_diagnosticsTokens;  // token ids of the diagnostics positions delivered
     std::stop_source m_loadStop;
     std::stop_source m_generationStop;

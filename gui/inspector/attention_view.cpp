@@ -1,6 +1,7 @@
 // AttentionView: controls, heatmap and head grid.
 #include "gui/inspector/attention_view.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QComboBox>
@@ -15,12 +16,14 @@
 #include "gui/inspector/attention_heatmap.h"
 #include "gui/inspector/diagnostics_store.h"
 #include "gui/inspector/head_grid.h"
+#include "gui/probability_text.h"
 
 namespace qe::gui {
 
 AttentionView::AttentionView(DiagnosticsStore* store, QWidget* parent)
     : QWidget(parent), m_store(store), m_layerLabel(new QLabel(this)), m_layer(new QSpinBox(this)),
       m_headLabel(new QLabel(this)), m_head(new QSpinBox(this)), m_gqa(new QLabel(this)), m_status(new QLabel(this)),
+      m_focusLabel(new QLabel(this)),
       m_gridLabel(new QLabel(this)), m_metric(new QComboBox(this)), m_tileModeLabel(new QLabel(this)),
       m_tileMode(new QComboBox(this)), m_heatmap(new AttentionHeatmap(store, this)),
       m_grid(new HeadGrid(store, this)) {
@@ -42,6 +45,7 @@ AttentionView::AttentionView(DiagnosticsStore* store, QWidget* parent)
     leftLayout->addLayout(controls);
     leftLayout->addWidget(m_heatmap, 1);
     leftLayout->addWidget(m_status);
+    leftLayout->addWidget(m_focusLabel);
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
@@ -56,6 +60,9 @@ AttentionView::AttentionView(DiagnosticsStore* store, QWidget* parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(splitter);
     m_status->setWordWrap(true);
+    m_focusLabel->setObjectName(QStringLiteral("attentionFocus"));
+    m_focusLabel->setWordWrap(true);
+    m_focusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_metric->addItem(QString());
     m_metric->addItem(QString());
     m_tileMode->addItem(QString());
@@ -75,9 +82,12 @@ AttentionView::AttentionView(DiagnosticsStore* store, QWidget* parent)
     connect(store, &DiagnosticsStore::modelChanged, this, &AttentionView::onModelChanged);
     connect(store, &DiagnosticsStore::positionsChanged, this, [this](std::int64_t first) {
         m_heatmap->truncate(first);
+        if (m_focus.pos >= first) setFocus({});  // a row depends on the tokens up to its position
+        updateFocus();
         emit attentionWanted();
     });
     connect(store, &DiagnosticsStore::selectionChanged, m_heatmap, qOverload<>(&QWidget::update));
+    connect(store, &DiagnosticsStore::selectionChanged, this, &AttentionView::updateFocus);
     onModelChanged();
     retranslateUi();
 }
@@ -100,7 +110,78 @@ void AttentionView::onHeadChanged() {
     m_grid->setCurrent(layer(), head());
     updateGqaLine();
     updateStatus();
+    updateFocus();
     emit attentionWanted();
+}
+
+void AttentionView::setFocus(FocusRow focus) {
+    const bool same = focus.layer == m_focus.layer && focus.head == m_focus.head && focus.pos == m_focus.pos &&
+                      focus.probs.size() == m_focus.probs.size();
+    m_focus = std::move(focus);
+    m_focusLabel->setText(focusText());
+    if (!same) emit focusRowChanged();
+}
+
+void AttentionView::updateFocus() {
+    const std::int64_t pos = m_store->selected();
+    if (pos < 0 || pos >= inspectablePositions()) {
+        setFocus({});
+        return;
+    }
+    if (m_focus.layer == layer() && m_focus.head == head() && m_focus.pos == pos && !m_focus.probs.empty()) return;
+    for (const auto& [row, values] : exactRows()) {
+        if (row != pos) continue;
+        setFocus({layer(), head(), pos, std::vector<float>(values, values + pos + 1)});
+        return;
+    }
+    setFocus({});
+    emit attentionWanted();
+}
+
+std::optional<AttentionRequest> AttentionView::takeFocusRequest() {
+    const std::int64_t pos = m_store->selected();
+    if (pos < 0 || pos >= inspectablePositions()) return std::nullopt;
+    if (m_focus.layer == layer() && m_focus.head == head() && m_focus.pos == pos && !m_focus.probs.empty()) return std::nullopt;
+    const AttentionRequest wanted{0, layer(), head(), pos, pos, 1};
+    if (m_focusPending && m_focusPending->layer == wanted.layer && m_focusPending->head == wanted.head &&
+        m_focusPending->firstPos == wanted.firstPos)
+        return std::nullopt;
+    m_focusPending = wanted;
+    return wanted;
+}
+
+void AttentionView::setFocusRow(const AttentionRows& rows) {
+    m_focusPending.reset();
+    const std::int64_t pos = m_store->selected();
+    if (!rows.error.isEmpty()) {
+        m_focusLabel->setText(tr("Where this token looks could not be computed: %1").arg(rows.error));
+        return;
+    }
+    if (rows.layer == layer() && rows.head == head() && rows.firstPos == pos && rows.block == 1 && rows.rows == 1 && rows.probs &&
+        rows.keys >= pos + 1) {
+        setFocus({layer(), head(), pos, std::vector<float>(rows.probs->begin(), rows.probs->begin() + pos + 1)});
+        return;
+    }
+    updateFocus();  // an answer for an earlier selection or head: ask for the current one
+}
+
+QString AttentionView::focusText() const {
+    if (m_focus.probs.empty()) return {};
+    std::vector<std::int64_t> keys(m_focus.probs.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = static_cast<std::int64_t>(i);
+    const auto shown = std::min<std::size_t>(kFocusKeys, keys.size());
+    std::partial_sort(keys.begin(), keys.begin() + static_cast<long>(shown), keys.end(), [&](std::int64_t a, std::int64_t b) {
+        return m_focus.probs[static_cast<std::size_t>(a)] > m_focus.probs[static_cast<std::size_t>(b)];
+    });
+    QStringList items;
+    auto label = [this](std::int64_t pos) { return pos < m_store->tokenCount() ? m_store->tokenLabel(pos) : QString(); };
+    for (std::size_t i = 0; i < shown; ++i) {
+        const std::int64_t key = keys[i];
+        //: One attended token: %1 its text, %2 its position, %3 the attention weight in percent.
+        items << tr("“%1” (%2) %3 %").arg(label(key)).arg(key).arg(probabilityPercent(m_focus.probs[static_cast<std::size_t>(key)]));
+    }
+    //: %1 the selected token, %2 its position, %3 the list of attended tokens.
+    return tr("“%1” (%2) attends most to: %3").arg(label(m_focus.pos)).arg(m_focus.pos).arg(items.join(QStringLiteral(" · ")));
 }
 
 // Rows can be recomputed only where the session kept the hidden state.
@@ -170,6 +251,7 @@ void AttentionView::setRows(const AttentionRows& rows) {
         if (detail) m_heatmap->setDetail(rows);
         else m_heatmap->setRows(rows);
         updateStatus();
+        updateFocus();
     }
     // After our overview, maybe a finer window. Someone else's answer asks nothing: a request
     // of ours racing theirs would drop theirs.
@@ -180,6 +262,7 @@ void AttentionView::appendLiveRows(const AttentionRows& rows) {
     if (rows.layer != layer() || rows.head != head()) return;
     m_heatmap->appendLive(rows);
     updateStatus();
+    updateFocus();
 }
 
 void AttentionView::updateStatus() {
@@ -211,6 +294,8 @@ void AttentionView::onModelChanged() {
     m_heatmap->clear();
     m_heatmap->resetView();
     m_grid->setCurrent(layer(), head());
+    m_focusPending.reset();
+    setFocus({});
     updateGqaLine();
     updateStatus();
 }
@@ -358,6 +443,7 @@ void AttentionView::retranslateUi() {
     m_tileMode->setItemText(1, tr("Block mean"));
     m_tileMode->setToolTip(tr("Where one cell on screen stands for a block of queries × keys (long contexts, zoomed out): "
                               "the largest weight in the block keeps sharp heads visible; the mean shows where attention mass goes."));
+    m_focusLabel->setText(focusText());
     updateStatus();
     updateGqaLine();
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include <QWidget>
 
@@ -44,6 +45,22 @@ public:
     // Rows streamed during a generation; ignored unless they are of the head shown.
     void appendLiveRows(const AttentionRows& rows);
 
+    // Where the selected token looks in the shown head: its exact row over keys 0..pos (empty
+    // until known). Taken from the map's exact rows when they hold it, else asked for alone
+    // (takeFocusRequest, answered in setFocusRow), so that long contexts shown as tiles have it too.
+    struct FocusRow {
+        std::int64_t layer = -1;
+        std::int64_t head = -1;
+        std::int64_t pos = -1;
+        std::vector<float> probs;  // [pos + 1]
+    };
+    const FocusRow& focusRow() const { return m_focus; }
+    std::optional<AttentionRequest> takeFocusRequest();
+    void setFocusRow(const AttentionRows& rows);
+    // "“garden” (40) attends most to: …", the top keys of the focus row.
+    QString focusText() const;
+    static constexpr int kFocusKeys = 5;
+
     AttentionHeatmap* heatmap() const { return m_heatmap; }
     HeadGrid* grid() const { return m_grid; }
     QComboBox* tileModeCombo() const { return m_tileMode; }
@@ -55,6 +72,7 @@ public:
 signals:
     // The shown head or the positions changed: ask the engine again.
     void attentionWanted();
+    void focusRowChanged();
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -65,6 +83,9 @@ private:
     void updateGqaLine();
     void updateStatus();
     void onHeadChanged();
+    // Adopts the selected token's row from the exact rows held, or drops a stale one and asks.
+    void updateFocus();
+    void setFocus(FocusRow focus);
     std::int64_t inspectablePositions() const;
     std::optional<AttentionRequest> wantedOverview() const;
     std::optional<AttentionRequest> wantedDetail() const;
@@ -80,6 +101,7 @@ private:
     QSpinBox* m_head;
     QLabel* m_gqa;
     QLabel* m_status;
+    QLabel* m_focusLabel;
     QLabel* m_gridLabel;
     QComboBox* m_metric;
     QLabel* m_tileModeLabel;
@@ -88,6 +110,8 @@ private:
     HeadGrid* m_grid;
     std::optional<AttentionRequest> m_pending;
     bool m_pendingDetail = false;
+    FocusRow m_focus;
+    std::optional<AttentionRequest> m_focusPending;
 };
 
 }  // namespace qe::gui

@@ -25,6 +25,12 @@ inline QColor probabilityColor(double p) {
     return QColor::fromHsvF(static_cast<float>(p * 0.33), 0.35f, 1.0f);
 }
 
+// Background for a token by the attention it gets, t in [0, 1]: white (none) to deep blue.
+inline QColor attentionColor(double t) {
+    t = std::isfinite(t) ? std::clamp(t, 0.0, 1.0) : 0.0;
+    return QColor::fromHsvF(0.6f, static_cast<float>(0.9 * t), static_cast<float>(1.0 - 0.45 * t));
+}
+
 // Black or white, whichever reads better on `background`.
 inline QColor textOn(const QColor& background) {
     return background.lightnessF() > 0.55 ? QColor(Qt::black) : QColor(Qt::white);

@@ -1,7 +1,9 @@
 // InspectorPanel: layout, engine wiring, on-demand requests and export.
 #include "gui/inspector/inspector_panel.h"
 
-#include <QCheckBox>
+#include <algorithm>
+
+#include <QComboBox>
 #include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -27,7 +29,8 @@ namespace qe::gui {
 
 InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
     : QWidget(parent), m_engine(engine), m_store(new DiagnosticsStore(this)), m_strip(new TokenStrip(m_store, this)),
-      m_stripScroll(new QScrollArea(this)), m_stripTitle(new QLabel(this)), m_colour(new QCheckBox(this)),
+      m_stripScroll(new QScrollArea(this)), m_stripTitle(new QLabel(this)), m_colourLabel(new QLabel(this)),
+      m_colour(new QComboBox(this)),
       m_follow(new QPushButton(this)), m_exportPng(new QPushButton(this)), m_exportJson(new QPushButton(this)),
       m_exportCsv(new QPushButton(this)), m_budget(new QLabel(this)),
       m_tabs(new QTabWidget(this)), m_structure(new StructureView(m_store, this)), m_attention(new AttentionView(m_store, this)),
@@ -37,9 +40,11 @@ InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
     m_stripScroll->setWidgetResizable(true);
     m_stripScroll->setMinimumHeight(60);
     m_stripScroll->setMaximumHeight(110);
-    m_colour->setChecked(true);
+    for (int i = 0; i < 3; ++i) m_colour->addItem(QString());
+    m_colourLabel->setBuddy(m_colour);
     auto* top = new QHBoxLayout();
     top->addWidget(m_stripTitle, 1);
+    top->addWidget(m_colourLabel);
     top->addWidget(m_colour);
     top->addWidget(m_follow);
     auto* bottom = new QHBoxLayout();
@@ -64,7 +69,13 @@ InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
     m_requestTimer->setSingleShot(true);
     m_requestTimer->setInterval(80);
     connect(m_requestTimer, &QTimer::timeout, this, &InspectorPanel::sendRequests);
-    connect(m_colour, &QCheckBox::toggled, m_strip, &TokenStrip::setColourByProbability);
+    connect(m_colour, &QComboBox::currentIndexChanged, this,
+            [this](int index) { m_strip->setColouring(static_cast<TokenStrip::Colouring>(std::max(index, 0))); });
+    connect(m_attention, &AttentionView::focusRowChanged, this, [this] {
+        const AttentionView::FocusRow& focus = m_attention->focusRow();
+        m_strip->setAttention(focus.pos, focus.probs, static_cast<int>(focus.layer), static_cast<int>(focus.head));
+    });
+    connect(engine, &EngineController::attentionRowReady, m_attention, &AttentionView::setFocusRow);
     connect(m_follow, &QPushButton::clicked, this, [this] { m_store->select(-1); });
     connect(m_exportPng, &QPushButton::clicked, this, [this] { exportWithDialog(true); });
     connect(m_exportJson, &QPushButton::clicked, this, [this] { exportWithDialog(false); });
@@ -109,6 +120,10 @@ InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
     retranslateUi();
 }
 
+int InspectorPanel::heightForWidth(int width) const {
+    return layout() ? layout()->minimumHeightForWidth(width) : QWidget::heightForWidth(width);
+}
+
 void InspectorPanel::scheduleRequests() { m_requestTimer->start(); }
 
 void InspectorPanel::sendRequests() {
@@ -117,6 +132,7 @@ void InspectorPanel::sendRequests() {
         if (auto r = m_attention->takeRequest()) m_engine->requestAttention(r->layer, r->head, r->firstPos, r->lastPos, r->block);
         m_attentionDirty = false;
     }
+    if (auto r = m_attention->takeFocusRequest()) m_engine->requestAttentionRow(r->layer, r->head, r->firstPos);
     if (m_lensPos >= 0 && m_lensPos < m_store->positions()) {
         m_engine->requestLogitLens(m_lensPos, LogitLensView::kTopK);
         m_lensPos = -1;
@@ -199,8 +215,14 @@ void InspectorPanel::changeEvent(QEvent* event) {
 
 void InspectorPanel::retranslateUi() {
     m_stripTitle->setText(tr("Context tokens (click one to inspect it; hover for the alternatives)"));
-    m_colour->setText(tr("Colour by probability"));
-    m_colour->setToolTip(tr("Colour each generated token by the probability the model gave it: red unlikely, green likely"));
+    //: Label of the choice of what colours the context tokens.
+    m_colourLabel->setText(tr("Colour:"));
+    m_colour->setItemText(0, tr("Probability"));
+    m_colour->setItemText(1, tr("Attention"));
+    m_colour->setItemText(2, tr("None"));
+    m_colour->setToolTip(tr("Probability: each generated token by the probability the model gave it, red unlikely, green "
+                            "likely. Attention: every token by the weight the selected token gives it in the head the "
+                            "Attention tab shows, white none, blue the most."));
     m_follow->setText(tr("Follow latest"));
     m_follow->setToolTip(tr("Select the newest token again as it streams"));
     m_follow->setEnabled(!m_store->followsLatest());

@@ -1,4 +1,5 @@
-// The inspector: the context's tokens (coloured by probability, click to select) above tabs for
+// The inspector: the context's tokens (coloured by probability or by where the selected token
+// looks in the attention map's head; click to select) above tabs for
 // the layer structure, attention map, per-layer charts and logit lens, with PNG / JSON export of
 // the current tab. Feeds the DiagnosticsStore from the engine's events and asks the engine for
 // attention rows and logit lenses when the views need them (after a generation, never during
@@ -11,7 +12,7 @@
 
 #include "gui/engine/engine_events.h"
 
-class QCheckBox;
+class QComboBox;
 class QLabel;
 class QPushButton;
 class QScrollArea;
@@ -42,6 +43,7 @@ public:
     LayerChartsView* layerChartsView() const { return m_layers; }
     LogitLensView* logitLensView() const { return m_lens; }
     TokenStrip* tokenStrip() const { return m_strip; }
+    QComboBox* colouringCombo() const { return m_colour; }
     QTabWidget* tabs() const { return m_tabs; }
     ExportableView* currentView() const;
     void showTab(Tab tab);
@@ -51,6 +53,10 @@ public:
     bool exportCurrentJson(const QString& path, QString* error);
     bool exportCurrentCsv(const QString& path, QString* error);
     QLabel* budgetLabel() const { return m_budget; }
+    // The least height at `width` (the wrapped lines' layout's minimum), not the preferred one:
+    // a scroll area takes heightForWidth as the height its widget needs, and the preferred
+    // heights of the tabs' views add some 400 px that they do not need.
+    int heightForWidth(int width) const override;
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -69,7 +75,8 @@ private:
     TokenStrip* m_strip;
     QScrollArea* m_stripScroll;
     QLabel* m_stripTitle;
-    QCheckBox* m_colour;
+    QLabel* m_colourLabel;
+    QComboBox* m_colour;  // TokenStrip::Colouring, in its order
     QPushButton* m_follow;
     QPushButton* m_exportPng;
     QPushButton* m_exportJson;

@@ -1,6 +1,9 @@
 // TokenStrip: flow layout, painting, tooltips and selection.
 #include "gui/inspector/token_strip.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QFontMetricsF>
 #include <QHelpEvent>
 #include <QLocale>
@@ -29,9 +32,33 @@ TokenStrip::TokenStrip(DiagnosticsStore* store, QWidget* parent) : QWidget(paren
     connect(store, &DiagnosticsStore::selectionChanged, this, qOverload<>(&QWidget::update));
 }
 
-void TokenStrip::setColourByProbability(bool on) {
-    m_colour = on;
+void TokenStrip::setColouring(Colouring colouring) {
+    m_colouring = colouring;
     update();
+}
+
+void TokenStrip::setAttention(std::int64_t queryPos, std::vector<float> weights, int layer, int head) {
+    m_attentionPos = weights.empty() ? -1 : queryPos;
+    m_attention = std::move(weights);
+    m_attentionMax = m_attention.empty() ? 0.0f : *std::max_element(m_attention.begin(), m_attention.end());
+    m_attentionLayer = layer;
+    m_attentionHead = head;
+    update();
+}
+
+QColor TokenStrip::tokenBackground(std::int64_t pos) const {
+    const PositionToken& t = m_store->token(pos);
+    const QColor plain = t.prob < 0 ? palette().window().color() : palette().alternateBase().color();
+    switch (m_colouring) {
+    case Colouring::Probability: return t.prob < 0 ? plain : probabilityColor(t.prob);
+    case Colouring::Attention:
+        // Square root: the first token's sink often takes most of a row, and the rest would fade.
+        if (pos <= m_attentionPos && m_attentionMax > 0)
+            return attentionColor(std::sqrt(m_attention[static_cast<std::size_t>(pos)] / m_attentionMax));
+        return plain;
+    case Colouring::None: return plain;
+    }
+    return plain;
 }
 
 int TokenStrip::layout(int width, std::vector<QRectF>* rects) const {
@@ -82,7 +109,8 @@ void TokenStrip::paintEvent(QPaintEvent*) {
     for (std::size_t i = 0; i < m_rects.size() && static_cast<std::int64_t>(i) < m_store->tokenCount(); ++i) {
         const auto pos = static_cast<std::int64_t>(i);
         const PositionToken& t = m_store->token(pos);
-        QColor background = t.prob < 0 ? palette().window().color() : m_colour ? probabilityColor(t.prob) : palette().alternateBase().color();
+        const QColor background = tokenBackground(pos);
+        const bool shaded = m_colouring == Colouring::Attention && pos <= m_attentionPos;
         p.setPen(Qt::NoPen);
         p.setBrush(background);
         p.drawRoundedRect(m_rects[i], 3, 3);
@@ -91,7 +119,7 @@ void TokenStrip::paintEvent(QPaintEvent*) {
             p.setBrush(Qt::NoBrush);
             p.drawRoundedRect(m_rects[i].adjusted(1, 1, -1, -1), 3, 3);
         }
-        p.setPen(t.prob < 0 ? palette().placeholderText().color() : QColor(Qt::black));
+        p.setPen(shaded ? textOn(background) : t.prob < 0 ? palette().placeholderText().color() : QColor(Qt::black));
         p.drawText(m_rects[i], Qt::AlignCenter, m_store->tokenLabel(pos));
     }
 }
@@ -106,6 +134,14 @@ QString TokenStrip::tooltipFor(std::int64_t pos) const {
     const PositionToken& t = m_store->token(pos);
     //: Tooltip header of a token: %1 token text, %2 position, %3 token id.
     QString text = tr("\"%1\" at position %2 (id %3)").arg(m_store->tokenLabel(pos)).arg(pos).arg(t.id);
+    if (pos <= m_attentionPos && m_attentionPos < m_store->tokenCount())
+        //: %1 the selected token, %2 its position, %3 layer, %4 head, %5 the weight in percent.
+        text += QLatin1Char('\n') + tr("attention from \"%1\" (%2) in layer %3, head %4: %5%")
+                                       .arg(m_store->tokenLabel(m_attentionPos))
+                                       .arg(m_attentionPos)
+                                       .arg(m_attentionLayer)
+                                       .arg(m_attentionHead)
+                                       .arg(probabilityPercent(m_attention[static_cast<std::size_t>(pos)]));
     if (t.prob < 0) return text + QLatin1Char('\n') + tr("prompt token");
     text += QLatin1Char('\n') + tr("probability %1%").arg(probabilityPercent(t.prob));
     if (!t.alternatives.empty()) text += QLatin1Char('\n') + tr("Most likely at this step:");

@@ -1,6 +1,7 @@
 // The context's tokens as a wrapping strip: prompt tokens grey, generated tokens coloured by
-// their probability under the model (toggle), a tooltip with the top alternatives at that
-// step, and a click selects the position in every inspector view.
+// their probability under the model, or every token by the attention the selected token gives
+// it in one head, or plain; a tooltip with the top alternatives at that step (and the attention
+// weight), and a click selects the position in every inspector view.
 #pragma once
 
 #include <vector>
@@ -16,8 +17,14 @@ class TokenStrip : public QWidget {
     Q_OBJECT
 public:
     TokenStrip(DiagnosticsStore* store, QWidget* parent = nullptr);
-    void setColourByProbability(bool on);
-    bool colourByProbability() const { return m_colour; }
+    enum class Colouring { Probability, Attention, None };
+    void setColouring(Colouring colouring);
+    Colouring colouring() const { return m_colouring; }
+    // The selected token's attention row in (layer, head): weights over positions 0..queryPos
+    // (empty: none known). Shown in Colouring::Attention, relative to the row's largest weight.
+    void setAttention(std::int64_t queryPos, std::vector<float> weights, int layer, int head);
+    // The background token `pos` has now.
+    QColor tokenBackground(std::int64_t pos) const;
     // Layout rectangle of the token at `pos` (empty if not laid out).
     QRectF tokenRect(std::int64_t pos) const;
     QString tooltipFor(std::int64_t pos) const;
@@ -37,7 +44,12 @@ private:
     std::int64_t tokenAt(QPointF point) const;
 
     DiagnosticsStore* m_store;
-    bool m_colour = true;
+    Colouring m_colouring = Colouring::Probability;
+    std::int64_t m_attentionPos = -1;
+    std::vector<float> m_attention;
+    float m_attentionMax = 0.0f;
+    int m_attentionLayer = -1;
+    int m_attentionHead = -1;
     std::vector<QRectF> m_rects;  // [tokenCount]
 };
 

@@ -1,9 +1,12 @@
 // Inspector (issue #9) on a tiny generated model: the worker's diagnostics events (order,
 // shapes, deltas only, attention rows that sum to 1 and are causal, logit lens, stale requests
 // dropped), each view renders, the 32B preset's parameter count (spec §3.2: 32,762,123,264),
-// selection sync between the views, and PNG / JSON export.
+// selection sync between the views, where the selected token looks (its attention row, in the
+// attention view and as the token strip's colours), and PNG / JSON export.
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QComboBox>
+#include <QLabel>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -17,6 +20,7 @@
 #include "gui/inspector/attention_heatmap.h"
 #include "gui/inspector/attention_view.h"
 #include "gui/inspector/diagnostics_store.h"
+#include "gui/inspector/heat_colors.h"
 #include "gui/inspector/head_grid.h"
 #include "gui/inspector/inspector_panel.h"
 #include "gui/inspector/layer_charts_view.h"
@@ -57,6 +61,7 @@ private slots:
     void staleOnDemandDropped();
     void viewsRender();
     void selectionSync();
+    void focusRowColoursTheTokens();
     void exportWritesFiles();
     void cleanupTestCase();
 
@@ -280,6 +285,87 @@ void TestInspector::selectionSync() {
     store->select(-1);
     QVERIFY(store->followsLatest());
     QCOMPARE(store->selected(), store->positions() - 1);
+}
+
+namespace {
+
+// Entropy of an attention row, nats: the always-on diagnostic computes it in the forward pass,
+// independently of the on-demand recomputation.
+double rowEntropy(const std::vector<float>& row) {
+    double entropy = 0;
+    for (const float p : row)
+        if (p > 0) entropy -= p * std::log(static_cast<double>(p));
+    return entropy;
+}
+
+}  // namespace
+
+void TestInspector::focusRowColoursTheTokens() {
+    DiagnosticsStore* store = m_panel->store();
+    AttentionView* attention = m_panel->attentionView();
+    TokenStrip* strip = m_panel->tokenStrip();
+    const std::int64_t pos = store->positions() - 3;
+    QVERIFY(pos >= 4);
+    m_panel->showTab(InspectorPanel::AttentionTab);
+    attention->openHead(1, 2);
+    store->select(pos);
+    const auto focusIs = [&](std::int64_t layer, std::int64_t head) {
+        const AttentionView::FocusRow& f = attention->focusRow();
+        return f.layer == layer && f.head == head && f.pos == pos && static_cast<std::int64_t>(f.probs.size()) == pos + 1;
+    };
+    QVERIFY(QTest::qWaitFor([&] { return focusIs(1, 2); }, 30000));
+    const std::vector<float> row = attention->focusRow().probs;
+    double sum = 0;
+    for (const float p : row) sum += p;
+    QVERIFY2(std::abs(sum - 1.0) < 1e-4, qPrintable(QString::number(sum)));
+    QVERIFY2(std::abs(rowEntropy(row) - store->entropy(pos, 1, 2)) < 1e-3,
+             qPrintable(QStringLiteral("%1 against %2").arg(rowEntropy(row)).arg(store->entropy(pos, 1, 2))));
+    const auto top = static_cast<std::int64_t>(std::max_element(row.begin(), row.end()) - row.begin());
+    const QString focus = attention->findChild<QLabel*>(QStringLiteral("attentionFocus"))->text();
+    QVERIFY2(focus.contains(QStringLiteral("“%1” (%2)").arg(store->tokenLabel(top)).arg(top)), qPrintable(focus));
+
+    // Colour: Attention shades every key by its weight, relative to the largest; later tokens stay plain.
+    QComboBox* colouring = m_panel->colouringCombo();
+    QCOMPARE(strip->colouring(), TokenStrip::Colouring::Probability);
+    const QColor byProbability = strip->tokenBackground(store->positions() - 1);
+    colouring->setCurrentIndex(1);
+    QCOMPARE(strip->colouring(), TokenStrip::Colouring::Attention);
+    QCOMPARE(strip->tokenBackground(top), attentionColor(1.0));
+    for (std::int64_t key = 0; key <= pos; ++key)
+        QCOMPARE(strip->tokenBackground(key), attentionColor(std::sqrt(row[static_cast<std::size_t>(key)] / row[static_cast<std::size_t>(top)])));
+    QCOMPARE(strip->tokenBackground(store->positions() - 1), store->token(store->positions() - 1).prob < 0
+                                                                    ? strip->palette().window().color()
+                                                                    : strip->palette().alternateBase().color());
+    QVERIFY(strip->tooltipFor(top).contains(QStringLiteral("attention from")));
+    QVERIFY(!strip->tooltipFor(pos + 1).contains(QStringLiteral("attention from")));
+
+    // Another head: its own row, and the colours follow.
+    attention->openHead(0, 1);
+    QVERIFY(QTest::qWaitFor([&] { return focusIs(0, 1); }, 30000));
+    QVERIFY(std::abs(rowEntropy(attention->focusRow().probs) - store->entropy(pos, 0, 1)) < 1e-3);
+    const std::vector<float>& other = attention->focusRow().probs;
+    const float most = *std::max_element(other.begin(), other.end());
+    QCOMPARE(strip->tokenBackground(1), attentionColor(std::sqrt(other[1] / most)));
+
+    // The row alone, on its own channel: a map request in between does not drop it.
+    QSignalSpy rowSpy(m_engine, &EngineController::attentionRowReady);
+    QSignalSpy mapSpy(m_engine, &EngineController::attentionReady);
+    m_engine->requestAttentionRow(1, 3, pos);
+    m_engine->requestAttention(1, 3, 0, pos);
+    QVERIFY(QTest::qWaitFor([&] { return rowSpy.count() >= 1 && mapSpy.count() >= 1; }, 30000));
+    const auto alone = rowSpy.last().at(0).value<AttentionRows>();
+    QVERIFY2(alone.error.isEmpty(), qPrintable(alone.error));
+    QCOMPARE(alone.rows, std::int64_t(1));
+    QCOMPARE(alone.firstPos, pos);
+    std::vector<float> aloneRow(alone.probs->begin(), alone.probs->begin() + pos + 1);
+    QVERIFY(std::abs(rowEntropy(aloneRow) - store->entropy(pos, 1, 3)) < 1e-3);
+
+    colouring->setCurrentIndex(2);
+    QCOMPARE(strip->tokenBackground(top), store->token(top).prob < 0 ? strip->palette().window().color()
+                                                                     : strip->palette().alternateBase().color());
+    colouring->setCurrentIndex(0);
+    QCOMPARE(strip->tokenBackground(store->positions() - 1), byProbability);
+    store->select(-1);
 }
 
 void TestInspector::exportWritesFiles() {

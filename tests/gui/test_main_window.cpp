@@ -30,6 +30,7 @@
 #include <QRegularExpression>
 #include <QDockWidget>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -49,6 +50,8 @@
 #include "gui/conversations/conversation_export.h"
 #include "gui/conversations/conversation_store.h"
 #include "gui/language.h"
+#include "gui/inspector/diagnostics_store.h"
+#include "gui/inspector/inspector_panel.h"
 #include "gui/main_window.h"
 #include "gui/model_bar.h"
 #include "gui/model_card.h"
@@ -117,6 +120,7 @@ private slots:
     void zoomKeepsPanelsInProportion();
     void firstMessageWithTheShippedDefaults();
     void modelBarDropsItsLabelsWhenNarrow();
+    void inspectorFitsTheDefaultWindow();
 
 private:
     bool waitIdle(int ms = 60000) {
@@ -901,6 +905,25 @@ void TestMainWindow::firstMessageWithTheShippedDefaults() {
     // The sampled reply may have ended by itself before the stop arrived.
     const FinishState finish = current()->thread().back()->finish;
     QVERIFY2(finish == FinishState::Stopped || finish == FinishState::Complete, qPrintable(QString::number(static_cast<int>(finish))));
+}
+
+// The inspector's wrapped lines made it ask for its preferred height (some 1,000 px) as its
+// least, so on a 1080-line screen it scrolled, its export buttons out of sight.
+void TestMainWindow::inspectorFitsTheDefaultWindow() {
+    MainWindow* w = m_app.window.get();
+    w->resize(1600, 972);  // the first start's size on this (1920 x 1080) screen
+    QVERIFY(w->sendMessage(QStringLiteral("Hello")));
+    QVERIFY(waitIdle());
+    InspectorPanel* inspector = w->inspector();
+    inspector->showTab(InspectorPanel::AttentionTab);
+    inspector->store()->select(2);
+    auto* dockArea = qobject_cast<QScrollArea*>(w->inspectorDock()->widget());
+    QVERIFY(dockArea);
+    QTest::qWait(200);
+    QVERIFY(w->height() <= 1080);
+    QVERIFY2(dockArea->widget()->height() <= dockArea->viewport()->height(),
+             qPrintable(QStringLiteral("%1 px of inspector in %2 px").arg(dockArea->widget()->height()).arg(dockArea->viewport()->height())));
+    QVERIFY(!dockArea->verticalScrollBar()->isVisible());
 }
 
 void TestMainWindow::modelBarDropsItsLabelsWhenNarrow() {

@@ -101,7 +101,7 @@ void TestTranslations::modelCardSpeaksTheLanguage() {
     QCOMPARE(ModelCardView::deviceText(cpu), QStringLiteral("CPU, 2 threads, avx512f+\u200bavx2"));
     QCOMPARE(ModelCardView::deviceText(gpu), gpu.device);
     QCOMPARE(ModelCardView::noteText(QString::fromLatin1(qe::kNoNvidiaDriverNote)),
-             QStringLiteral("No NVIDIA driver was found (libcuda.so.1), so the model runs on the CPU. The GPU backend needs an NVIDIA GPU and its driver."));
+             QStringLiteral("No NVIDIA driver found (libcuda.so.1): the model runs on the CPU."));
     QCOMPARE(ModelCardView::noteText(shorter), QStringLiteral("The GPU's memory holds %1 of the model's %2 context positions.")
                                                    .arg(QLocale().toString(4096), QLocale().toString(32768)));
     QCOMPARE(ModelCardView::noteText(other), QStringLiteral("The GPU is not used: ") + other);
@@ -109,9 +109,9 @@ void TestTranslations::modelCardSpeaksTheLanguage() {
     QVERIFY(manager.apply(QStringLiteral("zh_CN")));
     QCOMPARE(ModelCardView::deviceText(cpu), QStringLiteral("CPU，2 个线程，avx512f+\u200bavx2"));
     QCOMPARE(ModelCardView::noteText(QString::fromLatin1(qe::kNoNvidiaDriverNote)),
-             QStringLiteral("未找到 NVIDIA 驱动（libcuda.so.1），因此模型在 CPU 上运行。GPU 后端需要 NVIDIA GPU 及其驱动。"));
+             QStringLiteral("未找到 NVIDIA 驱动（libcuda.so.1）：模型在 CPU 上运行。"));
     QCOMPARE(ModelCardView::noteText(QString::fromLatin1(qe::kNoCudaBackendNote)),
-             QStringLiteral("此版本没有 GPU 后端（libqe_cuda.so），因此模型在 CPU 上运行。"));
+             QStringLiteral("此版本没有 GPU 后端（libqe_cuda.so）：模型在 CPU 上运行。"));
     QCOMPARE(ModelCardView::noteText(shorter), QStringLiteral("GPU 显存可容纳模型 %2 个上下文位置中的 %1 个。")
                                                    .arg(QLocale().toString(4096), QLocale().toString(32768)));
     QCOMPARE(ModelCardView::noteText(other), QStringLiteral("未使用 GPU：") + other);
