@@ -2,6 +2,7 @@
 // on the Brown corpus) is loaded, a sample conversation (written here, clearly a demo) is shown
 // next to a live reply coloured by token probability, then each inspector view.
 //   gui_screenshots OUTDIR    (offscreen, on a 1920 x 1080 screen, unless QT_QPA_PLATFORM is set)
+#include <QComboBox>
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -16,6 +17,7 @@
 #include "gui/inspector/attention_view.h"
 #include "gui/inspector/diagnostics_store.h"
 #include "gui/inspector/inspector_panel.h"
+#include "gui/inspector/token_strip.h"
 #include "gui/inspector/logit_lens_view.h"
 #include "gui/inspector/structure_diagram.h"
 #include "gui/inspector/structure_tour_panel.h"
@@ -144,7 +146,8 @@ int main(int argc, char** argv) {
 
         // Issue #7: the demo model's induction head, on twelve words said twice. From each word of
         // the second run it attends to the word that followed the first occurrence: the stripe
-        // below the diagonal. The selected row is the second "garden" (it looks at "number").
+        // below the diagonal. The selected row is the second "garden" (it looks at "number"); the
+        // line under the map and the context tokens' colours say so too.
         const QString words = QStringLiteral("river chair paper music table window garden number letter morning money water");
         window.sendMessage(words + QLatin1Char(' ') + words);
         if (!QTest::qWaitFor([&] { return !window.chat()->isGenerating(); }, 60000)) qWarning("the reply did not finish");
@@ -161,8 +164,15 @@ int main(int argc, char** argv) {
             const auto& rows = inspector->attentionView()->heatmap()->rows();
             return rows.layer == kInductionLayer && rows.head == kInductionHead;
         }, 30000);
+        // The context tokens shaded by where the selected "garden" looks in that head.
+        inspector->colouringCombo()->setCurrentIndex(static_cast<int>(TokenStrip::Colouring::Attention));
+        (void)QTest::qWaitFor([&] {
+            const auto& focus = inspector->attentionView()->focusRow();
+            return focus.layer == kInductionLayer && focus.head == kInductionHead && focus.pos == store->selected();
+        }, 30000);
         inspector->attentionView()->heatmap()->setZoom(1.0);
         shot(QStringLiteral("induction"));
+        inspector->colouringCombo()->setCurrentIndex(static_cast<int>(TokenStrip::Colouring::Probability));
         window.inspectorDock()->setFloating(false);
 
         // Settings (Edit → Settings…), with its tooltips' subjects: backend, KV cache, diagnostics memory.
