@@ -70,7 +70,10 @@ InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
     m_requestTimer->setInterval(80);
     connect(m_requestTimer, &QTimer::timeout, this, &InspectorPanel::sendRequests);
     connect(m_colour, &QComboBox::currentIndexChanged, this,
-            [this](int index) { m_strip->setColouring(static_cast<TokenStrip::Colouring>(std::max(index, 0))); });
+            [this](int index) {
+                m_strip->setColouring(static_cast<TokenStrip::Colouring>(std::max(index, 0)));
+                updateWatch();
+            });
     connect(m_attention, &AttentionView::focusRowChanged, this, [this] {
         const AttentionView::FocusRow& focus = m_attention->focusRow();
         m_strip->setAttention(focus.pos, focus.probs, static_cast<int>(focus.layer), static_cast<int>(focus.head));
@@ -151,9 +154,10 @@ ExportableView* InspectorPanel::currentView() const {
 
 void InspectorPanel::showTab(Tab tab) { m_tabs->setCurrentIndex(tab); }
 
-// Live rows cost the engine a little per token: only while the attention map is on screen.
+// Live rows cost the engine a little per token: only while the attention map is on screen, or
+// the context tokens show where the newest token looks.
 void InspectorPanel::updateWatch() {
-    const bool shown = m_tabs->currentIndex() == AttentionTab;
+    const bool shown = m_tabs->currentIndex() == AttentionTab || m_strip->colouring() == TokenStrip::Colouring::Attention;
     m_engine->watchAttention(shown ? m_attention->layer() : -1, shown ? m_attention->head() : -1);
 }
 

@@ -27,6 +27,7 @@
 #include "gui/inspector/inspector_export.h"
 #include "gui/inspector/inspector_panel.h"
 #include "gui/inspector/logit_lens_view.h"
+#include "gui/inspector/token_strip.h"
 #include "gui/settings.h"
 #include "gui/settings_dialog.h"
 #include "gui_test_support.h"
@@ -396,6 +397,22 @@ void TestAttentionLive::panelStreamsAndRefills() {
     QCOMPARE(view->heatmap()->tileMode(), TileMode::Mean);
     QVERIFY(!view->grab().isNull());
     view->tileModeCombo()->setCurrentIndex(0);
+
+    // Away from the map, rows stream only while the context tokens show where a token looks.
+    m_panel->showTab(InspectorPanel::LayersTab);
+    live.clear();
+    QVERIFY(generateInPanel(8));
+    QCOMPARE(live.count(), 0);
+    m_panel->colouringCombo()->setCurrentIndex(static_cast<int>(TokenStrip::Colouring::Attention));
+    QVERIFY(generateInPanel(8));
+    QVERIFY(live.count() > 0);
+    QCOMPARE(live.last().at(0).value<AttentionRows>().head, 1);
+    QVERIFY(QTest::qWaitFor([&] {
+        const AttentionView::FocusRow& focus = view->focusRow();
+        return focus.pos == m_panel->store()->positions() - 1 && static_cast<std::int64_t>(focus.probs.size()) == focus.pos + 1;
+    }, 30000));
+    m_panel->colouringCombo()->setCurrentIndex(static_cast<int>(TokenStrip::Colouring::Probability));
+    m_panel->showTab(InspectorPanel::AttentionTab);
 }
 
 // Every view that exports JSON exports CSV tables with the same numbers and token texts.
