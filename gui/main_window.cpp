@@ -200,6 +200,12 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     connect(m_chatView, &ChatView::regenerateRequested, this, &MainWindow::regenerate);
     connect(m_chatView, &ChatView::siblingRequested, this, &MainWindow::switchSibling);
     connect(m_chatView, &ChatView::tokenClicked, this, &MainWindow::selectChatToken);
+    connect(m_chatView, &ChatView::inspectRequested, this, [this](const QString& messageId) {
+        // The reply's first token, in the inspector on screen, where the tokens matter.
+        if (m_inspectorDock->isHidden()) m_inspectorDock->show();
+        if (m_inspector->tabs()->currentIndex() == InspectorPanel::StructureTab) m_inspector->showTab(InspectorPanel::AttentionTab);
+        selectChatToken(messageId, 0);
+    });
     connect(m_chatView, &ChatView::branchRequested, this, &MainWindow::branchFrom);
     connect(m_inspector->store(), &DiagnosticsStore::selectionChanged, this, &MainWindow::showInspectorSelection);
     connect(m_sampling, &SamplingPanel::changed, this, [this] {

@@ -1336,6 +1336,15 @@ In a conversation with replies, a change starts it again from its first message 
         <source>stopped: the context is full</source>
         <translation>stopped: the context is full</translation>
     </message>
+    <message>
+        <source>Inspect</source>
+        <extracomment>Button under a reply: show it in the inspector.</extracomment>
+        <translation>Inspect</translation>
+    </message>
+    <message>
+        <source>Show this reply in the inspector, token by token: where each token looks, the numbers of every layer, the logit lens</source>
+        <translation>Show this reply in the inspector, token by token: where each token looks, the numbers of every layer, the logit lens</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ModelBar</name>

@@ -1327,6 +1327,15 @@ In a conversation with replies, a change starts it again from its first message 
         <source>stopped: the context is full</source>
         <translation>已停止：上下文已满</translation>
     </message>
+    <message>
+        <source>Inspect</source>
+        <extracomment>Button under a reply: show it in the inspector.</extracomment>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Show this reply in the inspector, token by token: where each token looks, the numbers of every layer, the logit lens</source>
+        <translation>在检查器中逐个词元查看这条回复：每个词元关注哪里、每一层的数值、logit 透镜</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ModelBar</name>

@@ -78,6 +78,7 @@ void ChatView::setConversation(const Conversation* conversation, bool busy) {
         auto* widget = new MessageWidget(m_content);
         connect(widget, &MessageWidget::editSubmitted, this, &ChatView::editSubmitted);
         connect(widget, &MessageWidget::regenerateRequested, this, &ChatView::regenerateRequested);
+        connect(widget, &MessageWidget::inspectRequested, this, &ChatView::inspectRequested);
         connect(widget, &MessageWidget::siblingRequested, this, &ChatView::siblingRequested);
         connect(widget, &MessageWidget::tokenClicked, this, &ChatView::tokenClicked);
         connect(widget, &MessageWidget::branchRequested, this, &ChatView::branchRequested);

@@ -40,6 +40,7 @@ public:
 signals:
     void editSubmitted(const QString& messageId, const QString& text);
     void regenerateRequested(const QString& messageId);
+    void inspectRequested(const QString& messageId);
     void siblingRequested(const QString& messageId, int offset);
     void tokenClicked(const QString& messageId, int index);
     void branchRequested(const QString& messageId, int index, int alternativeId);

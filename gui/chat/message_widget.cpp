@@ -73,7 +73,8 @@ MessageWidget::MessageWidget(QWidget* parent)
       m_stats(new QLabel(this)),
       m_copy(smallButton(this)),
       m_edit(smallButton(this)),
-      m_regenerate(smallButton(this)) {
+      m_regenerate(smallButton(this)),
+      m_inspect(smallButton(this)) {
     setFrameShape(QFrame::StyledPanel);
     setObjectName(QStringLiteral("messageFrame"));
     QFont bold = m_role->font();
@@ -125,6 +126,7 @@ MessageWidget::MessageWidget(QWidget* parent)
     footer->addWidget(m_copy);
     footer->addWidget(m_edit);
     footer->addWidget(m_regenerate);
+    footer->addWidget(m_inspect);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(10, 6, 10, 6);
@@ -146,6 +148,7 @@ MessageWidget::MessageWidget(QWidget* parent)
     connect(m_copy, &QToolButton::clicked, this, [this] { QApplication::clipboard()->setText(visibleText()); });
     connect(m_edit, &QToolButton::clicked, this, &MessageWidget::startEdit);
     connect(m_regenerate, &QToolButton::clicked, this, [this] { emit regenerateRequested(m_message.id); });
+    connect(m_inspect, &QToolButton::clicked, this, [this] { emit inspectRequested(m_message.id); });
     connect(m_cancelEdit, &QPushButton::clicked, this, [this] {
         m_editor->setVisible(false);
         m_editButtons->setVisible(false);
@@ -283,6 +286,10 @@ void MessageWidget::retranslateUi() {
     m_edit->setToolTip(editToolTip(m_message.role));
     m_regenerate->setText(tr("Regenerate"));
     m_regenerate->setToolTip(tr("Generate another reply; the old one stays reachable"));
+    //: Button under a reply: show it in the inspector.
+    m_inspect->setText(tr("Inspect"));
+    m_inspect->setToolTip(tr("Show this reply in the inspector, token by token: where each token looks, the numbers of "
+                             "every layer, the logit lens"));
     m_sendEdit->setText(tr("Send"));
     m_cancelEdit->setText(tr("Cancel"));
     m_previous->setToolTip(tr("Previous version"));
@@ -374,6 +381,9 @@ void MessageWidget::refresh() {
     m_edit->setEnabled(!m_busy);
     m_regenerate->setVisible(assistant);
     m_regenerate->setEnabled(!m_busy);
+    // Replies from older files without their prompt cannot be fed again.
+    m_inspect->setVisible(assistant && m_message.prompt.has_value() && !m_message.tokens.empty());
+    m_inspect->setEnabled(!m_busy && !streaming);
 }
 
 }  // namespace qe::gui

@@ -42,6 +42,8 @@ public:
 signals:
     void editSubmitted(const QString& messageId, const QString& text);
     void regenerateRequested(const QString& messageId);
+    // Show this reply in the inspector (fed again where the inspector holds another one).
+    void inspectRequested(const QString& messageId);
     void siblingRequested(const QString& messageId, int offset);  // offset -1: previous, +1: next
     void tokenClicked(const QString& messageId, int index);
     // The user chose `alternativeId` instead of token `index` in the alternatives menu.
@@ -83,6 +85,7 @@ private:
     QToolButton* m_copy;
     QToolButton* m_edit;
     QToolButton* m_regenerate;
+    QToolButton* m_inspect;
 };
 
 }  // namespace qe::gui

@@ -60,6 +60,7 @@ AttentionView::AttentionView(DiagnosticsStore* store, QWidget* parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(splitter);
     m_status->setWordWrap(true);
+    m_gqa->setWordWrap(true);  // else this line alone made the tab some 200 px wider than the others
     m_focusLabel->setObjectName(QStringLiteral("attentionFocus"));
     m_focusLabel->setWordWrap(true);
     m_focusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);

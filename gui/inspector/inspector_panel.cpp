@@ -117,8 +117,11 @@ InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
     connect(engine, &EngineController::logitLensReady, m_structure->tourPanel(), &StructureTourPanel::setLens);
     connect(m_store, &DiagnosticsStore::selectionChanged, this, [this](std::int64_t pos) {
         m_follow->setEnabled(!m_store->followsLatest());
-        const QRectF r = m_strip->tokenRect(pos);
-        if (r.isValid()) m_stripScroll->ensureVisible(static_cast<int>(r.center().x()), static_cast<int>(r.center().y()), 10, 20);
+        // After the strip's new height is laid out (the selection often comes with new positions).
+        QTimer::singleShot(0, this, [this, pos] {
+            const QRectF r = m_strip->tokenRect(pos);
+            if (r.isValid()) m_stripScroll->ensureVisible(static_cast<int>(r.center().x()), static_cast<int>(r.center().y()), 10, 20);
+        });
     });
     retranslateUi();
 }

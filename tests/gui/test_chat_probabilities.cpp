@@ -15,10 +15,13 @@
 #include <QPushButton>
 #include <QStatusBar>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
 #include <QToolTip>
+#include <QDockWidget>
+#include <QToolButton>
 
 #include <map>
 #include <memory>
@@ -352,9 +355,33 @@ void TestChatProbabilities::clickInspectsAnEarlierReply() {
     QVERIFY(reply(QStringLiteral("And then?")));
     QCOMPARE(current()->thread().size(), std::size_t(4));
 
-    // A reply whose file does not record its prompt says why it cannot be inspected.
+    // The reply's Inspect button does the same, for its first token, and shows the inspector.
+    m_app.window->selectConversation(QString());
+    QVERIFY(reply(QStringLiteral("Once more")));
+    m_app.window->selectConversation(conversation);
+    m_app.window->inspectorDock()->hide();
+    const auto inspectButton = [&] {
+        QToolButton* found = nullptr;
+        for (QToolButton* b : m_app.window->chatView()->widgetFor(replyId)->findChildren<QToolButton*>())
+            if (b->text() == QStringLiteral("Inspect")) found = b;
+        return found;
+    };
+    QVERIFY(inspectButton() && inspectButton()->isVisible() && inspectButton()->isEnabled());
+    m_app.window->inspector()->showTab(InspectorPanel::StructureTab);
+    inspectButton()->click();
+    QVERIFY(m_app.window->inspectorDock()->isVisible());
+    QCOMPARE(m_app.window->inspector()->tabs()->currentIndex(), static_cast<int>(InspectorPanel::AttentionTab));
+    QVERIFY(QTest::qWaitFor([&] { return !m_app.window->chat()->isInspecting(); }, 60000));
+    QCOMPARE(diagnostics->selected(), start);
+    QCOMPARE(diagnostics->token(start).id, current()->find(replyId)->tokens.front().id);
+
+    // A reply whose file does not record its prompt has no Inspect button, and a click on one
+    // of its tokens says why it cannot be inspected.
     m_app.window->store()->find(conversation)->find(replyId)->prompt.reset();
-    view = viewShowing(replyId, index, &rect);
+    m_app.window->selectConversation(QString());
+    m_app.window->selectConversation(conversation);
+    QVERIFY(inspectButton() && !inspectButton()->isVisible());
+    QTRY_VERIFY((view = viewShowing(replyId, index, &rect)) != nullptr);  // once laid out again
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
     QVERIFY(!m_app.window->chat()->isInspecting());
     QVERIFY(m_app.window->statusBar()->currentMessage().contains(QStringLiteral("older file")));

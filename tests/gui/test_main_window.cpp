@@ -915,7 +915,14 @@ void TestMainWindow::inspectorFitsTheDefaultWindow() {
     QVERIFY(w->sendMessage(QStringLiteral("Hello")));
     QVERIFY(waitIdle());
     InspectorPanel* inspector = w->inspector();
+    // Switching tabs does not make the inspector wider (the attention map's controls did, by
+    // some 100 px, narrowing the chat).
+    inspector->showTab(InspectorPanel::StructureTab);
+    QTest::qWait(100);
+    const int width = w->inspectorDock()->width();
     inspector->showTab(InspectorPanel::AttentionTab);
+    QTest::qWait(100);
+    QCOMPARE(w->inspectorDock()->width(), width);
     inspector->store()->select(2);
     auto* dockArea = qobject_cast<QScrollArea*>(w->inspectorDock()->widget());
     QVERIFY(dockArea);
