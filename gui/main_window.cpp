@@ -287,9 +287,19 @@ void MainWindow::buildMenus() {
     m_conversationMenu = menuBar()->addMenu(QString());
     m_newAction = m_conversationMenu->addAction(QString(), this, &MainWindow::newConversation);
     m_newAction->setShortcut(QKeySequence::New);
+    m_findAction = m_conversationMenu->addAction(QString(), this, [this] {
+        m_list->searchField()->setFocus(Qt::ShortcutFocusReason);
+        m_list->searchField()->selectAll();
+    });
+    m_findAction->setShortcut(QKeySequence::Find);
     m_renameAction = m_conversationMenu->addAction(QString(), this, [this] { renameConversation(m_current); });
+    m_renameAction->setShortcut(QKeySequence(Qt::Key_F2));
     m_deleteAction = m_conversationMenu->addAction(QString(), this, [this] { deleteConversation(m_current); });
     m_systemPromptAction = m_conversationMenu->addAction(QString(), this, &MainWindow::editSystemPrompt);
+    m_regenerateAction = m_conversationMenu->addAction(QString(), this, [this] {
+        if (const QString id = lastReplyId(); !id.isEmpty()) regenerate(id);
+    });
+    m_regenerateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_undoAction = m_conversationMenu->addAction(QString(), this, &MainWindow::undoDelete);
     m_undoAction->setShortcut(QKeySequence::Undo);
     m_conversationMenu->addSeparator();
@@ -614,6 +624,13 @@ void MainWindow::regenerate(const QString& messageId) {
     startReply(reply->parentId);
 }
 
+QString MainWindow::lastReplyId() const {
+    const Conversation* c = m_store->find(m_current);
+    const auto thread = c ? c->thread() : std::vector<const Message*>{};
+    return !thread.empty() && thread.back()->role == Role::Assistant && !thread.back()->parentId.isEmpty() ? thread.back()->id
+                                                                                                          : QString();
+}
+
 void MainWindow::switchSibling(const QString& messageId, int offset) {
     Conversation* c = m_store->find(m_current);
     if (!c || m_chat->isGenerating()) return;
@@ -733,6 +750,7 @@ void MainWindow::updateActions() {
     m_deleteAction->setEnabled(haveConversation);
     m_exportAction->setEnabled(haveConversation);
     m_systemPromptAction->setEnabled(!busy);
+    m_regenerateAction->setEnabled(!busy && m_modelLoaded && !lastReplyId().isEmpty());
     m_undoAction->setEnabled(m_store->canUndoRemove());
 }
 
@@ -1211,6 +1229,10 @@ void MainWindow::retranslateUi() {
     m_conversationMenu->setTitle(tr("&Conversation"));
     m_newAction->setText(tr("&New conversation"));
     m_renameAction->setText(tr("&Rename…"));
+    m_findAction->setText(tr("&Find conversation"));
+    m_findAction->setStatusTip(tr("Search the conversations' titles and messages"));
+    m_regenerateAction->setText(tr("Re&generate last reply"));
+    m_regenerateAction->setStatusTip(tr("Generate another version of the last reply; the old one stays reachable"));
     m_deleteAction->setText(tr("&Delete"));
     m_undoAction->setText(tr("&Undo delete"));
     m_systemPromptAction->setText(tr("&System prompt…"));

@@ -132,6 +132,8 @@ private:
     void startReply(const QString& parentId);
     void editAndResend(const QString& messageId, const QString& text);
     void regenerate(const QString& messageId);
+    // The last message of the active thread when it is a reply ("" otherwise).
+    QString lastReplyId() const;
     void switchSibling(const QString& messageId, int offset);
     ReplyOptions replyOptions() const;
     // Chat token <-> inspector position (issue #9): a click selects everywhere.
@@ -211,6 +213,8 @@ private:
     QAction* m_quitAction = nullptr;
     QAction* m_newAction = nullptr;
     QAction* m_renameAction = nullptr;
+    QAction* m_findAction = nullptr;
+    QAction* m_regenerateAction = nullptr;
     QAction* m_deleteAction = nullptr;
     QAction* m_undoAction = nullptr;
     QAction* m_exportAction = nullptr;

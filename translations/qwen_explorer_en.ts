@@ -1164,6 +1164,22 @@ In a conversation with replies, a change starts it again from its first message 
             <numerusform>Computing the diagnostics of this reply and its prompt, %Ln tokens… Esc stops.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&amp;Find conversation</source>
+        <translation>&amp;Find conversation</translation>
+    </message>
+    <message>
+        <source>Search the conversations&apos; titles and messages</source>
+        <translation>Search the conversations&apos; titles and messages</translation>
+    </message>
+    <message>
+        <source>Re&amp;generate last reply</source>
+        <translation>Re&amp;generate last reply</translation>
+    </message>
+    <message>
+        <source>Generate another version of the last reply; the old one stays reachable</source>
+        <translation>Generate another version of the last reply; the old one stays reachable</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MarkdownView</name>

@@ -1156,6 +1156,22 @@ In a conversation with replies, a change starts it again from its first message 
             <numerusform>正在计算这条回复及其提示词的诊断数据，共 %Ln 个词元…… 按 Esc 停止。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&amp;Find conversation</source>
+        <translation>查找对话(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Search the conversations&apos; titles and messages</source>
+        <translation>在对话的标题和消息中搜索</translation>
+    </message>
+    <message>
+        <source>Re&amp;generate last reply</source>
+        <translation>重新生成最后的回复(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Generate another version of the last reply; the old one stays reachable</source>
+        <translation>为最后的回复生成另一个版本；旧版本仍可查看</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MarkdownView</name>

@@ -15,6 +15,7 @@
 #include <QElapsedTimer>
 #include <QFontDatabase>
 #include <QLabel>
+#include <QLineEdit>
 #include <QStatusBar>
 #include <QTextBlock>
 #include <QTextFragment>
@@ -44,6 +45,7 @@
 #include "gui/chat/chat_session.h"
 #include "gui/chat/chat_view.h"
 #include "gui/chat/markdown_view.h"
+#include "gui/conversations/conversation_list.h"
 #include "gui/chat/message_widget.h"
 #include "gui/inspector/structure_tour_panel.h"
 #include "gui/inspector/structure_view.h"
@@ -121,6 +123,7 @@ private slots:
     void firstMessageWithTheShippedDefaults();
     void modelBarDropsItsLabelsWhenNarrow();
     void inspectorFitsTheDefaultWindow();
+    void keyboardRegeneratesAndFinds();
 
 private:
     bool waitIdle(int ms = 60000) {
@@ -931,6 +934,32 @@ void TestMainWindow::inspectorFitsTheDefaultWindow() {
     QVERIFY2(dockArea->widget()->height() <= dockArea->viewport()->height(),
              qPrintable(QStringLiteral("%1 px of inspector in %2 px").arg(dockArea->widget()->height()).arg(dockArea->viewport()->height())));
     QVERIFY(!dockArea->verticalScrollBar()->isVisible());
+}
+
+void TestMainWindow::keyboardRegeneratesAndFinds() {
+    MainWindow* w = m_app.window.get();
+    QVERIFY(w->sendMessage(QStringLiteral("Hello")));
+    QVERIFY(waitIdle());
+    const QString first = current()->thread().back()->id;
+    w->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(w));
+    w->chatView()->setFocus();
+    // Ctrl+R: another version of the last reply; the first stays reachable.
+    QTest::keyClick(w->chatView(), Qt::Key_R, Qt::ControlModifier);
+    QVERIFY(w->chat()->isGenerating());
+    QVERIFY(waitIdle());
+    const auto thread = current()->thread();
+    QCOMPARE(thread.size(), std::size_t(2));
+    QVERIFY(thread.back()->id != first);
+    QCOMPARE(current()->siblings(first).size(), std::size_t(2));
+    // Ctrl+F: the conversation search, ready to type over.
+    auto* list = w->findChild<ConversationList*>();
+    QVERIFY(list);
+    list->searchField()->setText(QStringLiteral("old words"));
+    QTest::keyClick(w->chatView(), Qt::Key_F, Qt::ControlModifier);
+    QVERIFY(list->searchField()->hasFocus());
+    QCOMPARE(list->searchField()->selectedText(), QStringLiteral("old words"));
+    list->searchField()->clear();
 }
 
 void TestMainWindow::modelBarDropsItsLabelsWhenNarrow() {
