@@ -251,7 +251,7 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
                 const Conversation* c = m_store->find(m_current);
                 const Message* reply = c ? c->find(messageId) : nullptr;
                 if (!completed || !wanted || conversationId != m_current || !reply) return;
-                const std::int64_t pos = contextPosition(*reply, index, *m_inspector->store());
+                const std::int64_t pos = contextPosition(*reply, promptOf(*c, *reply), index, *m_inspector->store());
                 if (pos >= 0) m_inspector->store()->select(pos);
             });
     connect(m_chat, &ChatSession::replyFailed, this,
@@ -649,9 +649,13 @@ void MainWindow::selectChatToken(const QString& messageId, int index) {
     const Message* reply = c ? c->find(messageId) : nullptr;
     if (!reply) return;
     m_chatView->setSelectedToken(messageId, index);
-    const std::int64_t pos = contextPosition(*reply, index, *m_inspector->store());
+    const std::int64_t pos = contextPosition(*reply, promptOf(*c, *reply), index, *m_inspector->store());
     if (pos >= 0) m_inspector->store()->select(pos);
     else inspectChatToken(messageId, index);
+}
+
+PromptFn MainWindow::promptOf(const Conversation& c, const Message& reply) const {
+    return [this, &c, &reply]() -> const std::vector<int>& { return m_chat->replyPrompt(c, reply); };
 }
 
 void MainWindow::inspectChatToken(const QString& messageId, int index) {
@@ -688,7 +692,8 @@ void MainWindow::showInspectorSelection() {
     if (!c || diagnostics.followsLatest()) return m_chatView->setSelectedToken(QString(), -1);
     const auto thread = c->thread();
     for (auto it = thread.rbegin(); it != thread.rend(); ++it) {  // the latest reply first
-        const int index = (*it)->role == Role::Assistant ? replyTokenAt(**it, diagnostics.selected(), diagnostics) : -1;
+        const int index =
+            (*it)->role == Role::Assistant ? replyTokenAt(**it, promptOf(*c, **it), diagnostics.selected(), diagnostics) : -1;
         if (index >= 0) return m_chatView->setSelectedToken((*it)->id, index);
     }
     m_chatView->setSelectedToken(QString(), -1);

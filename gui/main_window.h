@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QTimer>
 
+#include "gui/chat/token_positions.h"
 #include "gui/engine/engine_events.h"
 
 class QAction;
@@ -141,6 +142,8 @@ private:
     // A token of a reply the inspector does not hold: feeds the reply again (ChatSession::
     // inspectReply), then selects the token.
     void inspectChatToken(const QString& messageId, int index);
+    // The reply's prompt tokens, built when first asked (token_positions.h).
+    PromptFn promptOf(const Conversation& c, const Message& reply) const;
     void showInspectorSelection();
     void branchFrom(const QString& messageId, int index, int alternativeId);
     void refreshChat();

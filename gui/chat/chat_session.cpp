@@ -43,7 +43,17 @@ ChatSession::ChatSession(EngineController* engine, ConversationStore* store, QOb
     connect(&m_saveTimer, &QTimer::timeout, this, &ChatSession::flushSave);
 }
 
+const std::vector<int>& ChatSession::replyPrompt(const Conversation& c, const Message& reply) const {
+    static const std::vector<int> none;
+    if (!reply.prompt || !hasModel()) return none;
+    if (auto it = m_replyPrompts.find(reply.id); it != m_replyPrompts.end()) return it->second;
+    BuiltPrompt built = buildPrompt(threadMessages(c, reply.parentId, reply.prompt->droppedTurns), reply.prompt->thinking, true);
+    if (!built.error.isEmpty() || static_cast<qint64>(built.tokens.size()) != reply.prompt->tokens) built.tokens.clear();
+    return m_replyPrompts.emplace(reply.id, std::move(built.tokens)).first->second;
+}
+
 void ChatSession::setModel(const ModelLoaded& loaded) {
+    m_replyPrompts.clear();
     m_tokenizer = loaded.tokenizer;
     m_template = loaded.chatTemplate;
     m_contextLimit = loaded.card.contextLimit;
@@ -62,6 +72,7 @@ void ChatSession::clearModel() {
     }
     m_tokenizer.reset();
     m_template.reset();
+    m_replyPrompts.clear();
     m_contextLimit = 0;
 }
 

@@ -6,6 +6,7 @@
 // Widgets only display what it reports.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -49,6 +50,10 @@ public:
     // thread), leaving out the first `droppedTurns` user turns and their replies.
     static nlohmann::ordered_json threadMessages(const Conversation& c, const QString& lastId, int droppedTurns);
     BuiltPrompt buildPrompt(const nlohmann::ordered_json& messages, bool thinking, bool addGenerationPrompt) const;
+    // The prompt reply `reply` was generated after, built again from its PromptRecipe (empty
+    // without a model or recipe, or when it no longer encodes to the recorded length). Cached per
+    // message until the model changes: the inspector's selection asks for it on every change.
+    const std::vector<int>& replyPrompt(const Conversation& c, const Message& reply) const;
     // Tokens the conversation's active thread takes in the context (0 without a model).
     std::int64_t contextUsage(const Conversation& c, bool thinking) const;
     // Renders messages for the template preview (text and token count).
@@ -151,6 +156,7 @@ private:
     QString m_messageId;
     QElapsedTimer m_sinceStart;
     QTimer m_saveTimer;               // single-shot, started by the first unsaved token
+    mutable std::map<QString, std::vector<int>> m_replyPrompts;  // replyPrompt's cache, by message id
     RequestId m_inspectId = 0;
     QString m_inspectConversation;
     QString m_inspectMessage;

@@ -14,6 +14,7 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QStatusBar>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -29,6 +30,7 @@
 #include "gui/chat/chat_session.h"
 #include "gui/chat/chat_view.h"
 #include "gui/chat/markdown_view.h"
+#include "gui/chat/token_positions.h"
 #include "gui/chat/message_widget.h"
 #include "gui/conversations/conversation_store.h"
 #include "gui/inspector/diagnostics_store.h"
@@ -98,6 +100,7 @@ private slots:
     void tooltipListsAlternatives();
     void clickSelectsInInspector();
     void clickInspectsAnEarlierReply();
+    void sameReplyAfterAnotherPrompt();
     void branchFromAlternative_data();
     void branchFromAlternative();
     void tokensSurviveStoreRoundTrip();
@@ -375,6 +378,20 @@ void TestChatProbabilities::clickInspectsAnEarlierReply() {
     QCOMPARE(diagnostics->selected(), start);
     QCOMPARE(diagnostics->token(start).id, current()->find(replyId)->tokens.front().id);
 
+    // A message sent while a reply is inspected ends the inspection and is answered as usual.
+    m_app.window->selectConversation(QString());
+    QVERIFY(reply(QStringLiteral("Yet another")));
+    m_app.window->selectConversation(conversation);
+    QSignalSpy ended(m_app.window->chat(), &ChatSession::inspectionFinished);
+    inspectButton()->click();
+    QVERIFY2(m_app.window->chat()->isInspecting(), qPrintable(m_app.window->errorText() + QStringLiteral(" | ") + m_app.window->statusBar()->currentMessage() + QStringLiteral(" | %1 %2").arg(diagnostics->selected()).arg(start)));
+    QVERIFY(reply(QStringLiteral("Go on")));
+    QCOMPARE(ended.count(), 1);
+    QCOMPARE(ended.first().at(2).toBool(), false);  // not completed: the reply took over
+    QVERIFY(m_app.window->errorText().isEmpty());
+    QCOMPARE(current()->thread().back()->finish == FinishState::Failed, false);
+    QVERIFY(!m_app.window->chat()->isInspecting());
+
     // A reply whose file does not record its prompt has no Inspect button, and a click on one
     // of its tokens says why it cannot be inspected.
     m_app.window->store()->find(conversation)->find(replyId)->prompt.reset();
@@ -385,6 +402,37 @@ void TestChatProbabilities::clickInspectsAnEarlierReply() {
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
     QVERIFY(!m_app.window->chat()->isInspecting());
     QVERIFY(m_app.window->statusBar()->currentMessage().contains(QStringLiteral("older file")));
+}
+
+// The inspector holds another conversation whose reply has the same tokens at the same
+// positions (short greedy answers do): the prompt tells them apart.
+void TestChatProbabilities::sameReplyAfterAnotherPrompt() {
+    DiagnosticsStore store;
+    qe::ModelConfig config;
+    config.numHiddenLayers = 1;
+    config.numAttentionHeads = 1;
+    store.setModel(config, nullptr);
+    DiagnosticsData held;
+    held.layers = held.heads = 1;
+    held.positions = 6;
+    held.promptTokens = 3;
+    for (const int id : {1, 2, 3, 7, 8, 9}) held.tokens.push_back(PositionToken{id, 0.5f, {}});
+    held.residualRms = held.mlpRms = held.entropy = held.sink = std::vector<float>(6, 1.0f);
+    store.apply(held);
+    QCOMPARE(store.positions(), std::int64_t(6));
+    Message reply;
+    reply.role = Role::Assistant;
+    reply.prompt = PromptRecipe{true, 0, 3};
+    for (const int id : {7, 8, 9}) reply.tokens.push_back(MessageToken{id, QString(), 0.5f, {}});
+    const std::vector<int> same{1, 2, 3}, other{1, 2, 4}, shorter{1, 2};
+    const auto of = [](const std::vector<int>& tokens) { return PromptFn([&tokens]() -> const std::vector<int>& { return tokens; }); };
+    QCOMPARE(contextPosition(reply, of(same), 1, store), std::int64_t(4));
+    QCOMPARE(replyTokenAt(reply, of(same), 5, store), 2);
+    QCOMPARE(contextPosition(reply, of(other), 1, store), std::int64_t(-1));
+    QCOMPARE(replyTokenAt(reply, of(other), 5, store), -1);
+    QCOMPARE(contextPosition(reply, of(shorter), 1, store), std::int64_t(-1));
+    // Without a prompt to compare (none recorded, no model), the reply's tokens decide.
+    QCOMPARE(contextPosition(reply, nullptr, 1, store), std::int64_t(4));
 }
 
 void TestChatProbabilities::branchFromAlternative_data() {
