@@ -2,7 +2,8 @@
 // token with its probability and alternatives, the token view colours each token with the
 // inspector's scale (also while streaming), the tooltip lists the alternatives, a click selects
 // the token in the inspector and back (a token of an earlier reply first feeds that reply again,
-// with the diagnostics it had when it was generated), branching from an alternative continues in a new
+// with the diagnostics it had when it was generated, also with a system prompt, thinking and the
+// bf16 cache), branching from an alternative continues in a new
 // conversation from the cached prefix and leaves the original alone, and the tokens survive a
 // store round trip (old files without them still load).
 #include <QFile>
@@ -38,6 +39,7 @@
 #include "gui/inspector/inspector_panel.h"
 #include "gui/language.h"
 #include "gui/main_window.h"
+#include "gui/model_card.h"
 #include "gui/probability_text.h"
 #include "gui/settings.h"
 #include "gui_test_support.h"
@@ -101,6 +103,7 @@ private slots:
     void clickSelectsInInspector();
     void clickInspectsAnEarlierReply();
     void sameReplyAfterAnotherPrompt();
+    void inspectWithRealisticSettings();
     void branchFromAlternative_data();
     void branchFromAlternative();
     void tokensSurviveStoreRoundTrip();
@@ -433,6 +436,56 @@ void TestChatProbabilities::sameReplyAfterAnotherPrompt() {
     QCOMPARE(contextPosition(reply, of(shorter), 1, store), std::int64_t(-1));
     // Without a prompt to compare (none recorded, no model), the reply's tokens decide.
     QCOMPARE(contextPosition(reply, nullptr, 1, store), std::int64_t(4));
+}
+
+// What a user keeps rather than what the other tests set: a default system prompt, thinking on,
+// the bf16 KV cache, longer replies, two turns. The first reply, inspected after the second,
+// has the diagnostics it had when it was generated.
+void TestChatProbabilities::inspectWithRealisticSettings() {
+    m_app.close();
+    QVERIFY(m_app.open(m_model, [](Settings& s) {
+        s.setMaxNewTokens(40);
+        s.setColourTokens(true);
+        s.setThinking(true);
+        s.setKvCache(qe::KvType::BF16);
+        s.setDefaultSystemPrompt(QStringLiteral("You are a patient teacher. Answer in two sentences."));
+    }));
+    QVERIFY2(m_app.window->modelCard()->text().contains(QStringLiteral("bf16 KV cache")), qPrintable(m_app.window->modelCard()->text()));
+    const Message* first = reply(QStringLiteral("What does an attention head do?"));
+    QVERIFY(first);
+    const QString conversation = m_app.window->currentConversation();
+    const QString replyId = first->id;
+    QCOMPARE(current()->thread().front()->role, Role::System);
+    const std::int64_t start = first->prompt->tokens;
+    const auto generated = static_cast<std::int64_t>(first->tokens.size());
+    const DiagnosticsStore* diagnostics = m_app.window->inspector()->store();
+    const std::int64_t compared = std::min(diagnostics->positions(), start + generated - 1);
+    QVERIFY(compared > start);
+    std::vector<float> entropy;
+    for (std::int64_t pos = 0; pos < compared; ++pos)
+        for (std::int64_t layer = 0; layer < diagnostics->layers(); ++layer)
+            for (std::int64_t head = 0; head < diagnostics->heads(); ++head) entropy.push_back(diagnostics->entropy(pos, layer, head));
+    QVERIFY(reply(QStringLiteral("And why are there several of them?")));
+    QCOMPARE(current()->thread().size(), std::size_t(5));
+
+    MessageWidget* widget = m_app.window->chatView()->widgetFor(replyId);
+    QToolButton* inspect = nullptr;
+    for (QToolButton* b : widget->findChildren<QToolButton*>())
+        if (b->text() == QStringLiteral("Inspect")) inspect = b;
+    QVERIFY(inspect && inspect->isVisible());
+    inspect->click();
+    QVERIFY(QTest::qWaitFor([&] { return !m_app.window->chat()->isInspecting(); }, 60000));
+    QVERIFY2(m_app.window->errorText().isEmpty(), qPrintable(m_app.window->errorText()));
+    QCOMPARE(m_app.window->currentConversation(), conversation);
+    QCOMPARE(diagnostics->selected(), start);
+    QCOMPARE(diagnostics->positions(), start + generated);
+    std::size_t e = 0;
+    float worst = 0;
+    for (std::int64_t pos = 0; pos < compared; ++pos)
+        for (std::int64_t layer = 0; layer < diagnostics->layers(); ++layer)
+            for (std::int64_t head = 0; head < diagnostics->heads(); ++head, ++e)
+                worst = std::max(worst, std::abs(diagnostics->entropy(pos, layer, head) - entropy[e]));
+    QVERIFY2(worst <= 1e-3f, qPrintable(QStringLiteral("entropy differs by up to %1").arg(worst)));
 }
 
 void TestChatProbabilities::branchFromAlternative_data() {
