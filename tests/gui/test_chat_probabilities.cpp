@@ -118,6 +118,13 @@ private:
     const Message* reply(const QString& text);
     // The token view showing token `index` of `messageId`, and where it shows it.
     MarkdownView* viewShowing(const QString& messageId, int index, QRect* rect) const;
+    // The Inspect button under the reply `messageId` (null when it is not shown).
+    QToolButton* inspectButtonOf(const QString& messageId) const {
+        MessageWidget* widget = m_app.window->chatView()->widgetFor(messageId);
+        for (QToolButton* b : widget ? widget->findChildren<QToolButton*>() : QList<QToolButton*>())
+            if (b->text() == QStringLiteral("Inspect")) return b;
+        return nullptr;
+    }
 
     QTemporaryDir m_dir;
     QString m_model;
@@ -366,12 +373,7 @@ void TestChatProbabilities::clickInspectsAnEarlierReply() {
     QVERIFY(reply(QStringLiteral("Once more")));
     m_app.window->selectConversation(conversation);
     m_app.window->inspectorDock()->hide();
-    const auto inspectButton = [&] {
-        QToolButton* found = nullptr;
-        for (QToolButton* b : m_app.window->chatView()->widgetFor(replyId)->findChildren<QToolButton*>())
-            if (b->text() == QStringLiteral("Inspect")) found = b;
-        return found;
-    };
+    const auto inspectButton = [&] { return inspectButtonOf(replyId); };
     QVERIFY(inspectButton() && inspectButton()->isVisible() && inspectButton()->isEnabled());
     m_app.window->inspector()->showTab(InspectorPanel::StructureTab);
     inspectButton()->click();
@@ -468,10 +470,7 @@ void TestChatProbabilities::inspectWithRealisticSettings() {
     QVERIFY(reply(QStringLiteral("And why are there several of them?")));
     QCOMPARE(current()->thread().size(), std::size_t(5));
 
-    MessageWidget* widget = m_app.window->chatView()->widgetFor(replyId);
-    QToolButton* inspect = nullptr;
-    for (QToolButton* b : widget->findChildren<QToolButton*>())
-        if (b->text() == QStringLiteral("Inspect")) inspect = b;
+    QToolButton* inspect = inspectButtonOf(replyId);
     QVERIFY(inspect && inspect->isVisible());
     inspect->click();
     QVERIFY(QTest::qWaitFor([&] { return !m_app.window->chat()->isInspecting(); }, 60000));
