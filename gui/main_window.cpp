@@ -253,6 +253,11 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
                 if (!completed || !wanted || conversationId != m_current || !reply) return;
                 const std::int64_t pos = contextPosition(*reply, promptOf(*c, *reply), index, *m_inspector->store());
                 if (pos >= 0) m_inspector->store()->select(pos);
+                if (!reply->model.isEmpty() && reply->model != m_chat->modelName())
+                    //: %1 the loaded model, %2 the model that wrote the reply (folder names).
+                    statusBar()->showMessage(tr("These are the diagnostics of %1, the model loaded now; %2 wrote this reply.")
+                                                 .arg(m_chat->modelName(), reply->model),
+                                             15000);
             });
     connect(m_chat, &ChatSession::replyFailed, this,
             [this](const QString&, const QString&, ErrorCode code, const QString& details) {

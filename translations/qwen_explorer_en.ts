@@ -1180,6 +1180,10 @@ In a conversation with replies, a change starts it again from its first message 
         <source>Generate another version of the last reply; the old one stays reachable</source>
         <translation>Generate another version of the last reply; the old one stays reachable</translation>
     </message>
+    <message>
+        <source>These are the diagnostics of %1, the model loaded now; %2 wrote this reply.</source>
+        <translation>These are the diagnostics of %1, the model loaded now; %2 wrote this reply.</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MarkdownView</name>

@@ -1172,6 +1172,10 @@ In a conversation with replies, a change starts it again from its first message 
         <source>Generate another version of the last reply; the old one stays reachable</source>
         <translation>为最后的回复生成另一个版本；旧版本仍可查看</translation>
     </message>
+    <message>
+        <source>These are the diagnostics of %1, the model loaded now; %2 wrote this reply.</source>
+        <translation>这些是当前加载的模型 %1 的诊断数据；这条回复由 %2 写成。</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MarkdownView</name>

@@ -57,6 +57,7 @@ void ChatSession::setModel(const ModelLoaded& loaded) {
     m_tokenizer = loaded.tokenizer;
     m_template = loaded.chatTemplate;
     m_contextLimit = loaded.card.contextLimit;
+    m_modelName = loaded.card.name;
 }
 
 void ChatSession::clearModel() {
@@ -74,6 +75,7 @@ void ChatSession::clearModel() {
     m_template.reset();
     m_replyPrompts.clear();
     m_contextLimit = 0;
+    m_modelName.clear();
 }
 
 namespace {
@@ -373,6 +375,7 @@ void ChatSession::startStream(const QString& conversationId, const QString& mess
                               const ReplyOptions& options) {
     m_conversationId = conversationId;
     m_messageId = messageId;
+    if (Message* m = streamingMessagePtr()) m->model = m_modelName;  // a continued reply: the model that continues it
     // The user's message (or the reply being continued) is on disk before generation starts.
     m_store->save(conversationId);
     emit m_store->conversationsChanged();

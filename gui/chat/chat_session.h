@@ -45,6 +45,8 @@ public:
     void clearModel();
     bool hasModel() const { return m_tokenizer != nullptr; }
     std::int64_t contextLimit() const { return m_contextLimit; }
+    // The loaded model's name (its folder's), recorded with each reply ("" without a model).
+    const QString& modelName() const { return m_modelName; }
 
     // Chat messages (role/content JSON) of the thread up to and including `lastId` ("" = whole
     // thread), leaving out the first `droppedTurns` user turns and their replies.
@@ -147,6 +149,7 @@ private:
     std::shared_ptr<const Tokenizer> m_tokenizer;
     std::shared_ptr<const ChatTemplate> m_template;
     std::int64_t m_contextLimit = 0;
+    QString m_modelName;
 
     RequestId m_requestId = 0;
     bool m_contextCapped = false;

@@ -354,6 +354,7 @@ void MessageWidget::refresh() {
     m_body->setVisible(!isEditing() && (!content.isEmpty() || !assistant || streaming || answerTokens));
 
     QStringList parts;
+    if (assistant && !m_message.model.isEmpty()) parts << m_message.model;
     if (assistant && m_message.stats) {
         const MessageStats& s = *m_message.stats;
         const QLocale locale;

@@ -206,6 +206,7 @@ QJsonObject Conversation::toJson() const {
             if (m.stats) o.insert(QStringLiteral("stats"), statsToJson(*m.stats));
             if (m.prompt) o.insert(QStringLiteral("prompt"), recipeToJson(*m.prompt));
             if (!m.tokens.empty()) o.insert(QStringLiteral("tokens"), tokensToJson(m.tokens));
+            if (!m.model.isEmpty()) o.insert(QStringLiteral("model"), m.model);
         }
         list.append(o);
     }
@@ -252,6 +253,7 @@ std::optional<Conversation> Conversation::fromJson(const QJsonObject& json) {
         // Files written before issue #9 have neither: the reply then shows without probabilities.
         if (o.contains(QStringLiteral("prompt"))) m.prompt = recipeFromJson(o.value(QStringLiteral("prompt")).toObject());
         m.tokens = tokensFromJson(o.value(QStringLiteral("tokens")).toArray());
+        m.model = o.value(QStringLiteral("model")).toString();
         c.messages.push_back(m);
     }
     return c;

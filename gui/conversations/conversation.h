@@ -62,6 +62,7 @@ struct Message {
     std::optional<MessageStats> stats;
     std::vector<MessageToken> tokens;  // assistant: generated tokens (empty for older files)
     std::optional<PromptRecipe> prompt;  // assistant: unknown for older files
+    QString model;                    // assistant: the model folder's name that generated it ("" for older files)
     QString activeChild;              // id of the child shown in the thread
     QDateTime created;
 };

@@ -7,6 +7,7 @@
 // conversation from the cached prefix and leaves the original alone, and the tokens survive a
 // store round trip (old files without them still load).
 #include <QFile>
+#include <QFileInfo>
 #include <QHelpEvent>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -180,6 +181,10 @@ void TestChatProbabilities::tokensKeepProbabilities() {
     QVERIFY(r->stats.has_value());
     QCOMPARE(r->prompt->tokens, r->stats->promptTokens);
     QCOMPARE(r->prompt->thinking, m_app.settings->thinking());
+    // The reply records the model that wrote it (its folder's name) and shows it with its numbers.
+    QCOMPARE(r->model, QFileInfo(m_model).fileName());
+    QLabel* stats = m_app.window->chatView()->widgetFor(r->id)->findChild<QLabel*>(QStringLiteral("stats"));
+    QVERIFY(stats && stats->text().startsWith(r->model + QStringLiteral(" · ")));
 }
 
 void TestChatProbabilities::coloursFollowProbabilities() {
@@ -396,6 +401,16 @@ void TestChatProbabilities::clickInspectsAnEarlierReply() {
     QVERIFY(m_app.window->errorText().isEmpty());
     QCOMPARE(current()->thread().back()->finish == FinishState::Failed, false);
     QVERIFY(!m_app.window->chat()->isInspecting());
+
+    // A reply another model wrote: the diagnostics are the loaded model's, and the status bar says so.
+    m_app.window->store()->find(conversation)->find(replyId)->model = QStringLiteral("another-model");
+    m_app.window->selectConversation(QString());
+    QVERIFY(reply(QStringLiteral("Something new")));
+    m_app.window->selectConversation(conversation);
+    inspectButton()->click();
+    QVERIFY(QTest::qWaitFor([&] { return !m_app.window->chat()->isInspecting(); }, 60000));
+    QVERIFY2(m_app.window->statusBar()->currentMessage().contains(QStringLiteral("another-model wrote this reply")),
+             qPrintable(m_app.window->statusBar()->currentMessage()));
 
     // A reply whose file does not record its prompt has no Inspect button, and a click on one
     // of its tokens says why it cannot be inspected.

@@ -44,6 +44,7 @@ void TestConversationStore::roundTrip() {
         Message& reply = c.append(userId, Role::Assistant, QStringLiteral("<think>\nadd\n</think>\n\n**4**"));
         reply.thinkingSeconds = 1.5;
         reply.stats = MessageStats{10, 4, 7, 0.25, 12.5, 100.0};
+        reply.model = QStringLiteral("Qwen3-32B");
         c.droppedTurns = 1;
         QVERIFY(store.save(id));
     }
@@ -61,6 +62,8 @@ void TestConversationStore::roundTrip() {
     QVERIFY(thread[1]->stats.has_value());
     QCOMPARE(thread[1]->stats->reusedTokens, qint64(4));
     QCOMPARE(thread[1]->stats->decodeTokensPerSecond, 12.5);
+    QCOMPARE(thread[1]->model, QStringLiteral("Qwen3-32B"));
+    QVERIFY(thread[0]->model.isEmpty());
 }
 
 void TestConversationStore::branchesKeepOldVersions() {
