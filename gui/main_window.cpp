@@ -656,19 +656,15 @@ void MainWindow::selectChatToken(const QString& messageId, int index) {
     m_chatView->setSelectedToken(messageId, index);
     const std::int64_t pos = contextPosition(*reply, promptOf(*c, *reply), index, *m_inspector->store());
     if (pos >= 0) m_inspector->store()->select(pos);
-    else inspectChatToken(messageId, index);
+    else inspectChatToken(*reply, index);
 }
 
 PromptFn MainWindow::promptOf(const Conversation& c, const Message& reply) const {
     return [this, &c, &reply]() -> const std::vector<int>& { return m_chat->replyPrompt(c, reply); };
 }
 
-void MainWindow::inspectChatToken(const QString& messageId, int index) {
+void MainWindow::inspectChatToken(const Message& reply, int index) {
     m_inspectToken.clear();
-    const Conversation* c = m_store->find(m_current);
-    const Message* found = c ? c->find(messageId) : nullptr;
-    if (!found) return;
-    const Message& reply = *found;
     if (m_chat->isGenerating())
         return statusBar()->showMessage(
             tr("The inspector holds the reply being generated. Click this token again once it has finished."), 8000);

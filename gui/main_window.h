@@ -141,7 +141,7 @@ private:
     void selectChatToken(const QString& messageId, int index);
     // A token of a reply the inspector does not hold: feeds the reply again (ChatSession::
     // inspectReply), then selects the token.
-    void inspectChatToken(const QString& messageId, int index);
+    void inspectChatToken(const Message& reply, int index);
     // The reply's prompt tokens, built when first asked (token_positions.h).
     PromptFn promptOf(const Conversation& c, const Message& reply) const;
     void showInspectorSelection();

@@ -295,9 +295,8 @@ ChatSession::StartResult ChatSession::continueReply(const QString& conversationI
     StartResult result = precheck();
     if (result.status != StartStatus::Failed) return result;
     Conversation* c = m_store->find(conversationId);
-    Message* reply = c ? c->find(messageId) : nullptr;
-    const auto thread = c ? c->thread() : std::vector<const Message*>{};
-    if (!reply || reply->role != Role::Assistant || !reply->prompt || std::find(thread.begin(), thread.end(), reply) == thread.end()) {
+    Message* reply = replyOnThread(c, messageId);
+    if (!reply) {
         result.details = QStringLiteral("message %1 is not a reply with a known prompt on the active thread").arg(messageId);
         return result;
     }
@@ -313,6 +312,14 @@ ChatSession::StartResult ChatSession::continueReply(const QString& conversationI
     startStream(conversationId, messageId, std::move(prompt.tokens), options);
     result.status = StartStatus::Started;
     return result;
+}
+
+Message* ChatSession::replyOnThread(Conversation* c, const QString& messageId) {
+    Message* reply = c ? c->find(messageId) : nullptr;
+    const auto thread = c ? c->thread() : std::vector<const Message*>{};
+    if (!reply || reply->role != Role::Assistant || !reply->prompt || std::find(thread.begin(), thread.end(), reply) == thread.end())
+        return nullptr;
+    return reply;
 }
 
 BuiltPrompt ChatSession::replyContext(const Conversation& c, const Message& reply) const {
@@ -331,10 +338,9 @@ BuiltPrompt ChatSession::replyContext(const Conversation& c, const Message& repl
 ChatSession::StartResult ChatSession::inspectReply(const QString& conversationId, const QString& messageId) {
     StartResult result = precheck();
     if (result.status != StartStatus::Failed) return result;
-    const Conversation* c = m_store->find(conversationId);
-    const Message* reply = c ? c->find(messageId) : nullptr;
-    const auto thread = c ? c->thread() : std::vector<const Message*>{};
-    if (!reply || reply->role != Role::Assistant || !reply->prompt || std::find(thread.begin(), thread.end(), reply) == thread.end()) {
+    Conversation* c = m_store->find(conversationId);
+    Message* reply = replyOnThread(c, messageId);
+    if (!reply) {
         result.details = QStringLiteral("message %1 is not a reply with a known prompt on the active thread").arg(messageId);
         return result;
     }

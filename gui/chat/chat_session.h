@@ -131,6 +131,8 @@ private:
     bool overflows(std::int64_t promptTokens, const ReplyOptions& options, StartResult& result) const;
     // Generates up to Max new tokens, or as many as the context has room for.
     void startStream(const QString& conversationId, const QString& messageId, std::vector<int> prompt, const ReplyOptions& options);
+    // Reply `messageId` of `c` when it is on the active thread with its prompt recipe, else null.
+    static Message* replyOnThread(Conversation* c, const QString& messageId);
     // The reply's prompt, built again from its PromptRecipe, followed by its token ids.
     BuiltPrompt replyContext(const Conversation& c, const Message& reply) const;
     // Ends a running inspection (its events are no longer awaited) and says so.

@@ -53,8 +53,6 @@ QString tokenLabel(const MessageToken& token) {
     return {};
 }
 
-QString percent(float prob) { return probabilityPercent(prob); }
-
 }  // namespace
 
 MessageWidget::MessageWidget(QWidget* parent)
@@ -199,11 +197,11 @@ QString MessageWidget::tokenToolTip(int index) const {
     //: Tooltip of a generated token: %1 its text, %2 its id in the vocabulary.
     QString text = tr("\"%1\" (token id %2)").arg(tokenLabel(token)).arg(token.id);
     //: Probability of a generated token in percent.
-    if (token.prob >= 0) text += QLatin1Char('\n') + tr("probability %1%").arg(percent(token.prob));
+    if (token.prob >= 0) text += QLatin1Char('\n') + tr("probability %1%").arg(probabilityPercent(token.prob));
     if (token.alternatives.empty()) return text;
     text += QLatin1Char('\n') + tr("Most likely at this step:");
     for (const TokenAlternative& a : token.alternatives)
-        text += QStringLiteral("\n  %1  %2%").arg(visibleToken(a.text), percent(a.prob));
+        text += QStringLiteral("\n  %1  %2%").arg(visibleToken(a.text), probabilityPercent(a.prob));
     return text + QLatin1Char('\n') + tr("Click to select it in the inspector or to continue with an alternative.");
 }
 
@@ -233,7 +231,7 @@ void MessageWidget::showAlternatives(int index, const QPoint& globalPos) {
     const bool canBranch = !m_busy && m_message.prompt.has_value();
     for (const TokenAlternative& a : token.alternatives) {
         //: An alternative token in the branch menu: %1 its text, %2 its probability in percent.
-        QAction* action = menu->addAction(tr("\"%1\"  %2%").arg(visibleToken(a.text), percent(a.prob)));
+        QAction* action = menu->addAction(tr("\"%1\"  %2%").arg(visibleToken(a.text), probabilityPercent(a.prob)));
         action->setData(a.id);
         if (a.id == token.id) {  // what the model generated
             action->setCheckable(true);

@@ -74,9 +74,8 @@ RequestId EngineController::generate(std::vector<int> prompt, const SamplingPara
     cancelGeneration();
     m_generationStop = std::stop_source();
     m_generationId = m_nextId++;
-    // maxNewTokens 0 would make it an inspection (GenerationRequest::replayed).
-    emit generationRequested(GenerationRequest{m_generationId, std::move(prompt), sampling, std::max<std::int64_t>(maxNewTokens, 1),
-                                               m_generationStop.get_token(), m_diagnosticsTokens, m_watch, {}});
+    emit generationRequested(GenerationRequest{m_generationId, std::move(prompt), sampling, maxNewTokens,
+                                               m_generationStop.get_token(), m_diagnosticsTokens, m_watch, false, {}});
     return m_generationId;
 }
 
@@ -86,7 +85,7 @@ RequestId EngineController::inspect(std::vector<int> tokens, std::vector<Positio
     m_generationStop = std::stop_source();
     m_generationId = m_nextId++;
     emit generationRequested(GenerationRequest{m_generationId, std::move(tokens), SamplingParams{}, 0,
-                                               m_generationStop.get_token(), m_diagnosticsTokens, nullptr, std::move(replayed)});
+                                               m_generationStop.get_token(), m_diagnosticsTokens, nullptr, true, std::move(replayed)});
     return m_generationId;
 }
 

@@ -32,10 +32,11 @@ public:
                         cpu::GemmPrecision prefillMatmul = cpu::GemmPrecision::F32);
     // GUI thread. Cancels a running generation and queues this one. Returns its id.
     RequestId generate(std::vector<int> prompt, const SamplingParams& sampling, std::int64_t maxNewTokens);
-    // GUI thread. Cancels a running generation and queues an inspection: `tokens` are fed for the
-    // diagnostics of their positions, and nothing is generated. The last replayed.size() tokens
-    // are a reply generated earlier, with its probabilities. Ends like a generation (one
-    // diagnosticsReady, then generationFinished), so isGenerating() holds while it runs.
+    // GUI thread. Cancels a running generation and queues an inspection (GenerationRequest::
+    // inspect): `tokens` are fed for the diagnostics of their positions, and nothing is
+    // generated. The last replayed.size() tokens are a reply generated earlier, with its
+    // probabilities. Ends like a generation (one diagnosticsReady, then generationFinished), so
+    // isGenerating() holds while it runs.
     RequestId inspect(std::vector<int> tokens, std::vector<PositionToken> replayed);
 
     // GUI thread. Queues an on-demand attention / logit-lens computation (served after a running

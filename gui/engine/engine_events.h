@@ -61,9 +61,10 @@ struct GenerationRequest {
     // The head the attention map shows (null or none: no live rows). While generating, the
     // worker streams the row of each new position for it as liveAttentionReady events.
     std::shared_ptr<const AttentionWatch> attentionWatch;
-    // maxNewTokens 0: an inspection. The prompt is only fed (prefilled), for the diagnostics of
-    // its positions, and no token is generated. Its last `replayed.size()` tokens are a reply
-    // generated earlier; their probabilities and alternatives are those it was generated with.
+    // An inspection: the prompt is only fed (prefilled), for the diagnostics of its positions,
+    // and no token is generated (maxNewTokens is not used). Its last `replayed.size()` tokens are
+    // a reply generated earlier; their probabilities and alternatives are those it was generated with.
+    bool inspect = false;
     std::vector<PositionToken> replayed;
 };
 

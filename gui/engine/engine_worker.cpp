@@ -218,7 +218,7 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
         emit generationFinished(GenerationFinished{id, StopReason::Cancelled, {}});
         return;
     }
-    if (request.maxNewTokens == 0) return doInspect(request);
+    if (request.inspect) return doInspect(request);
     GenerateRequest generate;
     generate.prompt = request.prompt;
     generate.sampling = request.sampling;
@@ -233,11 +233,8 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
     batch.tokens.reserve(kFlushTokens);
     auto lastFlush = Clock::now();
     double timeToFirstToken = -1.0;
-    // Diagnostics: positions up to the reused cache prefix are unchanged, so the first delta
-    // starts where what the GUI holds, the cache and the prompt stop agreeing.
     const auto promptLen = static_cast<std::int64_t>(request.prompt.size());
-    const std::int64_t reused = std::min(m_session->cache().commonPrefix(request.prompt), std::max<std::int64_t>(promptLen - 1, 0));
-    std::int64_t diagSent = std::min(m_session->cache().commonPrefix(request.diagnosticsTokens), reused);
+    auto [reused, diagSent] = unchangedPrefix(request);
     std::vector<int> context(request.prompt);
     std::vector<PositionToken> generated;
     auto sendDiagnostics = [&] {
@@ -298,6 +295,14 @@ void EngineWorker::doGenerate(const GenerationRequest& request) {
     emit generationFinished(finished);
 }
 
+std::pair<std::int64_t, std::int64_t> EngineWorker::unchangedPrefix(const GenerationRequest& request) const {
+    // Diagnostics: positions up to the reused cache prefix are unchanged, so the first delta
+    // starts where what the GUI holds, the cache and the prompt stop agreeing.
+    const auto promptLen = static_cast<std::int64_t>(request.prompt.size());
+    const std::int64_t reused = std::min(m_session->cache().commonPrefix(request.prompt), std::max<std::int64_t>(promptLen - 1, 0));
+    return {reused, std::min(m_session->cache().commonPrefix(request.diagnosticsTokens), reused)};
+}
+
 void EngineWorker::doInspect(const GenerationRequest& request) {
     const RequestId id = request.requestId;
     const auto start = Clock::now();
@@ -305,9 +310,7 @@ void EngineWorker::doInspect(const GenerationRequest& request) {
     const auto replayed = static_cast<std::int64_t>(request.replayed.size());
     if (total == 0 || replayed > total)
         return fail(id, makeError(ErrorCode::InvalidArgument, "an inspection needs tokens, and no more replayed ones than tokens"));
-    // As in doGenerate: the positions before the reused prefix are unchanged.
-    const std::int64_t reused = std::min(m_session->cache().commonPrefix(request.prompt), total - 1);
-    std::int64_t diagSent = std::min(m_session->cache().commonPrefix(request.diagnosticsTokens), reused);
+    auto [reused, diagSent] = unchangedPrefix(request);
     const auto prefilled = m_session->prefill(request.prompt, request.stop);
     if (!prefilled.ok() && prefilled.error().code != ErrorCode::Cancelled) return fail(id, prefilled.error());
     // Cancelled: the cache holds a prefix, and the GUI learns which.

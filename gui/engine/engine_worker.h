@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <span>
+#include <utility>
 
 #include <QObject>
 
@@ -24,8 +25,8 @@ public slots:
     void runLoad(const qe::gui::LoadRequest& request);
     // Engine thread. Emits tokensReady... (flushed every ~30 ms or 16 tokens, each batch after
     // its diagnosticsReady and liveAttentionReady), then generationFinished (also when
-    // cancelled) or engineFailed. An inspection (maxNewTokens 0) emits one diagnosticsReady for
-    // the fed positions, then generationFinished.
+    // cancelled) or engineFailed. An inspection (GenerationRequest::inspect) emits one
+    // diagnosticsReady for the fed positions, then generationFinished.
     void runGeneration(const qe::gui::GenerationRequest& request);
     // Engine thread. Recomputes attention rows from the session's kept hidden states and KV
     // cache, exact or aggregated into tiles; emits attentionReady (with `error` set when it
@@ -49,8 +50,12 @@ signals:
 private:
     void doLoad(const LoadRequest& request);
     void doGenerate(const GenerationRequest& request);
-    // maxNewTokens 0: prefills the prompt and sends its diagnostics; generates nothing.
+    // An inspection (GenerationRequest::inspect): prefills the prompt and sends its diagnostics.
     void doInspect(const GenerationRequest& request);
+    // The prompt's prefix the KV cache reuses (at least one token is computed again), and the
+    // position the first diagnostics delta starts at: where what the GUI holds, the cache and
+    // the prompt stop agreeing.
+    std::pair<std::int64_t, std::int64_t> unchangedPrefix(const GenerationRequest& request) const;
     void fail(RequestId id, const Error& error);
     // Diagnostics of positions [firstPos, cache length) and the tokens [firstPos, context end).
     std::shared_ptr<const DiagnosticsData> makeDelta(std::int64_t firstPos, std::span<const int> context,

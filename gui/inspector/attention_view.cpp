@@ -123,13 +123,17 @@ void AttentionView::setFocus(FocusRow focus) {
     if (!same) emit focusRowChanged();
 }
 
+bool AttentionView::focusHolds(std::int64_t pos) const {
+    return m_focus.layer == layer() && m_focus.head == head() && m_focus.pos == pos && !m_focus.probs.empty();
+}
+
 void AttentionView::updateFocus() {
     const std::int64_t pos = m_store->selected();
     if (pos < 0 || pos >= inspectablePositions()) {
         setFocus({});
         return;
     }
-    if (m_focus.layer == layer() && m_focus.head == head() && m_focus.pos == pos && !m_focus.probs.empty()) return;
+    if (focusHolds(pos)) return;
     for (const auto& [row, values] : exactRows()) {
         if (row != pos) continue;
         setFocus({layer(), head(), pos, std::vector<float>(values, values + pos + 1)});
@@ -142,7 +146,7 @@ void AttentionView::updateFocus() {
 std::optional<AttentionRequest> AttentionView::takeFocusRequest() {
     const std::int64_t pos = m_store->selected();
     if (pos < 0 || pos >= inspectablePositions()) return std::nullopt;
-    if (m_focus.layer == layer() && m_focus.head == head() && m_focus.pos == pos && !m_focus.probs.empty()) return std::nullopt;
+    if (focusHolds(pos)) return std::nullopt;
     const AttentionRequest wanted{0, layer(), head(), pos, pos, 1};
     if (m_focusPending && m_focusPending->layer == wanted.layer && m_focusPending->head == wanted.head &&
         m_focusPending->firstPos == wanted.firstPos)

@@ -86,6 +86,8 @@ private:
     // Adopts the selected token's row from the exact rows held, or drops a stale one and asks.
     void updateFocus();
     void setFocus(FocusRow focus);
+    // Whether the focus row held is position `pos`'s in the head shown.
+    bool focusHolds(std::int64_t pos) const;
     std::int64_t inspectablePositions() const;
     std::optional<AttentionRequest> wantedOverview() const;
     std::optional<AttentionRequest> wantedDetail() const;

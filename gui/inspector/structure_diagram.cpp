@@ -29,6 +29,9 @@ QFont smallFont(const QFont& font) {
     return small;
 }
 
+// Height of the layer strip's caption line, above its cells.
+double stripLabelHeight(const QFont& font) { return std::max(14.0, QFontMetricsF(smallFont(font)).height()); }
+
 QString number(std::int64_t n) { return QLocale(QLocale::English, QLocale::UnitedStates).toString(static_cast<qlonglong>(n)); }
 
 QString shape(const std::vector<std::int64_t>& dims) {
@@ -310,7 +313,7 @@ void StructureDiagram::paintLayerStrip(QPainter& p, const QRectF& area) const {
     const QFont small = smallFont(font());
     p.setFont(small);
     p.setPen(palette().text().color());
-    const double line = std::max(14.0, QFontMetricsF(small).height());
+    const double line = stripLabelHeight(font());
     const QRectF label(area.left(), area.top(), area.width(), line);
     const QString text = live ? tr("Live: bar height = time per layer, colour = residual RMS after the layer (selected token)")
                               : tr("Per-layer time and residual RMS appear here while the loaded model generates.");
@@ -360,7 +363,7 @@ bool StructureDiagram::event(QEvent* e) {
     }
     if (e->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(e);
-        const QRectF strip = blockRect(StructureBlock::Layers).adjusted(0, std::max(14.0, QFontMetricsF(smallFont(font())).height()) + 2, 0, 0);
+        const QRectF strip = blockRect(StructureBlock::Layers).adjusted(0, stripLabelHeight(font()) + 2, 0, 0);
         const auto layers = m_config.numHiddenLayers;
         if (m_live && strip.contains(help->pos()) && layers > 0 && m_store->selected() >= 0 && m_store->layers() == layers) {
             const auto layer = std::min<std::int64_t>(static_cast<std::int64_t>((help->pos().x() - strip.left()) / (strip.width() / layers)), layers - 1);
