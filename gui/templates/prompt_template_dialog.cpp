@@ -1,6 +1,8 @@
 // PromptTemplateDialog: library list, variable form, live preview with token count.
 #include "gui/templates/prompt_template_dialog.h"
 
+#include <algorithm>
+
 #include <QDialogButtonBox>
 #include <QEvent>
 #include <QFile>
@@ -11,6 +13,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -85,6 +88,11 @@ PromptTemplateDialog::PromptTemplateDialog(QString builtinDir, QString userDir, 
     retranslateUi();
     reload();
     resize(900, 620);
+    // The list as wide as its longest entry (up to 40 % of the dialog), so names are not cut.
+    const int listWidth = std::min(m_list->sizeHintForColumn(0) + 2 * m_list->frameWidth() +
+                                       m_list->verticalScrollBar()->sizeHint().width(),
+                                   width() * 2 / 5);
+    splitter->setSizes({listWidth, width() - listWidth});
 }
 
 const PromptTemplate* PromptTemplateDialog::chosen() const {

@@ -16,6 +16,7 @@
 #include <QFontDatabase>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QStatusBar>
 #include <QTextBlock>
 #include <QTextFragment>
@@ -368,6 +369,13 @@ void TestMainWindow::templateFormPreviews() {
     QVERIFY(dialog.previewText().contains(QStringLiteral("<|im_start|>assistant")));
     QVERIFY(dialog.tokenCountText().contains(QStringLiteral("token")));
     QVERIFY(dialog.messages().size() >= 2);  // system + user
+    // The list shows whole names ("Chinese ↔ English translation (en, built-in)" was cut).
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto* list = dialog.findChild<QListWidget*>();
+    QVERIFY(list);
+    for (int row = 0; row < list->count(); ++row)
+        QVERIFY2(list->visualItemRect(list->item(row)).right() < list->viewport()->width(), qPrintable(list->item(row)->text()));
 }
 
 void TestMainWindow::languageSwitchRetranslates() {
