@@ -80,7 +80,9 @@ QString conversationMarkdown(const Conversation& conversation) {
     parts << QStringLiteral("# ") + (title.isEmpty() ? ConversationExport::tr("Untitled conversation") : title);
     for (const Message* m : conversation.thread()) {
         QString body = m->role == Role::Assistant ? assistantMarkdown(*m) : m->text.trimmed();
-        parts << QStringLiteral("### ") + speaker(m->role);
+        // A reply names the model that wrote it (the folder's name), as the chat's stats line does.
+        const bool named = m->role == Role::Assistant && !m->model.isEmpty();
+        parts << QStringLiteral("### ") + speaker(m->role) + (named ? QStringLiteral(" · ") + m->model : QString());
         if (!body.isEmpty()) parts << body;
     }
     return parts.join(QStringLiteral("\n\n")) + QLatin1Char('\n');

@@ -212,6 +212,7 @@ Conversation exportSample() {
                                              "<tool_call>\n{\"name\": \"run\", \"arguments\": {\"code\": \"xs.sort()\"}}\n</tool_call>"));
     reply.thinkingStarted = true;
     reply.thinkingSeconds = 2.31;
+    reply.model = QStringLiteral("Qwen3-32B");
     const QString replyId = reply.id;
     const QString next = c.append(replyId, Role::User, QStringLiteral("And descending?")).id;
     Message& cut = c.append(next, Role::Assistant, QStringLiteral("Pass reverse=True"));
@@ -227,7 +228,7 @@ void TestConversationStore::markdownExportShowsTheVisibleThread() {
     const QString expected = QStringLiteral(
         "# Sorting 排序\n\n"
         "### You\n\nHow do I sort a list?\nIn place, please.\n\n"
-        "### Assistant\n\n"
+        "### Assistant · Qwen3-32B\n\n"
         "> *Thought for 2.3 s*\n>\n> The user wants sorting.\n>\n> In place means list.sort().\n\n"
         "Use `list.sort()`:\n\n```python\nxs.sort()\n```\n\n"
         "Tool call:\n\n```json\n{\"name\": \"run\", \"arguments\": {\"code\": \"xs.sort()\"}}\n```\n\n"
@@ -249,7 +250,7 @@ void TestConversationStore::markdownExportShowsTheVisibleThread() {
     const QString chinese = conversationMarkdown(exportSample());
     QCoreApplication::removeTranslator(&zh);
     QVERIFY(chinese.contains(QStringLiteral("### 你\n\nHow do I sort a list?")));
-    QVERIFY(chinese.contains(QStringLiteral("### 助手\n\n> *思考了 2.3 秒*")));
+    QVERIFY(chinese.contains(QStringLiteral("### 助手 · Qwen3-32B\n\n> *思考了 2.3 秒*")));
     QVERIFY(chinese.contains(QStringLiteral("*已达到词元上限。*")));
 }
 

@@ -432,7 +432,9 @@ void TestMainWindow::exportAndImport() {
     QVERIFY(mdFile.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(mdFile.readAll());
     QVERIFY(text.contains(QStringLiteral("### You\n\nExport me\n")));
-    QVERIFY(text.contains(QStringLiteral("### Assistant\n")));
+    const QString model = current()->thread().back()->model;  // the reply names its model
+    QVERIFY(!model.isEmpty());
+    QVERIFY(text.contains(QStringLiteral("### Assistant · ") + model + QLatin1Char('\n')));
     if (!reply.isEmpty()) QVERIFY(text.contains(reply));
 
     const QString json = out.filePath(QStringLiteral("chat.JSON"));  // the suffix in any case
