@@ -23,7 +23,7 @@
 namespace qe::gui {
 
 SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
-    : QDialog(parent), m_settings(settings), m_languageLabel(new QLabel(this)), m_language(new QComboBox(this)),
+    : QDialog(parent), m_settings(settings), m_custom(settings.customSampling()), m_languageLabel(new QLabel(this)), m_language(new QComboBox(this)),
       m_modelLabel(new QLabel(this)), m_model(new QLineEdit(this)), m_browse(new QPushButton(this)),
       m_backendLabel(new QLabel(this)), m_backend(new QComboBox(this)), m_threadsLabel(new QLabel(this)),
       m_threads(new QSpinBox(this)), m_budgetLabel(new QLabel(this)), m_budget(new QSpinBox(this)),
@@ -57,15 +57,11 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     }
     m_preset->addItems({QString(), QString(), QString()});
     m_preset->setCurrentIndex(static_cast<int>(settings.samplingPreset()));
-    const SamplingParams custom = settings.customSampling();
     m_temperature->setRange(0.01, 2.0);
     m_temperature->setSingleStep(0.05);
-    m_temperature->setValue(custom.temperature);
     m_topP->setRange(0.01, 1.0);
     m_topP->setSingleStep(0.05);
-    m_topP->setValue(custom.topP);
     m_topK->setRange(0, 1000);
-    m_topK->setValue(static_cast<int>(custom.topK));
     m_maxNew->setRange(1, 32768);
     m_maxNew->setValue(settings.maxNewTokens());
     m_systemPrompt->setPlainText(settings.defaultSystemPrompt());
@@ -95,14 +91,32 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     layout->addLayout(form);
     layout->addWidget(m_buttons);
 
-    auto customEnabled = [this] {
-        const bool custom = m_preset->currentIndex() == static_cast<int>(SamplingPresetChoice::Custom);
+    // The fields show the values in effect: a preset's, greyed, or the custom ones to edit. What
+    // was typed under Custom comes back when Custom is chosen again.
+    auto showSampling = [this] {
+        const auto choice = static_cast<SamplingPresetChoice>(m_preset->currentIndex());
+        const bool custom = choice == SamplingPresetChoice::Custom;
+        const SamplingParams shown = custom ? m_custom : presetSampling(choice);
+        m_showingSampling = true;
+        m_temperature->setValue(shown.temperature);
+        m_topP->setValue(shown.topP);
+        m_topK->setValue(static_cast<int>(shown.topK));
+        m_showingSampling = false;
         m_temperature->setEnabled(custom);
         m_topP->setEnabled(custom);
         m_topK->setEnabled(custom);
     };
-    connect(m_preset, &QComboBox::currentIndexChanged, this, customEnabled);
-    customEnabled();
+    auto keepCustom = [this] {
+        if (m_showingSampling || m_preset->currentIndex() != static_cast<int>(SamplingPresetChoice::Custom)) return;
+        m_custom.temperature = static_cast<float>(m_temperature->value());
+        m_custom.topP = static_cast<float>(m_topP->value());
+        m_custom.topK = m_topK->value();
+    };
+    connect(m_temperature, &QDoubleSpinBox::valueChanged, this, keepCustom);
+    connect(m_topP, &QDoubleSpinBox::valueChanged, this, keepCustom);
+    connect(m_topK, &QSpinBox::valueChanged, this, keepCustom);
+    connect(m_preset, &QComboBox::currentIndexChanged, this, showSampling);
+    showSampling();
     connect(m_browse, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Default model folder"), m_model->text());
         if (!dir.isEmpty()) m_model->setText(dir);
@@ -124,11 +138,7 @@ void SettingsDialog::apply() {
     m_settings.setKvCache(m_kvCache->currentIndex() == 1 ? KvType::BF16 : KvType::F32);
     m_settings.setPrefillMatmul(m_prefill->currentIndex() == 1 ? cpu::GemmPrecision::Bf16 : cpu::GemmPrecision::F32);
     m_settings.setSamplingPreset(static_cast<SamplingPresetChoice>(m_preset->currentIndex()));
-    SamplingParams custom = m_settings.customSampling();
-    custom.temperature = static_cast<float>(m_temperature->value());
-    custom.topP = static_cast<float>(m_topP->value());
-    custom.topK = m_topK->value();
-    m_settings.setCustomSampling(custom);
+    m_settings.setCustomSampling(m_custom);
     m_settings.setMaxNewTokens(m_maxNew->value());
     m_settings.setDefaultSystemPrompt(m_systemPrompt->toPlainText());
     m_settings.sync();

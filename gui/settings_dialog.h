@@ -5,6 +5,8 @@
 
 #include <QDialog>
 
+#include "core/sampler.h"
+
 class QComboBox;
 class QDialogButtonBox;
 class QDoubleSpinBox;
@@ -29,6 +31,9 @@ public:
     QSpinBox* diagnosticsBudgetSpin() const { return m_budget; }
     QComboBox* kvCacheCombo() const { return m_kvCache; }
     QComboBox* prefillCombo() const { return m_prefill; }
+    QComboBox* samplingPresetCombo() const { return m_preset; }
+    QDoubleSpinBox* temperatureSpin() const { return m_temperature; }
+    QDoubleSpinBox* topPSpin() const { return m_topP; }
     QPlainTextEdit* systemPromptEdit() const { return m_systemPrompt; }
 
 protected:
@@ -38,6 +43,8 @@ private:
     void retranslateUi();
 
     Settings& m_settings;
+    SamplingParams m_custom;          // the custom sampling as edited (min-p kept from the settings)
+    bool m_showingSampling = false;   // the fields are being set from a preset or m_custom
     QLabel* m_languageLabel;
     QComboBox* m_language;
     QLabel* m_modelLabel;

@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFontDatabase>
 #include <QLabel>
@@ -115,6 +116,7 @@ private slots:
     void exportAndImport();
     void zoomScalesEveryText();
     void systemPromptStartsAgainInANewBranch();
+    void settingsShowTheSamplingInEffect();
     void exportAllAndImportSeveral();
     void defaultSystemPromptStartsNewConversations();
     void dropsOpenModelsAndImportConversations();
@@ -689,6 +691,40 @@ void TestMainWindow::exportAllAndImportSeveral() {
     QVERIFY(!w->exportAllTo(out.filePath(QStringLiteral("no/such/folder"))));
     QVERIFY(w->errorText().contains(QStringLiteral("could not be exported")));
     QCOMPARE(store->conversations().size(), std::size_t(6));
+}
+
+// The default sampling's fields show what a preset uses (they showed the custom values, greyed,
+// under "Thinking preset"), and what was typed under Custom comes back and is saved.
+void TestMainWindow::settingsShowTheSamplingInEffect() {
+    QTemporaryDir dir;
+    Settings settings(dir.filePath(QStringLiteral("settings.ini")));
+    qe::SamplingParams mine = settings.customSampling();
+    mine.temperature = 1.1f;
+    mine.topP = 0.5f;
+    settings.setCustomSampling(mine);
+    settings.setSamplingPreset(SamplingPresetChoice::Thinking);
+    SettingsDialog dialog(settings);
+    QCOMPARE(dialog.temperatureSpin()->value(), 0.6);  // Qwen3's thinking preset
+    QCOMPARE(dialog.topPSpin()->value(), 0.95);
+    QVERIFY(!dialog.temperatureSpin()->isEnabled());
+    dialog.samplingPresetCombo()->setCurrentIndex(static_cast<int>(SamplingPresetChoice::NonThinking));
+    QCOMPARE(dialog.temperatureSpin()->value(), 0.7);
+    QCOMPARE(dialog.topPSpin()->value(), 0.8);
+    dialog.samplingPresetCombo()->setCurrentIndex(static_cast<int>(SamplingPresetChoice::Custom));
+    QVERIFY(dialog.temperatureSpin()->isEnabled());
+    QCOMPARE(dialog.temperatureSpin()->value(), 1.1);
+    QCOMPARE(dialog.topPSpin()->value(), 0.5);
+    dialog.temperatureSpin()->setValue(1.3);
+    dialog.samplingPresetCombo()->setCurrentIndex(static_cast<int>(SamplingPresetChoice::Thinking));
+    QCOMPARE(dialog.temperatureSpin()->value(), 0.6);
+    dialog.samplingPresetCombo()->setCurrentIndex(static_cast<int>(SamplingPresetChoice::Custom));
+    QCOMPARE(dialog.temperatureSpin()->value(), 1.3);
+    dialog.samplingPresetCombo()->setCurrentIndex(static_cast<int>(SamplingPresetChoice::NonThinking));
+    dialog.apply();  // a preset chosen: the custom values are kept for later, as edited
+    const Settings saved(dir.filePath(QStringLiteral("settings.ini")));
+    QCOMPARE(saved.samplingPreset(), SamplingPresetChoice::NonThinking);
+    QCOMPARE(saved.customSampling().temperature, 1.3f);
+    QCOMPARE(saved.customSampling().topP, 0.5f);
 }
 
 void TestMainWindow::defaultSystemPromptStartsNewConversations() {
