@@ -67,6 +67,9 @@ namespace qe::gui {
 
 namespace {
 
+// A number of tokens with the locale's digit grouping, as the context meter writes it.
+QString tokenCount(std::int64_t n) { return QLocale().toString(static_cast<qlonglong>(n)); }
+
 // `panel` in a frameless scroll area that shows the window's background.
 QScrollArea* scrolling(QWidget* panel) {
     auto* area = new QScrollArea(panel->parentWidget());
@@ -516,9 +519,8 @@ void MainWindow::startReply(const QString& parentId) {
     if (result.status == ChatSession::StartStatus::Overflow) {
         const QString needed = tr("This conversation's prompt takes %1 tokens, and a reply needs room for %2 more, but the "
                                   "model's context holds %3.")
-                                   .arg(result.needed - m_chat->replyRoom(options.maxNewTokens))
-                                   .arg(m_chat->replyRoom(options.maxNewTokens))
-                                   .arg(result.limit);
+                                   .arg(tokenCount(result.needed - m_chat->replyRoom(options.maxNewTokens)),
+                                        tokenCount(m_chat->replyRoom(options.maxNewTokens)), tokenCount(result.limit));
         if (result.turnsToDrop < 0) {
             showError(needed + QLatin1Char(' ') + tr("Lower \"Max new tokens\" or start a new conversation."), QString());
             return;
@@ -724,9 +726,8 @@ void MainWindow::branchFrom(const QString& messageId, int index, int alternative
     case ChatSession::StartStatus::Overflow:
         showError(tr("The branch's prompt takes %1 tokens, and a reply needs room for %2 more, but the model's context "
                      "holds %3. Lower \"Max new tokens\".")
-                      .arg(result.needed - m_chat->replyRoom(options.maxNewTokens))
-                      .arg(m_chat->replyRoom(options.maxNewTokens))
-                      .arg(result.limit),
+                      .arg(tokenCount(result.needed - m_chat->replyRoom(options.maxNewTokens)),
+                           tokenCount(m_chat->replyRoom(options.maxNewTokens)), tokenCount(result.limit)),
                   QString());
         break;
     case ChatSession::StartStatus::Failed:
