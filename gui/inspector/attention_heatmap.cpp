@@ -275,6 +275,14 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
         p.drawRect(QRectF(o.x(), o.y() + selected * c, (selected + 1) * c, std::max(c, 1.0)));
         p.setClipping(false);
     }
+    if (m_markedKey >= 0 && m_markedKey < n) {
+        p.setClipRect(plot);
+        QPen pen(palette().link().color(), 1.5, Qt::DashLine);
+        p.setPen(pen);
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(QRectF(o.x() + m_markedKey * c, o.y() + m_markedKey * c, std::max(c, 1.0), (n - m_markedKey) * c));
+        p.setClipping(false);
+    }
     if (label == 0) return;
     std::int64_t first = 0, last = 0;
     if (visibleQueries(&first, &last)) paintLabels(p, first, last);
@@ -303,6 +311,12 @@ void AttentionHeatmap::paintLabels(QPainter& p, std::int64_t firstPos, std::int6
                    p.fontMetrics().elidedText(m_store->tokenLabel(key), Qt::ElideRight, label - 4));
         p.restore();
     }
+}
+
+void AttentionHeatmap::setMarkedKey(std::int64_t pos) {
+    if (pos == m_markedKey) return;
+    m_markedKey = pos;
+    update();
 }
 
 void AttentionHeatmap::wheelEvent(QWheelEvent* event) {

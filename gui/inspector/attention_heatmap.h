@@ -67,6 +67,9 @@ public:
     void setZoom(double zoom);
     void resetView();
     QSize sizeHint() const override { return {520, 420}; }
+    // A key's column outlined, from its own row down (a key hovered in the focus line); -1: none.
+    void setMarkedKey(std::int64_t pos);
+    std::int64_t markedKey() const { return m_markedKey; }
 
 signals:
     void queryClicked(std::int64_t pos);
@@ -100,6 +103,7 @@ private:
     TileMode m_mode = TileMode::Max;
     double m_zoom = 1.0;
     QPointF m_pan;          // pixels
+    std::int64_t m_markedKey = -1;
     QPointF m_dragFrom;
     bool m_dragging = false;
     bool m_dragged = false;

@@ -63,7 +63,20 @@ AttentionView::AttentionView(DiagnosticsStore* store, QWidget* parent)
     m_gqa->setWordWrap(true);  // else this line alone made the tab some 200 px wider than the others
     m_focusLabel->setObjectName(QStringLiteral("attentionFocus"));
     m_focusLabel->setWordWrap(true);
-    m_focusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Each attended key is a link: hovering marks it in the token strip and the map, a click
+    // selects it (to follow where it looks in turn).
+    m_focusLabel->setTextFormat(Qt::RichText);
+    m_focusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
+    connect(m_focusLabel, &QLabel::linkHovered, this, [this](const QString& link) {
+        bool ok = false;
+        const std::int64_t key = link.toLongLong(&ok);
+        emit keyHovered(ok ? key : -1);
+    });
+    connect(m_focusLabel, &QLabel::linkActivated, this, [this](const QString& link) {
+        bool ok = false;
+        const std::int64_t key = link.toLongLong(&ok);
+        if (ok && key >= 0 && key < m_store->tokenCount()) m_store->select(key);
+    });
     m_metric->addItem(QString());
     m_metric->addItem(QString());
     m_tileMode->addItem(QString());
@@ -119,7 +132,8 @@ void AttentionView::setFocus(FocusRow focus) {
     const bool same = focus.layer == m_focus.layer && focus.head == m_focus.head && focus.pos == m_focus.pos &&
                       focus.probs.size() == m_focus.probs.size();
     m_focus = std::move(focus);
-    m_focusLabel->setText(focusText());
+    m_focusLabel->setText(focusLine(true));
+    emit keyHovered(-1);  // the links under the pointer, if any, are gone
     if (!same) emit focusRowChanged();
 }
 
@@ -159,7 +173,7 @@ void AttentionView::setFocusRow(const AttentionRows& rows) {
     m_focusPending.reset();
     const std::int64_t pos = m_store->selected();
     if (!rows.error.isEmpty()) {
-        m_focusLabel->setText(tr("Where this token looks could not be computed: %1").arg(rows.error));
+        m_focusLabel->setText(tr("Where this token looks could not be computed: %1").arg(rows.error).toHtmlEscaped());
         return;
     }
     if (rows.layer == layer() && rows.head == head() && rows.firstPos == pos && rows.block == 1 && rows.rows == 1 && rows.probs &&
@@ -170,7 +184,9 @@ void AttentionView::setFocusRow(const AttentionRows& rows) {
     updateFocus();  // an answer for an earlier selection or head: ask for the current one
 }
 
-QString AttentionView::focusText() const {
+QString AttentionView::focusText() const { return focusLine(false); }
+
+QString AttentionView::focusLine(bool links) const {
     if (m_focus.probs.empty()) return {};
     std::vector<std::int64_t> keys(m_focus.probs.size());
     for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = static_cast<std::int64_t>(i);
@@ -180,13 +196,15 @@ QString AttentionView::focusText() const {
     });
     QStringList items;
     auto label = [this](std::int64_t pos) { return pos < m_store->tokenCount() ? m_store->tokenLabel(pos) : QString(); };
+    const auto text = [links](const QString& plain) { return links ? plain.toHtmlEscaped() : plain; };
     for (std::size_t i = 0; i < shown; ++i) {
         const std::int64_t key = keys[i];
         //: One attended token: %1 its text, %2 its position, %3 the attention weight in percent.
-        items << tr("“%1” (%2) %3 %").arg(label(key)).arg(key).arg(probabilityPercent(m_focus.probs[static_cast<std::size_t>(key)]));
+        const QString item = tr("“%1” (%2) %3 %").arg(text(label(key))).arg(key).arg(probabilityPercent(m_focus.probs[static_cast<std::size_t>(key)]));
+        items << (links ? QStringLiteral("<a href=\"%1\" style=\"text-decoration:none; white-space:nowrap\">%2</a>").arg(key).arg(item) : item);
     }
     //: %1 the selected token, %2 its position, %3 the list of attended tokens.
-    return tr("“%1” (%2) attends most to: %3").arg(label(m_focus.pos)).arg(m_focus.pos).arg(items.join(QStringLiteral(" · ")));
+    return tr("“%1” (%2) attends most to: %3").arg(text(label(m_focus.pos))).arg(m_focus.pos).arg(items.join(QStringLiteral(" · ")));
 }
 
 // Rows can be recomputed only where the session kept the hidden state.
@@ -448,7 +466,7 @@ void AttentionView::retranslateUi() {
     m_tileMode->setItemText(1, tr("Block mean"));
     m_tileMode->setToolTip(tr("Where one cell on screen stands for a block of queries × keys (long contexts, zoomed out): "
                               "the largest weight in the block keeps sharp heads visible; the mean shows where attention mass goes."));
-    m_focusLabel->setText(focusText());
+    m_focusLabel->setText(focusLine(true));
     updateStatus();
     updateGqaLine();
 }

@@ -57,8 +57,10 @@ public:
     const FocusRow& focusRow() const { return m_focus; }
     std::optional<AttentionRequest> takeFocusRequest();
     void setFocusRow(const AttentionRows& rows);
-    // "“garden” (40) attends most to: …", the top keys of the focus row.
+    // "“garden” (40) attends most to: …", the top keys of the focus row. The label under the map
+    // shows it with each key a link (keyHovered; a click selects that key).
     QString focusText() const;
+    QLabel* focusLabel() const { return m_focusLabel; }
     static constexpr int kFocusKeys = 5;
 
     AttentionHeatmap* heatmap() const { return m_heatmap; }
@@ -73,6 +75,8 @@ signals:
     // The shown head or the positions changed: ask the engine again.
     void attentionWanted();
     void focusRowChanged();
+    // The pointer is over a key of the focus line (-1: it left them).
+    void keyHovered(std::int64_t pos);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -86,6 +90,7 @@ private:
     // Adopts the selected token's row from the exact rows held, or drops a stale one and asks.
     void updateFocus();
     void setFocus(FocusRow focus);
+    QString focusLine(bool links) const;  // focusText, as HTML with links when `links`
     // Whether the focus row held is position `pos`'s in the head shown.
     bool focusHolds(std::int64_t pos) const;
     std::int64_t inspectablePositions() const;

@@ -17,6 +17,7 @@
 #include <QVBoxLayout>
 
 #include "gui/engine/engine_controller.h"
+#include "gui/inspector/attention_heatmap.h"
 #include "gui/inspector/attention_view.h"
 #include "gui/inspector/diagnostics_store.h"
 #include "gui/inspector/layer_charts_view.h"
@@ -79,6 +80,12 @@ InspectorPanel::InspectorPanel(EngineController* engine, QWidget* parent)
         m_strip->setAttention(focus.pos, focus.probs, static_cast<int>(focus.layer), static_cast<int>(focus.head));
     });
     connect(engine, &EngineController::attentionRowReady, m_attention, &AttentionView::setFocusRow);
+    connect(m_attention, &AttentionView::keyHovered, this, [this](std::int64_t pos) {
+        m_strip->setMarked(pos);
+        m_attention->heatmap()->setMarkedKey(pos);
+        const QRectF r = m_strip->tokenRect(pos);
+        if (r.isValid()) m_stripScroll->ensureVisible(static_cast<int>(r.center().x()), static_cast<int>(r.center().y()), 10, 20);
+    });
     connect(m_follow, &QPushButton::clicked, this, [this] { m_store->select(-1); });
     connect(m_exportPng, &QPushButton::clicked, this, [this] { exportWithDialog(true); });
     connect(m_exportJson, &QPushButton::clicked, this, [this] { exportWithDialog(false); });

@@ -114,14 +114,23 @@ void TokenStrip::paintEvent(QPaintEvent*) {
         p.setPen(Qt::NoPen);
         p.setBrush(background);
         p.drawRoundedRect(m_rects[i], 3, 3);
-        if (pos == selected) {
-            p.setPen(QPen(palette().highlight().color(), 2));
+        if (pos == selected || pos == m_marked) {
+            // The marked token in the link colour of the line that marks it, dashed.
+            QPen pen(pos == m_marked ? palette().link().color() : palette().highlight().color(), 2);
+            if (pos == m_marked && pos != selected) pen.setStyle(Qt::DashLine);
+            p.setPen(pen);
             p.setBrush(Qt::NoBrush);
             p.drawRoundedRect(m_rects[i].adjusted(1, 1, -1, -1), 3, 3);
         }
         p.setPen(shaded ? textOn(background) : t.prob < 0 ? palette().placeholderText().color() : QColor(Qt::black));
         p.drawText(m_rects[i], Qt::AlignCenter, m_store->tokenLabel(pos));
     }
+}
+
+void TokenStrip::setMarked(std::int64_t pos) {
+    if (pos == m_marked) return;
+    m_marked = pos;
+    update();
 }
 
 void TokenStrip::mousePressEvent(QMouseEvent* event) {

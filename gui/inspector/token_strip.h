@@ -23,6 +23,9 @@ public:
     // The selected token's attention row in (layer, head): weights over positions 0..queryPos
     // (empty: none known). Shown in Colouring::Attention, relative to the row's largest weight.
     void setAttention(std::int64_t queryPos, std::vector<float> weights, int layer, int head);
+    // A token outlined to be found (a key hovered in the attention view's focus line); -1: none.
+    void setMarked(std::int64_t pos);
+    std::int64_t marked() const { return m_marked; }
     // The background token `pos` has now.
     QColor tokenBackground(std::int64_t pos) const;
     // Layout rectangle of the token at `pos` (empty if not laid out).
@@ -50,6 +53,7 @@ private:
     float m_attentionMax = 0.0f;
     int m_attentionLayer = -1;
     int m_attentionHead = -1;
+    std::int64_t m_marked = -1;
     std::vector<QRectF> m_rects;  // [tokenCount]
 };
 

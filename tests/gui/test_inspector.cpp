@@ -321,8 +321,17 @@ void TestInspector::focusRowColoursTheTokens() {
     QVERIFY2(std::abs(rowEntropy(row) - store->entropy(pos, 1, 2)) < 1e-3,
              qPrintable(QStringLiteral("%1 against %2").arg(rowEntropy(row)).arg(store->entropy(pos, 1, 2))));
     const auto top = static_cast<std::int64_t>(std::max_element(row.begin(), row.end()) - row.begin());
-    const QString focus = attention->findChild<QLabel*>(QStringLiteral("attentionFocus"))->text();
+    const QString focus = attention->focusText();
     QVERIFY2(focus.contains(QStringLiteral("“%1” (%2)").arg(store->tokenLabel(top)).arg(top)), qPrintable(focus));
+    // Under the map each key is a link: hovered, it is marked in the strip and the map.
+    QLabel* focusLabel = attention->findChild<QLabel*>(QStringLiteral("attentionFocus"));
+    QVERIFY2(focusLabel->text().contains(QStringLiteral("href=\"%1\"").arg(top)), qPrintable(focusLabel->text()));
+    emit focusLabel->linkHovered(QString::number(top));
+    QCOMPARE(strip->marked(), top);
+    QCOMPARE(attention->heatmap()->markedKey(), top);
+    emit focusLabel->linkHovered(QString());
+    QCOMPARE(strip->marked(), std::int64_t(-1));
+    QCOMPARE(attention->heatmap()->markedKey(), std::int64_t(-1));
 
     // Colour: Attention shades every key by its weight, relative to the largest; later tokens stay plain.
     QComboBox* colouring = m_panel->colouringCombo();
@@ -365,6 +374,11 @@ void TestInspector::focusRowColoursTheTokens() {
                                                                      : strip->palette().alternateBase().color());
     colouring->setCurrentIndex(0);
     QCOMPARE(strip->tokenBackground(store->positions() - 1), byProbability);
+    // A click on a key selects it, to follow where that token looks in turn.
+    attention->openHead(1, 2);
+    QVERIFY(QTest::qWaitFor([&] { return focusIs(1, 2); }, 30000));
+    emit focusLabel->linkActivated(QString::number(top));
+    QCOMPARE(store->selected(), top);
     store->select(-1);
 }
 
