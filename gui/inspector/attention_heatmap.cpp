@@ -221,8 +221,12 @@ int AttentionHeatmap::labelWidth() const { return cell() >= kLabelCell ? kLabels
 double AttentionHeatmap::fitCell() const {
     const std::int64_t n = extent();
     if (n <= 0) return 1.0;
-    const double w = width() - 2 * kMargin - kLabels, h = height() - 2 * kMargin - kLabels;
-    return std::max(1e-4, std::min(w, h) / n);
+    // Room for the labels is kept only when they show at this size (cells of kLabelCell pixels and
+    // more); a long context's map fills the widget instead (it lost 70 pixels a side to no labels).
+    const double side = std::min(width(), height()) - 2 * kMargin;
+    const double bare = side / n, labelled = (side - kLabels) / n;
+    if (labelled >= kLabelCell) return labelled;
+    return std::max(1e-4, std::min(bare, std::nextafter(kLabelCell, 0.0)));
 }
 
 QPointF AttentionHeatmap::origin() const {

@@ -201,7 +201,7 @@ QString AttentionView::focusLine(bool links) const {
         const std::int64_t key = keys[i];
         //: One attended token: %1 its text, %2 its position, %3 the attention weight in percent.
         const QString item = tr("“%1” (%2) %3 %").arg(text(label(key))).arg(key).arg(probabilityPercent(m_focus.probs[static_cast<std::size_t>(key)]));
-        items << (links ? QStringLiteral("<a href=\"%1\" style=\"text-decoration:none; white-space:nowrap\">%2</a>").arg(key).arg(item) : item);
+        items << (links ? QStringLiteral("<a href=\"%1\" style=\"text-decoration:none\">%2</a>").arg(key).arg(item) : item);
     }
     //: %1 the selected token, %2 its position, %3 the list of attended tokens.
     return tr("“%1” (%2) attends most to: %3").arg(text(label(m_focus.pos))).arg(m_focus.pos).arg(items.join(QStringLiteral(" · ")));

@@ -397,6 +397,16 @@ void TestAttentionLive::panelStreamsAndRefills() {
     QCOMPARE(view->heatmap()->tileMode(), TileMode::Mean);
     QVERIFY(!view->grab().isNull());
     view->tileModeCombo()->setCurrentIndex(0);
+    // Unzoomed, the map fills its widget, but for the labels' 70 pixels where they show (cells of
+    // 11 pixels and more); it kept that room also when they did not.
+    AttentionHeatmap alone(m_panel->store());
+    const int extent = static_cast<int>(alone.extent());
+    QVERIFY(extent > 0);
+    alone.setMinimumSize(1, 1);
+    alone.resize(extent * 5 + 8, extent * 5 + 40);  // 4 pixels of margin a side
+    QCOMPARE(alone.cell(), 5.0);
+    alone.resize(extent * 12 + 78, extent * 12 + 78);
+    QCOMPARE(alone.cell(), 12.0);
 
     // Away from the map, rows stream only while the context tokens show where a token looks.
     m_panel->showTab(InspectorPanel::LayersTab);
