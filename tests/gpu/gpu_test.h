@@ -67,11 +67,26 @@ inline int runAll(const char* suite, const std::vector<Case>& cases, const std::
         return 77;
     }
     std::printf("%s on %s\n", suite, device.c_str());
-    // QE_GPU_TEST_FILTER=text: only the cases whose name contains it (when developing).
-    const char* filter = std::getenv("QE_GPU_TEST_FILTER");
+    // QE_GPU_TEST_FILTER=a|b: only the cases whose name contains one of them; QE_GPU_TEST_EXCLUDE=a|b:
+    // not those (CTest runs the slow cases of the emulator as tests of their own, side by side).
+    const auto names = [](const char* variable) {
+        std::vector<std::string> parts;
+        const char* value = std::getenv(variable);
+        if (!value) return parts;
+        std::string rest = value;
+        for (std::size_t bar; (bar = rest.find('|')) != std::string::npos; rest.erase(0, bar + 1)) parts.push_back(rest.substr(0, bar));
+        parts.push_back(rest);
+        return parts;
+    };
+    const auto matches = [](const std::string& name, const std::vector<std::string>& parts) {
+        for (const std::string& part : parts)
+            if (name.find(part) != std::string::npos) return true;
+        return false;
+    };
+    const std::vector<std::string> only = names("QE_GPU_TEST_FILTER"), excluded = names("QE_GPU_TEST_EXCLUDE");
     int failed = 0, ran = 0;
     for (const Case& c : cases) {
-        if (filter && c.name.find(filter) == std::string::npos) continue;
+        if ((!only.empty() && !matches(c.name, only)) || matches(c.name, excluded)) continue;
         ++ran;
         try {
             c.run();
@@ -83,7 +98,8 @@ inline int runAll(const char* suite, const std::vector<Case>& cases, const std::
         std::fflush(stdout);
     }
     std::printf("%s: %d passed, %d failed\n", suite, ran - failed, failed);
-    return failed ? 1 : 0;
+    if (ran == 0) std::printf("FAIL: no case matched QE_GPU_TEST_FILTER / QE_GPU_TEST_EXCLUDE\n");
+    return failed || ran == 0 ? 1 : 0;
 }
 
 }  // namespace qe::gputest
