@@ -186,6 +186,24 @@ void AttentionView::setFocusRow(const AttentionRows& rows) {
 
 QString AttentionView::focusText() const { return focusLine(false); }
 
+namespace {
+
+// `text` kept on one line (Qt's rich text ignores nowrap and <nobr> inline): word joiners between
+// its characters, its spaces non-breaking. Not a long one, which would widen the label (and the
+// dock) to fit it.
+QString unbroken(const QString& text) {
+    if (text.size() > 40) return text;
+    QString out;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (i > 0 && !c.isLowSurrogate() && !c.isMark()) out += QChar(0x2060);
+        out += c == QLatin1Char(' ') ? QChar(0x00A0) : c;
+    }
+    return out;
+}
+
+}  // namespace
+
 QString AttentionView::focusLine(bool links) const {
     if (m_focus.probs.empty()) return {};
     std::vector<std::int64_t> keys(m_focus.probs.size());
@@ -200,8 +218,9 @@ QString AttentionView::focusLine(bool links) const {
     for (std::size_t i = 0; i < shown; ++i) {
         const std::int64_t key = keys[i];
         //: One attended token: %1 its text, %2 its position, %3 the attention weight in percent.
-        const QString item = tr("“%1” (%2) %3 %").arg(text(label(key))).arg(key).arg(probabilityPercent(m_focus.probs[static_cast<std::size_t>(key)]));
-        items << (links ? QStringLiteral("<a href=\"%1\" style=\"text-decoration:none\">%2</a>").arg(key).arg(item) : item);
+        const QString item = tr("“%1” (%2) %3 %").arg(label(key)).arg(key).arg(probabilityPercent(m_focus.probs[static_cast<std::size_t>(key)]));
+        items << (links ? QStringLiteral("<a href=\"%1\" style=\"text-decoration:none\">%2</a>").arg(key).arg(unbroken(item).toHtmlEscaped())
+                        : item);
     }
     //: %1 the selected token, %2 its position, %3 the list of attended tokens.
     return tr("“%1” (%2) attends most to: %3").arg(text(label(m_focus.pos))).arg(m_focus.pos).arg(items.join(QStringLiteral(" · ")));
