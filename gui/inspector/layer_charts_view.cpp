@@ -68,8 +68,10 @@ void RmsChart::paintEvent(QPaintEvent*) {
     p.drawPath(mlp);
     p.setPen(palette().text().color());
     const int step = std::max(1, static_cast<int>(std::ceil(22.0 / w)));
-    for (std::int64_t layer = 0; layer < layers; layer += step)
-        p.drawText(QRectF(r.left() + layer * w, r.bottom() + 2, std::max(w, 22.0), 18), Qt::AlignLeft | Qt::AlignTop, QString::number(layer));
+    const double labelWidth = std::max(w, 22.0);
+    for (std::int64_t layer = 0; layer < layers; layer += step)  // under the bar's middle
+        p.drawText(QRectF(r.left() + (layer + 0.5) * w - labelWidth / 2, r.bottom() + 2, labelWidth, 18), Qt::AlignHCenter | Qt::AlignTop,
+                   QString::number(layer));
     // Legend
     const QRectF legend(r.left() + 6, r.top() + 2, r.width() - 12, 16);
     p.fillRect(QRectF(legend.left(), legend.top() + 4, 10, 8), QColor(59, 82, 139));
