@@ -16,8 +16,12 @@ inline QString probabilityPercent(double p) {
     if (!(percent > 0)) return locale.toString(0);
     if (percent >= 0.1) return locale.toString(percent, 'f', 1);
     if (percent < 1e-4) return QLatin1Char('<') + locale.toString(1e-4, 'f', 4);
-    const int decimals = static_cast<int>(std::ceil(-std::log10(percent))) + 1;
-    return locale.toString(percent, 'f', decimals);
+    // Rounded to two significant digits first: the rounding can carry into the next decade
+    // (0.00999 is "0.010", not "0.0100"; 0.0999 is "0.1").
+    const double scale = std::pow(10.0, 1 - std::floor(std::log10(percent)));
+    const double rounded = std::round(percent * scale) / scale;
+    if (rounded >= 0.1) return locale.toString(rounded, 'f', 1);
+    return locale.toString(rounded, 'f', 1 - static_cast<int>(std::floor(std::log10(rounded) + 1e-9)));
 }
 
 }  // namespace qe::gui

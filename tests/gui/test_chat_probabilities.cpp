@@ -235,6 +235,9 @@ void TestChatProbabilities::probabilitiesKeepTwoDigits() {
     QCOMPARE(probabilityPercent(0.0007144), QStringLiteral("0.071"));
     QCOMPARE(probabilityPercent(7.144125e-05), QStringLiteral("0.0071"));  // the demo model after a chat template
     QCOMPARE(probabilityPercent(0.0001), QStringLiteral("0.010"));
+    QCOMPARE(probabilityPercent(0.0000999), QStringLiteral("0.010"));  // rounded up into the next decade
+    QCOMPARE(probabilityPercent(0.000999), QStringLiteral("0.1"));
+    QCOMPARE(probabilityPercent(0.00000998), QStringLiteral("0.0010"));
     QCOMPARE(probabilityPercent(1.2e-6), QStringLiteral("0.00012"));
     QCOMPARE(probabilityPercent(3e-9), QStringLiteral("<0.0001"));
     QCOMPARE(probabilityPercent(0.0), QStringLiteral("0"));
