@@ -54,10 +54,16 @@ StructureTourPanel::StructureTourPanel(const DiagnosticsStore* store, QWidget* p
     applyFonts();
     m_title->setWordWrap(true);
     m_body->setOpenLinks(false);
+    // Two rows: the step and End tour, then the way through. In one row they made the inspector
+    // some 110 px wider when a tour started, narrowing the chat.
+    auto* top = new QHBoxLayout();
+    top->addWidget(m_counter, 1);
+    top->addWidget(m_end);
     auto* buttons = new QHBoxLayout();
-    buttons->addWidget(m_counter, 1);
-    for (QPushButton* button : {m_previous, m_next, m_nextLayer, m_lastLayer, m_end}) buttons->addWidget(button);
+    for (QPushButton* button : {m_previous, m_next, m_nextLayer, m_lastLayer}) buttons->addWidget(button);
+    buttons->addStretch(1);
     auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
     layout->addLayout(buttons);
     layout->addWidget(m_title);
     layout->addWidget(m_body, 1);
@@ -112,7 +118,12 @@ void StructureTourPanel::showCurrent() {
     //: Tour step counter, e.g. "Step 7 of 53".
     m_counter->setText(tr("Step %1 of %2").arg(m_current + 1).arg(m_tour->size()));
     m_title->setText(m_tour->title(m_current));
-    m_body->setHtml(m_tour->explanation(m_current) + QStringLiteral("<hr>") + m_tour->numbers(m_current, live));
+    // The explanations open with the block's name in bold (for the diagram's info box); the
+    // title above already names the step.
+    QString explanation = m_tour->explanation(m_current);
+    if (explanation.startsWith(QLatin1String("<b>")) && explanation.indexOf(QLatin1String("</b>")) > 0)
+        explanation.remove(0, explanation.indexOf(QLatin1String("</b>")) + 4);
+    m_body->setHtml(explanation + QStringLiteral("<hr>") + m_tour->numbers(m_current, live));
     m_previous->setEnabled(m_current > 0);
     m_next->setEnabled(m_current + 1 < m_tour->size());
 }
