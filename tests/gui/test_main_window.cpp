@@ -20,6 +20,7 @@
 #include <QListWidget>
 #include <QStatusBar>
 #include <QTextBlock>
+#include <QTextDocument>
 #include <QTextFragment>
 #include <QTimer>
 #include <QFile>
@@ -815,6 +816,15 @@ void TestMainWindow::codeBlocksHaveCopyButtons() {
     QVERIFY(view->copyButton(0));
     view->showPlainText(QStringLiteral("```\nx = 1\n```"));
     QVERIFY(!view->copyButton(0));
+    // A reply's tokens go in as one edit, laid out once: token by token, a 2,000-token paragraph
+    // was laid out 2,000 times (some 15 s to open a conversation with colours on).
+    std::vector<TokenRun> runs{TokenRun{0, QStringLiteral("0"), 0.5f}};
+    view->setTokens(runs);  // token mode, the document cleared
+    for (int i = 1; i < 500; ++i) runs.push_back(TokenRun{i, QStringLiteral("0"), 0.5f});
+    QSignalSpy changes(view->document(), &QTextDocument::contentsChange);
+    view->setTokens(runs);
+    QCOMPARE(changes.count(), 1);
+    QCOMPARE(view->document()->toPlainText(), QString(500, QLatin1Char('0')));
     delete view;
 }
 
