@@ -8,6 +8,7 @@
 #include <QHelpEvent>
 #include <QLocale>
 #include <QMouseEvent>
+#include <QPaintEvent>
 #include <QPainter>
 #include <QToolTip>
 
@@ -27,8 +28,14 @@ TokenStrip::TokenStrip(DiagnosticsStore* store, QWidget* parent) : QWidget(paren
     QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     policy.setHeightForWidth(true);
     setSizePolicy(policy);
-    connect(store, &DiagnosticsStore::positionsChanged, this, &TokenStrip::relayout);
-    connect(store, &DiagnosticsStore::modelChanged, this, &TokenStrip::relayout);
+    connect(store, &DiagnosticsStore::positionsChanged, this, [this](std::int64_t first) {
+        if (first >= 0 && static_cast<std::size_t>(first) < m_widths.size()) m_widths.resize(static_cast<std::size_t>(first));
+        relayout();
+    });
+    connect(store, &DiagnosticsStore::modelChanged, this, [this] {
+        m_widths.clear();
+        relayout();
+    });
     connect(store, &DiagnosticsStore::selectionChanged, this, qOverload<>(&QWidget::update));
 }
 
@@ -64,10 +71,17 @@ QColor TokenStrip::tokenBackground(std::int64_t pos) const {
 int TokenStrip::layout(int width, std::vector<QRectF>* rects) const {
     const QFontMetricsF metrics(font());
     const double lineHeight = metrics.height() + 2 * kPad;
+    // Each token's width is measured once (shaping every label again on each call took a third of
+    // the UI thread while a long reply streamed).
+    const auto count = static_cast<std::size_t>(std::max<std::int64_t>(m_store->tokenCount(), 0));
+    if (m_widths.size() > count) m_widths.resize(count);
+    while (m_widths.size() < count)
+        m_widths.push_back(std::max(metrics.horizontalAdvance(m_store->tokenLabel(static_cast<std::int64_t>(m_widths.size()))), 4.0) +
+                           2 * kPad);
     double x = 0, y = 0;
     if (rects) rects->clear();
-    for (std::int64_t pos = 0; pos < m_store->tokenCount(); ++pos) {
-        const double w = std::max(metrics.horizontalAdvance(m_store->tokenLabel(pos)), 4.0) + 2 * kPad;
+    for (std::size_t pos = 0; pos < count; ++pos) {
+        const double w = m_widths[pos];
         if (x > 0 && x + w > width) {
             x = 0;
             y += lineHeight + kGap;
@@ -102,11 +116,13 @@ std::int64_t TokenStrip::tokenAt(QPointF point) const {
     return -1;
 }
 
-void TokenStrip::paintEvent(QPaintEvent*) {
+void TokenStrip::paintEvent(QPaintEvent* event) {
     QPainter p(this);
     p.fillRect(rect(), palette().base());
     const std::int64_t selected = m_store->selected();
+    const QRectF exposed = event->rect();
     for (std::size_t i = 0; i < m_rects.size() && static_cast<std::int64_t>(i) < m_store->tokenCount(); ++i) {
+        if (!m_rects[i].intersects(exposed)) continue;  // the strip scrolls: most tokens are out of sight
         const auto pos = static_cast<std::int64_t>(i);
         const PositionToken& t = m_store->token(pos);
         const QColor background = tokenBackground(pos);
@@ -166,6 +182,10 @@ bool TokenStrip::event(QEvent* e) {
         if (pos >= 0) QToolTip::showText(help->globalPos(), tooltipFor(pos), this);
         else QToolTip::hideText();
         return true;
+    }
+    if (e->type() == QEvent::FontChange) {  // View → Zoom: every width again
+        m_widths.clear();
+        relayout();
     }
     return QWidget::event(e);
 }

@@ -54,6 +54,7 @@ private:
     int m_attentionLayer = -1;
     int m_attentionHead = -1;
     std::int64_t m_marked = -1;
+    mutable std::vector<double> m_widths;  // [pos] each token's box width in the current font, measured once
     std::vector<QRectF> m_rects;  // [tokenCount]
 };
 
