@@ -232,13 +232,21 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     connect(m_errorClose, &QToolButton::clicked, this, &MainWindow::hideError);
     connect(m_errorDetailsButton, &QToolButton::clicked, this,
             [this] { m_errorDetails->setVisible(!m_errorDetails->isVisible()); });
+    m_streamRender.setSingleShot(true);
+    connect(&m_streamRender, &QTimer::timeout, this, &MainWindow::showStreamingMessage);
     connect(m_chat, &ChatSession::messageUpdated, this, [this](const QString& conversationId, const QString& messageId) {
         if (conversationId != m_current) return;
-        if (const Conversation* c = m_store->find(conversationId)) m_chatView->updateMessage(*c, messageId, m_chat->isGenerating());
         if (m_chat->isGenerating() && conversationId == m_chat->streamingConversation())
             m_sampling->setContextUsage(m_chat->streamingContextUsage(), m_chat->contextLimit());
+        if (m_streamRender.isActive() && messageId == m_streamMessage) return;  // it will show this update too
+        m_streamConversation = conversationId;
+        m_streamMessage = messageId;
+        const qint64 wait = m_sinceStreamRender.isValid() ? 3 * m_streamRenderMs - m_sinceStreamRender.elapsed() : 0;
+        if (wait > 0 && m_chat->isGenerating()) m_streamRender.start(static_cast<int>(wait));
+        else showStreamingMessage();
     });
     connect(m_chat, &ChatSession::busyChanged, this, [this] {
+        m_streamRender.stop();  // refreshChat shows the whole thread
         updateActions();
         refreshChat();
         updateContextMeter();  // the finished reply is part of the thread now
@@ -510,6 +518,14 @@ ReplyOptions MainWindow::replyOptions() const {
     options.sampling = m_sampling->sampling();
     options.maxNewTokens = m_sampling->maxNewTokens();
     return options;
+}
+
+void MainWindow::showStreamingMessage() {
+    m_streamRender.stop();
+    if (m_streamConversation != m_current) return;
+    m_sinceStreamRender.start();
+    if (const Conversation* c = m_store->find(m_current)) m_chatView->updateMessage(*c, m_streamMessage, m_chat->isGenerating());
+    m_streamRenderMs = m_sinceStreamRender.elapsed();
 }
 
 void MainWindow::startReply(const QString& parentId) {

@@ -204,6 +204,14 @@ private:
     void setPanelWidths(int left, int right);
     void fitPanels();
     QTimer m_fitPanels;               // fitPanels, once, after the layout requests of a moment
+    // A streaming reply re-renders its whole Markdown on each batch of tokens, a cost that grows
+    // with the reply: it is shown again at most as often as keeps that to a third of the UI thread.
+    void showStreamingMessage();
+    QTimer m_streamRender;            // the next showStreamingMessage, when the last one was costly
+    QString m_streamConversation;     // the message it shows
+    QString m_streamMessage;
+    qint64 m_streamRenderMs = 0;      // what the last one took
+    QElapsedTimer m_sinceStreamRender;
     QElapsedTimer m_sinceZoom;        // since the text size last changed
     struct ZoomLayout {
         int left = 240;
