@@ -67,12 +67,12 @@ QColor blockColor(StructureBlock block) {
 StructureDiagram::StructureDiagram(const DiagnosticsStore* store, QWidget* parent) : QWidget(parent), m_store(store) {
     setObjectName(QStringLiteral("structureDiagram"));
     setMouseTracking(true);
-    connect(store, &DiagnosticsStore::positionsChanged, this, [this] {
-        if (m_live) update();
-    });
-    connect(store, &DiagnosticsStore::selectionChanged, this, [this] {
-        if (m_live) update();
-    });
+    // Only the layer strip shows the store's numbers: it alone is repainted as tokens stream.
+    const auto updateStrip = [this] {
+        if (m_live) update(blockRect(StructureBlock::Layers).toAlignedRect().adjusted(-2, -2, 2, 2));
+    };
+    connect(store, &DiagnosticsStore::positionsChanged, this, updateStrip);
+    connect(store, &DiagnosticsStore::selectionChanged, this, updateStrip);
 }
 
 void StructureDiagram::setConfig(const ModelConfig& config, bool live) {
@@ -240,7 +240,7 @@ QString StructureDiagram::blockDetail(StructureBlock block) const {
     return {};
 }
 
-void StructureDiagram::paintEvent(QPaintEvent*) {
+void StructureDiagram::paintEvent(QPaintEvent* event) {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     p.fillRect(rect(), palette().base());
@@ -289,6 +289,7 @@ void StructureDiagram::paintEvent(QPaintEvent*) {
     skip(StructureBlock::PostNorm, StructureBlock::MlpResidual);
 
     for (const auto& [block, r] : m_rects) {
+        if (!r.adjusted(-3, -3, 3, 3).intersects(event->rect())) continue;
         if (block == StructureBlock::Layers) {
             paintLayerStrip(p, r);
             continue;
