@@ -352,6 +352,21 @@ void MainWindow::buildMenus() {
     m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
     m_zoomResetAction = m_viewMenu->addAction(QString(), this, [this] { setTextScale(1.0); });
     m_zoomResetAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    // For demos: the window over the whole screen, and back to how it was (maximized or not).
+    m_fullScreenAction = m_viewMenu->addAction(QString());
+    m_fullScreenAction->setCheckable(true);
+    m_fullScreenAction->setShortcuts({QKeySequence::FullScreen, QKeySequence(Qt::Key_F11)});
+    connect(m_fullScreenAction, &QAction::toggled, this, [this](bool on) {
+        if (on == isFullScreen()) return;
+        if (on) {
+            m_wasMaximized = isMaximized();
+            showFullScreen();
+        } else if (m_wasMaximized) {
+            showMaximized();
+        } else {
+            showNormal();
+        }
+    });
     m_helpMenu = menuBar()->addMenu(QString());
     m_aboutAction = m_helpMenu->addAction(QString(), this, [this] {
         QMessageBox::about(this, tr("About Qwen Explorer"),
@@ -1076,6 +1091,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 void MainWindow::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) retranslateUi();
+    if (event->type() == QEvent::WindowStateChange && m_fullScreenAction) m_fullScreenAction->setChecked(isFullScreen());
     QMainWindow::changeEvent(event);
 }
 
@@ -1281,6 +1297,7 @@ void MainWindow::retranslateUi() {
     m_zoomOutAction->setText(tr("Zoom &out"));
     m_zoomOutAction->setStatusTip(tr("Smaller text everywhere"));
     m_zoomResetAction->setText(tr("&Actual size"));
+    m_fullScreenAction->setText(tr("&Full screen"));
     m_zoomResetAction->setStatusTip(tr("The desktop's text size"));
     m_helpMenu->setTitle(tr("&Help"));
     m_aboutAction->setText(tr("&About Qwen Explorer"));

@@ -196,6 +196,8 @@ private:
     QAction* m_zoomInAction = nullptr;
     QAction* m_zoomOutAction = nullptr;
     QAction* m_zoomResetAction = nullptr;
+    QAction* m_fullScreenAction = nullptr;
+    bool m_wasMaximized = false;      // before full screen
     double m_textScale = 1.0;
     // View → Zoom's layout: the side panels' and the inspector's widths at 100 %
     // (layOutForScale), kept when the user drags them (rememberPanelWidths, eventFilter).

@@ -1184,6 +1184,10 @@ In a conversation with replies, a change starts it again from its first message 
         <source>These are the diagnostics of %1, the model loaded now; %2 wrote this reply.</source>
         <translation>These are the diagnostics of %1, the model loaded now; %2 wrote this reply.</translation>
     </message>
+    <message>
+        <source>&amp;Full screen</source>
+        <translation>&amp;Full screen</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MarkdownView</name>

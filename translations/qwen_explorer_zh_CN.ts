@@ -1176,6 +1176,10 @@ In a conversation with replies, a change starts it again from its first message 
         <source>These are the diagnostics of %1, the model loaded now; %2 wrote this reply.</source>
         <translation>这些是当前加载的模型 %1 的诊断数据；这条回复由 %2 写成。</translation>
     </message>
+    <message>
+        <source>&amp;Full screen</source>
+        <translation>全屏(&amp;F)</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MarkdownView</name>

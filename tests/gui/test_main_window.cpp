@@ -118,6 +118,7 @@ private slots:
     void zoomScalesEveryText();
     void systemPromptStartsAgainInANewBranch();
     void settingsShowTheSamplingInEffect();
+    void fullScreenToggles();
     void exportAllAndImportSeveral();
     void defaultSystemPromptStartsNewConversations();
     void dropsOpenModelsAndImportConversations();
@@ -692,6 +693,28 @@ void TestMainWindow::exportAllAndImportSeveral() {
     QVERIFY(!w->exportAllTo(out.filePath(QStringLiteral("no/such/folder"))));
     QVERIFY(w->errorText().contains(QStringLiteral("could not be exported")));
     QCOMPARE(store->conversations().size(), std::size_t(6));
+}
+
+// View → Full screen (F11) for demos, and back to the window as it was.
+void TestMainWindow::fullScreenToggles() {
+    MainWindow* w = m_app.window.get();
+    QAction* fullScreen = nullptr;
+    for (QAction* a : w->findChildren<QAction*>())
+        if (a->text() == QStringLiteral("&Full screen")) fullScreen = a;
+    QVERIFY(fullScreen && fullScreen->isCheckable());
+    QVERIFY(fullScreen->shortcuts().contains(QKeySequence(Qt::Key_F11)));
+    QVERIFY(!w->isFullScreen());
+    fullScreen->trigger();
+    QTRY_VERIFY(w->isFullScreen());
+    QVERIFY(fullScreen->isChecked());
+    fullScreen->trigger();
+    QTRY_VERIFY(!w->isFullScreen());
+    QVERIFY(!w->isMaximized());
+    // Left another way (the window manager): the menu follows.
+    w->showFullScreen();
+    QTRY_VERIFY(fullScreen->isChecked());
+    w->showNormal();
+    QTRY_VERIFY(!fullScreen->isChecked());
 }
 
 // The default sampling's fields show what a preset uses (they showed the custom values, greyed,
