@@ -355,7 +355,10 @@ void MainWindow::buildMenus() {
     // For demos: the window over the whole screen, and back to how it was (maximized or not).
     m_fullScreenAction = m_viewMenu->addAction(QString());
     m_fullScreenAction->setCheckable(true);
-    m_fullScreenAction->setShortcuts({QKeySequence::FullScreen, QKeySequence(Qt::Key_F11)});
+    // The platform's full-screen keys, and F11 where they lack it (twice, it would be ambiguous).
+    QList<QKeySequence> fullScreenKeys = QKeySequence::keyBindings(QKeySequence::FullScreen);
+    if (!fullScreenKeys.contains(QKeySequence(Qt::Key_F11))) fullScreenKeys.append(QKeySequence(Qt::Key_F11));
+    m_fullScreenAction->setShortcuts(fullScreenKeys);
     connect(m_fullScreenAction, &QAction::toggled, this, [this](bool on) {
         if (on == isFullScreen()) return;
         if (on) {

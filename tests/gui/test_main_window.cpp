@@ -710,6 +710,13 @@ void TestMainWindow::fullScreenToggles() {
     fullScreen->trigger();
     QTRY_VERIFY(!w->isFullScreen());
     QVERIFY(!w->isMaximized());
+    // F11 itself (not ambiguous where the platform's full-screen key is F11 too).
+    w->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(w));
+    QTest::keyClick(w, Qt::Key_F11);
+    QTRY_VERIFY(w->isFullScreen());
+    QTest::keyClick(w, Qt::Key_F11);
+    QTRY_VERIFY(!w->isFullScreen());
     // Left another way (the window manager): the menu follows.
     w->showFullScreen();
     QTRY_VERIFY(fullScreen->isChecked());
