@@ -14,6 +14,7 @@
 #include <QDropEvent>
 #include <QMimeData>
 #include <QUrl>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -334,6 +335,9 @@ void MainWindow::buildMenus() {
         m_settings.setColourTokens(on);
         m_chatView->setColourTokens(on);
     });
+    m_inspector->colouringCombo()->setCurrentIndex(m_settings.stripColouring());
+    connect(m_inspector->colouringCombo(), &QComboBox::currentIndexChanged, this,
+            [this](int index) { m_settings.setStripColouring(index); });
     m_viewMenu->addSeparator();
     auto showTab = [this](InspectorPanel::Tab tab) {
         m_inspectorDock->show();

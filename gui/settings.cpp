@@ -25,6 +25,7 @@ const QString kMaxNew = QStringLiteral("sampling/maxNewTokens");        constexp
 const QString kThinking = QStringLiteral("chat/thinking");              constexpr bool kThinkingDefault = true;
 const QString kSystemPrompt = QStringLiteral("chat/defaultSystemPrompt"); // default "": none
 const QString kColourTokens = QStringLiteral("chat/colourTokens");      constexpr bool kColourTokensDefault = false;
+const QString kStripColouring = QStringLiteral("inspector/colouring");  // default "probability"
 const QString kConversationFolder = QStringLiteral("ui/conversationFolder");  // default "": Documents
 const QString kTextScale = QStringLiteral("ui/textScale");              constexpr double kTextScaleDefault = 1.0;
 const QString kGeometry = QStringLiteral("ui/geometry");
@@ -124,6 +125,14 @@ bool Settings::thinking() const { return m_settings.value(kThinking, kThinkingDe
 void Settings::setThinking(bool on) { m_settings.setValue(kThinking, on); }
 bool Settings::colourTokens() const { return m_settings.value(kColourTokens, kColourTokensDefault).toBool(); }
 void Settings::setColourTokens(bool on) { m_settings.setValue(kColourTokens, on); }
+int Settings::stripColouring() const {
+    const QString value = m_settings.value(kStripColouring).toString();
+    return value == QLatin1String("attention") ? 1 : value == QLatin1String("none") ? 2 : 0;  // unknown: probability
+}
+void Settings::setStripColouring(int index) {
+    m_settings.setValue(kStripColouring, index == 1 ? QStringLiteral("attention") : index == 2 ? QStringLiteral("none")
+                                                                                             : QStringLiteral("probability"));
+}
 QString Settings::conversationFolder() const { return m_settings.value(kConversationFolder).toString(); }
 void Settings::setConversationFolder(const QString& folder) { m_settings.setValue(kConversationFolder, folder); }
 double Settings::textScale() const {

@@ -73,6 +73,10 @@ public:
     // Chat replies show their tokens coloured by probability instead of Markdown.
     bool colourTokens() const;
     void setColourTokens(bool on);
+    // The inspector's Colour choice for the context tokens, as TokenStrip::Colouring's index
+    // (0 probability, 1 attention, 2 none).
+    int stripColouring() const;
+    void setStripColouring(int index);
     // The folder last used to export or import conversations ("": the Documents folder).
     QString conversationFolder() const;
     void setConversationFolder(const QString& folder);

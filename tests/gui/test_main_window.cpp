@@ -52,6 +52,7 @@
 #include "gui/chat/message_widget.h"
 #include "gui/inspector/structure_tour_panel.h"
 #include "gui/inspector/structure_view.h"
+#include "gui/inspector/token_strip.h"
 #include "gui/conversations/conversation_export.h"
 #include "gui/conversations/conversation_store.h"
 #include "gui/language.h"
@@ -119,6 +120,7 @@ private slots:
     void systemPromptStartsAgainInANewBranch();
     void settingsShowTheSamplingInEffect();
     void fullScreenToggles();
+    void inspectorColourIsKept();
     void exportAllAndImportSeveral();
     void defaultSystemPromptStartsNewConversations();
     void dropsOpenModelsAndImportConversations();
@@ -722,6 +724,21 @@ void TestMainWindow::fullScreenToggles() {
     QTRY_VERIFY(fullScreen->isChecked());
     w->showNormal();
     QTRY_VERIFY(!fullScreen->isChecked());
+}
+
+// The inspector's Colour choice is kept for the next start (it went back to Probability).
+void TestMainWindow::inspectorColourIsKept() {
+    const QByteArray dataHome = qgetenv("XDG_DATA_HOME");  // open() points it at the new window's folder
+    qe::test::WindowUnderTest next;
+    QVERIFY(next.open(m_model, [](Settings& s) { s.setStripColouring(static_cast<int>(TokenStrip::Colouring::Attention)); }));
+    QComboBox* colour = next.window->inspector()->colouringCombo();
+    QCOMPARE(colour->currentIndex(), static_cast<int>(TokenStrip::Colouring::Attention));
+    QCOMPARE(next.window->inspector()->tokenStrip()->colouring(), TokenStrip::Colouring::Attention);
+    colour->setCurrentIndex(static_cast<int>(TokenStrip::Colouring::None));
+    QCOMPARE(Settings(next.data->filePath(QStringLiteral("settings.ini"))).stripColouring(),
+             static_cast<int>(TokenStrip::Colouring::None));
+    next.close();
+    qputenv("XDG_DATA_HOME", dataHome);
 }
 
 // The default sampling's fields show what a preset uses (they showed the custom values, greyed,
