@@ -255,7 +255,9 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     connect(m_chat, &ChatSession::inspectionFinished, this,
             [this](const QString& conversationId, const QString& messageId, bool completed, const QString& details) {
                 updateActions();
-                statusBar()->clearMessage();
+                // Its own message only: one shown meanwhile (an export, a deletion) stays.
+                if (statusBar()->currentMessage() == m_inspectStatus) statusBar()->clearMessage();
+                m_inspectStatus.clear();
                 const bool wanted = messageId == m_inspectToken;
                 const int index = m_inspectTokenIndex;
                 m_inspectToken.clear();
@@ -721,8 +723,9 @@ void MainWindow::inspectChatToken(const Message& reply, int index) {
     }
     m_inspectToken = reply.id;
     m_inspectTokenIndex = index;
-    statusBar()->showMessage(tr("Computing the diagnostics of this reply and its prompt, %Ln token(s)… Esc stops.", nullptr,
-                                static_cast<int>(reply.prompt->tokens + static_cast<qint64>(reply.tokens.size()))));
+    m_inspectStatus = tr("Computing the diagnostics of this reply and its prompt, %Ln token(s)… Esc stops.", nullptr,
+                         static_cast<int>(reply.prompt->tokens + static_cast<qint64>(reply.tokens.size())));
+    statusBar()->showMessage(m_inspectStatus);
     updateActions();
 }
 

@@ -160,6 +160,7 @@ private:
     QString m_current;          // conversation shown
     QString m_inspectToken;     // the reply whose token is selected once its inspection ends
     int m_inspectTokenIndex = -1;
+    QString m_inspectStatus;          // the status bar's message while an inspection runs
     QString m_loadingFolder;
     bool m_modelLoaded = false;
 

@@ -345,7 +345,11 @@ void TestChatProbabilities::clickInspectsAnEarlierReply() {
     for (QPushButton* b : m_app.window->findChildren<QPushButton*>())
         if (b->text() == QStringLiteral("Stop")) stop = b;
     QVERIFY(stop && stop->isEnabled());
+    // A message shown meanwhile stays when the inspection ends (its own is cleared).
+    m_app.window->statusBar()->showMessage(QStringLiteral("Exported to /tmp/chat.md"));
     QVERIFY(QTest::qWaitFor([&] { return !m_app.window->chat()->isInspecting(); }, 60000));
+    QCOMPARE(m_app.window->statusBar()->currentMessage(), QStringLiteral("Exported to /tmp/chat.md"));
+    m_app.window->statusBar()->clearMessage();
     QCOMPARE(diagnostics->selected(), start + index);
     QCOMPARE(m_app.window->chatView()->selectedMessage(), replyId);
     QCOMPARE(m_app.window->chatView()->selectedToken(), index);
@@ -387,7 +391,9 @@ void TestChatProbabilities::clickInspectsAnEarlierReply() {
     inspectButton()->click();
     QVERIFY(m_app.window->inspectorDock()->isVisible());
     QCOMPARE(m_app.window->inspector()->tabs()->currentIndex(), static_cast<int>(InspectorPanel::AttentionTab));
+    QVERIFY(m_app.window->statusBar()->currentMessage().contains(QStringLiteral("Computing the diagnostics")));
     QVERIFY(QTest::qWaitFor([&] { return !m_app.window->chat()->isInspecting(); }, 60000));
+    QVERIFY(m_app.window->statusBar()->currentMessage().isEmpty());  // its own message is gone
     QCOMPARE(diagnostics->selected(), start);
     QCOMPARE(diagnostics->token(start).id, current()->find(replyId)->tokens.front().id);
 
