@@ -479,6 +479,26 @@ max %5, mean %6 (zoom in for single tokens)</translation>
         <source>Delete the conversation (can be undone)</source>
         <translation>Delete the conversation (can be undone)</translation>
     </message>
+    <message>
+        <source>Today</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Yesterday</translation>
+    </message>
+    <message>
+        <source>Previous 7 days</source>
+        <translation>Previous 7 days</translation>
+    </message>
+    <message>
+        <source>Previous 30 days</source>
+        <translation>Previous 30 days</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>Older</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ConversationStore</name>

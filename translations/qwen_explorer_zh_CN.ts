@@ -478,6 +478,26 @@ max %5, mean %6 (zoom in for single tokens)</source>
         <source>Delete the conversation (can be undone)</source>
         <translation>删除对话（可撤销）</translation>
     </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <source>Previous 7 days</source>
+        <translation>过去 7 天</translation>
+    </message>
+    <message>
+        <source>Previous 30 days</source>
+        <translation>过去 30 天</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>更早</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ConversationStore</name>

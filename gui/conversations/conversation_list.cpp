@@ -1,6 +1,7 @@
 // ConversationList: filtered list of the store's conversations.
 #include "gui/conversations/conversation_list.h"
 
+#include <QDate>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLineEdit>
@@ -53,12 +54,35 @@ void ConversationList::setCurrentId(const QString& id) {
     refresh();
 }
 
+QString ConversationList::dateGroup(const QDate& day, const QDate& today) {
+    const qint64 days = day.daysTo(today);
+    if (days <= 0) return tr("Today");
+    if (days == 1) return tr("Yesterday");
+    if (days <= 7) return tr("Previous 7 days");
+    if (days <= 30) return tr("Previous 30 days");
+    return tr("Older");
+}
+
 void ConversationList::refresh() {
     m_refreshing = true;
     m_list->clear();
     const QString needle = m_search->text().trimmed();
-    for (const Conversation* c : m_store->conversations()) {
+    const QDate today = QDate::currentDate();
+    QString group;
+    for (const Conversation* c : m_store->conversations()) {  // the most recently updated first
         if (!c->matches(needle)) continue;
+        // A heading before each span of dates (Today, Yesterday, …): neither selectable nor
+        // reachable with the keys.
+        const QString g = dateGroup(c->updated.toLocalTime().date(), today);
+        if (g != group) {
+            group = g;
+            auto* heading = new QListWidgetItem(group, m_list);
+            heading->setFlags(Qt::NoItemFlags);
+            QFont bold = m_list->font();
+            bold.setBold(true);
+            heading->setFont(bold);
+            heading->setForeground(palette().placeholderText());
+        }
         auto* item = new QListWidgetItem(c->title.isEmpty() ? tr("Untitled conversation") : c->title, m_list);
         item->setData(Qt::UserRole, c->id);
         item->setToolTip(QLocale().toString(c->updated.toLocalTime(), QLocale::ShortFormat));

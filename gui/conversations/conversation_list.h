@@ -1,9 +1,11 @@
 // The conversations panel: search (title and content), list, and New / Rename / Delete buttons.
-// Shows the store; MainWindow performs the actions (delete has undo there).
+// Shows the store, the most recent first under date headings; MainWindow performs the actions
+// (delete has undo there).
 #pragma once
 
 #include <QWidget>
 
+class QDate;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
@@ -24,6 +26,9 @@ public:
     void refresh();
     QLineEdit* searchField() const { return m_search; }
     QListWidget* listWidget() const { return m_list; }
+    // The heading a conversation last updated on `day` goes under: Today, Yesterday, Previous 7
+    // days, Previous 30 days, Older.
+    static QString dateGroup(const QDate& day, const QDate& today);
 
 signals:
     void currentChanged(const QString& id);

@@ -5,6 +5,8 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QLocale>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -12,6 +14,7 @@
 #include <QTest>
 
 #include "gui/conversations/conversation_export.h"
+#include "gui/conversations/conversation_list.h"
 #include "gui/conversations/conversation_store.h"
 
 using namespace qe::gui;
@@ -29,6 +32,7 @@ private slots:
     void markdownExportShowsTheVisibleThread();
     void jsonExportImportsEveryVersionUnderANewId();
     void importRejectsOtherFiles();
+    void listGroupsByDate();
 };
 
 void TestConversationStore::roundTrip() {
@@ -304,6 +308,58 @@ void TestConversationStore::importRejectsOtherFiles() {
     error.clear();
     QVERIFY(!readConversationFile(write(QStringLiteral("list.json"), "[1, 2]"), &error));
     QVERIFY(error.contains(QStringLiteral("not a Qwen Explorer conversation")));
+}
+
+// The list, the most recent first, under a heading for each span of dates; the headings cannot
+// be selected, not with the keys either.
+void TestConversationStore::listGroupsByDate() {
+    const QDate today(2026, 12, 7);
+    QCOMPARE(ConversationList::dateGroup(today, today), QStringLiteral("Today"));
+    QCOMPARE(ConversationList::dateGroup(today.addDays(1), today), QStringLiteral("Today"));  // clock changed
+    QCOMPARE(ConversationList::dateGroup(today.addDays(-1), today), QStringLiteral("Yesterday"));
+    QCOMPARE(ConversationList::dateGroup(today.addDays(-2), today), QStringLiteral("Previous 7 days"));
+    QCOMPARE(ConversationList::dateGroup(today.addDays(-7), today), QStringLiteral("Previous 7 days"));
+    QCOMPARE(ConversationList::dateGroup(today.addDays(-8), today), QStringLiteral("Previous 30 days"));
+    QCOMPARE(ConversationList::dateGroup(today.addDays(-30), today), QStringLiteral("Previous 30 days"));
+    QCOMPARE(ConversationList::dateGroup(today.addDays(-31), today), QStringLiteral("Older"));
+
+    QTemporaryDir dir;
+    ConversationStore store(dir.path());
+    const QDateTime now = QDateTime::currentDateTime();
+    const auto make = [&](const QString& title, int daysAgo) {
+        Conversation& c = store.create(title);
+        c.updated = now.addDays(-daysAgo).toUTC();
+    };
+    make(QStringLiteral("old"), 100);
+    make(QStringLiteral("fresh"), 0);
+    make(QStringLiteral("last week"), 3);
+    make(QStringLiteral("also fresh"), 0);
+    ConversationList list(&store);
+    list.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&list));
+    QListWidget* rows = list.listWidget();
+    QStringList shown;
+    for (int i = 0; i < rows->count(); ++i) shown << rows->item(i)->text();
+    QCOMPARE(shown, QStringList({QStringLiteral("Today"), QStringLiteral("fresh"), QStringLiteral("also fresh"),
+                                 QStringLiteral("Previous 7 days"), QStringLiteral("last week"), QStringLiteral("Older"),
+                                 QStringLiteral("old")}));
+    QVERIFY(!(rows->item(0)->flags() & Qt::ItemIsSelectable));
+    QVERIFY(rows->item(1)->flags() & Qt::ItemIsSelectable);
+    // Up from the first conversation stays on it; Down past a heading reaches the next one.
+    QSignalSpy chosen(&list, &ConversationList::currentChanged);
+    rows->setFocus();
+    rows->setCurrentRow(1);
+    QCOMPARE(list.currentId(), chosen.last().at(0).toString());
+    QTest::keyClick(rows, Qt::Key_Up);
+    QCOMPARE(rows->currentRow(), 1);
+    QTest::keyClick(rows, Qt::Key_Down);
+    QTest::keyClick(rows, Qt::Key_Down);
+    QCOMPARE(rows->currentItem()->text(), QStringLiteral("last week"));
+    // Searching keeps the headings of what it finds only.
+    list.searchField()->setText(QStringLiteral("old"));
+    shown.clear();
+    for (int i = 0; i < rows->count(); ++i) shown << rows->item(i)->text();
+    QCOMPARE(shown, QStringList({QStringLiteral("Older"), QStringLiteral("old")}));
 }
 
 QTEST_MAIN(TestConversationStore)
