@@ -79,6 +79,7 @@ void ModelBar::setLoading(bool loading, const QString& folder) {
     m_cancel->setVisible(loading);
     m_progress->setValue(0);
     retranslateUi();
+    fitLabels();  // the progress widgets come or go: the labels may fit again
 }
 
 void ModelBar::setProgress(const LoadProgress& progress) {
@@ -105,6 +106,12 @@ bool ModelBar::labelsShown() const { return !m_recentLabel->isHidden(); }
 QSize ModelBar::minimumSizeHint() const {
     QSize size = QWidget::minimumSizeHint();
     if (labelsShown()) size.rwidth() -= labelsWidth();
+    return size;
+}
+
+QSize ModelBar::sizeHint() const {
+    QSize size = QWidget::sizeHint();
+    if (!labelsShown()) size.rwidth() += labelsWidth();
     return size;
 }
 
@@ -148,6 +155,7 @@ void ModelBar::retranslateUi() {
             text = tr("Loading %1…").arg(QDir(m_loadingFolder).dirName());
         }
         m_progressText->setText(text);
+        fitLabels();  // the text grows as the numbers arrive: hide the labels if it needs their room
     }
 }
 

@@ -31,8 +31,9 @@ public:
 
     // Narrower than its controls with their labels (large text, a small screen), the bar hides
     // the labels "Recent:", "Backend:", "Threads:" (the controls keep their words as accessible
-    // names): its minimum width leaves them out.
+    // names): its minimum width leaves them out, its preferred width has them.
     QSize minimumSizeHint() const override;
+    QSize sizeHint() const override;
     bool labelsShown() const;
 
 signals:

@@ -1095,6 +1095,24 @@ void TestMainWindow::modelBarDropsItsLabelsWhenNarrow() {
         if (l->text().endsWith(QLatin1Char(':'))) QVERIFY(!l->isVisible());
     narrow->resize(withLabels, narrow->height());
     QTRY_VERIFY(narrow->labelsShown());
+    // Loading: the progress text grows as the numbers arrive; the labels make room for it (the
+    // end, "… s left", was cut off until the bar was resized), and come back when the load ends.
+    narrow->setLoading(true, QStringLiteral("/models/Qwen3-32B"));
+    narrow->setProgress(LoadProgress{.requestId = 1, .bytesDone = 0, .bytesTotal = 1, .seconds = 0.0});
+    QLabel* progressText = nullptr;
+    for (QLabel* l : narrow->findChildren<QLabel*>())
+        if (l->text().endsWith(QStringLiteral("s left"))) progressText = l;
+    QVERIFY(progressText);
+    narrow->resize(narrow->sizeHint().width(), narrow->height());
+    QTRY_VERIFY(narrow->labelsShown());
+    const int shortText = progressText->sizeHint().width();
+    narrow->setProgress(LoadProgress{.requestId = 1, .bytesDone = 1'500'000'000, .bytesTotal = 65'000'000'000, .seconds = 3.0});
+    QVERIFY(progressText->sizeHint().width() > shortText);
+    QTRY_VERIFY(!narrow->labelsShown());
+    QTRY_VERIFY2(progressText->width() >= progressText->sizeHint().width(),
+                 qPrintable(QStringLiteral("%1 of %2 px").arg(progressText->width()).arg(progressText->sizeHint().width())));
+    narrow->setLoading(false, QString());
+    QTRY_VERIFY(narrow->labelsShown());
 }
 
 QTEST_MAIN(TestMainWindow)
