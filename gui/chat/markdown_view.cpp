@@ -111,7 +111,7 @@ void MarkdownView::appendRuns(const std::vector<TokenRun>& tokens, std::size_t f
     QTextCursor cursor(document());
     cursor.movePosition(QTextCursor::End);
     // One edit: the document is laid out once at the end, not again after each token (a reply of
-    // 2,000 tokens in one paragraph took some 10 s to show, the paragraph laid out 2,000 times).
+    // 2,000 tokens in one paragraph took some 15 s to show, the paragraph laid out 2,000 times).
     cursor.beginEditBlock();
     for (std::size_t i = from; i < tokens.size(); ++i) {
         QString text = tokens[i].text;

@@ -13,8 +13,9 @@
 namespace qe::gui {
 
 // The active thread as Markdown: the title as a heading, each message under its speaker's name
-// (a reply's with the model that wrote it, when known), an assistant's reasoning as a quoted block before its answer, tool calls as JSON code blocks,
-// and a note on replies that did not finish.
+// (a reply's with the model that wrote it, when known), an assistant's reasoning as a quoted
+// block before its answer, tool calls as JSON code blocks, and a note on replies that did not
+// finish.
 QString conversationMarkdown(const Conversation& conversation);
 
 // The whole conversation as indented JSON; readConversationFile (conversation.h) reads it back.
