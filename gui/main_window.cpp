@@ -184,7 +184,7 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     m_sampling->loadFrom(m_settings);
     m_modelBar->setThreads(m_settings.threads());
     m_modelBar->setBackend(m_settings.backend());
-    m_modelBar->setRecentModels(m_settings.recentModels());
+    m_modelBar->setRecentModels(m_settings.recentModels(), builtinModelDir());
     m_card->clear(QString());
 
     connectEngine();
@@ -392,10 +392,9 @@ void MainWindow::connectEngine() {
         m_card->setCard(loaded.card);
         m_modelLoaded = true;
         hideError();
-        if (loaded.card.folder != builtinModelDir()) {
-            m_settings.addRecentModel(loaded.card.folder);
-            m_modelBar->setRecentModels(m_settings.recentModels());
-        }
+        if (loaded.card.folder != builtinModelDir()) m_settings.addRecentModel(loaded.card.folder);
+        m_modelBar->setRecentModels(m_settings.recentModels(), builtinModelDir());
+        m_modelBar->setCurrentModel(loaded.card.folder);
         statusBar()->showMessage(tr("Loaded %1 in %2 s").arg(loaded.card.name, QLocale().toString(loaded.card.loadSeconds, 'f', 2)), 5000);
         updateActions();
         updateContextMeter();
@@ -404,6 +403,7 @@ void MainWindow::connectEngine() {
     connect(m_engine, &EngineController::engineFailed, this, [this](const EngineFailed& failed, bool isLoad) {
         if (!isLoad) return;  // generation failures arrive through the chat session
         m_modelBar->setLoading(false);
+        m_modelBar->setCurrentModel(QString());  // the model before was unloaded for this one
         m_card->clear(ErrorText::loadFailed(failed.code));
         if (failed.code == ErrorCode::Cancelled) statusBar()->showMessage(ErrorText::loadFailed(failed.code), 5000);
         else showError(ErrorText::loadFailed(failed.code), failed.message);
@@ -441,6 +441,7 @@ bool MainWindow::loadModel(const QString& folder) {
     m_loadingFolder = folder;
     m_card->clear(tr("Loading %1…").arg(QDir(folder).dirName()));
     m_modelBar->setLoading(true, folder);
+    m_modelBar->setCurrentModel(folder);  // the one on its way (blank if it is not in the list yet)
     m_engine->loadModel(QDir(folder).absolutePath(), m_settings.threads(), 0, m_settings.diagnosticsBudgetBytes(),
                         backendFromSetting(m_settings.backend()), m_settings.kvCache(), m_settings.prefillMatmul());
     updateActions();

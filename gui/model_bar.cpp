@@ -20,6 +20,12 @@
 
 namespace qe::gui {
 
+namespace {
+
+bool sameFolder(const QString& a, const QString& b) { return QDir::cleanPath(QDir(a).absolutePath()) == QDir::cleanPath(QDir(b).absolutePath()); }
+
+}  // namespace
+
 ModelBar::ModelBar(QWidget* parent)
     : QWidget(parent), m_open(new QPushButton(this)), m_recentLabel(new QLabel(this)), m_recent(new QComboBox(this)),
       m_backendLabel(new QLabel(this)), m_backend(new QComboBox(this)), m_threadsLabel(new QLabel(this)),
@@ -58,13 +64,31 @@ ModelBar::ModelBar(QWidget* parent)
     retranslateUi();
 }
 
-void ModelBar::setRecentModels(const QStringList& folders) {
+void ModelBar::setRecentModels(const QStringList& folders, const QString& builtin) {
+    m_builtin = builtin;
     m_recent->clear();
     for (const QString& folder : folders) {
+        if (!builtin.isEmpty() && sameFolder(folder, builtin)) continue;
         m_recent->addItem(QDir(folder).dirName(), folder);
         m_recent->setItemData(m_recent->count() - 1, QDir::toNativeSeparators(folder), Qt::ToolTipRole);
     }
+    if (!builtin.isEmpty()) {
+        m_recent->addItem(QString(), builtin);  // its name in retranslateUi
+        m_recent->setItemData(m_recent->count() - 1, QDir::toNativeSeparators(builtin), Qt::ToolTipRole);
+    }
+    retranslateUi();
+    setCurrentModel(m_currentModel);
 }
+
+void ModelBar::setCurrentModel(const QString& folder) {
+    m_currentModel = folder;
+    int index = -1;
+    for (int i = 0; i < m_recent->count() && !folder.isEmpty(); ++i)
+        if (sameFolder(m_recent->itemData(i).toString(), folder)) index = i;
+    m_recent->setCurrentIndex(index);
+}
+
+QString ModelBar::currentModel() const { return m_recent->currentData().toString(); }
 
 void ModelBar::setThreads(int threads) { m_threads->setValue(threads); }
 int ModelBar::threads() const { return m_threads->value(); }
@@ -131,6 +155,7 @@ void ModelBar::retranslateUi() {
     m_open->setToolTip(tr("Open a Hugging Face Qwen3 folder (config.json, tokenizer, safetensors)"));
     m_recentLabel->setText(tr("Recent:"));
     m_recent->setToolTip(tr("Load a recently used model"));
+    if (!m_builtin.isEmpty() && m_recent->count() > 0) m_recent->setItemText(m_recent->count() - 1, tr("Built-in demo model"));
     m_backendLabel->setText(tr("Backend:"));
     retranslateBackendCombo(m_backend);
     m_threadsLabel->setText(tr("Threads:"));

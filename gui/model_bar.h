@@ -19,7 +19,12 @@ class ModelBar : public QWidget {
 public:
     explicit ModelBar(QWidget* parent = nullptr);
 
-    void setRecentModels(const QStringList& folders);
+    // The Recent list: these folders, newest first, then the built-in demo model (when there is
+    // one) so that it is a click away after another model. The list shows the loaded model
+    // (setCurrentModel; "" or one not listed: nothing).
+    void setRecentModels(const QStringList& folders, const QString& builtin = {});
+    void setCurrentModel(const QString& folder);
+    QString currentModel() const;
     void setThreads(int threads);
     int threads() const;
     QString backend() const;  // "auto", "cpu" or "cuda"
@@ -64,6 +69,8 @@ private:
     QLabel* m_progressText;
     QPushButton* m_cancel;
     QString m_loadingFolder;
+    QString m_builtin;
+    QString m_currentModel;
     LoadProgress m_last;
 };
 

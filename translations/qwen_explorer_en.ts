@@ -1437,6 +1437,10 @@ In a conversation with replies, a change starts it again from its first message 
         <source>Loading %1…</source>
         <translation>Loading %1…</translation>
     </message>
+    <message>
+        <source>Built-in demo model</source>
+        <translation>Built-in demo model</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ModelCardView</name>

@@ -1428,6 +1428,10 @@ In a conversation with replies, a change starts it again from its first message 
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
+    <message>
+        <source>Built-in demo model</source>
+        <translation>内置演示模型</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ModelCardView</name>

@@ -121,6 +121,7 @@ private slots:
     void settingsShowTheSamplingInEffect();
     void fullScreenToggles();
     void inspectorColourIsKept();
+    void recentShowsTheLoadedModel();
     void exportAllAndImportSeveral();
     void defaultSystemPromptStartsNewConversations();
     void dropsOpenModelsAndImportConversations();
@@ -739,6 +740,33 @@ void TestMainWindow::inspectorColourIsKept() {
              static_cast<int>(TokenStrip::Colouring::None));
     next.close();
     qputenv("XDG_DATA_HOME", dataHome);
+}
+
+// The Recent list shows the model loaded (it showed the newest recent folder whatever was
+// loaded), and offers the built-in demo model last.
+void TestMainWindow::recentShowsTheLoadedModel() {
+    auto* bar = m_app.window->findChild<ModelBar*>();
+    QVERIFY(bar);
+    QCOMPARE(QDir(bar->currentModel()).absolutePath(), QDir(m_model).absolutePath());
+    QComboBox* recent = nullptr;
+    for (QComboBox* c : bar->findChildren<QComboBox*>())
+        if (c->accessibleName() == QStringLiteral("Recent")) recent = c;
+    QVERIFY(recent && recent->count() >= 1);
+    bar->setRecentModels({QStringLiteral("/models/Qwen3-32B"), m_model, QStringLiteral("/models/Qwen3-8B")}, QStringLiteral("/opt/demo"));
+    QCOMPARE(recent->count(), 4);
+    QCOMPARE(recent->currentIndex(), 1);  // still the loaded one, not the first
+    QCOMPARE(recent->itemText(3), QStringLiteral("Built-in demo model"));
+    QCOMPARE(recent->itemData(3).toString(), QStringLiteral("/opt/demo"));
+    bar->setRecentModels({QStringLiteral("/opt/demo/"), QStringLiteral("/models/Qwen3-8B")}, QStringLiteral("/opt/demo"));
+    QCOMPARE(recent->count(), 2);  // listed once, as the built-in model
+    bar->setCurrentModel(QStringLiteral("/opt/demo"));
+    QCOMPARE(recent->currentIndex(), 1);
+    bar->setCurrentModel(QString());  // none loaded: nothing shown
+    QCOMPARE(recent->currentIndex(), -1);
+    QVERIFY(bar->currentModel().isEmpty());
+    // As the window keeps it.
+    bar->setRecentModels(m_app.settings->recentModels(), qe::gui::builtinModelDir());
+    bar->setCurrentModel(m_model);
 }
 
 // The default sampling's fields show what a preset uses (they showed the custom values, greyed,
