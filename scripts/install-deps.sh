@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  qt6-translations-l10n
   libgl-dev
   libspdlog-dev nlohmann-json3-dev libpcre2-dev libicu-dev libsentencepiece-dev sentencepiece
   clang libclang-rt-14-dev

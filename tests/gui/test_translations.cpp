@@ -1,5 +1,6 @@
 // Translations: both .ts files are complete (no unfinished or empty entry, every numerus form
 // filled) and the compiled, embedded zh_CN catalog translates key strings at run time.
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
 #include <QTest>
@@ -7,6 +8,7 @@
 #include <QXmlStreamReader>
 
 #include <QLocale>
+#include <QPushButton>
 
 #include "core/backend.h"
 #include "gui/language.h"
@@ -80,8 +82,14 @@ void TestTranslations::languageManagerSwitches() {
     qe::gui::LanguageManager manager;
     QVERIFY(manager.apply(QStringLiteral("zh_CN")));
     QCOMPARE(QCoreApplication::translate("qe::gui::MainWindow", "Send"), QStringLiteral("发送"));
+    // Qt's own words too (dialog buttons, Yes / No, text menus): Qt's translations, which
+    // scripts/install-deps.sh installs (qt6-translations-l10n; the package recommends it). OK and
+    // Cancel stayed English in the Chinese UI without them.
+    QCOMPARE(QDialogButtonBox(QDialogButtonBox::Ok).button(QDialogButtonBox::Ok)->text(), QStringLiteral("确定"));
+    QCOMPARE(QDialogButtonBox(QDialogButtonBox::Cancel).button(QDialogButtonBox::Cancel)->text(), QStringLiteral("取消"));
     QVERIFY(manager.apply(QStringLiteral("en")));
     QCOMPARE(QCoreApplication::translate("qe::gui::MainWindow", "Send"), QStringLiteral("Send"));
+    QCOMPARE(QDialogButtonBox(QDialogButtonBox::Ok).button(QDialogButtonBox::Ok)->text(), QStringLiteral("OK"));
 }
 
 // The model card's Device and Note rows come from the engine in English; the fixed sentences
