@@ -122,6 +122,7 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     bannerLayout->addWidget(m_errorDetails);
     m_errorBanner->setVisible(false);
 
+    m_composer->setObjectName(QStringLiteral("composer"));
     m_composer->setMaximumHeight(110);
     m_composer->setTabChangesFocus(true);
     auto* composerButtons = new QVBoxLayout();
@@ -221,7 +222,9 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
     });
     connect(m_stop, &QPushButton::clicked, m_chat, &ChatSession::stop);
     connect(m_templates, &QPushButton::clicked, this, &MainWindow::openTemplates);
-    auto* sendShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), m_composer);
+    // Only in the composer: Ctrl+Enter in a message being edited sends the edit (it sent the
+    // composer's draft instead).
+    auto* sendShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), m_composer, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
     connect(sendShortcut, &QShortcut::activated, m_send, &QPushButton::click);
     // Escape stops a reply from anywhere in the window; enabled only while one streams, so that
     // otherwise Escape reaches the widgets (the tour's filter takes it first while the tour runs).

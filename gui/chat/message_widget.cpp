@@ -2,6 +2,7 @@
 #include "gui/chat/message_widget.h"
 
 #include <QApplication>
+#include <QKeyEvent>
 #include <QClipboard>
 #include <QEvent>
 #include <QHBoxLayout>
@@ -147,19 +148,14 @@ MessageWidget::MessageWidget(QWidget* parent)
     connect(m_edit, &QToolButton::clicked, this, &MessageWidget::startEdit);
     connect(m_regenerate, &QToolButton::clicked, this, [this] { emit regenerateRequested(m_message.id); });
     connect(m_inspect, &QToolButton::clicked, this, [this] { emit inspectRequested(m_message.id); });
-    connect(m_cancelEdit, &QPushButton::clicked, this, [this] {
-        m_editor->setVisible(false);
-        m_editButtons->setVisible(false);
-        m_body->setVisible(true);
-    });
+    connect(m_cancelEdit, &QPushButton::clicked, this, [this] { setEditing(false); });
     connect(m_sendEdit, &QPushButton::clicked, this, [this] {
         const QString text = m_editor->toPlainText().trimmed();
         if (text.isEmpty()) return;
-        m_editor->setVisible(false);
-        m_editButtons->setVisible(false);
-        m_body->setVisible(true);
+        setEditing(false);
         emit editSubmitted(m_message.id, text);
     });
+    m_editor->installEventFilter(this);  // Ctrl+Enter sends the edit, Escape cancels it
     retranslateUi();
 }
 
@@ -177,7 +173,30 @@ QString MessageWidget::visibleText() const {
     return QString::fromStdString(parseOutput(m_message.text.toStdString(), m_message.thinkingStarted).content);
 }
 
-bool MessageWidget::isEditing() const { return m_editor->isVisible(); }
+bool MessageWidget::isEditing() const { return m_editing; }
+
+void MessageWidget::setEditing(bool editing) {
+    m_editing = editing;
+    m_editor->setVisible(editing);
+    m_editButtons->setVisible(editing);
+    refresh();  // the text, Copy and Edit
+}
+
+bool MessageWidget::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_editor && (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress)) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        const bool send = (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) && (key->modifiers() & Qt::ControlModifier);
+        const bool cancel = key->key() == Qt::Key_Escape && key->modifiers() == Qt::NoModifier;
+        if (send || cancel) {
+            // ShortcutOverride: the key comes here as a key press, before any window shortcut
+            // (Escape also stops a reply).
+            event->accept();
+            if (event->type() == QEvent::KeyPress) (send ? m_sendEdit : m_cancelEdit)->click();
+            return true;
+        }
+    }
+    return QFrame::eventFilter(watched, event);
+}
 
 void MessageWidget::setColourTokens(bool on) {
     if (on == m_colourTokens) return;
@@ -254,9 +273,7 @@ void MessageWidget::showAlternatives(int index, const QPoint& globalPos) {
 
 void MessageWidget::startEdit() {
     m_editor->setPlainText(m_message.text);
-    m_body->setVisible(false);
-    m_editor->setVisible(true);
-    m_editButtons->setVisible(true);
+    setEditing(true);
     m_editor->setFocus();
 }
 
@@ -375,7 +392,8 @@ void MessageWidget::refresh() {
     //: Separator between message statistics.
     m_stats->setText(parts.join(tr(" · ")));
     m_copy->setEnabled(!streaming);
-    m_edit->setVisible(m_message.role == Role::User || m_message.role == Role::System);
+    m_copy->setVisible(!isEditing());
+    m_edit->setVisible(!isEditing() && (m_message.role == Role::User || m_message.role == Role::System));
     m_edit->setToolTip(editToolTip(m_message.role));
     m_edit->setEnabled(!m_busy);
     m_regenerate->setVisible(assistant);

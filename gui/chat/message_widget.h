@@ -57,6 +57,9 @@ private:
     static QString editToolTip(Role role);
     void refresh();
     void startEdit();
+    // The edit box and its Cancel / Send instead of the text and its Copy / Edit.
+    void setEditing(bool editing);
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void setThinkingExpanded(bool expanded);
     // Shows the reply's tokens in the reasoning and answer views; true if the answer has any.
     bool showTokens();
@@ -78,6 +81,7 @@ private:
     MarkdownView* m_reasoning;
     MarkdownView* m_body;
     QPlainTextEdit* m_editor;
+    bool m_editing = false;
     QPushButton* m_sendEdit;
     QPushButton* m_cancelEdit;
     QWidget* m_editButtons;

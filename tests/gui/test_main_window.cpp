@@ -358,6 +358,36 @@ void TestMainWindow::editAndResendBranches() {
     QCOMPARE(thread.front()->text, QStringLiteral("Edited question"));
     QCOMPARE(current()->siblings(thread.front()->id).size(), std::size_t(2));
     QVERIFY(current()->find(userId));  // the old version stays reachable
+
+    // The keys in the edit box: Escape cancels, Ctrl+Enter sends the edit; a draft in the
+    // composer stays there (Ctrl+Enter sent the draft, and the edit stayed open).
+    m_app.window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_app.window.get()));
+    QPlainTextEdit* composer = nullptr;
+    for (QPlainTextEdit* e : m_app.window->findChildren<QPlainTextEdit*>())
+        if (e->objectName() == QStringLiteral("composer")) composer = e;
+    QVERIFY(composer);
+    composer->setPlainText(QStringLiteral("A draft"));
+    const QString editedId = thread.front()->id;
+    MessageWidget* again = m_app.window->chatView()->widgetFor(editedId);
+    QAbstractButton* copy = buttonWithText(again, QStringLiteral("Copy"));
+    buttonWithText(again, QStringLiteral("Edit"))->click();
+    auto* box = again->findChild<QPlainTextEdit*>();
+    QVERIFY(again->isEditing() && box->hasFocus());
+    QVERIFY(!copy->isVisible());  // Cancel and Send instead
+    QTest::keyClick(box, Qt::Key_Escape);
+    QVERIFY(!again->isEditing());
+    QVERIFY(copy->isVisible());
+    QCOMPARE(current()->siblings(editedId).size(), std::size_t(2));
+    buttonWithText(again, QStringLiteral("Edit"))->click();
+    box->setPlainText(QStringLiteral("Edited once more"));
+    QTest::keyClick(box, Qt::Key_Return, Qt::ControlModifier);
+    QVERIFY(waitIdle());
+    QCOMPARE(current()->thread().front()->text, QStringLiteral("Edited once more"));
+    QCOMPARE(current()->siblings(current()->thread().front()->id).size(), std::size_t(3));
+    QCOMPARE(current()->thread().size(), std::size_t(2));  // the draft was not sent
+    QCOMPARE(composer->toPlainText(), QStringLiteral("A draft"));
+    composer->clear();
 }
 
 void TestMainWindow::templateFormPreviews() {
