@@ -31,6 +31,12 @@ const QString kTextScale = QStringLiteral("ui/textScale");              constexp
 const QString kGeometry = QStringLiteral("ui/geometry");
 const QString kState = QStringLiteral("ui/state");
 
+// The stored words of the colourings, by index (TokenStrip::Colouring).
+const QStringList& stripColourings() {
+    static const QStringList words{QStringLiteral("probability"), QStringLiteral("attention"), QStringLiteral("none")};
+    return words;
+}
+
 }  // namespace
 
 SamplingParams presetSampling(SamplingPresetChoice preset) {
@@ -126,13 +132,9 @@ void Settings::setThinking(bool on) { m_settings.setValue(kThinking, on); }
 bool Settings::colourTokens() const { return m_settings.value(kColourTokens, kColourTokensDefault).toBool(); }
 void Settings::setColourTokens(bool on) { m_settings.setValue(kColourTokens, on); }
 int Settings::stripColouring() const {
-    const QString value = m_settings.value(kStripColouring).toString();
-    return value == QLatin1String("attention") ? 1 : value == QLatin1String("none") ? 2 : 0;  // unknown: probability
+    return std::max<int>(0, stripColourings().indexOf(m_settings.value(kStripColouring).toString()));  // unknown: probability
 }
-void Settings::setStripColouring(int index) {
-    m_settings.setValue(kStripColouring, index == 1 ? QStringLiteral("attention") : index == 2 ? QStringLiteral("none")
-                                                                                             : QStringLiteral("probability"));
-}
+void Settings::setStripColouring(int index) { m_settings.setValue(kStripColouring, stripColourings().value(index, stripColourings().front())); }
 QString Settings::conversationFolder() const { return m_settings.value(kConversationFolder).toString(); }
 void Settings::setConversationFolder(const QString& folder) { m_settings.setValue(kConversationFolder, folder); }
 double Settings::textScale() const {

@@ -34,17 +34,10 @@ double threadCpuSeconds() {
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
-// Runs the event loop until `done` or `seconds` have passed; false on timeout.
-template <typename Done>
-bool waitFor(Done done, int seconds) {
-    return QTest::qWaitFor(done, seconds * 1000);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", QByteArrayLiteral("offscreen:configfile=") + QByteArrayLiteral(QE_OFFSCREEN_SCREEN));
+    qe::test::useTestScreen(QE_OFFSCREEN_SCREEN);
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);
     int tokens = 2000, replies = 3;
@@ -94,7 +87,7 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr, "the message was not sent: %s\n", qPrintable(w.window->errorText()));
                 return 1;
             }
-            if (!waitFor([&] { return !w.window->chat()->isGenerating(); }, 600)) {
+            if (!QTest::qWaitFor([&] { return !w.window->chat()->isGenerating(); }, 600'000)) {
                 std::fprintf(stderr, "the reply did not finish in 10 minutes\n");
                 return 1;
             }

@@ -53,8 +53,7 @@ void addDemoConversation(ConversationStore& store) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", QByteArrayLiteral("offscreen:configfile=") + QByteArrayLiteral(QE_OFFSCREEN_SCREEN));
+    qe::test::useTestScreen(QE_OFFSCREEN_SCREEN);
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);
     const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");

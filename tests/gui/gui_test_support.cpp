@@ -9,6 +9,11 @@
 
 namespace qe::test {
 
+void useTestScreen(const char* configFile) {
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", QByteArrayLiteral("offscreen:configfile=") + QByteArray(configFile));
+}
+
 QString makeTinyModel(const QTemporaryDir& dir, QString* why) {
     if (!haveTokenizer()) {
         *why = QStringLiteral("Qwen3 tokenizer not found in ") + tokenizerDir();

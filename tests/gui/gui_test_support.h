@@ -14,6 +14,11 @@
 
 namespace qe::test {
 
+// For the programs run by hand (gui_screenshots, gui_bench): unless QT_QPA_PLATFORM is set, the
+// offscreen platform on the tests' screen (`configFile`, offscreen-screen.json). Call before the
+// QApplication exists.
+void useTestScreen(const char* configFile);
+
 // Makes `make-model --preset tiny` in dir/model and copies the Qwen3 tokenizer files into it.
 // Returns the folder, or "" with `why` set (no tokenizer, CLI failed).
 QString makeTinyModel(const QTemporaryDir& dir, QString* why);
