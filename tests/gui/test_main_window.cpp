@@ -1017,9 +1017,15 @@ void TestMainWindow::zoomKeepsPanelsInProportion() {
     w->setTextScale(3.0);
     QTest::qWait(200);
     QTRY_VERIFY(panels[0]->minimumWidth() + panels[1]->minimumWidth() + panels[2]->minimumWidth() <= screen.width() * 3 / 4);
-    QTRY_VERIFY2(splitter->widget(1)->width() >= screen.width() / 4 - 30,  // less the handles and margins
-                 qPrintable(QStringLiteral("chat %1 of %2").arg(splitter->widget(1)->width()).arg(splitter->width())));
-    QVERIFY2(w->width() <= screen.width(), qPrintable(QString::number(w->width())));
+    // Both at once, once the layouts have settled: on the way the window can be wider than the
+    // screen for a moment (its minimum grows with the fonts before the panels' minimums follow),
+    // and then the chat has its quarter without the window fitting.
+    QTRY_VERIFY2(splitter->widget(1)->width() >= screen.width() / 4 - 30 &&  // less the handles and margins
+                     w->width() <= screen.width(),
+                 qPrintable(QStringLiteral("chat %1 of %2, window %3")
+                                .arg(splitter->widget(1)->width())
+                                .arg(splitter->width())
+                                .arg(w->width())));
     QVERIFY(cut(panels[0]));
     for (QScrollArea* area : panels) QVERIFY(area->width() > before[panels.indexOf(area)]);  // but wider than at 100 %
 
