@@ -212,6 +212,10 @@ MainWindow::MainWindow(Settings& settings, LanguageManager& language, const QStr
         selectChatToken(messageId, 0);
     });
     connect(m_chatView, &ChatView::branchRequested, this, &MainWindow::branchFrom);
+    connect(m_chatView, &ChatView::seedChosen, this, [this](int seed) {
+        m_sampling->setSeed(seed);
+        statusBar()->showMessage(tr("Replies now use seed %1 (Generation → Fixed seed)").arg(seed), 5000);
+    });
     connect(m_inspector->store(), &DiagnosticsStore::selectionChanged, this, &MainWindow::showInspectorSelection);
     connect(m_sampling, &SamplingPanel::changed, this, [this] {
         m_sampling->saveTo(m_settings);
@@ -545,6 +549,7 @@ ReplyOptions MainWindow::replyOptions() const {
     options.thinking = m_sampling->thinking();
     options.sampling = m_sampling->sampling();
     options.maxNewTokens = m_sampling->maxNewTokens();
+    options.seed = m_sampling->seed();
     return options;
 }
 

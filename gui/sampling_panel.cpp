@@ -1,6 +1,8 @@
 // SamplingPanel: presets switch the values; editing a value switches to Custom.
 #include "gui/sampling_panel.h"
 
+#include <limits>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -19,7 +21,8 @@ SamplingPanel::SamplingPanel(QWidget* parent)
       m_preset(new QComboBox(this)), m_temperatureLabel(new QLabel(this)), m_temperature(new QDoubleSpinBox(this)),
       m_topPLabel(new QLabel(this)), m_topP(new QDoubleSpinBox(this)), m_topKLabel(new QLabel(this)),
       m_topK(new QSpinBox(this)), m_minPLabel(new QLabel(this)), m_minP(new QDoubleSpinBox(this)),
-      m_maxNewLabel(new QLabel(this)), m_maxNew(new QSpinBox(this)), m_contextLabel(new QLabel(this)),
+      m_maxNewLabel(new QLabel(this)), m_maxNew(new QSpinBox(this)), m_fixedSeed(new QCheckBox(this)),
+      m_seed(new QSpinBox(this)), m_contextLabel(new QLabel(this)),
       m_context(new QProgressBar(this)) {
     m_preset->addItems({QString(), QString(), QString()});
     m_temperature->setRange(0.01, 2.0);
@@ -31,6 +34,12 @@ SamplingPanel::SamplingPanel(QWidget* parent)
     m_minP->setSingleStep(0.01);
     m_maxNew->setRange(1, 32768);
     m_maxNew->setValue(2048);
+    // Its lowest value, Settings::kRandomSeed, reads "Random" (specialValueText).
+    m_seed->setRange(Settings::kRandomSeed, std::numeric_limits<int>::max());
+    m_seed->setValue(Settings::kRandomSeed);
+    m_seed->setEnabled(false);
+    m_fixedSeed->setObjectName(QStringLiteral("fixedSeed"));
+    m_seed->setObjectName(QStringLiteral("seed"));
     m_context->setRange(0, 1);
     m_context->setValue(0);
     m_context->setTextVisible(true);
@@ -43,6 +52,7 @@ SamplingPanel::SamplingPanel(QWidget* parent)
     form->addRow(m_topKLabel, m_topK);
     form->addRow(m_minPLabel, m_minP);
     form->addRow(m_maxNewLabel, m_maxNew);
+    form->addRow(m_fixedSeed, m_seed);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_group);
@@ -71,6 +81,17 @@ SamplingPanel::SamplingPanel(QWidget* parent)
     connect(m_topK, &QSpinBox::valueChanged, this, toCustom);
     connect(m_minP, &QDoubleSpinBox::valueChanged, this, toCustom);
     connect(m_maxNew, &QSpinBox::valueChanged, this, &SamplingPanel::changed);
+    connect(m_fixedSeed, &QCheckBox::toggled, this, [this](bool on) {
+        // Off shows "Random" and keeps the number for when it is switched on again.
+        if (!on && m_seed->value() >= 0) m_lastSeed = m_seed->value();
+        m_seed->setValue(on ? m_lastSeed : Settings::kRandomSeed);
+        m_seed->setEnabled(on);
+        emit changed();
+    });
+    connect(m_seed, &QSpinBox::valueChanged, this, [this](int value) {
+        if (value < 0 && m_fixedSeed->isChecked()) m_fixedSeed->setChecked(false);  // stepped down to Random
+        emit changed();
+    });
     retranslateUi();
 }
 
@@ -85,6 +106,7 @@ void SamplingPanel::loadFrom(const Settings& settings) {
     m_topK->setValue(static_cast<int>(custom.topK));
     m_minP->setValue(custom.minP);
     m_maxNew->setValue(settings.maxNewTokens());
+    setSeed(settings.seed());
     m_applying = false;
     setPreset(settings.samplingPreset());
 }
@@ -94,6 +116,7 @@ void SamplingPanel::saveTo(Settings& settings) const {
     settings.setSamplingPreset(preset());
     if (preset() == SamplingPresetChoice::Custom) settings.setCustomSampling(sampling());
     settings.setMaxNewTokens(maxNewTokens());
+    settings.setSeed(seed());
 }
 
 bool SamplingPanel::thinking() const { return m_thinking->isChecked(); }
@@ -130,6 +153,15 @@ SamplingParams SamplingPanel::sampling() const {
 
 int SamplingPanel::maxNewTokens() const { return m_maxNew->value(); }
 
+int SamplingPanel::seed() const { return m_fixedSeed->isChecked() ? std::max(0, m_seed->value()) : Settings::kRandomSeed; }
+
+void SamplingPanel::setSeed(int seed) {
+    if (seed < 0) return m_fixedSeed->setChecked(false);
+    m_lastSeed = seed;
+    if (m_fixedSeed->isChecked()) m_seed->setValue(seed);
+    else m_fixedSeed->setChecked(true);
+}
+
 void SamplingPanel::setContextUsage(qint64 used, qint64 limit) {
     m_used = used;
     m_limit = limit;
@@ -159,6 +191,14 @@ void SamplingPanel::retranslateUi() {
     m_minPLabel->setText(tr("Min-p"));
     m_maxNewLabel->setText(tr("Max new tokens"));
     m_maxNew->setToolTip(tr("The longest a reply may be, in tokens. A reply also stops when the model's context is full."));
+    m_fixedSeed->setText(tr("Fixed seed"));
+    const QString seedTip = tr("Off: each reply draws a new seed for its sampling. On: every reply uses this seed, so the same "
+                               "prompt, model, backend and settings give the same reply again. The line under a reply names its seed; "
+                               "click it to use it here.");
+    m_fixedSeed->setToolTip(seedTip);
+    //: The seed box while "Fixed seed" is off.
+    m_seed->setSpecialValueText(tr("Random"));
+    m_seed->setToolTip(seedTip);
     m_contextLabel->setText(tr("Context"));
     if (m_limit > 0) {
         //: Context meter: tokens used of the model's context limit.

@@ -31,6 +31,9 @@ public:
     void setPreset(SamplingPresetChoice preset);
     SamplingParams sampling() const;
     int maxNewTokens() const;
+    // Settings::kRandomSeed while "Fixed seed" is off; the seed while it is on.
+    int seed() const;
+    void setSeed(int seed);
 
     // Context meter: `used` tokens of `limit` (limit 0: no model).
     void setContextUsage(qint64 used, qint64 limit);
@@ -60,6 +63,9 @@ private:
     QDoubleSpinBox* m_minP;
     QLabel* m_maxNewLabel;
     QSpinBox* m_maxNew;
+    QCheckBox* m_fixedSeed;
+    QSpinBox* m_seed;
+    int m_lastSeed = 0;  // the fixed seed while Random shows
     QLabel* m_contextLabel;
     QProgressBar* m_context;
     qint64 m_used = 0;

@@ -22,6 +22,7 @@ const QString kTopP = QStringLiteral("sampling/topP");                  constexp
 const QString kTopK = QStringLiteral("sampling/topK");                  constexpr int kTopKDefault = 20;
 const QString kMinP = QStringLiteral("sampling/minP");                  constexpr double kMinPDefault = 0.0;
 const QString kMaxNew = QStringLiteral("sampling/maxNewTokens");        constexpr int kMaxNewDefault = 2048;
+const QString kSeed = QStringLiteral("sampling/seed");                  constexpr int kSeedDefault = Settings::kRandomSeed;
 const QString kThinking = QStringLiteral("chat/thinking");              constexpr bool kThinkingDefault = true;
 const QString kSystemPrompt = QStringLiteral("chat/defaultSystemPrompt"); // default "": none
 const QString kColourTokens = QStringLiteral("chat/colourTokens");      constexpr bool kColourTokensDefault = false;
@@ -124,6 +125,8 @@ void Settings::setCustomSampling(const SamplingParams& p) {
 
 int Settings::maxNewTokens() const { return std::max(1, m_settings.value(kMaxNew, kMaxNewDefault).toInt()); }
 void Settings::setMaxNewTokens(int tokens) { m_settings.setValue(kMaxNew, tokens); }
+int Settings::seed() const { return std::max(kRandomSeed, m_settings.value(kSeed, kSeedDefault).toInt()); }
+void Settings::setSeed(int seed) { m_settings.setValue(kSeed, seed); }
 
 QString Settings::defaultSystemPrompt() const { return m_settings.value(kSystemPrompt).toString().trimmed(); }
 void Settings::setDefaultSystemPrompt(const QString& text) { m_settings.setValue(kSystemPrompt, text.trimmed()); }

@@ -65,6 +65,11 @@ public:
     void setCustomSampling(const SamplingParams& params);
     int maxNewTokens() const;
     void setMaxNewTokens(int tokens);
+    // The sampler's seed for replies: kRandomSeed (the default) draws a new one for each reply; a
+    // number repeats a reply from the same prompt, settings and model.
+    int seed() const;
+    void setSeed(int seed);
+    static constexpr int kRandomSeed = -1;
     bool thinking() const;    // enable_thinking for new turns
     void setThinking(bool on);
     // The system prompt a new conversation starts with ("": none).

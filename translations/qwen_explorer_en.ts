@@ -1208,6 +1208,10 @@ In a conversation with replies, a change starts it again from its first message 
         <source>&amp;Full screen</source>
         <translation>&amp;Full screen</translation>
     </message>
+    <message>
+        <source>Replies now use seed %1 (Generation → Fixed seed)</source>
+        <translation>Replies now use seed %1 (Generation → Fixed seed)</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MarkdownView</name>
@@ -1388,6 +1392,32 @@ In a conversation with replies, a change starts it again from its first message 
     <message>
         <source>Show this reply in the inspector, token by token: where each token looks, the numbers of every layer, the logit lens</source>
         <translation>Show this reply in the inspector, token by token: where each token looks, the numbers of every layer, the logit lens</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <extracomment>The seed a reply was sampled with, a link under the reply.</extracomment>
+        <translation>seed %1</translation>
+    </message>
+    <message>
+        <source>Sampled greedily (always the most likely token).</source>
+        <translation>Sampled greedily (always the most likely token).</translation>
+    </message>
+    <message>
+        <source>Sampled with temperature %1, top-p %2, top-k %3, min-p %4 and seed %5.</source>
+        <extracomment>%1 temperature, %2 top-p, %3 top-k (0: off), %4 min-p, %5 the seed.</extracomment>
+        <translation>Sampled with temperature %1, top-p %2, top-k %3, min-p %4 and seed %5.</translation>
+    </message>
+    <message>
+        <source>Repetition penalty %1.</source>
+        <translation>Repetition penalty %1.</translation>
+    </message>
+    <message>
+        <source>Presence penalty %1.</source>
+        <translation>Presence penalty %1.</translation>
+    </message>
+    <message>
+        <source>Click the seed to use it for the next replies: with the same prompt, model, backend and settings they come out the same.</source>
+        <translation>Click the seed to use it for the next replies: with the same prompt, model, backend and settings they come out the same.</translation>
     </message>
 </context>
 <context>
@@ -1777,6 +1807,19 @@ MLP activation RMS %3</translation>
     <message>
         <source>Tokens this conversation uses of the model&apos;s context. While a reply streams: its prompt and the tokens so far. Then: the conversation as the next prompt holds it, without the thinking of earlier replies (the chat template leaves it out).</source>
         <translation>Tokens this conversation uses of the model&apos;s context. While a reply streams: its prompt and the tokens so far. Then: the conversation as the next prompt holds it, without the thinking of earlier replies (the chat template leaves it out).</translation>
+    </message>
+    <message>
+        <source>Fixed seed</source>
+        <translation>Fixed seed</translation>
+    </message>
+    <message>
+        <source>Off: each reply draws a new seed for its sampling. On: every reply uses this seed, so the same prompt, model, backend and settings give the same reply again. The line under a reply names its seed; click it to use it here.</source>
+        <translation>Off: each reply draws a new seed for its sampling. On: every reply uses this seed, so the same prompt, model, backend and settings give the same reply again. The line under a reply names its seed; click it to use it here.</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <extracomment>The seed box while &quot;Fixed seed&quot; is off.</extracomment>
+        <translation>Random</translation>
     </message>
 </context>
 <context>

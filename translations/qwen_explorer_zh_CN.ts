@@ -1200,6 +1200,10 @@ In a conversation with replies, a change starts it again from its first message 
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
+    <message>
+        <source>Replies now use seed %1 (Generation → Fixed seed)</source>
+        <translation>之后的回复使用种子 %1（生成 → 固定种子）</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MarkdownView</name>
@@ -1379,6 +1383,32 @@ In a conversation with replies, a change starts it again from its first message 
     <message>
         <source>Show this reply in the inspector, token by token: where each token looks, the numbers of every layer, the logit lens</source>
         <translation>在检查器中逐个词元查看这条回复：每个词元关注哪里、每一层的数值、logit 透镜</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <extracomment>The seed a reply was sampled with, a link under the reply.</extracomment>
+        <translation>种子 %1</translation>
+    </message>
+    <message>
+        <source>Sampled greedily (always the most likely token).</source>
+        <translation>贪心采样（总是选概率最高的词元）。</translation>
+    </message>
+    <message>
+        <source>Sampled with temperature %1, top-p %2, top-k %3, min-p %4 and seed %5.</source>
+        <extracomment>%1 temperature, %2 top-p, %3 top-k (0: off), %4 min-p, %5 the seed.</extracomment>
+        <translation>采样参数：温度 %1，top-p %2，top-k %3，min-p %4，种子 %5。</translation>
+    </message>
+    <message>
+        <source>Repetition penalty %1.</source>
+        <translation>重复惩罚 %1。</translation>
+    </message>
+    <message>
+        <source>Presence penalty %1.</source>
+        <translation>存在惩罚 %1。</translation>
+    </message>
+    <message>
+        <source>Click the seed to use it for the next replies: with the same prompt, model, backend and settings they come out the same.</source>
+        <translation>点击种子即可在之后的回复中使用它：提示、模型、后端和设置都相同时，回复也完全相同。</translation>
     </message>
 </context>
 <context>
@@ -1765,6 +1795,19 @@ MLP 激活 RMS %3</translation>
     <message>
         <source>Tokens this conversation uses of the model&apos;s context. While a reply streams: its prompt and the tokens so far. Then: the conversation as the next prompt holds it, without the thinking of earlier replies (the chat template leaves it out).</source>
         <translation>此对话占用的模型上下文词元数。回复生成时：它的提示词加上已生成的词元。之后：下一个提示词中的对话，不含之前回复的思考内容（聊天模板会省去它）。</translation>
+    </message>
+    <message>
+        <source>Fixed seed</source>
+        <translation>固定种子</translation>
+    </message>
+    <message>
+        <source>Off: each reply draws a new seed for its sampling. On: every reply uses this seed, so the same prompt, model, backend and settings give the same reply again. The line under a reply names its seed; click it to use it here.</source>
+        <translation>关闭：每次回复都为采样抽取新的种子。开启：每次回复都使用这个种子，因此提示、模型、后端和设置相同时，会再次得到相同的回复。回复下方的信息行会写出它的种子；点击即可在这里使用。</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <extracomment>The seed box while &quot;Fixed seed&quot; is off.</extracomment>
+        <translation>随机</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,9 @@
 #include "gui/chat/chat_session.h"
 
 #include <algorithm>
+#include <limits>
+
+#include <QRandomGenerator>
 
 #include "core/chat/chat_template.h"
 #include "core/chat/output_parser.h"
@@ -381,12 +384,17 @@ void ChatSession::startStream(const QString& conversationId, const QString& mess
                               const ReplyOptions& options) {
     m_conversationId = conversationId;
     m_messageId = messageId;
-    if (Message* m = streamingMessagePtr()) m->model = m_modelName;  // a continued reply: the model that continues it
+    // Seeds below 2^31, so that the one a reply names fits the sampling panel's box.
+    SamplingParams sampling = options.sampling;
+    sampling.seed = static_cast<std::uint64_t>(options.seed >= 0 ? options.seed
+                                                                  : QRandomGenerator::global()->bounded(std::numeric_limits<int>::max()));
+    if (Message* m = streamingMessagePtr()) {
+        m->model = m_modelName;  // a continued reply: the model that continues it
+        m->sampling = sampling;
+    }
     // The user's message (or the reply being continued) is on disk before generation starts.
     m_store->save(conversationId);
     emit m_store->conversationsChanged();
-    SamplingParams sampling = options.sampling;
-    sampling.seed = static_cast<std::uint64_t>(QDateTime::currentMSecsSinceEpoch());
     const std::int64_t room = m_contextLimit - static_cast<std::int64_t>(prompt.size());
     const int maxNew = static_cast<int>(std::clamp<std::int64_t>(room, 1, options.maxNewTokens));
     m_contextCapped = maxNew < options.maxNewTokens;

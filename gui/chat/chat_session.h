@@ -26,8 +26,9 @@ class EngineController;
 
 struct ReplyOptions {
     bool thinking = true;
-    SamplingParams sampling;
+    SamplingParams sampling;          // its seed is set from `seed`
     int maxNewTokens = 2048;
+    int seed = -1;                    // < 0: a new seed for each reply (Settings::kRandomSeed)
 };
 
 struct BuiltPrompt {

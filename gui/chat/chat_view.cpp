@@ -82,6 +82,7 @@ void ChatView::setConversation(const Conversation* conversation, bool busy) {
         connect(widget, &MessageWidget::siblingRequested, this, &ChatView::siblingRequested);
         connect(widget, &MessageWidget::tokenClicked, this, &ChatView::tokenClicked);
         connect(widget, &MessageWidget::branchRequested, this, &ChatView::branchRequested);
+        connect(widget, &MessageWidget::seedChosen, this, &ChatView::seedChosen);
         widget->setColourTokens(m_colourTokens);
         m_column->insertWidget(m_column->count() - 1, widget);
         m_widgets.push_back(widget);

@@ -44,6 +44,7 @@ signals:
     void siblingRequested(const QString& messageId, int offset);
     void tokenClicked(const QString& messageId, int index);
     void branchRequested(const QString& messageId, int index, int alternativeId);
+    void seedChosen(int seed);
 
 protected:
     void changeEvent(QEvent* event) override;

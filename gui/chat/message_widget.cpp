@@ -1,6 +1,8 @@
 // MessageWidget: layout, retranslation and the per-message actions.
 #include "gui/chat/message_widget.h"
 
+#include <limits>
+
 #include <QApplication>
 #include <QKeyEvent>
 #include <QClipboard>
@@ -120,6 +122,11 @@ MessageWidget::MessageWidget(QWidget* parent)
     statsPalette.setColor(QPalette::WindowText, statsPalette.color(QPalette::PlaceholderText));
     m_stats->setPalette(statsPalette);
     m_stats->setWordWrap(true);
+    m_stats->setTextFormat(Qt::RichText);  // the seed is a link
+    m_stats->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    connect(m_stats, &QLabel::linkActivated, this, [this] {
+        if (m_message.sampling) emit seedChosen(static_cast<int>(m_message.sampling->seed));
+    });
     auto* footer = new QHBoxLayout();
     footer->addWidget(m_stats, 1);
     footer->addWidget(m_copy);
@@ -368,7 +375,7 @@ void MessageWidget::refresh() {
     }
     m_body->setVisible(!isEditing() && (!content.isEmpty() || !assistant || streaming || answerTokens));
 
-    QStringList parts;
+    QStringList parts;  // plain text, escaped at the end
     if (assistant && !m_message.model.isEmpty()) parts << m_message.model;
     if (assistant && m_message.stats) {
         const MessageStats& s = *m_message.stats;
@@ -389,8 +396,15 @@ void MessageWidget::refresh() {
         case FinishState::Complete: break;
         }
     }
+    for (QString& part : parts) part = part.toHtmlEscaped();
+    if (assistant && m_message.sampling && m_message.sampling->seed <= std::uint64_t(std::numeric_limits<int>::max())) {
+        //: The seed a reply was sampled with, a link under the reply.
+        parts << QStringLiteral("<a href=\"seed\">%1</a>")
+                     .arg(tr("seed %1").arg(m_message.sampling->seed).toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;")));
+    }
     //: Separator between message statistics.
     m_stats->setText(parts.join(tr(" · ")));
+    m_stats->setToolTip(assistant && m_message.sampling ? samplingToolTip(*m_message.sampling) : QString());
     m_copy->setEnabled(!streaming);
     m_copy->setVisible(!isEditing());
     m_edit->setVisible(!isEditing() && (m_message.role == Role::User || m_message.role == Role::System));
@@ -401,6 +415,25 @@ void MessageWidget::refresh() {
     // Replies from older files without their prompt cannot be fed again.
     m_inspect->setVisible(assistant && m_message.prompt.has_value() && !m_message.tokens.empty());
     m_inspect->setEnabled(!m_busy && !streaming);
+}
+
+QString MessageWidget::samplingToolTip(const SamplingParams& p) {
+    const QLocale locale;
+    const auto number = [&](float value) { return locale.toString(value, 'g', 3); };
+    QString text;
+    if (p.greedy) {
+        text = tr("Sampled greedily (always the most likely token).");
+    } else {
+        //: %1 temperature, %2 top-p, %3 top-k (0: off), %4 min-p, %5 the seed.
+        text = tr("Sampled with temperature %1, top-p %2, top-k %3, min-p %4 and seed %5.")
+                   .arg(number(p.temperature), number(p.topP), locale.toString(static_cast<qint64>(p.topK)), number(p.minP))
+                   .arg(p.seed);
+    }
+    if (p.repetitionPenalty != 1.0f) text += QLatin1Char(' ') + tr("Repetition penalty %1.").arg(number(p.repetitionPenalty));
+    if (p.presencePenalty != 0.0f) text += QLatin1Char(' ') + tr("Presence penalty %1.").arg(number(p.presencePenalty));
+    if (!p.greedy)
+        text += QStringLiteral("\n") + tr("Click the seed to use it for the next replies: with the same prompt, model, backend and settings they come out the same.");
+    return text;
 }
 
 }  // namespace qe::gui

@@ -48,6 +48,8 @@ signals:
     void tokenClicked(const QString& messageId, int index);
     // The user chose `alternativeId` instead of token `index` in the alternatives menu.
     void branchRequested(const QString& messageId, int index, int alternativeId);
+    // The seed named under a reply was clicked: use it for the next replies.
+    void seedChosen(int seed);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -55,6 +57,7 @@ protected:
 private:
     void retranslateUi();
     static QString editToolTip(Role role);
+    static QString samplingToolTip(const SamplingParams& sampling);
     void refresh();
     void startEdit();
     // The edit box and its Cancel / Send instead of the text and its Copy / Edit.

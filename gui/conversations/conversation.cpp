@@ -188,6 +188,32 @@ PromptRecipe recipeFromJson(const QJsonObject& o) {
     return r;
 }
 
+QJsonObject samplingToJson(const SamplingParams& p) {
+    return QJsonObject{{QStringLiteral("greedy"), p.greedy},
+                       {QStringLiteral("temperature"), shortest(p.temperature)},
+                       {QStringLiteral("top_k"), static_cast<qint64>(p.topK)},
+                       {QStringLiteral("top_p"), shortest(p.topP)},
+                       {QStringLiteral("min_p"), shortest(p.minP)},
+                       {QStringLiteral("repetition_penalty"), shortest(p.repetitionPenalty)},
+                       {QStringLiteral("presence_penalty"), shortest(p.presencePenalty)},
+                       // The app's seeds are below 2^31; a JSON number holds them exactly.
+                       {QStringLiteral("seed"), static_cast<qint64>(p.seed)}};
+}
+
+SamplingParams samplingFromJson(const QJsonObject& o) {
+    const SamplingParams defaults;
+    SamplingParams p;
+    p.greedy = o.value(QStringLiteral("greedy")).toBool(defaults.greedy);
+    p.temperature = static_cast<float>(o.value(QStringLiteral("temperature")).toDouble(defaults.temperature));
+    p.topK = std::max<qint64>(0, o.value(QStringLiteral("top_k")).toInteger(defaults.topK));
+    p.topP = static_cast<float>(o.value(QStringLiteral("top_p")).toDouble(defaults.topP));
+    p.minP = static_cast<float>(o.value(QStringLiteral("min_p")).toDouble(defaults.minP));
+    p.repetitionPenalty = static_cast<float>(o.value(QStringLiteral("repetition_penalty")).toDouble(defaults.repetitionPenalty));
+    p.presencePenalty = static_cast<float>(o.value(QStringLiteral("presence_penalty")).toDouble(defaults.presencePenalty));
+    p.seed = static_cast<std::uint64_t>(std::max<qint64>(0, o.value(QStringLiteral("seed")).toInteger()));
+    return p;
+}
+
 }  // namespace
 
 QJsonObject Conversation::toJson() const {
@@ -207,6 +233,7 @@ QJsonObject Conversation::toJson() const {
             if (m.prompt) o.insert(QStringLiteral("prompt"), recipeToJson(*m.prompt));
             if (!m.tokens.empty()) o.insert(QStringLiteral("tokens"), tokensToJson(m.tokens));
             if (!m.model.isEmpty()) o.insert(QStringLiteral("model"), m.model);
+            if (m.sampling) o.insert(QStringLiteral("sampling"), samplingToJson(*m.sampling));
         }
         list.append(o);
     }
@@ -254,6 +281,7 @@ std::optional<Conversation> Conversation::fromJson(const QJsonObject& json) {
         if (o.contains(QStringLiteral("prompt"))) m.prompt = recipeFromJson(o.value(QStringLiteral("prompt")).toObject());
         m.tokens = tokensFromJson(o.value(QStringLiteral("tokens")).toArray());
         m.model = o.value(QStringLiteral("model")).toString();
+        if (o.value(QStringLiteral("sampling")).isObject()) m.sampling = samplingFromJson(o.value(QStringLiteral("sampling")).toObject());
         c.messages.push_back(m);
     }
     return c;

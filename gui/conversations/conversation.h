@@ -10,6 +10,8 @@
 #include <QJsonObject>
 #include <QString>
 
+#include "core/sampler.h"
+
 namespace qe::gui {
 
 enum class Role { System, User, Assistant };
@@ -63,6 +65,9 @@ struct Message {
     std::vector<MessageToken> tokens;  // assistant: generated tokens (empty for older files)
     std::optional<PromptRecipe> prompt;  // assistant: unknown for older files
     QString model;                    // assistant: the model folder's name that generated it ("" for older files)
+    // assistant: the sampling its tokens were drawn with, seed included (of its last part, for a
+    // reply continued from one of its tokens); unknown for older files.
+    std::optional<SamplingParams> sampling;
     QString activeChild;              // id of the child shown in the thread
     QDateTime created;
 };

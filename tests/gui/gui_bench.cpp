@@ -2,11 +2,14 @@
 // thread's CPU time per generated token, with the replies shown as Markdown and with their
 // tokens coloured (View → Colour tokens), and the time to open a conversation with a long reply.
 // The engine runs on one thread of its own, so on a 2-core machine the UI thread has the other.
-//   gui_bench [--tokens N] [--replies R] [--model DIR]
+//   gui_bench [--tokens N] [--replies R] [--seeds S1,S2,... | --seeds random] [--model DIR]
 // Offscreen on the tests' 1920 x 1080 screen unless QT_QPA_PLATFORM says otherwise; the built-in
-// demo model by default, with its own sampling. The chat seeds sampling from the clock, so the
-// replies differ from run to run: compare builds on the replies that reach --tokens (the cost per
-// token grows with the reply).
+// demo model by default, with its own sampling. The replies are sampled with the seeds in turn, so
+// two builds are measured on the same replies; "random" draws a seed for each reply, as the chat
+// does by default. The default seeds give the demo model's story 2,000 tokens or more (the CLI's
+// `generate --chat --no-think --temperature 0.8 --top-k 40 --top-p 0.95 --seed S` gives the same
+// replies). Compare builds on the replies that reach --tokens (the cost per token grows with the
+// reply).
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -20,6 +23,7 @@
 #include "gui/chat/chat_session.h"
 #include "gui/conversations/conversation_store.h"
 #include "gui/main_window.h"
+#include "gui/sampling_panel.h"
 #include "gui/settings.h"
 #include "gui_test_support.h"
 
@@ -41,14 +45,21 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);
     int tokens = 2000, replies = 3;
+    QList<int> seeds{2, 4, 5, 7};  // {Settings::kRandomSeed}: a new one for each reply
     QString model = QStringLiteral(QE_DEMO_MODEL_DIR);
     const QStringList args = app.arguments();
     for (int i = 1; i + 1 < args.size(); i += 2) {
         if (args[i] == QStringLiteral("--tokens")) tokens = std::max(1, args[i + 1].toInt());
         else if (args[i] == QStringLiteral("--replies")) replies = std::max(1, args[i + 1].toInt());
         else if (args[i] == QStringLiteral("--model")) model = args[i + 1];
-        else {
-            std::fprintf(stderr, "usage: gui_bench [--tokens N] [--replies R] [--model DIR]\n");
+        else if (args[i] == QStringLiteral("--seeds")) {
+            seeds = {Settings::kRandomSeed};
+            if (args[i + 1] != QStringLiteral("random")) {
+                seeds.clear();
+                for (const QString& s : args[i + 1].split(QLatin1Char(','))) seeds << std::max(0, s.toInt());
+            }
+        } else {
+            std::fprintf(stderr, "usage: gui_bench [--tokens N] [--replies R] [--seeds S1,S2,... | --seeds random] [--model DIR]\n");
             return 2;
         }
     }
@@ -56,7 +67,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "no model in %s (build the default-model target, or pass --model)\n", qPrintable(model));
         return 1;
     }
-    std::printf("| view | reply | tokens | UI thread ms | ms per token | tok/s |\n|---|---|---|---|---|---|\n");
+    std::printf("| view | reply | seed | tokens | UI thread ms | ms per token | tok/s |\n|---|---|---|---|---|---|---|\n");
     for (const bool colours : {false, true}) {
         qe::test::WindowUnderTest w;
         const bool loaded = w.open(model, [&](Settings& s) {
@@ -80,6 +91,7 @@ int main(int argc, char** argv) {
         std::size_t longestTokens = 0;
         for (int r = 0; r < replies; ++r) {
             w.window->selectConversation(QString());  // a message with none open starts one
+            w.window->samplingPanel()->setSeed(seeds[r % seeds.size()]);
             const double cpu = threadCpuSeconds();
             QElapsedTimer wall;
             wall.start();
@@ -99,8 +111,10 @@ int main(int argc, char** argv) {
                 longestTokens = n;
                 longest = c->id;
             }
-            std::printf("| %s | %d | %zu | %.0f | %.2f | %.1f |\n", view, r + 1, n, uiMs, n ? uiMs / static_cast<double>(n) : 0.0,
-                        seconds > 0 ? static_cast<double>(n) / seconds : 0.0);
+            const Message* reply = c && !c->thread().empty() ? c->thread().back() : nullptr;
+            const long long used = reply && reply->sampling ? static_cast<long long>(reply->sampling->seed) : -1;
+            std::printf("| %s | %d | %lld | %zu | %.0f | %.2f | %.1f |\n", view, r + 1, used, n, uiMs,
+                        n ? uiMs / static_cast<double>(n) : 0.0, seconds > 0 ? static_cast<double>(n) / seconds : 0.0);
             std::fflush(stdout);
         }
         // Opening the longest reply's conversation from another one (wall time, the window's
@@ -111,7 +125,7 @@ int main(int argc, char** argv) {
         open.start();
         w.window->selectConversation(longest);
         QApplication::processEvents();
-        std::printf("| %s | open the %zu-token reply's conversation | | %lld ms wall | | |\n", view, longestTokens,
+        std::printf("| %s | open the %zu-token reply's conversation | | | %lld ms wall | | |\n", view, longestTokens,
                     static_cast<long long>(open.elapsed()));
         w.close();
     }

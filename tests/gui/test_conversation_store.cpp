@@ -49,6 +49,15 @@ void TestConversationStore::roundTrip() {
         reply.thinkingSeconds = 1.5;
         reply.stats = MessageStats{10, 4, 7, 0.25, 12.5, 100.0};
         reply.model = QStringLiteral("Qwen3-32B");
+        qe::SamplingParams sampling;
+        sampling.temperature = 0.6f;
+        sampling.topK = 20;
+        sampling.topP = 0.95f;
+        sampling.minP = 0.05f;
+        sampling.repetitionPenalty = 1.1f;
+        sampling.presencePenalty = 1.5f;
+        sampling.seed = 2147483646;
+        reply.sampling = sampling;
         c.droppedTurns = 1;
         QVERIFY(store.save(id));
     }
@@ -68,6 +77,18 @@ void TestConversationStore::roundTrip() {
     QCOMPARE(thread[1]->stats->decodeTokensPerSecond, 12.5);
     QCOMPARE(thread[1]->model, QStringLiteral("Qwen3-32B"));
     QVERIFY(thread[0]->model.isEmpty());
+    // The reply's sampling, exactly (floats through their shortest decimal form).
+    QVERIFY(thread[1]->sampling.has_value());
+    const qe::SamplingParams& s = *thread[1]->sampling;
+    QVERIFY(!s.greedy);
+    QCOMPARE(s.temperature, 0.6f);
+    QCOMPARE(s.topK, std::int64_t(20));
+    QCOMPARE(s.topP, 0.95f);
+    QCOMPARE(s.minP, 0.05f);
+    QCOMPARE(s.repetitionPenalty, 1.1f);
+    QCOMPARE(s.presencePenalty, 1.5f);
+    QCOMPARE(s.seed, std::uint64_t(2147483646));
+    QVERIFY(!thread[0]->sampling.has_value());
 }
 
 void TestConversationStore::branchesKeepOldVersions() {

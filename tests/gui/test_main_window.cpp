@@ -11,6 +11,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
@@ -24,6 +25,9 @@
 #include <QTextFragment>
 #include <QTimer>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSignalSpy>
@@ -35,6 +39,7 @@
 #include <QDockWidget>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -67,6 +72,7 @@
 #include "gui/settings_dialog.h"
 #include "gui/templates/prompt_template_dialog.h"
 #include "gui_test_support.h"
+#include "tests/helpers/test_paths.h"
 
 using namespace qe::gui;
 
@@ -111,6 +117,7 @@ private slots:
     void sendStreamsTokens();
     void stopKeepsText();
     void regenerateAddsVersion();
+    void fixedSeedRepeatsAReply();
     void editAndResendBranches();
     void templateFormPreviews();
     void languageSwitchRetranslates();
@@ -336,6 +343,106 @@ void TestMainWindow::regenerateAddsVersion() {
     QVERIFY(previous && previous->isEnabled());
     previous->click();
     QCOMPARE(current()->thread().back()->id, first);
+}
+
+// Each reply records its sampling and seed. A fixed seed gives the same reply again (regenerated:
+// the prompt comes from the cache this time); the seed under a reply is a link that fixes it.
+void TestMainWindow::fixedSeedRepeatsAReply() {
+    MainWindow* w = m_app.window.get();
+    auto* fixed = w->samplingPanel()->findChild<QCheckBox*>(QStringLiteral("fixedSeed"));
+    auto* seedBox = w->samplingPanel()->findChild<QSpinBox*>(QStringLiteral("seed"));
+    QVERIFY(fixed && seedBox);
+    // The default: a new seed for each reply.
+    QVERIFY(!fixed->isChecked() && !seedBox->isEnabled());
+    QCOMPARE(seedBox->text(), QStringLiteral("Random"));
+    fixed->click();
+    QVERIFY(seedBox->isEnabled());
+    QCOMPARE(seedBox->text(), QStringLiteral("0"));
+    seedBox->setValue(4242);
+    QVERIFY(w->sendMessage(QStringLiteral("Tell me about rivers.")));
+    QVERIFY(waitIdle());
+    const auto regenerate = [&]() -> const Message* {
+        const QString last = current()->thread().back()->id;
+        QAbstractButton* button = buttonWithText(w->chatView()->widgetFor(last), QStringLiteral("Regenerate"));
+        if (!button) return nullptr;
+        button->click();
+        if (!waitIdle() || current()->thread().back()->id == last) return nullptr;
+        return current()->thread().back();
+    };
+    const auto ids = [](const Message* m) {
+        std::vector<int> list;
+        for (const MessageToken& t : m->tokens) list.push_back(t.id);
+        return list;
+    };
+    const Message first = *current()->thread().back();
+    QVERIFY(first.sampling.has_value());
+    QCOMPARE(first.sampling->seed, std::uint64_t(4242));
+    const qe::SamplingParams panel = w->samplingPanel()->sampling();
+    QCOMPARE(first.sampling->temperature, panel.temperature);
+    QCOMPARE(first.sampling->topP, panel.topP);
+    QCOMPARE(first.sampling->topK, panel.topK);
+    QVERIFY(first.tokens.size() >= 2);
+    // The command-line tool, given the same prompt, settings and seed, writes the same tokens.
+    const qe::test::CliRun cli = qe::test::runCli(
+        {QStringLiteral("generate"), QStringLiteral("--model"), m_model, QStringLiteral("--prompt"), QStringLiteral("Tell me about rivers."),
+         QStringLiteral("--chat"), QStringLiteral("--think"), QStringLiteral("--max-new"), QString::number(w->samplingPanel()->maxNewTokens()),
+         QStringLiteral("--temperature"), QString::number(panel.temperature), QStringLiteral("--top-k"), QString::number(panel.topK),
+         QStringLiteral("--top-p"), QString::number(panel.topP), QStringLiteral("--min-p"), QString::number(panel.minP),
+         QStringLiteral("--seed"), QStringLiteral("4242"), QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--json")});
+    QVERIFY2(cli.exitCode == 0, cli.err.constData());
+    std::vector<int> cliIds;
+    for (const QJsonValue& id : QJsonDocument::fromJson(cli.out).object().value(QStringLiteral("new_tokens")).toArray()) cliIds.push_back(id.toInt());
+    QCOMPARE(ids(&first), cliIds);
+    const Message* again = regenerate();
+    QVERIFY(again);
+    QCOMPARE(again->sampling->seed, std::uint64_t(4242));
+    QCOMPARE(ids(again), ids(&first));
+    QCOMPARE(again->text, first.text);
+
+    // Random again: each reply draws its own seed, and the line under it names it.
+    fixed->click();
+    QVERIFY(!seedBox->isEnabled());
+    QCOMPARE(seedBox->text(), QStringLiteral("Random"));
+    QCOMPARE(w->samplingPanel()->seed(), Settings::kRandomSeed);
+    const Message* random1 = regenerate();
+    QVERIFY(random1);
+    const std::uint64_t seed1 = random1->sampling->seed;
+    const QString random1Id = random1->id;
+    fixed->click();  // the number comes back when it is switched on again
+    QCOMPARE(seedBox->value(), 4242);
+    seedBox->setValue(0);
+    QTest::keyClick(seedBox, Qt::Key_Down);  // below 0 is Random: fixed goes off
+    QCOMPARE(seedBox->text(), QStringLiteral("Random"));
+    QVERIFY(!fixed->isChecked() && !seedBox->isEnabled());
+    const Message* random2 = regenerate();
+    QVERIFY(random2);
+    QVERIFY(random2->sampling->seed != seed1);
+    QVERIFY(random2->sampling->seed != 4242);
+    QLabel* stats = w->chatView()->widgetFor(random2->id)->findChild<QLabel*>(QStringLiteral("stats"));
+    QVERIFY(stats);
+    const QString seedText = QStringLiteral("seed %1").arg(random2->sampling->seed);
+    QVERIFY2(stats->text().contains(QStringLiteral(">seed&nbsp;%1</a>").arg(random2->sampling->seed)), qPrintable(stats->text()));  // on one line
+    QVERIFY(stats->toolTip().contains(seedText));
+
+    // Clicking it fixes that seed, and regenerating repeats that reply.
+    const Message secondRandom = *random2;
+    emit stats->linkActivated(QStringLiteral("seed"));
+    QVERIFY(fixed->isChecked());
+    QCOMPARE(std::uint64_t(seedBox->value()), secondRandom.sampling->seed);
+    const Message* repeated = regenerate();
+    QVERIFY(repeated);
+    QCOMPARE(ids(repeated), ids(&secondRandom));
+    // The choice is saved, and so is each reply's sampling.
+    QCOMPARE(std::uint64_t(m_app.settings->seed()), secondRandom.sampling->seed);
+    ConversationStore reloaded(w->store()->folder());
+    QVERIFY(reloaded.load().isEmpty());
+    const Message* stored = reloaded.find(w->currentConversation())->find(random1Id);
+    QVERIFY(stored && stored->sampling);
+    QCOMPARE(stored->sampling->seed, seed1);
+    QCOMPARE(stored->sampling->temperature, panel.temperature);
+    QCOMPARE(stored->sampling->topP, panel.topP);
+    QCOMPARE(stored->sampling->topK, panel.topK);
+    QCOMPARE(stored->sampling->minP, panel.minP);
 }
 
 void TestMainWindow::editAndResendBranches() {
