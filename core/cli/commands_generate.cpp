@@ -21,8 +21,9 @@ using nlohmann::json;
 
 namespace {
 
-// Sampling from flags; without any, the checkpoint's generation_config.json decides.
-Result<SamplingParams> samplingFromArgs(const Args& args, const GenerationConfig& generation) {
+// Sampling from flags; without any, the checkpoint's generation_config.json decides (or the prompt
+// template's sampling, passed in `generation`, with its presence penalty `presence`).
+Result<SamplingParams> samplingFromArgs(const Args& args, const GenerationConfig& generation, double templatePresence) {
     SamplingParams p;
     const bool anySampling = args.has("temperature") || args.has("top-k") || args.has("top-p") || args.has("min-p") ||
                              args.has("seed") || args.has("repetition-penalty") || args.has("presence-penalty");
@@ -38,7 +39,7 @@ Result<SamplingParams> samplingFromArgs(const Args& args, const GenerationConfig
     QE_ASSIGN_OR_RETURN(double topP, args.getDouble("top-p", anySampling ? 1.0 : generation.topP));
     QE_ASSIGN_OR_RETURN(double minP, args.getDouble("min-p", anySampling ? 0.0 : generation.minP));
     QE_ASSIGN_OR_RETURN(double repetition, args.getDouble("repetition-penalty", generation.repetitionPenalty));
-    QE_ASSIGN_OR_RETURN(double presence, args.getDouble("presence-penalty", 0.0));
+    QE_ASSIGN_OR_RETURN(double presence, args.getDouble("presence-penalty", anySampling ? 0.0 : templatePresence));
     QE_ASSIGN_OR_RETURN(long long seed, args.getInt("seed", 0));
     if (temperature == 0.0) p.greedy = true;
     p.temperature = static_cast<float>(temperature);
@@ -162,6 +163,7 @@ int cmdGenerate(int argc, char** argv, int first) {
     Session& session = **loaded;
     notePrefillMatmul(options.prefillMatmul, session);
     GenerationConfig generation = session.generationConfig();
+    double templatePresence = 0.0;
 
     // Prompt ids: given, or text through the folder's tokenizer (and chat template).
     std::vector<int> prompt;
@@ -178,6 +180,7 @@ int cmdGenerate(int argc, char** argv, int first) {
             generation.topP = text->preset->topP;
             generation.topK = text->preset->topK;
             generation.minP = text->preset->minP;
+            templatePresence = text->preset->presencePenalty;
         }
         prompt = tokenizer->encode(text->text);
     } else {
@@ -186,7 +189,7 @@ int cmdGenerate(int argc, char** argv, int first) {
         prompt = std::move(*ids);
     }
     if (prompt.empty()) return fail(makeError(ErrorCode::InvalidArgument, "generate: the prompt is empty"), true);
-    auto sampling = samplingFromArgs(*args, generation);
+    auto sampling = samplingFromArgs(*args, generation, templatePresence);
     if (!sampling.ok()) return fail(sampling.error(), true);
 
     GenerateRequest request;

@@ -84,6 +84,41 @@ private slots:
         QVERIFY(bad.err.contains("quadratic-solver"));  // lists what exists
     }
 
+    // Without sampling flags, a template's own sampling is used, its presence penalty included
+    // (it was left at 0): the same tokens as those values given as flags, with the same seed.
+    void templateSamplingIsUsed() {
+        // A template of its own: the tiny model's logits are so far apart that Qwen's presets
+        // sample the same token whatever the penalty.
+        QTemporaryDir templates;
+        QFile file(templates.filePath(QStringLiteral("wide.en.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"id": "wide", "language": "en", "name": "Wide", "body": "Tell me about {{topic}}.",
+                       "sampling": {"preset": "custom", "temperature": 1.5, "top_p": 1.0, "top_k": 0, "min_p": 0.0,
+                                    "presence_penalty": 2.0}})");
+        file.close();
+        const QByteArray before = qgetenv("QE_TEMPLATE_DIR");
+        qputenv("QE_TEMPLATE_DIR", QFile::encodeName(templates.path()));
+        const QStringList base{QStringLiteral("generate"), QStringLiteral("--model"), model(), QStringLiteral("--template"),
+                               QStringLiteral("wide"), QStringLiteral("--var"), QStringLiteral("topic=rainbows"),
+                               QStringLiteral("--max-new"), QStringLiteral("40"), QStringLiteral("--json")};
+        const auto tokens = [&](const QStringList& extra) {
+            auto run = runCli(base + extra);
+            if (run.exitCode != 0) qWarning("%s", run.err.constData());
+            return ids(QJsonDocument::fromJson(run.out).object()[QStringLiteral("new_tokens")]);
+        };
+        const QStringList values{QStringLiteral("--temperature"), QStringLiteral("1.5"), QStringLiteral("--top-p"), QStringLiteral("1"),
+                                 QStringLiteral("--top-k"), QStringLiteral("0"), QStringLiteral("--min-p"), QStringLiteral("0"),
+                                 QStringLiteral("--seed"), QStringLiteral("0")};
+        const auto byTemplate = tokens({});
+        const auto withPenalty = tokens(values + QStringList{QStringLiteral("--presence-penalty"), QStringLiteral("2")});
+        const auto without = tokens(values + QStringList{QStringLiteral("--presence-penalty"), QStringLiteral("0")});
+        if (before.isNull()) qunsetenv("QE_TEMPLATE_DIR");
+        else qputenv("QE_TEMPLATE_DIR", before);
+        QCOMPARE(byTemplate.size(), 40);
+        QCOMPARE(byTemplate, withPenalty);
+        QVERIFY(byTemplate != without);  // the penalty changes these tokens
+    }
+
     void streamsTextWithoutJson() {
         auto run = runCli({QStringLiteral("generate"), QStringLiteral("--model"), model(), QStringLiteral("--prompt"), QStringLiteral("Hi"),
                            QStringLiteral("--chat"), QStringLiteral("--max-new"), QStringLiteral("4"), QStringLiteral("--greedy")});
