@@ -969,14 +969,18 @@ void MainWindow::openTemplates() {
         return preview;
     };
     PromptTemplateDialog dialog(builtinTemplateDir(), userTemplateDir(), previewer, this);
-    if (dialog.exec() != QDialog::Accepted || !dialog.chosen()) return;
+    if (dialog.exec() == QDialog::Accepted && dialog.chosen()) useTemplate(*dialog.chosen(), dialog.messages());
+}
+
+void MainWindow::useTemplate(const PromptTemplate& t, const nlohmann::ordered_json& messages) {
     if (m_chat->isGenerating()) m_chat->stop();
-    const PromptTemplate& t = *dialog.chosen();
-    if (auto thinking = t.sampling.enableThinking()) m_sampling->setThinking(*thinking);
+    // Before the reply starts, so that it is sampled so (its seed stays the user's choice).
+    if (m_sampling->applyTemplateSampling(t.sampling))
+        statusBar()->showMessage(tr("The template “%1” set the sampling (Generation panel)").arg(QString::fromStdString(t.name)), 5000);
     Conversation& c = m_store->create(QString::fromStdString(t.name));
     QString parent;
     QString lastUser;
-    for (const auto& m : dialog.messages()) {
+    for (const auto& m : messages) {
         const std::string role = m.value("role", std::string("user"));
         const Role r = role == "system" ? Role::System : role == "assistant" ? Role::Assistant : Role::User;
         parent = c.append(parent, r, QString::fromStdString(m.value("content", std::string()))).id;

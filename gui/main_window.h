@@ -5,6 +5,7 @@
 #include <QMainWindow>
 #include <QElapsedTimer>
 #include <QTimer>
+#include <nlohmann/json_fwd.hpp>
 
 #include "gui/chat/token_positions.h"
 #include "gui/engine/engine_events.h"
@@ -20,6 +21,10 @@ class QPushButton;
 class QShortcut;
 class QSplitter;
 class QToolButton;
+
+namespace qe {
+struct PromptTemplate;
+}
 
 namespace qe::gui {
 
@@ -76,6 +81,10 @@ public:
     // (‹ ›). False, with the reason shown, when it cannot be done now.
     bool setSystemPrompt(const QString& text);
     QString systemPrompt() const;
+    // A prompt template chosen in its dialog (Templates…): its sampling takes effect in the
+    // Generation panel (a preset, or the template's own values), its messages start a new
+    // conversation named after it, and the reply starts where a model is loaded.
+    void useTemplate(const PromptTemplate& chosen, const nlohmann::ordered_json& messages);
     // View → Zoom In / Zoom Out / Actual Size: every text in the app scaled from the desktop's font
     // size by one of a fixed set of steps (80 % to 300 %), remembered in the settings. setTextScale
     // takes any factor, clamped to the steps' range.

@@ -21,6 +21,7 @@ SamplingPanel::SamplingPanel(QWidget* parent)
       m_preset(new QComboBox(this)), m_temperatureLabel(new QLabel(this)), m_temperature(new QDoubleSpinBox(this)),
       m_topPLabel(new QLabel(this)), m_topP(new QDoubleSpinBox(this)), m_topKLabel(new QLabel(this)),
       m_topK(new QSpinBox(this)), m_minPLabel(new QLabel(this)), m_minP(new QDoubleSpinBox(this)),
+      m_presenceLabel(new QLabel(this)), m_presence(new QDoubleSpinBox(this)),
       m_maxNewLabel(new QLabel(this)), m_maxNew(new QSpinBox(this)), m_fixedSeed(new QCheckBox(this)),
       m_seed(new QSpinBox(this)), m_contextLabel(new QLabel(this)),
       m_context(new QProgressBar(this)) {
@@ -32,6 +33,9 @@ SamplingPanel::SamplingPanel(QWidget* parent)
     m_topK->setRange(0, 1000);
     m_minP->setRange(0.0, 1.0);
     m_minP->setSingleStep(0.01);
+    m_presence->setRange(0.0, 2.0);  // Qwen's range (spec §6.3)
+    m_presence->setSingleStep(0.1);
+    m_presence->setObjectName(QStringLiteral("presencePenalty"));
     m_maxNew->setRange(1, 32768);
     m_maxNew->setValue(2048);
     // Its lowest value, Settings::kRandomSeed, reads "Random" (specialValueText).
@@ -51,6 +55,7 @@ SamplingPanel::SamplingPanel(QWidget* parent)
     form->addRow(m_topPLabel, m_topP);
     form->addRow(m_topKLabel, m_topK);
     form->addRow(m_minPLabel, m_minP);
+    form->addRow(m_presenceLabel, m_presence);
     form->addRow(m_maxNewLabel, m_maxNew);
     form->addRow(m_fixedSeed, m_seed);
     auto* layout = new QVBoxLayout(this);
@@ -80,6 +85,7 @@ SamplingPanel::SamplingPanel(QWidget* parent)
     connect(m_topP, &QDoubleSpinBox::valueChanged, this, toCustom);
     connect(m_topK, &QSpinBox::valueChanged, this, toCustom);
     connect(m_minP, &QDoubleSpinBox::valueChanged, this, toCustom);
+    connect(m_presence, &QDoubleSpinBox::valueChanged, this, toCustom);
     connect(m_maxNew, &QSpinBox::valueChanged, this, &SamplingPanel::changed);
     connect(m_fixedSeed, &QCheckBox::toggled, this, [this](bool on) {
         // Off shows "Random" and keeps the number for when it is switched on again.
@@ -105,6 +111,7 @@ void SamplingPanel::loadFrom(const Settings& settings) {
     m_topP->setValue(custom.topP);
     m_topK->setValue(static_cast<int>(custom.topK));
     m_minP->setValue(custom.minP);
+    m_presence->setValue(custom.presencePenalty);
     m_maxNew->setValue(settings.maxNewTokens());
     setSeed(settings.seed());
     m_applying = false;
@@ -139,6 +146,7 @@ void SamplingPanel::applyPreset() {
     m_topP->setValue(p.topP);
     m_topK->setValue(static_cast<int>(p.topK));
     m_minP->setValue(p.minP);
+    m_presence->setValue(p.presencePenalty);
     m_applying = false;
 }
 
@@ -148,7 +156,35 @@ SamplingParams SamplingPanel::sampling() const {
     p.topP = static_cast<float>(m_topP->value());
     p.topK = m_topK->value();
     p.minP = static_cast<float>(m_minP->value());
+    p.presencePenalty = static_cast<float>(m_presence->value());
     return p;
+}
+
+bool SamplingPanel::applyTemplateSampling(const SamplingPreset& sampling) {
+    switch (sampling.kind) {
+    case SamplingPresetKind::None: return false;
+    case SamplingPresetKind::Thinking:
+    case SamplingPresetKind::NonThinking: {
+        const bool thinking = sampling.kind == SamplingPresetKind::Thinking;
+        m_thinking->blockSignals(true);  // its handler would choose the preset only when not Custom
+        m_thinking->setChecked(thinking);
+        m_thinking->blockSignals(false);
+        setPreset(thinking ? SamplingPresetChoice::Thinking : SamplingPresetChoice::NonThinking);
+        break;
+    }
+    case SamplingPresetKind::Custom:
+        m_applying = true;
+        m_temperature->setValue(sampling.temperature);
+        m_topP->setValue(sampling.topP);
+        m_topK->setValue(sampling.topK);
+        m_minP->setValue(sampling.minP);
+        m_presence->setValue(sampling.presencePenalty);
+        m_applying = false;
+        setPreset(SamplingPresetChoice::Custom);
+        break;
+    }
+    emit changed();
+    return true;
 }
 
 int SamplingPanel::maxNewTokens() const { return m_maxNew->value(); }
@@ -189,6 +225,9 @@ void SamplingPanel::retranslateUi() {
     m_topPLabel->setText(tr("Top-p"));
     m_topKLabel->setText(tr("Top-k"));
     m_minPLabel->setText(tr("Min-p"));
+    m_presenceLabel->setText(tr("Presence penalty"));
+    m_presence->setToolTip(tr("Lowers the score of every token the reply has already used, against endless repetition "
+                              "(0: off; Qwen uses 0 to 2, and 1.5 in its examples without thinking)."));
     m_maxNewLabel->setText(tr("Max new tokens"));
     m_maxNew->setToolTip(tr("The longest a reply may be, in tokens. A reply also stops when the model's context is full."));
     m_fixedSeed->setText(tr("Fixed seed"));

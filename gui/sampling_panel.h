@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+#include "core/chat/prompt_template.h"
 #include "core/sampler.h"
 #include "gui/settings.h"
 
@@ -30,6 +31,9 @@ public:
     SamplingPresetChoice preset() const;
     void setPreset(SamplingPresetChoice preset);
     SamplingParams sampling() const;
+    // A prompt template's sampling: a preset (and its thinking switch) or custom values; false
+    // where the template leaves the user's setting.
+    bool applyTemplateSampling(const SamplingPreset& sampling);
     int maxNewTokens() const;
     // Settings::kRandomSeed while "Fixed seed" is off; the seed while it is on.
     int seed() const;
@@ -61,6 +65,8 @@ private:
     QSpinBox* m_topK;
     QLabel* m_minPLabel;
     QDoubleSpinBox* m_minP;
+    QLabel* m_presenceLabel;
+    QDoubleSpinBox* m_presence;
     QLabel* m_maxNewLabel;
     QSpinBox* m_maxNew;
     QCheckBox* m_fixedSeed;

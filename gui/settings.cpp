@@ -21,6 +21,7 @@ const QString kTemperature = QStringLiteral("sampling/temperature");    constexp
 const QString kTopP = QStringLiteral("sampling/topP");                  constexpr double kTopPDefault = 0.8;
 const QString kTopK = QStringLiteral("sampling/topK");                  constexpr int kTopKDefault = 20;
 const QString kMinP = QStringLiteral("sampling/minP");                  constexpr double kMinPDefault = 0.0;
+const QString kPresence = QStringLiteral("sampling/presencePenalty");   constexpr double kPresenceDefault = 0.0;
 const QString kMaxNew = QStringLiteral("sampling/maxNewTokens");        constexpr int kMaxNewDefault = 2048;
 const QString kSeed = QStringLiteral("sampling/seed");                  constexpr int kSeedDefault = Settings::kRandomSeed;
 const QString kThinking = QStringLiteral("chat/thinking");              constexpr bool kThinkingDefault = true;
@@ -114,6 +115,7 @@ SamplingParams Settings::customSampling() const {
     p.topP = m_settings.value(kTopP, kTopPDefault).toFloat();
     p.topK = m_settings.value(kTopK, kTopKDefault).toInt();
     p.minP = m_settings.value(kMinP, kMinPDefault).toFloat();
+    p.presencePenalty = std::clamp(m_settings.value(kPresence, kPresenceDefault).toFloat(), 0.0f, 2.0f);
     return p;
 }
 void Settings::setCustomSampling(const SamplingParams& p) {
@@ -121,6 +123,7 @@ void Settings::setCustomSampling(const SamplingParams& p) {
     m_settings.setValue(kTopP, static_cast<double>(p.topP));
     m_settings.setValue(kTopK, static_cast<int>(p.topK));
     m_settings.setValue(kMinP, static_cast<double>(p.minP));
+    m_settings.setValue(kPresence, static_cast<double>(p.presencePenalty));
 }
 
 int Settings::maxNewTokens() const { return std::max(1, m_settings.value(kMaxNew, kMaxNewDefault).toInt()); }

@@ -1212,6 +1212,10 @@ In a conversation with replies, a change starts it again from its first message 
         <source>Replies now use seed %1 (Generation → Fixed seed)</source>
         <translation>Replies now use seed %1 (Generation → Fixed seed)</translation>
     </message>
+    <message>
+        <source>The template “%1” set the sampling (Generation panel)</source>
+        <translation>The template “%1” set the sampling (Generation panel)</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MarkdownView</name>
@@ -1821,6 +1825,14 @@ MLP activation RMS %3</translation>
         <extracomment>The seed box while &quot;Fixed seed&quot; is off.</extracomment>
         <translation>Random</translation>
     </message>
+    <message>
+        <source>Presence penalty</source>
+        <translation>Presence penalty</translation>
+    </message>
+    <message>
+        <source>Lowers the score of every token the reply has already used, against endless repetition (0: off; Qwen uses 0 to 2, and 1.5 in its examples without thinking).</source>
+        <translation>Lowers the score of every token the reply has already used, against endless repetition (0: off; Qwen uses 0 to 2, and 1.5 in its examples without thinking).</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::SettingsDialog</name>
@@ -2281,6 +2293,11 @@ MLP activation RMS %3</translation>
     <message>
         <source>Cannot write %1: %2</source>
         <translation>Cannot write %1: %2</translation>
+    </message>
+    <message>
+        <source>Its own: temperature %1, top-p %2, top-k %3, min-p %4, presence penalty %5</source>
+        <extracomment>A template&apos;s own sampling values: %1 temperature, %2 top-p, %3 top-k, %4 min-p, %5 presence penalty.</extracomment>
+        <translation>Its own: temperature %1, top-p %2, top-k %3, min-p %4, presence penalty %5</translation>
     </message>
 </context>
 <context>

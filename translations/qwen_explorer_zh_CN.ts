@@ -1204,6 +1204,10 @@ In a conversation with replies, a change starts it again from its first message 
         <source>Replies now use seed %1 (Generation → Fixed seed)</source>
         <translation>之后的回复使用种子 %1（生成 → 固定种子）</translation>
     </message>
+    <message>
+        <source>The template “%1” set the sampling (Generation panel)</source>
+        <translation>模板“%1”设置了采样参数（生成面板）</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::MarkdownView</name>
@@ -1809,6 +1813,14 @@ MLP 激活 RMS %3</translation>
         <extracomment>The seed box while &quot;Fixed seed&quot; is off.</extracomment>
         <translation>随机</translation>
     </message>
+    <message>
+        <source>Presence penalty</source>
+        <translation>存在惩罚</translation>
+    </message>
+    <message>
+        <source>Lowers the score of every token the reply has already used, against endless repetition (0: off; Qwen uses 0 to 2, and 1.5 in its examples without thinking).</source>
+        <translation>降低回复中已出现过的每个词元的分数，以避免无休止的重复（0：关闭；Qwen 使用 0 到 2，在不思考模式的示例中使用 1.5）。</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::SettingsDialog</name>
@@ -2268,6 +2280,11 @@ MLP 激活 RMS %3</translation>
     <message>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Its own: temperature %1, top-p %2, top-k %3, min-p %4, presence penalty %5</source>
+        <extracomment>A template&apos;s own sampling values: %1 temperature, %2 top-p, %3 top-k, %4 min-p, %5 presence penalty.</extracomment>
+        <translation>模板自带：温度 %1，top-p %2，top-k %3，min-p %4，存在惩罚 %5</translation>
     </message>
 </context>
 <context>

@@ -7,6 +7,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -34,8 +35,12 @@ TemplateEditorDialog::TemplateEditorDialog(const PromptTemplate& initial, QStrin
     m_body->setPlainText(q(initial.body));
     m_system->setMaximumHeight(90);
     m_preset->addItems({QString(), QString(), QString()});
+    // A template with sampling values of its own keeps them (a fourth choice; the values are
+    // edited in the file).
+    if (initial.sampling.kind == SamplingPresetKind::Custom) m_preset->addItem(QString());
     const int presetIndex = initial.sampling.kind == SamplingPresetKind::Thinking      ? 1
                             : initial.sampling.kind == SamplingPresetKind::NonThinking ? 2
+                            : initial.sampling.kind == SamplingPresetKind::Custom      ? 3
                                                                                        : 0;
     m_preset->setCurrentIndex(presetIndex);
     m_error->setWordWrap(true);
@@ -68,6 +73,15 @@ void TemplateEditorDialog::retranslateUi() {
     m_preset->setItemText(0, tr("Keep the user's setting"));
     m_preset->setItemText(1, tr("Thinking preset"));
     m_preset->setItemText(2, tr("Non-thinking preset"));
+    if (m_preset->count() > 3) {
+        const SamplingPreset& s = m_initial.sampling;
+        const QLocale locale;
+        //: A template's own sampling values: %1 temperature, %2 top-p, %3 top-k, %4 min-p, %5 presence penalty.
+        m_preset->setItemText(3, tr("Its own: temperature %1, top-p %2, top-k %3, min-p %4, presence penalty %5")
+                                     .arg(locale.toString(s.temperature, 'g', 3), locale.toString(s.topP, 'g', 3),
+                                          locale.toString(s.topK), locale.toString(s.minP, 'g', 3))
+                                     .arg(locale.toString(s.presencePenalty, 'g', 3)));
+    }
 }
 
 nlohmann::ordered_json TemplateEditorDialog::toJson() const {
@@ -86,6 +100,11 @@ nlohmann::ordered_json TemplateEditorDialog::toJson() const {
     j["body"] = m_body->toPlainText().toStdString();
     if (m_preset->currentIndex() == 1) j["sampling"] = {{"preset", "thinking"}};
     if (m_preset->currentIndex() == 2) j["sampling"] = {{"preset", "non-thinking"}};
+    if (m_preset->currentIndex() == 3) {
+        const SamplingPreset& s = m_initial.sampling;
+        j["sampling"] = {{"preset", "custom"}, {"temperature", s.temperature}, {"top_p", s.topP}, {"top_k", s.topK},
+                         {"min_p", s.minP}, {"presence_penalty", s.presencePenalty}};
+    }
     return j;
 }
 

@@ -71,6 +71,7 @@
 #include "gui/settings.h"
 #include "gui/settings_dialog.h"
 #include "gui/templates/prompt_template_dialog.h"
+#include "gui/templates/template_editor_dialog.h"
 #include "gui_test_support.h"
 #include "tests/helpers/test_paths.h"
 
@@ -120,6 +121,8 @@ private slots:
     void fixedSeedRepeatsAReply();
     void editAndResendBranches();
     void templateFormPreviews();
+    void templateSamplingTakesEffect();
+    void templateEditorKeepsItsOwnSampling();
     void languageSwitchRetranslates();
     void loadFailureShowsError();
     void exportAndImport();
@@ -520,6 +523,93 @@ void TestMainWindow::templateFormPreviews() {
     QVERIFY(list);
     for (int row = 0; row < list->count(); ++row)
         QVERIFY2(list->visualItemRect(list->item(row)).right() < list->viewport()->width(), qPrintable(list->item(row)->text()));
+}
+
+// A template's sampling is what its reply is sampled with: its own values (with a presence
+// penalty, which the Generation panel now has too) or a preset with its thinking switch, whatever
+// the panel held before. (Only the thinking switch was applied, so a template's own values were
+// ignored.)
+void TestMainWindow::templateSamplingTakesEffect() {
+    MainWindow* w = m_app.window.get();
+    SamplingPanel* panel = w->samplingPanel();
+    PromptTemplateDialog dialog(QStringLiteral(QE_SOURCE_DIR "/resources/templates"), m_app.data->filePath(QStringLiteral("user-templates")),
+                                [](const nlohmann::ordered_json&) { return PromptPreview{}; });
+    const auto use = [&](const char* id, const QList<std::pair<QString, QString>>& variables) -> const Message* {
+        if (!dialog.selectTemplate(QString::fromLatin1(id), QStringLiteral("en"))) return nullptr;
+        for (const auto& [name, value] : variables)
+            if (!dialog.setVariable(name, value)) return nullptr;
+        if (!dialog.chosen()) return nullptr;
+        w->useTemplate(*dialog.chosen(), dialog.messages());
+        if (!waitIdle() || !current() || current()->thread().back()->role != Role::Assistant) return nullptr;
+        return current()->thread().back();
+    };
+    panel->setThinking(false);
+    panel->setPreset(SamplingPresetChoice::NonThinking);
+
+    // explain-like-teacher: custom, temperature 0.7, top-p 0.8, top-k 20, presence penalty 1.0.
+    const Message* reply = use("explain-like-teacher", {{QStringLiteral("topic"), QStringLiteral("rainbows")}});
+    QVERIFY(reply && reply->sampling);
+    QCOMPARE(panel->preset(), SamplingPresetChoice::Custom);
+    QCOMPARE(reply->sampling->presencePenalty, 1.0f);
+    QCOMPARE(reply->sampling->temperature, 0.7f);
+    QCOMPARE(reply->sampling->topP, 0.8f);
+    QCOMPARE(reply->sampling->topK, std::int64_t(20));
+    QCOMPARE(panel->findChild<QDoubleSpinBox*>(QStringLiteral("presencePenalty"))->value(), 1.0);
+    // Kept as the custom values for the next start.
+    QCOMPARE(m_app.settings->samplingPreset(), SamplingPresetChoice::Custom);
+    QCOMPARE(m_app.settings->customSampling().presencePenalty, 1.0f);
+
+    // quadratic-solver: the thinking preset, from Custom; thinking on.
+    reply = use("quadratic-solver", {{QStringLiteral("equation"), QStringLiteral("x^2 - 5x + 6 = 0")}});
+    QVERIFY(reply && reply->sampling && reply->prompt);
+    QCOMPARE(panel->preset(), SamplingPresetChoice::Thinking);
+    QVERIFY(panel->thinking());
+    QVERIFY(reply->prompt->thinking);
+    QCOMPARE(reply->sampling->temperature, 0.6f);
+    QCOMPARE(reply->sampling->topP, 0.95f);
+    QCOMPARE(reply->sampling->presencePenalty, 0.0f);
+
+    // summarize: the non-thinking preset; thinking off.
+    reply = use("summarize", {{QStringLiteral("sentences"), QStringLiteral("2")},
+                              {QStringLiteral("text"), QStringLiteral("The quick brown fox jumps over the lazy dog.")}});
+    QVERIFY(reply && reply->sampling && reply->prompt);
+    QCOMPARE(panel->preset(), SamplingPresetChoice::NonThinking);
+    QVERIFY(!panel->thinking());
+    QVERIFY(!reply->prompt->thinking);
+    QCOMPARE(reply->sampling->temperature, 0.7f);
+    QCOMPARE(reply->sampling->topP, 0.8f);
+}
+
+// A copy of a template with sampling values of its own keeps them (the editor offered only the
+// presets and "keep the user's setting", so saving dropped them).
+void TestMainWindow::templateEditorKeepsItsOwnSampling() {
+    auto loaded = qe::loadPromptTemplateFile(QE_SOURCE_DIR "/resources/templates/explain-like-teacher.en.json");
+    QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
+    QCOMPARE(loaded->sampling.kind, qe::SamplingPresetKind::Custom);
+    loaded->builtin = true;  // as the dialog lists it: a copy is saved, the file stays
+    const QString folder = m_app.data->filePath(QStringLiteral("user-templates"));
+    TemplateEditorDialog editor(*loaded, folder);
+    auto* preset = editor.findChild<QComboBox*>();
+    QVERIFY(preset);
+    QCOMPARE(preset->count(), 4);
+    QCOMPARE(preset->currentIndex(), 3);
+    QVERIFY2(preset->currentText().contains(QStringLiteral("presence penalty 1")), qPrintable(preset->currentText()));
+    QVERIFY(editor.save());
+    QVERIFY(QFile::exists(QStringLiteral(QE_SOURCE_DIR "/resources/templates/explain-like-teacher.en.json")));
+    auto saved = qe::loadPromptTemplateFile(editor.savedPath().toStdString());
+    QVERIFY(saved.ok());
+    QCOMPARE(saved->sampling.kind, qe::SamplingPresetKind::Custom);
+    QCOMPARE(saved->sampling.temperature, loaded->sampling.temperature);
+    QCOMPARE(saved->sampling.topP, loaded->sampling.topP);
+    QCOMPARE(saved->sampling.topK, loaded->sampling.topK);
+    QCOMPARE(saved->sampling.minP, loaded->sampling.minP);
+    QCOMPARE(saved->sampling.presencePenalty, 1.0);
+    // A template without values of its own is offered the three choices, as before.
+    auto summarize = qe::loadPromptTemplateFile(QE_SOURCE_DIR "/resources/templates/summarize.en.json");
+    QVERIFY(summarize.ok());
+    summarize->builtin = true;
+    TemplateEditorDialog other(*summarize, folder);
+    QCOMPARE(other.findChild<QComboBox*>()->count(), 3);
 }
 
 void TestMainWindow::languageSwitchRetranslates() {
