@@ -11,6 +11,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QProgressBar>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -102,20 +103,26 @@ SamplingPanel::SamplingPanel(QWidget* parent)
 }
 
 void SamplingPanel::loadFrom(const Settings& settings) {
-    m_applying = true;
-    m_thinking->blockSignals(true);
-    m_thinking->setChecked(settings.thinking());
-    m_thinking->blockSignals(false);
-    const SamplingParams custom = settings.customSampling();
-    m_temperature->setValue(custom.temperature);
-    m_topP->setValue(custom.topP);
-    m_topK->setValue(static_cast<int>(custom.topK));
-    m_minP->setValue(custom.minP);
-    m_presence->setValue(custom.presencePenalty);
-    m_maxNew->setValue(settings.maxNewTokens());
-    setSeed(settings.seed());
-    m_applying = false;
-    setPreset(settings.samplingPreset());
+    {
+        // Quiet until all is loaded: a `changed` on the way has the window save the panel, a
+        // preset not yet loaded included, over the settings being read.
+        const QSignalBlocker quiet(this);
+        m_applying = true;
+        m_thinking->blockSignals(true);
+        m_thinking->setChecked(settings.thinking());
+        m_thinking->blockSignals(false);
+        const SamplingParams custom = settings.customSampling();
+        m_temperature->setValue(custom.temperature);
+        m_topP->setValue(custom.topP);
+        m_topK->setValue(static_cast<int>(custom.topK));
+        m_minP->setValue(custom.minP);
+        m_presence->setValue(custom.presencePenalty);
+        m_maxNew->setValue(settings.maxNewTokens());
+        setSeed(settings.seed());
+        m_applying = false;
+        setPreset(settings.samplingPreset());
+    }
+    emit changed();
 }
 
 void SamplingPanel::saveTo(Settings& settings) const {

@@ -64,6 +64,7 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     m_topK->setRange(0, 1000);
     m_maxNew->setRange(1, 32768);
     m_maxNew->setValue(settings.maxNewTokens());
+    m_maxNew->setObjectName(QStringLiteral("maxNewTokens"));
     m_systemPrompt->setPlainText(settings.defaultSystemPrompt());
     m_systemPrompt->setTabChangesFocus(true);
     // About four lines, from the font (the text size follows View → Zoom).

@@ -129,6 +129,7 @@ private slots:
     void zoomScalesEveryText();
     void systemPromptStartsAgainInANewBranch();
     void settingsShowTheSamplingInEffect();
+    void settingsReachTheGenerationPanel();
     void fullScreenToggles();
     void inspectorColourIsKept();
     void recentShowsTheLoadedModel();
@@ -1028,6 +1029,28 @@ void TestMainWindow::settingsShowTheSamplingInEffect() {
     QCOMPARE(saved.samplingPreset(), SamplingPresetChoice::NonThinking);
     QCOMPARE(saved.customSampling().temperature, 1.3f);
     QCOMPARE(saved.customSampling().topP, 0.5f);
+}
+
+// What the Settings dialog saves is what the Generation panel shows after OK (openSettings loads
+// the panel from the settings). The panel saved itself while it loaded: a changed Max new tokens
+// wrote its old preset over the dialog's before the preset was read.
+void TestMainWindow::settingsReachTheGenerationPanel() {
+    SamplingPanel* panel = m_app.window->samplingPanel();
+    panel->setPreset(SamplingPresetChoice::Thinking);
+    QCOMPARE(panel->maxNewTokens(), 24);
+    {
+        SettingsDialog dialog(*m_app.settings);
+        dialog.samplingPresetCombo()->setCurrentIndex(static_cast<int>(SamplingPresetChoice::Custom));
+        dialog.temperatureSpin()->setValue(1.3);
+        dialog.findChild<QSpinBox*>(QStringLiteral("maxNewTokens"))->setValue(100);
+        dialog.apply();
+    }
+    panel->loadFrom(*m_app.settings);
+    QCOMPARE(panel->preset(), SamplingPresetChoice::Custom);
+    QCOMPARE(panel->sampling().temperature, 1.3f);
+    QCOMPARE(panel->maxNewTokens(), 100);
+    QCOMPARE(m_app.settings->samplingPreset(), SamplingPresetChoice::Custom);
+    QCOMPARE(m_app.settings->maxNewTokens(), 100);
 }
 
 void TestMainWindow::defaultSystemPromptStartsNewConversations() {
