@@ -31,6 +31,8 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
       m_prefill(new QComboBox(this)), m_presetLabel(new QLabel(this)), m_preset(new QComboBox(this)),
       m_temperatureLabel(new QLabel(this)), m_temperature(new QDoubleSpinBox(this)), m_topPLabel(new QLabel(this)),
       m_topP(new QDoubleSpinBox(this)), m_topKLabel(new QLabel(this)), m_topK(new QSpinBox(this)),
+      m_minPLabel(new QLabel(this)), m_minP(new QDoubleSpinBox(this)), m_presenceLabel(new QLabel(this)),
+      m_presence(new QDoubleSpinBox(this)),
       m_maxNewLabel(new QLabel(this)), m_maxNew(new QSpinBox(this)), m_systemPromptLabel(new QLabel(this)),
       m_systemPrompt(new QPlainTextEdit(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
@@ -62,6 +64,10 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     m_topP->setRange(0.01, 1.0);
     m_topP->setSingleStep(0.05);
     m_topK->setRange(0, 1000);
+    m_minP->setRange(0.0, 1.0);  // as in the Generation panel
+    m_minP->setSingleStep(0.01);
+    m_presence->setRange(0.0, 2.0);
+    m_presence->setSingleStep(0.1);
     m_maxNew->setRange(1, 32768);
     m_maxNew->setValue(settings.maxNewTokens());
     m_maxNew->setObjectName(QStringLiteral("maxNewTokens"));
@@ -86,6 +92,8 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
     form->addRow(m_temperatureLabel, m_temperature);
     form->addRow(m_topPLabel, m_topP);
     form->addRow(m_topKLabel, m_topK);
+    form->addRow(m_minPLabel, m_minP);
+    form->addRow(m_presenceLabel, m_presence);
     form->addRow(m_maxNewLabel, m_maxNew);
     form->addRow(m_systemPromptLabel, m_systemPrompt);
     auto* layout = new QVBoxLayout(this);
@@ -102,20 +110,28 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent)
         m_temperature->setValue(shown.temperature);
         m_topP->setValue(shown.topP);
         m_topK->setValue(static_cast<int>(shown.topK));
+        m_minP->setValue(shown.minP);
+        m_presence->setValue(shown.presencePenalty);
         m_showingSampling = false;
         m_temperature->setEnabled(custom);
         m_topP->setEnabled(custom);
         m_topK->setEnabled(custom);
+        m_minP->setEnabled(custom);
+        m_presence->setEnabled(custom);
     };
     auto keepCustom = [this] {
         if (m_showingSampling || m_preset->currentIndex() != static_cast<int>(SamplingPresetChoice::Custom)) return;
         m_custom.temperature = static_cast<float>(m_temperature->value());
         m_custom.topP = static_cast<float>(m_topP->value());
         m_custom.topK = m_topK->value();
+        m_custom.minP = static_cast<float>(m_minP->value());
+        m_custom.presencePenalty = static_cast<float>(m_presence->value());
     };
     connect(m_temperature, &QDoubleSpinBox::valueChanged, this, keepCustom);
     connect(m_topP, &QDoubleSpinBox::valueChanged, this, keepCustom);
     connect(m_topK, &QSpinBox::valueChanged, this, keepCustom);
+    connect(m_minP, &QDoubleSpinBox::valueChanged, this, keepCustom);
+    connect(m_presence, &QDoubleSpinBox::valueChanged, this, keepCustom);
     connect(m_preset, &QComboBox::currentIndexChanged, this, showSampling);
     showSampling();
     connect(m_browse, &QPushButton::clicked, this, [this] {
@@ -189,6 +205,8 @@ void SettingsDialog::retranslateUi() {
     m_temperatureLabel->setText(tr("Temperature"));
     m_topPLabel->setText(tr("Top-p"));
     m_topKLabel->setText(tr("Top-k"));
+    m_minPLabel->setText(tr("Min-p"));
+    m_presenceLabel->setText(tr("Presence penalty"));
     m_maxNewLabel->setText(tr("Max new tokens"));
     m_systemPromptLabel->setText(tr("System prompt"));
     m_systemPrompt->setPlaceholderText(tr("None. Instructions every new conversation starts with: a role, a language, a style."));

@@ -33,6 +33,7 @@ public:
     QComboBox* prefillCombo() const { return m_prefill; }
     QComboBox* samplingPresetCombo() const { return m_preset; }
     QDoubleSpinBox* temperatureSpin() const { return m_temperature; }
+    QDoubleSpinBox* presencePenaltySpin() const { return m_presence; }
     QDoubleSpinBox* topPSpin() const { return m_topP; }
     QPlainTextEdit* systemPromptEdit() const { return m_systemPrompt; }
 
@@ -68,6 +69,10 @@ private:
     QDoubleSpinBox* m_topP;
     QLabel* m_topKLabel;
     QSpinBox* m_topK;
+    QLabel* m_minPLabel;
+    QDoubleSpinBox* m_minP;
+    QLabel* m_presenceLabel;
+    QDoubleSpinBox* m_presence;
     QLabel* m_maxNewLabel;
     QSpinBox* m_maxNew;
     QLabel* m_systemPromptLabel;

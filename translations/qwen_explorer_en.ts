@@ -1969,6 +1969,14 @@ MLP activation RMS %3</translation>
         <source>The system prompt of new conversations. A conversation&apos;s own can be changed with Conversation → System prompt…</source>
         <translation>The system prompt of new conversations. A conversation&apos;s own can be changed with Conversation → System prompt…</translation>
     </message>
+    <message>
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <source>Presence penalty</source>
+        <translation>Presence penalty</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::StructureDiagram</name>

@@ -1957,6 +1957,14 @@ MLP 激活 RMS %3</translation>
         <source>The system prompt of new conversations. A conversation&apos;s own can be changed with Conversation → System prompt…</source>
         <translation>新对话的系统提示词。单个对话自己的系统提示词可在“对话 → 系统提示词…”中更改。</translation>
     </message>
+    <message>
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <source>Presence penalty</source>
+        <translation>存在惩罚</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::StructureDiagram</name>

@@ -397,7 +397,8 @@ void MessageWidget::refresh() {
         }
     }
     for (QString& part : parts) part = part.toHtmlEscaped();
-    if (assistant && m_message.sampling && m_message.sampling->seed <= std::uint64_t(std::numeric_limits<int>::max())) {
+    if (assistant && m_message.sampling && !m_message.sampling->greedy &&
+        m_message.sampling->seed <= std::uint64_t(std::numeric_limits<int>::max())) {
         //: The seed a reply was sampled with, a link under the reply.
         parts << QStringLiteral("<a href=\"seed\">%1</a>")
                      .arg(tr("seed %1").arg(m_message.sampling->seed).toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;")));

@@ -1005,11 +1005,14 @@ void TestMainWindow::settingsShowTheSamplingInEffect() {
     qe::SamplingParams mine = settings.customSampling();
     mine.temperature = 1.1f;
     mine.topP = 0.5f;
+    mine.presencePenalty = 1.5f;
     settings.setCustomSampling(mine);
     settings.setSamplingPreset(SamplingPresetChoice::Thinking);
     SettingsDialog dialog(settings);
     QCOMPARE(dialog.temperatureSpin()->value(), 0.6);  // Qwen3's thinking preset
     QCOMPARE(dialog.topPSpin()->value(), 0.95);
+    QCOMPARE(dialog.presencePenaltySpin()->value(), 0.0);
+    QVERIFY(!dialog.presencePenaltySpin()->isEnabled());
     QVERIFY(!dialog.temperatureSpin()->isEnabled());
     dialog.samplingPresetCombo()->setCurrentIndex(static_cast<int>(SamplingPresetChoice::NonThinking));
     QCOMPARE(dialog.temperatureSpin()->value(), 0.7);
@@ -1018,6 +1021,8 @@ void TestMainWindow::settingsShowTheSamplingInEffect() {
     QVERIFY(dialog.temperatureSpin()->isEnabled());
     QCOMPARE(dialog.temperatureSpin()->value(), 1.1);
     QCOMPARE(dialog.topPSpin()->value(), 0.5);
+    QCOMPARE(dialog.presencePenaltySpin()->value(), 1.5);
+    dialog.presencePenaltySpin()->setValue(0.5);
     dialog.temperatureSpin()->setValue(1.3);
     dialog.samplingPresetCombo()->setCurrentIndex(static_cast<int>(SamplingPresetChoice::Thinking));
     QCOMPARE(dialog.temperatureSpin()->value(), 0.6);
@@ -1029,6 +1034,7 @@ void TestMainWindow::settingsShowTheSamplingInEffect() {
     QCOMPARE(saved.samplingPreset(), SamplingPresetChoice::NonThinking);
     QCOMPARE(saved.customSampling().temperature, 1.3f);
     QCOMPARE(saved.customSampling().topP, 0.5f);
+    QCOMPARE(saved.customSampling().presencePenalty, 0.5f);
 }
 
 // What the Settings dialog saves is what the Generation panel shows after OK (openSettings loads
