@@ -22,7 +22,7 @@ using nlohmann::json;
 namespace {
 
 // Sampling from flags; without any, the checkpoint's generation_config.json decides (or the prompt
-// template's sampling, passed in `generation`, with its presence penalty `presence`).
+// template's sampling, passed in `generation` and `templatePresence`).
 Result<SamplingParams> samplingFromArgs(const Args& args, const GenerationConfig& generation, double templatePresence) {
     SamplingParams p;
     const bool anySampling = args.has("temperature") || args.has("top-k") || args.has("top-p") || args.has("min-p") ||
