@@ -399,6 +399,11 @@ void TestMainWindow::fixedSeedRepeatsAReply() {
     QCOMPARE(ids(&first), cliIds);
     const Message* again = regenerate();
     QVERIFY(again);
+    // This time the prompt came from the KV cache (the first time from a prefill): the same
+    // tokens either way.
+    QVERIFY(again->stats && first.stats);
+    QCOMPARE(first.stats->reusedTokens, qint64(0));
+    QVERIFY2(again->stats->reusedTokens > 0, qPrintable(QString::number(again->stats->reusedTokens)));
     QCOMPARE(again->sampling->seed, std::uint64_t(4242));
     QCOMPARE(ids(again), ids(&first));
     QCOMPARE(again->text, first.text);
