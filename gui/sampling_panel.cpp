@@ -107,19 +107,12 @@ void SamplingPanel::loadFrom(const Settings& settings) {
         // Quiet until all is loaded: a `changed` on the way has the window save the panel, a
         // preset not yet loaded included, over the settings being read.
         const QSignalBlocker quiet(this);
-        m_applying = true;
         m_thinking->blockSignals(true);
         m_thinking->setChecked(settings.thinking());
         m_thinking->blockSignals(false);
-        const SamplingParams custom = settings.customSampling();
-        m_temperature->setValue(custom.temperature);
-        m_topP->setValue(custom.topP);
-        m_topK->setValue(static_cast<int>(custom.topK));
-        m_minP->setValue(custom.minP);
-        m_presence->setValue(custom.presencePenalty);
+        showValues(settings.customSampling());
         m_maxNew->setValue(settings.maxNewTokens());
         setSeed(settings.seed());
-        m_applying = false;
         setPreset(settings.samplingPreset());
     }
     emit changed();
@@ -147,14 +140,18 @@ void SamplingPanel::setPreset(SamplingPresetChoice preset) {
 
 void SamplingPanel::applyPreset() {
     if (preset() == SamplingPresetChoice::Custom) return;
-    const SamplingParams p = presetSampling(preset());
-    m_applying = true;
+    showValues(presetSampling(preset()));
+}
+
+void SamplingPanel::showValues(const SamplingParams& p) {
+    const bool applying = m_applying;
+    m_applying = true;  // not an edit: the preset stays
     m_temperature->setValue(p.temperature);
     m_topP->setValue(p.topP);
     m_topK->setValue(static_cast<int>(p.topK));
     m_minP->setValue(p.minP);
     m_presence->setValue(p.presencePenalty);
-    m_applying = false;
+    m_applying = applying;
 }
 
 SamplingParams SamplingPanel::sampling() const {
@@ -179,16 +176,17 @@ bool SamplingPanel::applyTemplateSampling(const SamplingPreset& sampling) {
         setPreset(thinking ? SamplingPresetChoice::Thinking : SamplingPresetChoice::NonThinking);
         break;
     }
-    case SamplingPresetKind::Custom:
-        m_applying = true;
-        m_temperature->setValue(sampling.temperature);
-        m_topP->setValue(sampling.topP);
-        m_topK->setValue(sampling.topK);
-        m_minP->setValue(sampling.minP);
-        m_presence->setValue(sampling.presencePenalty);
-        m_applying = false;
+    case SamplingPresetKind::Custom: {
+        SamplingParams own;
+        own.temperature = static_cast<float>(sampling.temperature);
+        own.topP = static_cast<float>(sampling.topP);
+        own.topK = sampling.topK;
+        own.minP = static_cast<float>(sampling.minP);
+        own.presencePenalty = static_cast<float>(sampling.presencePenalty);
+        showValues(own);
         setPreset(SamplingPresetChoice::Custom);
         break;
+    }
     }
     emit changed();
     return true;

@@ -52,6 +52,8 @@ protected:
 private:
     void retranslateUi();
     void applyPreset();
+    // The value fields show `p` without switching the preset to Custom.
+    void showValues(const SamplingParams& p);
 
     QGroupBox* m_group;
     QCheckBox* m_thinking;
