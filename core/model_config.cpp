@@ -1,6 +1,7 @@
 #include "core/model_config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <numbers>
 
@@ -122,6 +123,62 @@ Result<std::optional<RopeScaling>> parseRopeScaling(const json& obj, const std::
     return std::optional<RopeScaling>{rs};
 }
 
+// quantization_config (spec §7). AWQ: AutoAWQ's 4-bit "gemm" format with a zero point; FP8:
+// e4m3 weights with block scales. Anything else is refused by name rather than failing later on
+// a missing tensor.
+Result<std::optional<Quantization>> parseQuantization(const json& obj, const std::string& file) {
+    const std::string key = "quantization_config";
+    if (!obj.is_object()) return keyError(file, key, "must be an object");
+    QE_ASSIGN_OR_RETURN(std::string method, stringKey(obj, "quant_method", file, ""));
+    std::transform(method.begin(), method.end(), method.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    auto unsupported = [&](const std::string& what) -> Error {
+        return makeError(ErrorCode::Unsupported, key + ": " + what + " is not supported (AWQ 4-bit \"gemm\" and FP8 e4m3 are)",
+                         file);
+    };
+    Quantization q;
+    if (method == "awq") {
+        q.method = Quantization::Method::Awq;
+        QE_ASSIGN_OR_RETURN(std::int64_t bits, intKey(obj, "bits", file, false, 4));
+        if (obj.contains("w_bit")) {
+            QE_ASSIGN_OR_RETURN(bits, intKey(obj, "w_bit", file, false, 4));
+        }
+        QE_ASSIGN_OR_RETURN(q.groupSize, intKey(obj, "group_size", file, false, 128));
+        if (obj.contains("q_group_size")) {
+            QE_ASSIGN_OR_RETURN(q.groupSize, intKey(obj, "q_group_size", file, false, 128));
+        }
+        QE_ASSIGN_OR_RETURN(std::string version, stringKey(obj, "version", file, "gemm"));
+        std::transform(version.begin(), version.end(), version.begin(), [](unsigned char ch) { return std::tolower(ch); });
+        QE_ASSIGN_OR_RETURN(bool zeroPoint, boolKey(obj, "zero_point", file, true));
+        if (bits != 4) return unsupported("AWQ with " + std::to_string(bits) + " bits");
+        if (version != "gemm") return unsupported("AWQ version \"" + version + "\"");
+        if (!zeroPoint) return unsupported("AWQ without a zero point");
+        if (q.groupSize <= 0 || q.groupSize % 2 != 0) return unsupported("AWQ group_size " + std::to_string(q.groupSize));
+    } else if (method == "fp8") {
+        q.method = Quantization::Method::Fp8;
+        QE_ASSIGN_OR_RETURN(std::string fmt, stringKey(obj, "fmt", file, "e4m3"));
+        if (fmt != "e4m3") return unsupported("FP8 format \"" + fmt + "\"");
+        auto it = obj.find("weight_block_size");
+        if (it == obj.end() || it->is_null()) return unsupported("FP8 without weight_block_size (per-tensor scales)");
+        if (!it->is_array() || it->size() != 2 || !(*it)[0].is_number_integer() || !(*it)[1].is_number_integer() ||
+            (*it)[0].get<std::int64_t>() <= 0 || (*it)[1].get<std::int64_t>() <= 0)
+            return keyError(file, key + ".weight_block_size", "must be two positive integers, got " + it->dump());
+        q.blockRows = (*it)[0].get<std::int64_t>();
+        q.groupSize = (*it)[1].get<std::int64_t>();
+    } else {
+        return unsupported(method.empty() ? std::string("a config without quant_method") : "quant_method \"" + method + "\"");
+    }
+    if (auto it = obj.find("modules_to_not_convert"); it != obj.end() && !it->is_null()) {
+        // Qwen's releases leave the embeddings and the LM head out of the linear layers anyway.
+        if (!it->is_array()) return keyError(file, key + ".modules_to_not_convert", "must be a list");
+        for (const auto& m : *it) {
+            const std::string name = m.is_string() ? m.get<std::string>() : m.dump();
+            if (name != "lm_head" && name != "embed_tokens" && name != "model.embed_tokens")
+                return unsupported("leaving \"" + name + "\" unquantized (modules_to_not_convert)");
+        }
+    }
+    return std::optional<Quantization>{q};
+}
+
 Status validate(const ModelConfig& c, const std::string& file) {
     auto positive = [&](std::int64_t v, const char* key) -> Status {
         if (v <= 0) return keyError(file, key, "must be positive, got " + std::to_string(v));
@@ -142,6 +199,18 @@ Status validate(const ModelConfig& c, const std::string& file) {
                          file);
     }
     if (c.headDim % 2 != 0) return keyError(file, "head_dim", "must be even for rotary embeddings");
+    if (c.quantization && c.quantization->method == Quantization::Method::Awq) {
+        // Every linear layer's inputs split into whole groups and its outputs into whole int32 words.
+        const std::int64_t g = c.quantization->groupSize;
+        for (auto [v, key] : {std::pair{c.hiddenSize, "hidden_size"}, {c.qWidth(), "num_attention_heads x head_dim"},
+                              {c.intermediateSize, "intermediate_size"}, {c.kvWidth(), "num_key_value_heads x head_dim"}}) {
+            if (v % 8 != 0 || (std::string(key) != "num_key_value_heads x head_dim" && v % g != 0))
+                return makeError(ErrorCode::Unsupported,
+                                 std::string(key) + " = " + std::to_string(v) + " does not split into AWQ groups of " +
+                                     std::to_string(g) + " inputs and words of 8 outputs",
+                                 file);
+        }
+    }
     const std::int64_t kLimit = std::int64_t{1} << 24;  // sanity bound for any single dimension
     for (auto [v, key] : {std::pair{c.vocabSize, "vocab_size"}, {c.hiddenSize, "hidden_size"},
                           {c.intermediateSize, "intermediate_size"}, {c.numHiddenLayers, "num_hidden_layers"},
@@ -212,6 +281,9 @@ Result<ModelConfig> parseModelConfig(std::string_view text, const std::string& f
     if (auto it = j.find("rope_scaling"); it != j.end() && !it->is_null()) {
         QE_ASSIGN_OR_RETURN(auto scaling, parseRopeScaling(*it, "rope_scaling", file, c.maxPositionEmbeddings));
         if (scaling) c.ropeScaling = scaling;
+    }
+    if (auto it = j.find("quantization_config"); it != j.end() && !it->is_null()) {
+        QE_ASSIGN_OR_RETURN(c.quantization, parseQuantization(*it, file));
     }
     QE_TRY(validate(c, file));
     return c;
@@ -352,6 +424,11 @@ std::optional<ModelConfig> presetConfig(std::string_view name) {
 
 std::vector<std::string> presetNames() { return {"tiny", "0.6b", "1.7b", "4b", "8b", "14b", "32b"}; }
 
+std::string Quantization::summary() const {
+    if (method == Method::Awq) return "AWQ 4-bit, groups of " + std::to_string(groupSize);
+    return "FP8 e4m3, blocks of " + std::to_string(blockRows) + "x" + std::to_string(groupSize);
+}
+
 std::string modelConfigToJson(const ModelConfig& c) {
     json j;
     j["architectures"] = c.architectures;
@@ -383,6 +460,14 @@ std::string modelConfigToJson(const ModelConfig& c) {
     j["sliding_window"] = nullptr;
     j["tie_word_embeddings"] = c.tieWordEmbeddings;
     j["torch_dtype"] = c.torchDtype;
+    if (c.quantization && c.quantization->method == Quantization::Method::Awq) {
+        j["quantization_config"] = {{"bits", 4},       {"group_size", c.quantization->groupSize},
+                                    {"modules_to_not_convert", nullptr}, {"quant_method", "awq"},
+                                    {"version", "gemm"}, {"zero_point", true}};
+    } else if (c.quantization) {
+        j["quantization_config"] = {{"activation_scheme", "dynamic"}, {"fmt", "e4m3"}, {"quant_method", "fp8"},
+                                    {"weight_block_size", {c.quantization->blockRows, c.quantization->groupSize}}};
+    }
     j["transformers_version"] = "4.51.0";
     j["use_cache"] = true;
     j["use_sliding_window"] = false;

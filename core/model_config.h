@@ -23,6 +23,20 @@ struct RopeScaling {
     bool truncate = true;
 };
 
+// quantization_config (spec §7): how the linear layers' weights are stored. Embeddings, the LM
+// head and the norms stay in torch_dtype.
+struct Quantization {
+    enum class Method { Awq, Fp8 };
+    Method method = Method::Awq;
+    // AWQ (AutoAWQ "GEMM", spec §7.1): 4-bit weights with a zero point, in groups of groupSize
+    // input features (qweight, qzeros, scales). FP8 (spec §7.2): F8_E4M3 weights scaled per
+    // block of blockRows x groupSize (weight, weight_scale_inv).
+    std::int64_t groupSize = 128;
+    std::int64_t blockRows = 128;  // FP8 only
+    // "AWQ 4-bit, group 128" / "FP8 e4m3, blocks 128x128": for the model card and `info`.
+    std::string summary() const;
+};
+
 struct ModelConfig {
     std::string modelType;                  // "qwen3"
     std::vector<std::string> architectures; // ["Qwen3ForCausalLM"]
@@ -40,6 +54,7 @@ struct ModelConfig {
     std::string hiddenAct = "silu";
     std::string torchDtype = "bfloat16";
     std::optional<RopeScaling> ropeScaling; // empty: default RoPE
+    std::optional<Quantization> quantization; // empty: every weight in a float dtype
     std::optional<std::int64_t> bosTokenId;
     std::vector<int> eosTokenIds;           // eos_token_id, int or list
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -88,6 +89,89 @@ void fillNormal(std::uint8_t* dst, std::int64_t count, DType dtype, Init init, s
     for (auto& th : pool) th.join();
 }
 
+// The nearest e4m3fn value (ties to the even code), saturating at ±448; for the writer's FP8
+// checkpoints. The positive codes 0x00 .. 0x7e increase with their value.
+std::uint8_t floatToE4m3(float v) {
+    static const std::vector<float> positive = [] {
+        std::vector<float> p(127);
+        for (int i = 0; i < 127; ++i) p[std::size_t(i)] = cpu::e4m3ToFloat(std::uint8_t(i));
+        return p;
+    }();
+    const std::uint8_t sign = std::signbit(v) ? 0x80 : 0;
+    const float a = std::min(std::fabs(v), 448.0f);
+    const auto above = std::upper_bound(positive.begin(), positive.end(), a);
+    if (above == positive.end()) return std::uint8_t(sign | 126);
+    const int hi = int(above - positive.begin()), lo = hi - 1;
+    const float dLo = a - positive[std::size_t(lo)], dHi = positive[std::size_t(hi)] - a;
+    const int code = dLo < dHi ? lo : dHi < dLo ? hi : (lo % 2 == 0 ? lo : hi);
+    return std::uint8_t(sign | code);
+}
+
+// One linear layer W [n, k] quantized as a checkpoint stores it.
+struct QuantizedLinear {
+    std::vector<std::uint32_t> qweight, qzeros;  // AWQ: [k, n/8], [k/g, n/8]
+    std::vector<std::uint16_t> scales;           // AWQ: fp16 [k/g, n]
+    std::vector<std::uint8_t> fp8;               // FP8: [n, k]
+    std::vector<float> blockScales;              // FP8: [ceil(n/br), ceil(k/bc)]
+};
+
+// AutoAWQ's quantizer (spec §7.1), per output column and group of g inputs: s = (max - min) / 15
+// (at least 1e-5 / 15), stored as fp16; z = clamp(-round(min / s), 0, 15); q = clamp(round(w / s)
+// + z, 0, 15); packed eight to a word, logical column ORDER[p] in nibble p.
+QuantizedLinear quantizeAwq(const std::vector<float>& w, std::int64_t n, std::int64_t k, std::int64_t g) {
+    static constexpr int kOrder[8] = {0, 2, 4, 6, 1, 3, 5, 7};
+    const std::int64_t groups = k / g, words = n / 8;
+    QuantizedLinear q;
+    q.qweight.assign(std::size_t(k * words), 0);
+    q.qzeros.assign(std::size_t(groups * words), 0);
+    q.scales.resize(std::size_t(groups * n));
+    std::vector<std::uint8_t> levels(std::size_t(k * n)), zeros(std::size_t(groups * n));  // [i, o], [gi, o]
+    for (std::int64_t o = 0; o < n; ++o) {
+        for (std::int64_t gi = 0; gi < groups; ++gi) {
+            const float* row = &w[std::size_t(o * k + gi * g)];
+            const auto [mn, mx] = std::minmax_element(row, row + g);
+            const std::uint16_t s16 = cpu::floatToF16(std::max(*mx - *mn, 1e-5f) / 15.0f);
+            const float s = cpu::f16ToFloat(s16);
+            const float z = std::clamp(-std::nearbyint(*mn / s), 0.0f, 15.0f);
+            q.scales[std::size_t(gi * n + o)] = s16;
+            zeros[std::size_t(gi * n + o)] = std::uint8_t(z);
+            for (std::int64_t j = 0; j < g; ++j)
+                levels[std::size_t((gi * g + j) * n + o)] = std::uint8_t(std::clamp(std::nearbyint(row[j] / s) + z, 0.0f, 15.0f));
+        }
+    }
+    auto pack = [&](const std::vector<std::uint8_t>& from, std::int64_t rows, std::vector<std::uint32_t>& to) {
+        for (std::int64_t r = 0; r < rows; ++r)
+            for (std::int64_t c = 0; c < words; ++c)
+                for (int p = 0; p < 8; ++p)
+                    to[std::size_t(r * words + c)] |= std::uint32_t(from[std::size_t(r * n + 8 * c + kOrder[p])]) << (4 * p);
+    };
+    pack(levels, k, q.qweight);
+    pack(zeros, groups, q.qzeros);
+    return q;
+}
+
+// Fine-grained FP8 (spec §7.2): per block, scale = max|w| / 448 (1 for an all-zero block); the
+// e4m3 values are w / scale.
+QuantizedLinear quantizeFp8(const std::vector<float>& w, std::int64_t n, std::int64_t k, std::int64_t br, std::int64_t bc) {
+    const std::int64_t blockRows = (n + br - 1) / br, blockCols = (k + bc - 1) / bc;
+    QuantizedLinear q;
+    q.fp8.resize(std::size_t(n * k));
+    q.blockScales.assign(std::size_t(blockRows * blockCols), 0.0f);
+    for (std::int64_t o = 0; o < n; ++o)
+        for (std::int64_t i = 0; i < k; ++i) {
+            float& m = q.blockScales[std::size_t((o / br) * blockCols + i / bc)];
+            m = std::max(m, std::fabs(w[std::size_t(o * k + i)]));
+        }
+    for (float& s : q.blockScales) s = s > 0.0f ? s / 448.0f : 1.0f;
+    for (std::int64_t o = 0; o < n; ++o)
+        for (std::int64_t i = 0; i < k; ++i)
+            q.fp8[std::size_t(o * k + i)] =
+                floatToE4m3(w[std::size_t(o * k + i)] / q.blockScales[std::size_t((o / br) * blockCols + i / bc)]);
+    return q;
+}
+
+bool isLinear(const std::string& name) { return name.ends_with("_proj.weight"); }
+
 Status writeText(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary);
     out << text;
@@ -113,34 +197,79 @@ Status writeRandomModel(const ModelConfig& config, const std::string& outDir, co
 
     ModelConfig written = config;
     written.torchDtype = options.dtype == DType::F32 ? "float32" : options.dtype == DType::F16 ? "float16" : "bfloat16";
+    written.quantization = options.quantization;
     QE_TRY(writeText(outDir + "/config.json", modelConfigToJson(written)));
     QE_TRY(writeText(outDir + "/generation_config.json", generationConfigToJson(written)));
 
     const int threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    const std::uint64_t elementBytes = options.dtype == DType::F32 ? 4 : 2;
-    auto tensors = expectedTensors(config);
+
+    // The tensors to write: each expected one in `dtype`, except that a quantized checkpoint stores
+    // a linear layer as the parts of its quantized form (quantized once, when the first part is
+    // written, from the float weights the same seed gives an unquantized checkpoint).
+    std::vector<TensorToWrite> tensors;
+    for (const auto& t : expectedTensors(config)) {
+        std::int64_t count = 1;
+        for (auto d : t.shape) count *= d;
+        const Init init = initFor(t.name, config);
+        const std::uint64_t seed = hashName(t.name, options.seed);
+        if (!options.quantization || !isLinear(t.name)) {
+            const DType dtype = options.dtype;
+            tensors.push_back({t.name, dtype, t.shape, [=](std::uint8_t* dst) { fillNormal(dst, count, dtype, init, seed, threads); }});
+            continue;
+        }
+        const Quantization quant = *options.quantization;
+        const std::int64_t n = t.shape[0], k = t.shape[1];
+        // Quantized once, when the first part is written; dropped after the last.
+        struct Cache {
+            std::unique_ptr<QuantizedLinear> q;
+            int partsLeft = 0;
+        };
+        auto cache = std::make_shared<Cache>();
+        cache->partsLeft = quant.method == Quantization::Method::Awq ? 3 : 2;
+        auto part = [=](auto member) {
+            return [=](std::uint8_t* dst) {
+                if (!cache->q) {
+                    std::vector<float> w(static_cast<std::size_t>(count));
+                    fillNormal(reinterpret_cast<std::uint8_t*>(w.data()), count, DType::F32, init, seed, threads);
+                    cache->q = std::make_unique<QuantizedLinear>(quant.method == Quantization::Method::Awq
+                                                                     ? quantizeAwq(w, n, k, quant.groupSize)
+                                                                     : quantizeFp8(w, n, k, quant.blockRows, quant.groupSize));
+                }
+                const auto& values = (*cache->q).*member;
+                std::memcpy(dst, values.data(), values.size() * sizeof(values[0]));
+                if (--cache->partsLeft == 0) cache->q.reset();
+            };
+        };
+        const std::string base = t.name.substr(0, t.name.size() - std::string("weight").size());
+        if (quant.method == Quantization::Method::Awq) {
+            const std::int64_t g = quant.groupSize;
+            tensors.push_back({base + "qweight", DType::I32, {k, n / 8}, part(&QuantizedLinear::qweight)});
+            tensors.push_back({base + "qzeros", DType::I32, {k / g, n / 8}, part(&QuantizedLinear::qzeros)});
+            tensors.push_back({base + "scales", DType::F16, {k / g, n}, part(&QuantizedLinear::scales)});
+        } else {
+            const std::int64_t br = quant.blockRows, bc = quant.groupSize;
+            tensors.push_back({base + "weight", DType::F8_E4M3, {n, k}, part(&QuantizedLinear::fp8)});
+            tensors.push_back({base + "weight_scale_inv", DType::F32, {(n + br - 1) / br, (k + bc - 1) / bc},
+                               part(&QuantizedLinear::blockScales)});
+        }
+    }
 
     // Assign tensors to shards in order, about equal bytes each.
+    auto bytesOf = [](const TensorToWrite& t) {
+        std::uint64_t bits = dtypeBits(t.dtype);
+        for (auto d : t.shape) bits *= static_cast<std::uint64_t>(d);
+        return bits / 8;
+    };
     std::uint64_t totalBytes = 0;
-    for (const auto& t : tensors) {
-        std::uint64_t n = elementBytes;
-        for (auto d : t.shape) n *= static_cast<std::uint64_t>(d);
-        totalBytes += n;
-    }
+    for (const auto& t : tensors) totalBytes += bytesOf(t);
     const int shards = std::min<int>(options.shards, static_cast<int>(tensors.size()));
     std::vector<std::vector<TensorToWrite>> perShard(static_cast<std::size_t>(shards));
     std::map<std::string, std::string> weightMap;
     std::uint64_t running = 0;
-    for (const auto& t : tensors) {
-        std::int64_t count = 1;
-        for (auto d : t.shape) count *= d;
+    for (auto& t : tensors) {
         int shard = shards == 1 ? 0 : static_cast<int>(std::min<std::uint64_t>(running * shards / std::max<std::uint64_t>(totalBytes, 1), shards - 1));
-        running += static_cast<std::uint64_t>(count) * elementBytes;
-        const Init init = initFor(t.name, config);
-        const std::uint64_t seed = hashName(t.name, options.seed);
-        const DType dtype = options.dtype;
-        perShard[static_cast<std::size_t>(shard)].push_back(
-            {t.name, dtype, t.shape, [=](std::uint8_t* dst) { fillNormal(dst, count, dtype, init, seed, threads); }});
+        running += bytesOf(t);
+        perShard[static_cast<std::size_t>(shard)].push_back(std::move(t));
     }
     for (int shard = 0; shard < shards; ++shard) {
         char name[64];

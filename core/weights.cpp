@@ -1,6 +1,9 @@
 #include "core/weights.h"
 
+#include <algorithm>
+#include <cstring>
 #include <set>
+#include <thread>
 
 #include "core/log.h"
 
@@ -24,6 +27,35 @@ Result<cpu::WeightType> weightType(const TensorInfo& t) {
                          std::string("dtype ") + dtypeName(t.dtype) + " is not supported (BF16, F16 and F32 are)",
                          t.name);
     }
+}
+
+// A tensor's element `i` as fp32 for the float dtypes (scales).
+float floatAt(const TensorInfo& t, std::int64_t i) {
+    std::uint16_t h;
+    switch (t.dtype) {
+    case DType::F32: { float f; std::memcpy(&f, t.data + 4 * i, 4); return f; }
+    case DType::BF16: std::memcpy(&h, t.data + 2 * i, 2); return cpu::bf16ToFloat(h);
+    default: std::memcpy(&h, t.data + 2 * i, 2); return cpu::f16ToFloat(h);
+    }
+}
+
+std::uint32_t wordAt(const TensorInfo& t, std::int64_t i) {
+    std::uint32_t w;
+    std::memcpy(&w, t.data + 4 * i, 4);
+    return w;
+}
+
+// AWQ's packing (spec §7.1): logical column j (0..7) of a word lives in nibble kAwqNibble[j].
+constexpr int kAwqNibble[8] = {0, 4, 1, 5, 2, 6, 3, 7};
+
+// Runs fn(begin, end) over [0, n) split across the hardware threads (load-time repacking).
+template <typename Fn>
+void parallelChunks(std::int64_t n, const Fn& fn) {
+    const std::int64_t threads = std::clamp<std::int64_t>(std::thread::hardware_concurrency(), 1, std::max<std::int64_t>(n, 1));
+    std::vector<std::thread> workers;
+    for (std::int64_t t = 1; t < threads; ++t) workers.emplace_back(fn, n * t / threads, n * (t + 1) / threads);
+    fn(0, n / threads);
+    for (auto& w : workers) w.join();
 }
 
 }  // namespace
@@ -55,6 +87,9 @@ Result<std::unique_ptr<Weights>> Weights::load(const std::string& folder, const 
                                                std::stop_token stop, const LoadProgressFn& progress, WeightMemory memory) {
     auto weights = std::unique_ptr<Weights>(new Weights());
     weights->m_config = config;
+    // AWQ's layers are repacked into memory of their own: reading the files into memory as well
+    // would hold them twice (19 + 16 GB for 32B). Mapped, they are read once and left to the page cache.
+    if (config.quantization && config.quantization->method == Quantization::Method::Awq) memory = WeightMemory::Mapped;
     CheckpointLoadOptions open{.memory = memory, .stop = stop, .progress = progress};
     QE_ASSIGN_OR_RETURN(auto checkpoint, SafetensorsCheckpoint::open(folder, open));
     weights->m_checkpoint = std::make_unique<SafetensorsCheckpoint>(std::move(checkpoint));
@@ -79,6 +114,102 @@ Result<std::unique_ptr<Weights>> Weights::load(const std::string& folder, const 
         QE_ASSIGN_OR_RETURN(const TensorInfo* t, find(e));
         return cpu::MatrixView{t->data, weightType(*t).value(), e.shape[0], e.shape[1]};
     };
+    std::set<std::string> expectedNames;
+    // A quantized checkpoint's tensor that stands for part of a linear layer: its name, dtype and
+    // shape checked like find's.
+    auto part = [&](const ExpectedTensor& e, const std::string& suffix, std::initializer_list<DType> dtypes,
+                    std::vector<std::int64_t> shape) -> Result<const TensorInfo*> {
+        const std::string name = e.name.substr(0, e.name.size() - std::string("weight").size()) + suffix;
+        const TensorInfo* t = ckpt.find(name);
+        if (!t) {
+            return makeError(ErrorCode::NotFound,
+                             "tensor is missing from the checkpoint in " + folder + " (config.json says " +
+                                 config.quantization->summary() + ")",
+                             name);
+        }
+        if (std::find(dtypes.begin(), dtypes.end(), t->dtype) == dtypes.end()) {
+            std::string allowed;
+            for (DType d : dtypes) allowed += (allowed.empty() ? "" : " or ") + std::string(dtypeName(d));
+            return makeError(ErrorCode::Unsupported, std::string("dtype ") + dtypeName(t->dtype) + ", expected " + allowed, name);
+        }
+        if (t->shape != shape) {
+            return makeError(ErrorCode::InvalidArgument,
+                             "shape " + shapeText(t->shape) + ", expected " + shapeText(shape) + " from config.json", name);
+        }
+        expectedNames.insert(name);
+        done += t->byteSize();
+        if (progress && !ckpt.resident()) progress(done, total);
+        return t;
+    };
+    // AWQ (spec §7.1): qweight [K, N/8] and qzeros [K/G, N/8] int32 words of eight 4-bit values,
+    // scales [K/G, N]; repacked to cpu::WeightType::Q4's rows.
+    auto awqMatrix = [&](const ExpectedTensor& e) -> Result<cpu::MatrixView> {
+        const std::int64_t n = e.shape[0], k = e.shape[1], g = config.quantization->groupSize, groups = k / g;
+        const std::int64_t words = n / 8;
+        QE_ASSIGN_OR_RETURN(const TensorInfo* qweight, part(e, "qweight", {DType::I32, DType::U32}, {k, words}));
+        QE_ASSIGN_OR_RETURN(const TensorInfo* qzeros, part(e, "qzeros", {DType::I32, DType::U32}, {groups, words}));
+        QE_ASSIGN_OR_RETURN(const TensorInfo* scales, part(e, "scales", {DType::F16, DType::BF16, DType::F32}, {groups, n}));
+        auto q = std::make_unique<Quantized>();
+        try {
+            q->data.assign(static_cast<std::size_t>(n * k / 2), 0);
+            q->scales.resize(static_cast<std::size_t>(n * groups));
+            q->zeros.resize(static_cast<std::size_t>(n * groups));
+        } catch (const std::bad_alloc&) {
+            return makeError(ErrorCode::OutOfMemory,
+                             "not enough memory to unpack the 4-bit weights (" + std::to_string(n * k / 2 / 1048576) + " MiB)",
+                             e.name);
+        }
+        const std::int64_t half = g / 2;
+        // Each thread takes whole words (8 output rows), so no two write the same bytes.
+        parallelChunks(words, [&](std::int64_t wordBegin, std::int64_t wordEnd) {
+            for (std::int64_t gi = 0; gi < groups; ++gi) {
+                for (std::int64_t c = wordBegin; c < wordEnd; ++c) {
+                    const std::uint32_t zw = wordAt(*qzeros, gi * words + c);
+                    for (int j = 0; j < 8; ++j) {
+                        const std::int64_t row = 8 * c + j;
+                        q->zeros[std::size_t(row * groups + gi)] = std::uint8_t((zw >> (4 * kAwqNibble[j])) & 15);
+                        q->scales[std::size_t(row * groups + gi)] = floatAt(*scales, gi * n + row);
+                    }
+                }
+            }
+            for (std::int64_t i = 0; i < k; ++i) {
+                const std::int64_t byte = (i / g) * half + (i % g) % half;
+                const int shift = (i % g) < half ? 0 : 4;
+                for (std::int64_t c = wordBegin; c < wordEnd; ++c) {
+                    const std::uint32_t w = wordAt(*qweight, i * words + c);
+                    for (int j = 0; j < 8; ++j) {
+                        const auto nibble = std::uint8_t((w >> (4 * kAwqNibble[j])) & 15);
+                        q->data[std::size_t((8 * c + j) * (k / 2) + byte)] |= std::uint8_t(nibble << shift);
+                    }
+                }
+            }
+        });
+        cpu::MatrixView view{q->data.data(), cpu::WeightType::Q4, n, k, q->scales.data(), q->zeros.data(), g, 0};
+        weights->m_quantized.push_back(std::move(q));
+        return view;
+    };
+    // FP8 (spec §7.2): weight [N, K] e4m3 in place, weight_scale_inv [ceil(N/br), ceil(K/bc)]
+    // (multiplied, despite its name).
+    auto fp8Matrix = [&](const ExpectedTensor& e) -> Result<cpu::MatrixView> {
+        const std::int64_t n = e.shape[0], k = e.shape[1];
+        const std::int64_t br = config.quantization->blockRows, bc = config.quantization->groupSize;
+        QE_ASSIGN_OR_RETURN(const TensorInfo* weight, part(e, "weight", {DType::F8_E4M3}, {n, k}));
+        QE_ASSIGN_OR_RETURN(const TensorInfo* scale,
+                            part(e, "weight_scale_inv", {DType::F32, DType::BF16, DType::F16}, {(n + br - 1) / br, (k + bc - 1) / bc}));
+        auto q = std::make_unique<Quantized>();
+        q->scales.resize(static_cast<std::size_t>(scale->numElements()));
+        for (std::size_t i = 0; i < q->scales.size(); ++i) q->scales[i] = floatAt(*scale, std::int64_t(i));
+        cpu::MatrixView view{weight->data, cpu::WeightType::F8E4M3, n, k, q->scales.data(), nullptr, bc, br};
+        weights->m_quantized.push_back(std::move(q));
+        return view;
+    };
+    // A linear layer: quantized in a quantized checkpoint, else as stored.
+    auto linear = [&](const ExpectedTensor& e) -> Result<cpu::MatrixView> {
+        if (!config.quantization) return matrix(e);
+        expectedNames.erase(e.name);
+        if (config.quantization->method == Quantization::Method::Awq) return awqMatrix(e);
+        return fp8Matrix(e);
+    };
     auto vector = [&](const ExpectedTensor& e) -> Result<std::vector<float>> {
         QE_ASSIGN_OR_RETURN(const TensorInfo* t, find(e));
         std::vector<float> v(static_cast<std::size_t>(e.shape[0]));
@@ -88,7 +219,6 @@ Result<std::unique_ptr<Weights>> Weights::load(const std::string& folder, const 
     };
 
     const auto expected = expectedTensors(config);
-    std::set<std::string> expectedNames;
     for (const auto& e : expected) expectedNames.insert(e.name);
     std::size_t next = 0;
     QE_ASSIGN_OR_RETURN(weights->m_embed, matrix(expected[next++]));
@@ -96,16 +226,16 @@ Result<std::unique_ptr<Weights>> Weights::load(const std::string& folder, const 
     for (auto& layer : weights->m_layers) {
         if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "loading cancelled");
         QE_ASSIGN_OR_RETURN(layer.inputLayernorm, vector(expected[next++]));
-        QE_ASSIGN_OR_RETURN(layer.qProj, matrix(expected[next++]));
-        QE_ASSIGN_OR_RETURN(layer.kProj, matrix(expected[next++]));
-        QE_ASSIGN_OR_RETURN(layer.vProj, matrix(expected[next++]));
+        QE_ASSIGN_OR_RETURN(layer.qProj, linear(expected[next++]));
+        QE_ASSIGN_OR_RETURN(layer.kProj, linear(expected[next++]));
+        QE_ASSIGN_OR_RETURN(layer.vProj, linear(expected[next++]));
         QE_ASSIGN_OR_RETURN(layer.qNorm, vector(expected[next++]));
         QE_ASSIGN_OR_RETURN(layer.kNorm, vector(expected[next++]));
-        QE_ASSIGN_OR_RETURN(layer.oProj, matrix(expected[next++]));
+        QE_ASSIGN_OR_RETURN(layer.oProj, linear(expected[next++]));
         QE_ASSIGN_OR_RETURN(layer.postAttentionLayernorm, vector(expected[next++]));
-        QE_ASSIGN_OR_RETURN(layer.gateProj, matrix(expected[next++]));
-        QE_ASSIGN_OR_RETURN(layer.upProj, matrix(expected[next++]));
-        QE_ASSIGN_OR_RETURN(layer.downProj, matrix(expected[next++]));
+        QE_ASSIGN_OR_RETURN(layer.gateProj, linear(expected[next++]));
+        QE_ASSIGN_OR_RETURN(layer.upProj, linear(expected[next++]));
+        QE_ASSIGN_OR_RETURN(layer.downProj, linear(expected[next++]));
     }
     QE_ASSIGN_OR_RETURN(weights->m_finalNorm, vector(expected[next++]));
     if (config.tieWordEmbeddings) {
@@ -123,6 +253,12 @@ Result<std::unique_ptr<Weights>> Weights::load(const std::string& folder, const 
         if (!expectedNames.count(t.name)) log()->warn("{}: unused tensor {} in {}", folder, t.name, t.file);
     }
     return weights;
+}
+
+std::uint64_t Weights::repackedBytes() const {
+    std::uint64_t bytes = 0;
+    for (const auto& q : m_quantized) bytes += q->data.size() + q->scales.size() * sizeof(float) + q->zeros.size();
+    return bytes;
 }
 
 std::string Weights::dtypeSummary() const {

@@ -1,6 +1,9 @@
 // The tensors of a Qwen3 checkpoint, checked by name, dtype and shape against the config
 // (spec §1.2, §4.2) and exposed as views for the kernels. Matrices stay in the memory-mapped
-// files (bf16 / f16 / f32); norm vectors are widened to fp32 at load (they are tiny).
+// files (bf16 / f16 / f32, and FP8 checkpoints' e4m3 bytes); norm vectors are widened to fp32 at
+// load (they are tiny). AWQ checkpoints' linear layers (spec §7.1) are repacked at load into
+// memory of their own, one output row after another (cpu::WeightType::Q4), about the size of
+// their files; their scales (and FP8's) are widened to fp32.
 #pragma once
 
 #include <cstdint>
@@ -52,8 +55,16 @@ public:
     std::uint64_t fileBytes() const { return m_checkpoint->totalBytes(); }
     bool resident() const { return m_checkpoint->resident(); }
     std::string dtypeSummary() const;  // "BF16", or "BF16+F32" when mixed
+    // Bytes of memory the weights take beyond the checkpoint's files (AWQ's repacked layers).
+    std::uint64_t repackedBytes() const;
 
 private:
+    struct Quantized {  // the storage of one quantized matrix (MatrixView's data, scales, zeros)
+        std::vector<std::uint8_t> data;
+        std::vector<float> scales;
+        std::vector<std::uint8_t> zeros;
+    };
+    std::vector<std::unique_ptr<Quantized>> m_quantized;
     ModelConfig m_config;
     std::unique_ptr<SafetensorsCheckpoint> m_checkpoint;
     cpu::MatrixView m_embed;

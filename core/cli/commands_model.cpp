@@ -108,6 +108,7 @@ int cmdInfo(int argc, char** argv, int first) {
     j["total_parameters"] = sizes.total;
     j["dtype"] = dtype;
     j["bytes"] = {{"weights", haveWeights ? json(weightBytes) : json(nullptr)}, {"bf16", sizes.bf16Bytes}};
+    j["quantization"] = c.quantization ? json(c.quantization->summary()) : json(nullptr);
     j["kv_bytes_per_token"] = sizes.kvBytesPerTokenBf16;
     j["kv_bytes_per_token_cpu_f32"] = sizes.kvBytesPerTokenF32;
 
@@ -125,6 +126,7 @@ int cmdInfo(int argc, char** argv, int first) {
                 (long long)sizes.nonEmbedding, (long long)sizes.perLayer);
     for (const auto& m : sizes.modules)
         std::printf("    %-34s %12lld x %lld\n", m.name.c_str(), (long long)m.parameters, (long long)m.count);
+    if (c.quantization) std::printf("  quantized: %s (linear layers)\n", c.quantization->summary().c_str());
     if (haveWeights) std::printf("  weights: %llu bytes (%s)\n", (unsigned long long)weightBytes, dtype.c_str());
     else std::printf("  weights: none in this folder (config only); bf16 would be %lld bytes\n", (long long)sizes.bf16Bytes);
     std::printf("  KV cache: %lld bytes per token in bf16 (%lld in the CPU engine's fp32 cache)\n",
@@ -200,7 +202,7 @@ int cmdMakeModel(int argc, char** argv, int first) {
     auto args = Args::parse(argc, argv, first, {"tied", "untied", "config-only"},
                             {"preset", "seed", "dtype", "out", "shards", "threads", "hidden-size", "intermediate-size",
                              "layers", "heads", "kv-heads", "head-dim", "vocab-size", "max-position", "rope-theta",
-                             "yarn-factor"});
+                             "yarn-factor", "quantize", "group-size"});
     if (!args.ok()) return fail(args.error(), true);
     auto out = args->get("out");
     if (!out) return fail(makeError(ErrorCode::InvalidArgument, "make-model: --out DIR is required"), true);
@@ -244,6 +246,16 @@ int cmdMakeModel(int argc, char** argv, int first) {
         config.ropeScaling = rs;
         config.maxPositionEmbeddings = static_cast<std::int64_t>(config.maxPositionEmbeddings * *yarn);
     }
+    if (auto quantize = args->get("quantize")) {
+        Quantization q;
+        if (*quantize == "awq") q.method = Quantization::Method::Awq;
+        else if (*quantize == "fp8") q.method = Quantization::Method::Fp8;
+        else return fail(makeError(ErrorCode::InvalidArgument, "--quantize must be awq or fp8"), true);
+        auto group = args->getInt("group-size", 128);
+        if (!group.ok()) return fail(group.error(), true);
+        q.groupSize = q.blockRows = *group;
+        config.quantization = q;
+    }
     // Round-trip through the parser so a bad shape is reported exactly as for a loaded model.
     auto checked = parseModelConfig(modelConfigToJson(config), "make-model options");
     if (!checked.ok()) return fail(checked.error(), true);
@@ -271,9 +283,14 @@ int cmdMakeModel(int argc, char** argv, int first) {
     else if (dtype == "f16") options.dtype = DType::F16;
     else return fail(makeError(ErrorCode::InvalidArgument, "--dtype must be bf16, f16 or f32"), true);
     if (options.shards < 1) return fail(makeError(ErrorCode::InvalidArgument, "--shards must be at least 1"), true);
+    options.quantization = checked->quantization;
+    if (options.quantization && dtype == "bf16" && options.quantization->method == Quantization::Method::Awq)
+        options.dtype = DType::F16;  // AutoAWQ checkpoints are float16 throughout
     if (auto s = writeRandomModel(*checked, *out, options); !s.ok()) return fail(s.error());
     const ModelSizes sizes = computeModelSizes(*checked);
-    std::fprintf(stderr, "wrote %s: %lld parameters, %s, %d shard(s)\n", out->c_str(), (long long)sizes.total, dtype.c_str(),
+    const std::string stored = options.quantization ? options.quantization->summary() + ", the rest " + dtypeName(options.dtype)
+                                                    : std::string(dtypeName(options.dtype));
+    std::fprintf(stderr, "wrote %s: %lld parameters, %s, %d shard(s)\n", out->c_str(), (long long)sizes.total, stored.c_str(),
                  options.shards);
     return kExitOk;
 }

@@ -25,6 +25,7 @@ void printUsage(std::FILE* out) {
         "              [--template NAME --var key=value ...]) [--max-new N]\n"
         "              [--greedy | --temperature T --top-k K --top-p P --min-p M --seed S] [--json]\n"
         "  make-model  --preset tiny|0.6b|1.7b|4b|8b|14b|32b [--seed S] [--dtype bf16|f32] --out DIR [--shards N]\n"
+        "              [--quantize awq|fp8 [--group-size G]]  (AWQ 4-bit or FP8 linear layers, spec §7)\n"
         "              [--config-only]\n"
         "  bench       --model DIR [--prompt-len N] [--gen N] [--threads T] [--weights auto|mapped|resident] [--json]\n"
         "  gpu-bench   --preset NAME [--contexts 512,32768] [--gen N] [--prompt-len N] [--yarn-factor F]\n"

@@ -13,16 +13,35 @@
 
 namespace qe::cpu {
 
-enum class WeightType { F32, BF16, F16 };
+// Q4 and F8E4M3 are quantized checkpoints' linear layers (spec §7). The matrix products widen
+// them to fp32 a block of rows at a time (dequantizeRows) and run the F32 kernels on that, so a
+// quantized matrix gives the same bits as the F32 matrix of its dequantized values.
+enum class WeightType { F32, BF16, F16, Q4, F8E4M3 };
 
 // A row-major weight matrix [rows = out features, cols = in features], not owned.
-// `data` points at rows*cols elements of `type`; it need not be aligned (mmapped safetensors).
+// F32 / BF16 / F16: `data` points at rows*cols elements of `type`; it need not be aligned
+// (mmapped safetensors).
+// Q4 (AWQ repacked by Weights): `data` is rows x cols/2 bytes; in each group of groupSize
+// columns, byte j holds column j in its low nibble and column j + groupSize/2 in its high one.
+// Element (r, c) = (q - zeros[r, g]) * scales[r, g], g = c / groupSize, both [rows, cols/groupSize].
+// F8E4M3: `data` is rows x cols e4m3 bytes; element (r, c) = e4m3(r, c) * scales[r / blockRows,
+// c / groupSize], scales [ceil(rows / blockRows), ceil(cols / groupSize)]; zeros unused.
 struct MatrixView {
     const void* data = nullptr;
     WeightType type = WeightType::F32;
     std::int64_t rows = 0;
     std::int64_t cols = 0;
+    const float* scales = nullptr;
+    const std::uint8_t* zeros = nullptr;
+    std::int64_t groupSize = 0;
+    std::int64_t blockRows = 0;
 };
+inline bool isQuantized(WeightType type) { return type == WeightType::Q4 || type == WeightType::F8E4M3; }
+// Rows [rowBegin, rowEnd) of a matrix of any type as fp32, out[(r - rowBegin) * w.cols + c]. Exact
+// for the float types and Q4; F8E4M3 rounds each product with its scale once.
+void dequantizeRows(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, float* out);
+// An e4m3fn byte as fp32 (exact; 0x7f and 0xff are NaN, there are no infinities).
+float e4m3ToFloat(std::uint8_t v);
 
 // Instruction-set level the kernels run with, in increasing order. Avx512 runs the prefill GEMM
 // and attention's two loops with AVX-512F (same results as Avx2, bit for bit) and everything

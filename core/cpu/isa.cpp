@@ -160,6 +160,7 @@ float f16Bits(std::uint16_t v) {
 }  // namespace detail
 
 void rowToFloat(const MatrixView& w, std::int64_t row, float* out) {
+    if (isQuantized(w.type)) return dequantizeRows(w, row, row + 1, out);
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
     if (activeIsa() >= Isa::Avx2) return detail::rowToFloatAvx2(w, row, out);
 #endif

@@ -290,6 +290,8 @@ QE_AVX2 void matvecRowsAvx2(const MatrixView& w, std::int64_t rowBegin, std::int
     case WeightType::F32: return matvecTyped<WeightType::F32>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
     case WeightType::BF16: return matvecTyped<WeightType::BF16>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
     case WeightType::F16: return matvecTyped<WeightType::F16>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
+    case WeightType::Q4:
+    case WeightType::F8E4M3: break;  // widened to F32 before any kernel (matmul.cpp, rowToFloat)
     }
 }
 
@@ -299,6 +301,8 @@ QE_AVX2 void gemmRowsAvx2(const MatrixView& w, std::int64_t rowBegin, std::int64
     case WeightType::F32: return gemmTyped<WeightType::F32>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
     case WeightType::BF16: return gemmTyped<WeightType::BF16>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
     case WeightType::F16: return gemmTyped<WeightType::F16>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
+    case WeightType::Q4:
+    case WeightType::F8E4M3: break;  // widened to F32 before any kernel (matmul.cpp, rowToFloat)
     }
 }
 
@@ -308,6 +312,8 @@ QE_AVX2 void packPanelAvx2(const MatrixView& w, std::int64_t row0, std::int64_t 
     case WeightType::F32: return packPanel<WeightType::F32>(w, row0, rows, k0, kc, packed, width, ld);
     case WeightType::BF16: return packPanel<WeightType::BF16>(w, row0, rows, k0, kc, packed, width, ld);
     case WeightType::F16: return packPanel<WeightType::F16>(w, row0, rows, k0, kc, packed, width, ld);
+    case WeightType::Q4:
+    case WeightType::F8E4M3: break;  // widened to F32 before any kernel (matmul.cpp, rowToFloat)
     }
 }
 
@@ -567,6 +573,8 @@ QE_AVX2 void rowToFloatAvx2(const MatrixView& w, std::int64_t row, float* out) {
     case WeightType::F32: return rowToFloatTyped<WeightType::F32>(rowBytes(w, row), w.cols, out);
     case WeightType::BF16: return rowToFloatTyped<WeightType::BF16>(rowBytes(w, row), w.cols, out);
     case WeightType::F16: return rowToFloatTyped<WeightType::F16>(rowBytes(w, row), w.cols, out);
+    case WeightType::Q4:
+    case WeightType::F8E4M3: break;  // widened to F32 before any kernel (matmul.cpp, rowToFloat)
     }
 }
 

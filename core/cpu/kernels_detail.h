@@ -94,6 +94,8 @@ inline float loadWeight(const unsigned char* row, WeightType type, std::int64_t 
     case WeightType::F32: { float f; std::memcpy(&f, row + 4 * k, 4); return f; }
     case WeightType::BF16: { std::uint16_t h; std::memcpy(&h, row + 2 * k, 2); return bf16Bits(h); }
     case WeightType::F16: { std::uint16_t h; std::memcpy(&h, row + 2 * k, 2); return f16Bits(h); }
+    case WeightType::Q4:
+    case WeightType::F8E4M3: break;  // widened to F32 before any kernel (matmul.cpp, rowToFloat)
     }
     return 0.0f;
 }

@@ -33,6 +33,20 @@ std::uint16_t* packedActivations(std::int64_t elements) {
 
 void computeRows(Isa isa, const MatmulOut& out, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
                  std::int64_t numTokens, std::int64_t ldx, const std::uint16_t* packedX) {
+    if (isQuantized(out.w.type)) {
+        // A block of rows widened to fp32 at a time (kRowBlock x cols floats, per thread), then the
+        // F32 kernels: the same bits as an F32 matrix of the dequantized values.
+        thread_local std::vector<float> rows;
+        const std::int64_t k = out.w.cols;
+        if (std::int64_t(rows.size()) < detail::kRowBlock * k) rows.resize(std::size_t(detail::kRowBlock * k));
+        for (std::int64_t begin = rowBegin; begin < rowEnd; begin += detail::kRowBlock) {
+            const std::int64_t end = std::min(rowEnd, begin + detail::kRowBlock);
+            dequantizeRows(out.w, begin, end, rows.data());
+            const MatmulOut widened{.w = {rows.data(), WeightType::F32, end - begin, k}, .y = out.y + begin, .ldy = out.ldy};
+            computeRows(isa, widened, 0, end - begin, x, numTokens, ldx, nullptr);
+        }
+        return;
+    }
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
     if (packedX && out.w.type == WeightType::BF16)
         return detail::gemmRowsAmx(out.w, rowBegin, rowEnd, packedX, numTokens, out.y, out.ldy);

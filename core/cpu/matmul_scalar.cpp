@@ -43,6 +43,8 @@ void matmulRowsScalar(const MatrixView& w, std::int64_t rowBegin, std::int64_t r
     case WeightType::F32: return matmulRows<WeightType::F32>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
     case WeightType::BF16: return matmulRows<WeightType::BF16>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
     case WeightType::F16: return matmulRows<WeightType::F16>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
+    case WeightType::Q4:
+    case WeightType::F8E4M3: break;  // widened to F32 before any kernel (matmul.cpp, rowToFloat)
     }
 }
 

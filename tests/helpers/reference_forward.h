@@ -41,6 +41,47 @@ struct Reference {
         }
         return out;
     }
+    // A linear layer's weight [out, in]. In a quantized checkpoint it is dequantized here from the
+    // stored tensors, straight from spec §7: AWQ's W[i][n] = (q - z) * scales[g][n], q and z the
+    // nibbles REV[n % 8] of qweight[i][n / 8] and qzeros[g][n / 8], g = i / group size (the layout is
+    // [in, out]); FP8's W[o][i] = e4m3(weight[o][i]) * weight_scale_inv[o / br][i / bc].
+    std::vector<double> linearWeight(const std::string& name, size_t out, size_t in) const {
+        if (!c.quantization) return tensor(name);
+        const std::string base = name.substr(0, name.size() - std::string("weight").size());
+        std::vector<double> w(out * in);
+        const auto& q = *c.quantization;
+        if (q.method == Quantization::Method::Awq) {
+            static constexpr int kRev[8] = {0, 4, 1, 5, 2, 6, 3, 7};
+            const TensorInfo* qweight = ckpt.find(base + "qweight");
+            const TensorInfo* qzeros = ckpt.find(base + "qzeros");
+            const auto scales = tensor(base + "scales");
+            auto word = [](const TensorInfo* t, size_t index) {
+                std::uint32_t v;
+                std::memcpy(&v, t->data + 4 * index, 4);
+                return v;
+            };
+            for (size_t i = 0; i < in; ++i)
+                for (size_t n = 0; n < out; ++n) {
+                    const size_t g = i / size_t(q.groupSize);
+                    const std::uint32_t qv = (word(qweight, i * (out / 8) + n / 8) >> (4 * kRev[n % 8])) & 0xF;
+                    const std::uint32_t zv = (word(qzeros, g * (out / 8) + n / 8) >> (4 * kRev[n % 8])) & 0xF;
+                    w[n * in + i] = (double(qv) - double(zv)) * scales[g * out + n];
+                }
+            return w;
+        }
+        const TensorInfo* weight = ckpt.find(base + "weight");
+        const auto scale = tensor(base + "weight_scale_inv");
+        const size_t br = size_t(q.blockRows), bc = size_t(q.groupSize), blockCols = (in + bc - 1) / bc;
+        for (size_t o = 0; o < out; ++o)
+            for (size_t i = 0; i < in; ++i) {
+                const std::uint8_t b = weight->data[o * in + i];
+                const int e = (b >> 3) & 15, m = b & 7;
+                double v = e == 0 ? m * std::ldexp(1.0, -9) : (1.0 + m / 8.0) * std::ldexp(1.0, e - 7);
+                if (e == 15 && m == 7) v = std::nan("");
+                w[o * in + i] = ((b & 0x80) ? -v : v) * scale[(o / br) * blockCols + i / bc];
+            }
+        return w;
+    }
     static std::vector<double> linear(const std::vector<double>& w, const std::vector<double>& x, size_t out, size_t in) {
         std::vector<double> y(out, 0.0);
         for (size_t o = 0; o < out; ++o)
@@ -96,11 +137,12 @@ struct Reference {
         };
         for (int layer = 0; layer < c.numHiddenLayers; ++layer) {
             const std::string p = "model.layers." + std::to_string(layer) + ".";
-            auto ln1 = tensor(p + "input_layernorm.weight"), wq = tensor(p + "self_attn.q_proj.weight"),
-                 wk = tensor(p + "self_attn.k_proj.weight"), wv = tensor(p + "self_attn.v_proj.weight"),
+            auto ln1 = tensor(p + "input_layernorm.weight"), wq = linearWeight(p + "self_attn.q_proj.weight", Nq * d, H),
+                 wk = linearWeight(p + "self_attn.k_proj.weight", Nkv * d, H), wv = linearWeight(p + "self_attn.v_proj.weight", Nkv * d, H),
                  qn = tensor(p + "self_attn.q_norm.weight"), kn = tensor(p + "self_attn.k_norm.weight"),
-                 wo = tensor(p + "self_attn.o_proj.weight"), ln2 = tensor(p + "post_attention_layernorm.weight"),
-                 wg = tensor(p + "mlp.gate_proj.weight"), wu = tensor(p + "mlp.up_proj.weight"), wd = tensor(p + "mlp.down_proj.weight");
+                 wo = linearWeight(p + "self_attn.o_proj.weight", H, Nq * d), ln2 = tensor(p + "post_attention_layernorm.weight"),
+                 wg = linearWeight(p + "mlp.gate_proj.weight", I, H), wu = linearWeight(p + "mlp.up_proj.weight", I, H),
+                 wd = linearWeight(p + "mlp.down_proj.weight", H, I);
             std::vector<std::vector<double>> q(T), k(T), v(T);
             for (size_t t = 0; t < T; ++t) {
                 auto x = h[t];
