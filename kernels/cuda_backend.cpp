@@ -106,7 +106,6 @@ std::uint16_t floatToBf16Bits(float f) {
     return static_cast<std::uint16_t>(bits >> 16);
 }
 
-std::size_t elementBytes(cpu::WeightType type) { return type == cpu::WeightType::F32 ? 4 : 2; }
 
 // Asks the kernel to read [p, p + bytes) of a mapped file now, so the disk works on the next
 // chunk while this one is converted and copied (a hint: errors are ignored).
@@ -157,11 +156,12 @@ public:
             // Wait until the copy that last used this buffer has finished.
             QE_CUDA_TRY(cudaEventSynchronize(m_done[m_next]));
             auto* staging = static_cast<std::uint16_t*>(m_staging[m_next]);
-            const auto* src = static_cast<const unsigned char*>(w.data) + row * w.cols * elementBytes(w.type);
-            const std::size_t chunkIn = static_cast<std::size_t>(rows * w.cols) * elementBytes(w.type);
+            // The rows as stored (quantized ones are widened below, like f16 and f32).
+            const auto* src = static_cast<const unsigned char*>(w.data) + row * cpu::storedRowBytes(w);
+            const std::size_t chunkIn = static_cast<std::size_t>(rows * cpu::storedRowBytes(w));
             if (row == 0) readAhead(src, chunkIn);
             const std::int64_t nextRows = std::min(rowsPerChunk, w.rows - row - rows);
-            readAhead(src + chunkIn, static_cast<std::size_t>(std::max<std::int64_t>(nextRows, 0) * w.cols) * elementBytes(w.type));
+            readAhead(src + chunkIn, static_cast<std::size_t>(std::max<std::int64_t>(nextRows, 0) * cpu::storedRowBytes(w)));
             if (w.type == cpu::WeightType::BF16) {
                 std::memcpy(staging, src, static_cast<std::size_t>(rows) * rowOut);
             } else {
@@ -174,7 +174,7 @@ public:
                                         cudaMemcpyHostToDevice, m_stream));
             QE_CUDA_TRY(cudaEventRecord(m_done[m_next], m_stream));
             m_next ^= 1;
-            m_doneBytes += static_cast<std::uint64_t>(rows * w.cols) * elementBytes(w.type);
+            m_doneBytes += static_cast<std::uint64_t>(rows * cpu::storedRowBytes(w));
             if (m_progress) m_progress(m_doneBytes, m_total);
         }
         return {};
@@ -520,7 +520,7 @@ Status CudaBackend::upload(const CudaCreateArgs& args) {
     const ModelConfig& c = m_config;
     const Weights& w = *m_weights;
     std::uint64_t total = 0;
-    auto bytes = [](const cpu::MatrixView& m) { return static_cast<std::uint64_t>(m.rows * m.cols) * elementBytes(m.type); };
+    auto bytes = [](const cpu::MatrixView& m) { return static_cast<std::uint64_t>(m.rows * cpu::storedRowBytes(m)); };
     total += bytes(w.embedTokens());
     if (!c.tieWordEmbeddings) total += bytes(w.lmHead());
     for (std::int64_t l = 0; l < c.numHiddenLayers; ++l) {

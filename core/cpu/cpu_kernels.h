@@ -37,6 +37,17 @@ struct MatrixView {
     std::int64_t blockRows = 0;
 };
 inline bool isQuantized(WeightType type) { return type == WeightType::Q4 || type == WeightType::F8E4M3; }
+// Bytes of `data` per row (Q4's scales and zeros not counted).
+inline std::int64_t storedRowBytes(const MatrixView& w) {
+    switch (w.type) {
+    case WeightType::F32: return w.cols * 4;
+    case WeightType::BF16:
+    case WeightType::F16: return w.cols * 2;
+    case WeightType::Q4: return w.cols / 2;
+    case WeightType::F8E4M3: return w.cols;
+    }
+    return 0;
+}
 // Rows [rowBegin, rowEnd) of a matrix of any type as fp32, out[(r - rowBegin) * w.cols + c]. Exact
 // for the float types and Q4; F8E4M3 rounds each product with its scale once.
 void dequantizeRows(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, float* out);

@@ -122,6 +122,30 @@ void wholeModel(bool tied, double yarn, DType dtype, int shards, std::int64_t he
     checkAgreement(name + ": GPU chunk 7 vs chunk 16", agreement(gpuChunked, rows(gpuLogits, config.vocabSize), config.vocabSize));
 }
 
+// Quantized checkpoints (spec §7): the backend uploads their linear layers dequantized, rounded to
+// bf16, so it agrees with the CPU engine, which multiplies by the exact dequantized values, and
+// with the reference, which dequantizes on its own.
+void quantizedModel(Quantization::Method method) {
+    TempDir dir;
+    ModelConfig config = smallConfig(false);
+    config.quantization = Quantization{.method = method, .groupSize = 16, .blockRows = 32};
+    RandomModelOptions options;
+    options.seed = 13;
+    options.dtype = method == Quantization::Method::Awq ? DType::F16 : DType::BF16;
+    options.quantization = config.quantization;
+    GPU_CHECK(writeRandomModel(config, dir.path, options).ok(), "write checkpoint");
+    auto cpu = load(dir.path, BackendKind::Cpu);
+    auto gpu = load(dir.path, BackendKind::Cuda);
+    const auto tokens = someTokens(40, int(config.vocabSize));
+    std::vector<float> cpuLogits, gpuLogits;
+    GPU_CHECK(cpu->allLogits(tokens, 0, cpuLogits).ok(), "cpu logits");
+    GPU_CHECK(gpu->allLogits(tokens, 0, gpuLogits).ok(), "gpu logits");
+    test::Reference ref{gpu->weights().checkpoint(), config, {}, {}};
+    const std::string name = method == Quantization::Method::Awq ? "AWQ g16" : "FP8 32x16 blocks";
+    checkAgreement(name + ": GPU vs CPU engine", agreement(gpuLogits, rows(cpuLogits, config.vocabSize), config.vocabSize));
+    checkAgreement(name + ": GPU vs fp64 reference", agreement(gpuLogits, ref.logits(tokens), config.vocabSize));
+}
+
 void greedyMatchesCpu() {
     TempDir dir;
     const ModelConfig config = smallConfig(true);
@@ -571,6 +595,10 @@ int main() {
         {"untied f32", [] { wholeModel(false, 0.0, DType::F32, 1, 16); }},
         {"tied f16", [] { wholeModel(true, 0.0, DType::F16, 2, 64); }},
         {"yarn x4", [] { wholeModel(false, 4.0, DType::BF16, 1, 16); }},
+        {"AWQ and FP8 checkpoints", [] {
+             quantizedModel(Quantization::Method::Awq);
+             quantizedModel(Quantization::Method::Fp8);
+         }},
         {"greedy 32 tokens = CPU", greedyMatchesCpu},
         {"sampling on the device = host sampler", [] {
              sampledGenerationMatchesHostSampler(300, 0.9f);
