@@ -184,6 +184,7 @@ Result<std::unique_ptr<Weights>> Weights::load(const std::string& folder, const 
                 }
             }
         });
+        weights->m_repackedFileBytes += qweight->byteSize() + qzeros->byteSize() + scales->byteSize();
         cpu::MatrixView view{q->data.data(), cpu::WeightType::Q4, n, k, q->scales.data(), q->zeros.data(), g, 0};
         weights->m_quantized.push_back(std::move(q));
         return view;

@@ -55,8 +55,10 @@ public:
     std::uint64_t fileBytes() const { return m_checkpoint->totalBytes(); }
     bool resident() const { return m_checkpoint->resident(); }
     std::string dtypeSummary() const;  // "BF16", or "BF16+F32" when mixed
-    // Bytes of memory the weights take beyond the checkpoint's files (AWQ's repacked layers).
-    std::uint64_t repackedBytes() const;
+    // Bytes of memory the weights take: the files', except that AWQ's linear layers take their
+    // repacked size instead (their files are read once, at load).
+    std::uint64_t memoryBytes() const { return fileBytes() - m_repackedFileBytes + repackedBytes(); }
+    std::uint64_t repackedBytes() const;  // AWQ's repacked layers, scales and zeros
 
 private:
     struct Quantized {  // the storage of one quantized matrix (MatrixView's data, scales, zeros)
@@ -65,6 +67,7 @@ private:
         std::vector<std::uint8_t> zeros;
     };
     std::vector<std::unique_ptr<Quantized>> m_quantized;
+    std::uint64_t m_repackedFileBytes = 0;  // the files' bytes of the layers repacked into m_quantized
     ModelConfig m_config;
     std::unique_ptr<SafetensorsCheckpoint> m_checkpoint;
     cpu::MatrixView m_embed;

@@ -59,6 +59,14 @@ QString ModelCardView::deviceText(const ModelCard& card) {
     return tr("CPU, %n thread(s), %1", nullptr, card.threads).arg(isa);
 }
 
+QString ModelCardView::quantizationText(const Quantization& q) {
+    const QLocale locale;
+    //: A quantized checkpoint's linear layers (spec §7): 4-bit weights with a scale per group of %1 inputs.
+    if (q.method == Quantization::Method::Awq) return tr("AWQ 4-bit, groups of %1").arg(locale.toString(qlonglong(q.groupSize)));
+    //: 8-bit floating-point weights with a scale per block of %1 × %2 weights.
+    return tr("FP8 e4m3, blocks of %1 × %2").arg(locale.toString(qlonglong(q.blockRows)), locale.toString(qlonglong(q.groupSize)));
+}
+
 QString ModelCardView::noteText(const QString& note) {
     if (note == QLatin1String(kNoNvidiaDriverNote))
         return tr("No NVIDIA driver found (libcuda.so.1): the model runs on the CPU.");
@@ -92,7 +100,10 @@ void ModelCardView::retranslateUi() {
     html += row(tr("Name"), c.name);
     html += row(tr("Architecture"), c.architecture);
     html += row(tr("Parameters"), formatParameters(c.parameters));
-    html += row(tr("Weights"), c.dtype);
+    QString weights = c.dtype;
+    //: A quantized model's weights: %1 the quantization ("AWQ 4-bit, groups of 128"), %2 the checkpoint's dtypes ("F16+I32").
+    if (c.quantization) weights = tr("%1 (%2)").arg(quantizationText(*c.quantization), c.dtype);
+    html += row(tr("Weights"), weights);
     //: Memory: %1 weight file size, %2 KV-cache bytes per token, %3 the cache's number format ("bf16" or "fp32").
     html += row(tr("Memory"), tr("%1 weights + %2 per token of context (%3 KV cache)")
                                   .arg(locale.formattedDataSize(static_cast<qint64>(c.weightBytes)),

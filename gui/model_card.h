@@ -26,6 +26,8 @@ public:
     // details from the engine, kept in English after a translated lead.
     static QString deviceText(const ModelCard& card);
     static QString noteText(const QString& note);
+    // "AWQ 4-bit, groups of 128", "FP8 e4m3, blocks of 128×128", translated.
+    static QString quantizationText(const Quantization& q);
 
 protected:
     void changeEvent(QEvent* event) override;

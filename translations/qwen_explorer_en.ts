@@ -1584,6 +1584,21 @@ In a conversation with replies, a change starts it again from its first message 
         <source>This build has no GPU backend (libqe_cuda.so): the model runs on the CPU.</source>
         <translation>This build has no GPU backend (libqe_cuda.so): the model runs on the CPU.</translation>
     </message>
+    <message>
+        <source>AWQ 4-bit, groups of %1</source>
+        <extracomment>A quantized checkpoint&apos;s linear layers (spec §7): 4-bit weights with a scale per group of %1 inputs.</extracomment>
+        <translation>AWQ 4-bit, groups of %1</translation>
+    </message>
+    <message>
+        <source>FP8 e4m3, blocks of %1 × %2</source>
+        <extracomment>8-bit floating-point weights with a scale per block of %1 × %2 weights.</extracomment>
+        <translation>FP8 e4m3, blocks of %1 × %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <extracomment>A quantized model&apos;s weights: %1 the quantization (&quot;AWQ 4-bit, groups of 128&quot;), %2 the checkpoint&apos;s dtypes (&quot;F16+I32&quot;).</extracomment>
+        <translation>%1 (%2)</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::ModelValidation</name>

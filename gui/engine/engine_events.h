@@ -108,7 +108,9 @@ struct ModelCard {
     QString architecture;            // "Qwen3ForCausalLM"
     std::int64_t parameters = 0;
     QString dtype;                   // "BF16", "F32", "BF16+F32"
-    std::uint64_t weightBytes = 0;   // checkpoint file bytes (memory-mapped)
+    std::optional<Quantization> quantization;  // AWQ or FP8 linear layers (config.json)
+    std::uint64_t weightBytes = 0;   // Weights::memoryBytes(): the checkpoint's file bytes (memory-mapped), with AWQ's
+                                     // repacked layers counted instead of their files
     std::int64_t kvBytesPerToken = 0;
     KvType kvCache = KvType::F32;    // element type of the cache
     // The CPU's prompt products in effect (Session::prefillMatmul); unused on the GPU.

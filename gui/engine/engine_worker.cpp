@@ -184,7 +184,8 @@ void EngineWorker::doLoad(const LoadRequest& request) {
                                                      : QString::fromStdString(config.architectures.front());
     card.parameters = sizes.total;
     card.dtype = QString::fromStdString(m_session->weights().dtypeSummary());
-    card.weightBytes = m_session->weights().fileBytes();
+    card.quantization = config.quantization;
+    card.weightBytes = m_session->weights().memoryBytes();
     card.kvCache = m_session->cache().type();  // bf16 on the GPU whatever was asked
     card.kvBytesPerToken = card.kvCache == KvType::BF16 ? sizes.kvBytesPerTokenBf16 : sizes.kvBytesPerTokenF32;
     card.device = QString::fromStdString(m_session->backend().description());

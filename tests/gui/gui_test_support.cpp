@@ -14,14 +14,14 @@ void useTestScreen(const char* configFile) {
         qputenv("QT_QPA_PLATFORM", QByteArrayLiteral("offscreen:configfile=") + QByteArray(configFile));
 }
 
-QString makeTinyModel(const QTemporaryDir& dir, QString* why) {
+QString makeTinyModel(const QTemporaryDir& dir, QString* why, const QStringList& options, const QString& name) {
     if (!haveTokenizer()) {
         *why = QStringLiteral("Qwen3 tokenizer not found in ") + tokenizerDir();
         return {};
     }
-    const QString folder = QDir(dir.path()).filePath(QStringLiteral("model"));
-    const CliRun run = runCli({QStringLiteral("make-model"), QStringLiteral("--preset"), QStringLiteral("tiny"),
-                               QStringLiteral("--out"), folder});
+    const QString folder = QDir(dir.path()).filePath(name);
+    const CliRun run = runCli(QStringList{QStringLiteral("make-model"), QStringLiteral("--preset"), QStringLiteral("tiny"),
+                                          QStringLiteral("--out"), folder} + options);
     if (run.exitCode != 0) {
         *why = QStringLiteral("make-model failed: ") + QString::fromUtf8(run.err);
         return {};

@@ -19,9 +19,10 @@ namespace qe::test {
 // QApplication exists.
 void useTestScreen(const char* configFile);
 
-// Makes `make-model --preset tiny` in dir/model and copies the Qwen3 tokenizer files into it.
-// Returns the folder, or "" with `why` set (no tokenizer, CLI failed).
-QString makeTinyModel(const QTemporaryDir& dir, QString* why);
+// Makes `make-model --preset tiny` (plus `options`) in dir/`name` and copies the Qwen3 tokenizer
+// files into it. Returns the folder, or "" with `why` set (no tokenizer, CLI failed).
+QString makeTinyModel(const QTemporaryDir& dir, QString* why, const QStringList& options = {},
+                      const QString& name = QStringLiteral("model"));
 
 // A main window on a fresh data folder and settings of its own (English UI, one thread).
 struct WindowUnderTest {

@@ -2,6 +2,7 @@
 // load and generation, cancel yields Cancelled promptly, stale request ids produce no events,
 // shutdown in the middle of a generation is clean, and the GUI event loop is never blocked.
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -10,6 +11,7 @@
 #include <memory>
 
 #include "gui/engine/engine_controller.h"
+#include "gui/model_card.h"
 #include "gui_test_support.h"
 
 using namespace qe::gui;
@@ -90,6 +92,7 @@ private slots:
     void backendChoiceReachesTheCard();
     void kvCacheChoiceReachesTheCard();
     void prefillChoiceReachesTheCard();
+    void quantizedModelReachesTheCard();
     void shutdownDuringGenerationIsClean();
     void eventLoopNeverBlocks();
 
@@ -254,6 +257,42 @@ void TestEngineWorker::prefillChoiceReachesTheCard() {
     QVERIFY(QTest::qWaitFor([&] { return !log.finished.empty() || !log.failures.empty(); }, 60000));
     QVERIFY(log.failures.empty());
     QCOMPARE(log.finished.front().stats.promptTokens, std::int64_t(40));
+}
+
+// An AWQ checkpoint (spec §7.1) loads and generates; the card names the quantization and counts
+// the repacked layers' memory instead of their files'.
+void TestEngineWorker::quantizedModelReachesTheCard() {
+    QString why;
+    const QString folder = qe::test::makeTinyModel(m_dir, &why, {QStringLiteral("--quantize"), QStringLiteral("awq"),
+                                                                 QStringLiteral("--group-size"), QStringLiteral("32")},
+                                                   QStringLiteral("awq"));
+    QVERIFY2(!folder.isEmpty(), qPrintable(why));
+    EngineController c;
+    EventLog log;
+    log.attach(c);
+    c.loadModel(folder, 1);
+    QVERIFY(QTest::qWaitFor([&] { return !log.loaded.empty() || !log.failures.empty(); }, 60000));
+    QCOMPARE(log.loaded.size(), std::size_t(1));
+    const ModelCard card = log.loaded.front().card;
+    QVERIFY(card.quantization.has_value());
+    QCOMPARE(card.quantization->method, qe::Quantization::Method::Awq);
+    QCOMPARE(card.quantization->groupSize, std::int64_t(32));
+    QCOMPARE(card.dtype, QStringLiteral("F16+I32"));
+    // Tiny's 2 layers hold 98,304 linear weights. Per group of 32 weights the file has 16 bytes of
+    // int32 words, 2 of zeros (int32 words too) and 64 of fp16 scales (one per output); repacked,
+    // 16 bytes, a byte for the zero and 4 for the scale: 2.5 bytes more per group.
+    QFile file(folder + QStringLiteral("/model.safetensors"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    quint64 headerSize = 0;
+    QCOMPARE(file.read(reinterpret_cast<char*>(&headerSize), 8), qint64(8));
+    const std::uint64_t tensorBytes = std::uint64_t(file.size()) - 8 - headerSize;
+    QCOMPARE(card.weightBytes, tensorBytes + 98304 / 32 * 5 / 2);
+    QCOMPARE(qe::gui::ModelCardView::quantizationText(*card.quantization), QStringLiteral("AWQ 4-bit, groups of 32"));
+    log.clear();
+    c.generate(prompt(), sampling(), 6);
+    QVERIFY(QTest::qWaitFor([&] { return !log.finished.empty() || !log.failures.empty(); }, 60000));
+    QVERIFY(log.failures.empty());
+    QVERIFY(log.finished.front().stats.newTokens > 0);
 }
 
 // The KV cache setting travels with the load request: the card shows the format and its bytes per
