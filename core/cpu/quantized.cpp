@@ -2,6 +2,7 @@
 // Weights repacks them, and FP8 e4m3 with block scales. Every value is computed the same way on
 // every ISA: Q4 is (q - z) * s, exact in fp32 (|q - z| <= 15 times an fp16 scale fits in 24 bits);
 // F8E4M3 is one fp32 product of an exact e4m3 value and its block's scale.
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <cmath>
@@ -71,11 +72,41 @@ QE_AVX512 void dequantizeQ4RowAvx512(const MatrixView& w, std::int64_t row, floa
 }
 #endif
 
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+// Sixteen e4m3 bytes at a time, exactly as the table: the exponent and mantissa bits moved to
+// fp32's places make a float 2^120 times too small (bias 7, not 127; a subnormal e4m3 becomes an
+// fp32 subnormal of the same digits), so one exact product rescales it; 0x7f and 0xff are NaN.
+QE_AVX512 void dequantizeF8RangeAvx512(const std::uint8_t* bytes, std::int64_t n, float scale, float* out) {
+    const __m512 rebias = _mm512_set1_ps(0x1p120f), s = _mm512_set1_ps(scale);
+    const __m512i magnitude = _mm512_set1_epi32(0x7f), nan = _mm512_set1_epi32(0x7fc00000);
+    std::int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512i v = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i)));
+        const __m512i m = _mm512_and_si512(v, magnitude);
+        __m512 f = _mm512_mul_ps(_mm512_castsi512_ps(_mm512_slli_epi32(m, 20)), rebias);
+        f = _mm512_mask_mov_ps(f, _mm512_cmpeq_epi32_mask(m, magnitude), _mm512_castsi512_ps(nan));
+        const __m512i sign = _mm512_slli_epi32(_mm512_andnot_si512(magnitude, v), 24);
+        f = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(f), sign));
+        _mm512_storeu_ps(out + i, _mm512_mul_ps(f, s));
+    }
+    for (; i < n; ++i) out[i] = kE4m3[bytes[i]] * scale;
+}
+#endif
+
 void dequantizeF8Row(const MatrixView& w, std::int64_t row, float* out) {
     const std::int64_t blockCols = (w.cols + w.groupSize - 1) / w.groupSize;
     const float* scales = w.scales + (row / w.blockRows) * blockCols;
     const auto* bytes = static_cast<const std::uint8_t*>(w.data) + row * w.cols;
-    for (std::int64_t c = 0; c < w.cols; ++c) out[c] = kE4m3[bytes[c]] * scales[c / w.groupSize];
+    for (std::int64_t b = 0; b < blockCols; ++b) {
+        const std::int64_t begin = b * w.groupSize, n = std::min(w.groupSize, w.cols - begin);
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+        if (activeIsa() == Isa::Avx512) {
+            dequantizeF8RangeAvx512(bytes + begin, n, scales[b], out + begin);
+            continue;
+        }
+#endif
+        for (std::int64_t c = 0; c < n; ++c) out[begin + c] = kE4m3[bytes[begin + c]] * scales[b];
+    }
 }
 
 }  // namespace

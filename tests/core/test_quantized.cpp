@@ -130,6 +130,32 @@ private slots:
         QCOMPARE(cpu::e4m3ToFloat(0x08), std::ldexp(1.0f, -6));  // the smallest normal
     }
 
+    // Every e4m3 byte and Q4 nibble widens to the same bits on every ISA (AVX-512 against the
+    // scalar loops), whole blocks and a ragged tail.
+    void sameBitsOnEveryIsa() {
+        std::vector<std::uint8_t> bytes(256 + 7);
+        for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = std::uint8_t(i * 77 + 3);
+        for (int i = 0; i < 256; ++i) bytes[std::size_t(i)] = std::uint8_t(i);
+        const float fp8Scales[2] = {0.375f, 3.0f};
+        const cpu::MatrixView fp8{bytes.data(), cpu::WeightType::F8E4M3, 1, std::int64_t(bytes.size()), fp8Scales, nullptr, 256, 1};
+        std::vector<std::uint8_t> zeros = {0, 7, 15, 3};
+        const float q4Scales[4] = {0.5f, 0.0078125f, 1.0f, 2.0f};
+        const cpu::MatrixView q4{bytes.data(), cpu::WeightType::Q4, 1, 256, q4Scales, zeros.data(), 64, 0};
+        for (const cpu::MatrixView* w : {&fp8, &q4}) {
+            std::vector<float> best(std::size_t(w->cols)), scalar(std::size_t(w->cols));
+            cpu::dequantizeRows(*w, 0, 1, best.data());
+            cpu::setIsa(cpu::Isa::Scalar);
+            cpu::dequantizeRows(*w, 0, 1, scalar.data());
+            cpu::setIsa(cpu::detectedIsa());
+            QVERIFY(std::memcmp(best.data(), scalar.data(), best.size() * sizeof(float)) == 0);
+        }
+        std::vector<float> values(256 + 7);
+        cpu::dequantizeRows(fp8, 0, 1, values.data());
+        QCOMPARE(values[0x38], 0.375f);
+        QCOMPARE(values[0xb9], -1.125f * 0.375f);  // -(1 + 1/8)
+        QVERIFY(std::isnan(values[0x7f]) && std::isnan(values[0xff]));
+    }
+
     // The engine against the reference, which dequantizes on its own: chunks of 32 tokens run the
     // GEMM, one token at a time the matrix-vector kernels. Groups of 16 take the scalar unpacking,
     // groups of 32 and 64 the AVX-512 one where the CPU has it; FP8 blocks that do not divide the
