@@ -108,7 +108,7 @@ std::uint8_t floatToE4m3(float v) {
 }
 
 // One linear layer W [n, k] quantized as a checkpoint stores it.
-struct QuantizedLinear {
+struct WrittenLinear {
     std::vector<std::uint32_t> qweight, qzeros;  // AWQ: [k, n/8], [k/g, n/8]
     std::vector<std::uint16_t> scales;           // AWQ: fp16 [k/g, n]
     std::vector<std::uint8_t> fp8;               // FP8: [n, k]
@@ -118,10 +118,10 @@ struct QuantizedLinear {
 // AutoAWQ's quantizer (spec §7.1), per output column and group of g inputs: s = (max - min) / 15
 // (at least 1e-5 / 15), stored as fp16; z = clamp(-round(min / s), 0, 15); q = clamp(round(w / s)
 // + z, 0, 15); packed eight to a word, logical column ORDER[p] in nibble p.
-QuantizedLinear quantizeAwq(const std::vector<float>& w, std::int64_t n, std::int64_t k, std::int64_t g) {
+WrittenLinear quantizeAwq(const std::vector<float>& w, std::int64_t n, std::int64_t k, std::int64_t g) {
     static constexpr int kOrder[8] = {0, 2, 4, 6, 1, 3, 5, 7};
     const std::int64_t groups = k / g, words = n / 8;
-    QuantizedLinear q;
+    WrittenLinear q;
     q.qweight.assign(std::size_t(k * words), 0);
     q.qzeros.assign(std::size_t(groups * words), 0);
     q.scales.resize(std::size_t(groups * n));
@@ -152,9 +152,9 @@ QuantizedLinear quantizeAwq(const std::vector<float>& w, std::int64_t n, std::in
 
 // Fine-grained FP8 (spec §7.2): per block, scale = max|w| / 448 (1 for an all-zero block); the
 // e4m3 values are w / scale.
-QuantizedLinear quantizeFp8(const std::vector<float>& w, std::int64_t n, std::int64_t k, std::int64_t br, std::int64_t bc) {
+WrittenLinear quantizeFp8(const std::vector<float>& w, std::int64_t n, std::int64_t k, std::int64_t br, std::int64_t bc) {
     const std::int64_t blockRows = (n + br - 1) / br, blockCols = (k + bc - 1) / bc;
-    QuantizedLinear q;
+    WrittenLinear q;
     q.fp8.resize(std::size_t(n * k));
     q.blockScales.assign(std::size_t(blockRows * blockCols), 0.0f);
     for (std::int64_t o = 0; o < n; ++o)
@@ -221,7 +221,7 @@ Status writeRandomModel(const ModelConfig& config, const std::string& outDir, co
         const std::int64_t n = t.shape[0], k = t.shape[1];
         // Quantized once, when the first part is written; dropped after the last.
         struct Cache {
-            std::unique_ptr<QuantizedLinear> q;
+            std::unique_ptr<WrittenLinear> q;
             int partsLeft = 0;
         };
         auto cache = std::make_shared<Cache>();
@@ -231,7 +231,7 @@ Status writeRandomModel(const ModelConfig& config, const std::string& outDir, co
                 if (!cache->q) {
                     std::vector<float> w(static_cast<std::size_t>(count));
                     fillNormal(reinterpret_cast<std::uint8_t*>(w.data()), count, DType::F32, init, seed, threads);
-                    cache->q = std::make_unique<QuantizedLinear>(quant.method == Quantization::Method::Awq
+                    cache->q = std::make_unique<WrittenLinear>(quant.method == Quantization::Method::Awq
                                                                      ? quantizeAwq(w, n, k, quant.groupSize)
                                                                      : quantizeFp8(w, n, k, quant.blockRows, quant.groupSize));
                 }
@@ -243,14 +243,14 @@ Status writeRandomModel(const ModelConfig& config, const std::string& outDir, co
         const std::string base = t.name.substr(0, t.name.size() - std::string("weight").size());
         if (quant.method == Quantization::Method::Awq) {
             const std::int64_t g = quant.groupSize;
-            tensors.push_back({base + "qweight", DType::I32, {k, n / 8}, part(&QuantizedLinear::qweight)});
-            tensors.push_back({base + "qzeros", DType::I32, {k / g, n / 8}, part(&QuantizedLinear::qzeros)});
-            tensors.push_back({base + "scales", DType::F16, {k / g, n}, part(&QuantizedLinear::scales)});
+            tensors.push_back({base + "qweight", DType::I32, {k, n / 8}, part(&WrittenLinear::qweight)});
+            tensors.push_back({base + "qzeros", DType::I32, {k / g, n / 8}, part(&WrittenLinear::qzeros)});
+            tensors.push_back({base + "scales", DType::F16, {k / g, n}, part(&WrittenLinear::scales)});
         } else {
             const std::int64_t br = quant.blockRows, bc = quant.groupSize;
-            tensors.push_back({base + "weight", DType::F8_E4M3, {n, k}, part(&QuantizedLinear::fp8)});
+            tensors.push_back({base + "weight", DType::F8_E4M3, {n, k}, part(&WrittenLinear::fp8)});
             tensors.push_back({base + "weight_scale_inv", DType::F32, {(n + br - 1) / br, (k + bc - 1) / bc},
-                               part(&QuantizedLinear::blockScales)});
+                               part(&WrittenLinear::blockScales)});
         }
     }
 

@@ -83,6 +83,88 @@ std::vector<ExpectedTensor> expectedTensors(const ModelConfig& c) {
     return out;
 }
 
+Result<std::unique_ptr<QuantizedLinear>> loadQuantizedLinear(const SafetensorsCheckpoint& ckpt, const ModelConfig& config,
+                                                              const ExpectedTensor& e, const std::string& folder) {
+    const Quantization& quant = *config.quantization;
+    auto q = std::make_unique<QuantizedLinear>();
+    // A tensor that stands for part of the layer: its name, dtype and shape checked.
+    auto part = [&](const std::string& suffix, std::initializer_list<DType> dtypes,
+                    std::vector<std::int64_t> shape) -> Result<const TensorInfo*> {
+        const std::string name = e.name.substr(0, e.name.size() - std::string("weight").size()) + suffix;
+        const TensorInfo* t = ckpt.find(name);
+        if (!t) {
+            return makeError(ErrorCode::NotFound,
+                             "tensor is missing from the checkpoint in " + folder + " (config.json says " + quant.summary() + ")",
+                             name);
+        }
+        if (std::find(dtypes.begin(), dtypes.end(), t->dtype) == dtypes.end()) {
+            std::string allowed;
+            for (DType d : dtypes) allowed += (allowed.empty() ? "" : " or ") + std::string(dtypeName(d));
+            return makeError(ErrorCode::Unsupported, std::string("dtype ") + dtypeName(t->dtype) + ", expected " + allowed, name);
+        }
+        if (t->shape != shape) {
+            return makeError(ErrorCode::InvalidArgument,
+                             "shape " + shapeText(t->shape) + ", expected " + shapeText(shape) + " from config.json", name);
+        }
+        q->parts.push_back(t);
+        return t;
+    };
+    const std::int64_t n = e.shape[0], k = e.shape[1];
+    if (quant.method == Quantization::Method::Fp8) {
+        // weight [N, K] e4m3 in place, weight_scale_inv [ceil(N/br), ceil(K/bc)] (multiplied,
+        // despite its name).
+        const std::int64_t br = quant.blockRows, bc = quant.groupSize;
+        QE_ASSIGN_OR_RETURN(const TensorInfo* weight, part("weight", {DType::F8_E4M3}, {n, k}));
+        QE_ASSIGN_OR_RETURN(const TensorInfo* scale,
+                            part("weight_scale_inv", {DType::F32, DType::BF16, DType::F16}, {(n + br - 1) / br, (k + bc - 1) / bc}));
+        q->scales.resize(static_cast<std::size_t>(scale->numElements()));
+        for (std::size_t i = 0; i < q->scales.size(); ++i) q->scales[i] = floatAt(*scale, std::int64_t(i));
+        q->view = cpu::MatrixView{weight->data, cpu::WeightType::F8E4M3, n, k, q->scales.data(), nullptr, bc, br};
+        return q;
+    }
+    // AWQ: qweight [K, N/8] and qzeros [K/G, N/8] int32 words of eight 4-bit values, scales
+    // [K/G, N]; repacked to cpu::WeightType::Q4's rows.
+    const std::int64_t g = quant.groupSize, groups = k / g, words = n / 8;
+    QE_ASSIGN_OR_RETURN(const TensorInfo* qweight, part("qweight", {DType::I32, DType::U32}, {k, words}));
+    QE_ASSIGN_OR_RETURN(const TensorInfo* qzeros, part("qzeros", {DType::I32, DType::U32}, {groups, words}));
+    QE_ASSIGN_OR_RETURN(const TensorInfo* scales, part("scales", {DType::F16, DType::BF16, DType::F32}, {groups, n}));
+    try {
+        q->data.assign(static_cast<std::size_t>(n * k / 2), 0);
+        q->scales.resize(static_cast<std::size_t>(n * groups));
+        q->zeros.resize(static_cast<std::size_t>(n * groups));
+    } catch (const std::bad_alloc&) {
+        return makeError(ErrorCode::OutOfMemory,
+                         "not enough memory to unpack the 4-bit weights (" + std::to_string(n * k / 2 / 1048576) + " MiB)", e.name);
+    }
+    const std::int64_t half = g / 2;
+    // Each thread takes whole words (8 output rows), so no two write the same bytes.
+    parallelChunks(words, [&](std::int64_t wordBegin, std::int64_t wordEnd) {
+        for (std::int64_t gi = 0; gi < groups; ++gi) {
+            for (std::int64_t c = wordBegin; c < wordEnd; ++c) {
+                const std::uint32_t zw = wordAt(*qzeros, gi * words + c);
+                for (int j = 0; j < 8; ++j) {
+                    const std::int64_t row = 8 * c + j;
+                    q->zeros[std::size_t(row * groups + gi)] = std::uint8_t((zw >> (4 * kAwqNibble[j])) & 15);
+                    q->scales[std::size_t(row * groups + gi)] = floatAt(*scales, gi * n + row);
+                }
+            }
+        }
+        for (std::int64_t i = 0; i < k; ++i) {
+            const std::int64_t byte = (i / g) * half + (i % g) % half;
+            const int shift = (i % g) < half ? 0 : 4;
+            for (std::int64_t c = wordBegin; c < wordEnd; ++c) {
+                const std::uint32_t w = wordAt(*qweight, i * words + c);
+                for (int j = 0; j < 8; ++j) {
+                    const auto nibble = std::uint8_t((w >> (4 * kAwqNibble[j])) & 15);
+                    q->data[std::size_t((8 * c + j) * (k / 2) + byte)] |= std::uint8_t(nibble << shift);
+                }
+            }
+        }
+    });
+    q->view = cpu::MatrixView{q->data.data(), cpu::WeightType::Q4, n, k, q->scales.data(), q->zeros.data(), g, 0};
+    return q;
+}
+
 Result<std::unique_ptr<Weights>> Weights::load(const std::string& folder, const ModelConfig& config,
                                                std::stop_token stop, const LoadProgressFn& progress, WeightMemory memory) {
     auto weights = std::unique_ptr<Weights>(new Weights());
@@ -115,102 +197,22 @@ Result<std::unique_ptr<Weights>> Weights::load(const std::string& folder, const 
         return cpu::MatrixView{t->data, weightType(*t).value(), e.shape[0], e.shape[1]};
     };
     std::set<std::string> expectedNames;
-    // A quantized checkpoint's tensor that stands for part of a linear layer: its name, dtype and
-    // shape checked like find's.
-    auto part = [&](const ExpectedTensor& e, const std::string& suffix, std::initializer_list<DType> dtypes,
-                    std::vector<std::int64_t> shape) -> Result<const TensorInfo*> {
-        const std::string name = e.name.substr(0, e.name.size() - std::string("weight").size()) + suffix;
-        const TensorInfo* t = ckpt.find(name);
-        if (!t) {
-            return makeError(ErrorCode::NotFound,
-                             "tensor is missing from the checkpoint in " + folder + " (config.json says " +
-                                 config.quantization->summary() + ")",
-                             name);
-        }
-        if (std::find(dtypes.begin(), dtypes.end(), t->dtype) == dtypes.end()) {
-            std::string allowed;
-            for (DType d : dtypes) allowed += (allowed.empty() ? "" : " or ") + std::string(dtypeName(d));
-            return makeError(ErrorCode::Unsupported, std::string("dtype ") + dtypeName(t->dtype) + ", expected " + allowed, name);
-        }
-        if (t->shape != shape) {
-            return makeError(ErrorCode::InvalidArgument,
-                             "shape " + shapeText(t->shape) + ", expected " + shapeText(shape) + " from config.json", name);
-        }
-        expectedNames.insert(name);
-        done += t->byteSize();
-        if (progress && !ckpt.resident()) progress(done, total);
-        return t;
-    };
-    // AWQ (spec §7.1): qweight [K, N/8] and qzeros [K/G, N/8] int32 words of eight 4-bit values,
-    // scales [K/G, N]; repacked to cpu::WeightType::Q4's rows.
-    auto awqMatrix = [&](const ExpectedTensor& e) -> Result<cpu::MatrixView> {
-        const std::int64_t n = e.shape[0], k = e.shape[1], g = config.quantization->groupSize, groups = k / g;
-        const std::int64_t words = n / 8;
-        QE_ASSIGN_OR_RETURN(const TensorInfo* qweight, part(e, "qweight", {DType::I32, DType::U32}, {k, words}));
-        QE_ASSIGN_OR_RETURN(const TensorInfo* qzeros, part(e, "qzeros", {DType::I32, DType::U32}, {groups, words}));
-        QE_ASSIGN_OR_RETURN(const TensorInfo* scales, part(e, "scales", {DType::F16, DType::BF16, DType::F32}, {groups, n}));
-        auto q = std::make_unique<Quantized>();
-        try {
-            q->data.assign(static_cast<std::size_t>(n * k / 2), 0);
-            q->scales.resize(static_cast<std::size_t>(n * groups));
-            q->zeros.resize(static_cast<std::size_t>(n * groups));
-        } catch (const std::bad_alloc&) {
-            return makeError(ErrorCode::OutOfMemory,
-                             "not enough memory to unpack the 4-bit weights (" + std::to_string(n * k / 2 / 1048576) + " MiB)",
-                             e.name);
-        }
-        const std::int64_t half = g / 2;
-        // Each thread takes whole words (8 output rows), so no two write the same bytes.
-        parallelChunks(words, [&](std::int64_t wordBegin, std::int64_t wordEnd) {
-            for (std::int64_t gi = 0; gi < groups; ++gi) {
-                for (std::int64_t c = wordBegin; c < wordEnd; ++c) {
-                    const std::uint32_t zw = wordAt(*qzeros, gi * words + c);
-                    for (int j = 0; j < 8; ++j) {
-                        const std::int64_t row = 8 * c + j;
-                        q->zeros[std::size_t(row * groups + gi)] = std::uint8_t((zw >> (4 * kAwqNibble[j])) & 15);
-                        q->scales[std::size_t(row * groups + gi)] = floatAt(*scales, gi * n + row);
-                    }
-                }
-            }
-            for (std::int64_t i = 0; i < k; ++i) {
-                const std::int64_t byte = (i / g) * half + (i % g) % half;
-                const int shift = (i % g) < half ? 0 : 4;
-                for (std::int64_t c = wordBegin; c < wordEnd; ++c) {
-                    const std::uint32_t w = wordAt(*qweight, i * words + c);
-                    for (int j = 0; j < 8; ++j) {
-                        const auto nibble = std::uint8_t((w >> (4 * kAwqNibble[j])) & 15);
-                        q->data[std::size_t((8 * c + j) * (k / 2) + byte)] |= std::uint8_t(nibble << shift);
-                    }
-                }
-            }
-        });
-        weights->m_repackedFileBytes += qweight->byteSize() + qzeros->byteSize() + scales->byteSize();
-        cpu::MatrixView view{q->data.data(), cpu::WeightType::Q4, n, k, q->scales.data(), q->zeros.data(), g, 0};
-        weights->m_quantized.push_back(std::move(q));
-        return view;
-    };
-    // FP8 (spec §7.2): weight [N, K] e4m3 in place, weight_scale_inv [ceil(N/br), ceil(K/bc)]
-    // (multiplied, despite its name).
-    auto fp8Matrix = [&](const ExpectedTensor& e) -> Result<cpu::MatrixView> {
-        const std::int64_t n = e.shape[0], k = e.shape[1];
-        const std::int64_t br = config.quantization->blockRows, bc = config.quantization->groupSize;
-        QE_ASSIGN_OR_RETURN(const TensorInfo* weight, part(e, "weight", {DType::F8_E4M3}, {n, k}));
-        QE_ASSIGN_OR_RETURN(const TensorInfo* scale,
-                            part(e, "weight_scale_inv", {DType::F32, DType::BF16, DType::F16}, {(n + br - 1) / br, (k + bc - 1) / bc}));
-        auto q = std::make_unique<Quantized>();
-        q->scales.resize(static_cast<std::size_t>(scale->numElements()));
-        for (std::size_t i = 0; i < q->scales.size(); ++i) q->scales[i] = floatAt(*scale, std::int64_t(i));
-        cpu::MatrixView view{weight->data, cpu::WeightType::F8E4M3, n, k, q->scales.data(), nullptr, bc, br};
-        weights->m_quantized.push_back(std::move(q));
-        return view;
-    };
     // A linear layer: quantized in a quantized checkpoint, else as stored.
     auto linear = [&](const ExpectedTensor& e) -> Result<cpu::MatrixView> {
         if (!config.quantization) return matrix(e);
         expectedNames.erase(e.name);
-        if (config.quantization->method == Quantization::Method::Awq) return awqMatrix(e);
-        return fp8Matrix(e);
+        QE_ASSIGN_OR_RETURN(auto q, loadQuantizedLinear(ckpt, config, e, folder));
+        for (const TensorInfo* t : q->parts) {
+            expectedNames.insert(t->name);
+            done += t->byteSize();
+            if (config.quantization->method == Quantization::Method::Awq) weights->m_repackedFileBytes += t->byteSize();
+        }
+        if (progress && !ckpt.resident()) progress(done, total);
+        const cpu::MatrixView view = q->view;
+        weights->m_quantized.push_back(std::move(q));
+        return view;
     };
+
     auto vector = [&](const ExpectedTensor& e) -> Result<std::vector<float>> {
         QE_ASSIGN_OR_RETURN(const TensorInfo* t, find(e));
         std::vector<float> v(static_cast<std::size_t>(e.shape[0]));
@@ -258,7 +260,8 @@ Result<std::unique_ptr<Weights>> Weights::load(const std::string& folder, const 
 
 std::uint64_t Weights::repackedBytes() const {
     std::uint64_t bytes = 0;
-    for (const auto& q : m_quantized) bytes += q->data.size() + q->scales.size() * sizeof(float) + q->zeros.size();
+    for (const auto& q : m_quantized)
+        if (q->view.type == cpu::WeightType::Q4) bytes += q->data.size() + q->scales.size() * sizeof(float) + q->zeros.size();
     return bytes;
 }
 

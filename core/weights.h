@@ -20,6 +20,17 @@
 
 namespace qe {
 
+// One linear layer of a quantized checkpoint (spec §7) as the kernels read it: AWQ's repacked
+// into memory of its own (cpu::WeightType::Q4), FP8's e4m3 bytes in place in the checkpoint, which
+// must outlive it. `view` points into this object.
+struct QuantizedLinear {
+    cpu::MatrixView view;
+    std::vector<std::uint8_t> data;       // Q4: rows x cols/2 bytes
+    std::vector<float> scales;            // Q4: [rows, cols/G]; F8E4M3: the block scales
+    std::vector<std::uint8_t> zeros;      // Q4: [rows, cols/G]
+    std::vector<const TensorInfo*> parts; // the checkpoint's tensors it was made from
+};
+
 struct LayerWeights {
     std::vector<float> inputLayernorm;          // [H]
     cpu::MatrixView qProj;                      // [Nq·d, H]
@@ -61,12 +72,7 @@ public:
     std::uint64_t repackedBytes() const;  // AWQ's repacked layers, scales and zeros
 
 private:
-    struct Quantized {  // the storage of one quantized matrix (MatrixView's data, scales, zeros)
-        std::vector<std::uint8_t> data;
-        std::vector<float> scales;
-        std::vector<std::uint8_t> zeros;
-    };
-    std::vector<std::unique_ptr<Quantized>> m_quantized;
+    std::vector<std::unique_ptr<QuantizedLinear>> m_quantized;
     std::uint64_t m_repackedFileBytes = 0;  // the files' bytes of the layers repacked into m_quantized
     ModelConfig m_config;
     std::unique_ptr<SafetensorsCheckpoint> m_checkpoint;
@@ -76,11 +82,17 @@ private:
     std::vector<LayerWeights> m_layers;
 };
 
-// The tensor names and shapes a config implies (spec §1.2), in checkpoint order.
+// The tensor names and shapes a config implies (spec §1.2), in checkpoint order; a quantized
+// checkpoint stores each linear layer (…_proj.weight) as the parts of its format instead.
 struct ExpectedTensor {
     std::string name;
     std::vector<std::int64_t> shape;
 };
 std::vector<ExpectedTensor> expectedTensors(const ModelConfig& config);
+
+// The linear layer `e` (a …_proj.weight of expectedTensors) of a checkpoint whose config has a
+// quantization: its parts checked by name, dtype and shape (errors name the tensor and `folder`).
+Result<std::unique_ptr<QuantizedLinear>> loadQuantizedLinear(const SafetensorsCheckpoint& checkpoint, const ModelConfig& config,
+                                                              const ExpectedTensor& e, const std::string& folder);
 
 }  // namespace qe
