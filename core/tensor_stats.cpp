@@ -8,11 +8,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <optional>
 
 #include "core/cpu/cpu_kernels.h"
+#include "core/weights.h"
 
 namespace qe {
 
@@ -122,14 +124,16 @@ void merge(Moments& into, const Moments& block) {
     into.max = std::max(into.max, block.max);
 }
 
+// Elements [begin, begin + n) of what the statistics are of, as fp32 into out[0, n).
+using Reader = std::function<void(std::int64_t begin, std::int64_t n, float* out)>;
+
 // First pass: count, non-finite count, mean, M2, min, max.
-Status accumulateMoments(const TensorInfo& tensor, cpu::WeightType type, std::stop_token stop, std::vector<float>& buffer,
-                         Moments& moments, std::uint64_t& nonFinite) {
-    const std::int64_t total = tensor.numElements();
+Status accumulateMoments(const std::string& name, std::int64_t total, const Reader& widen, std::stop_token stop,
+                         std::vector<float>& buffer, Moments& moments, std::uint64_t& nonFinite) {
     for (std::int64_t begin = 0; begin < total; begin += kBlock) {
-        if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "statistics cancelled", tensor.name);
+        if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "statistics cancelled", name);
         const std::int64_t n = std::min(kBlock, total - begin);
-        widen(tensor, type, begin, n, buffer.data());
+        widen(begin, n, buffer.data());
         const std::int64_t finite = keepFinite(buffer.data(), n);
         nonFinite += static_cast<std::uint64_t>(n - finite);
         if (finite > 0) merge(moments, blockMoments(buffer.data(), finite));
@@ -143,18 +147,17 @@ QE_STATS_CLONES void binIndices(const float* values, std::int64_t n, double lo, 
 }
 
 // Second pass: finite values into `counts.size()` bins over [lo, hi].
-Status accumulateHistogram(const TensorInfo& tensor, cpu::WeightType type, std::stop_token stop, std::vector<float>& buffer,
-                           double lo, double hi, std::vector<std::uint64_t>& counts) {
+Status accumulateHistogram(const std::string& name, std::int64_t total, const Reader& widen, std::stop_token stop,
+                           std::vector<float>& buffer, double lo, double hi, std::vector<std::uint64_t>& counts) {
     const std::int64_t bins = static_cast<std::int64_t>(counts.size());
     const double scale = hi > lo ? static_cast<double>(bins) / (hi - lo) : 0.0;
     const double last = static_cast<double>(bins - 1);
     std::vector<std::int32_t> index(static_cast<std::size_t>(kBlock));
     std::vector<std::uint64_t> copies(static_cast<std::size_t>(bins * kHistogramCopies), 0);
-    const std::int64_t total = tensor.numElements();
     for (std::int64_t begin = 0; begin < total; begin += kBlock) {
-        if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "statistics cancelled", tensor.name);
+        if (stop.stop_requested()) return makeError(ErrorCode::Cancelled, "statistics cancelled", name);
         const std::int64_t n = std::min(kBlock, total - begin);
-        widen(tensor, type, begin, n, buffer.data());
+        widen(begin, n, buffer.data());
         const std::int64_t finite = keepFinite(buffer.data(), n);
         binIndices(buffer.data(), finite, lo, scale, last, index.data());
         std::int64_t i = 0;
@@ -167,10 +170,28 @@ Status accumulateHistogram(const TensorInfo& tensor, cpu::WeightType type, std::
     return Status::success();
 }
 
+// The statistics of `total` values read by `widen`, into `stats` (name, dtype and shape set).
+Status computeStats(TensorStats& stats, std::int64_t total, const Reader& widen, int bins, std::stop_token stop) {
+    if (bins < 1) return makeError(ErrorCode::InvalidArgument, "histogram needs at least 1 bin, got " + std::to_string(bins), stats.name);
+    stats.count = static_cast<std::uint64_t>(total);
+    stats.histogram.assign(static_cast<std::size_t>(bins), 0);
+    std::vector<float> buffer(static_cast<std::size_t>(kBlock));
+    Moments moments;
+    QE_TRY(accumulateMoments(stats.name, total, widen, stop, buffer, moments, stats.nonFinite));
+    if (moments.count == 0) {
+        stats.mean = stats.stdDev = stats.min = stats.max = std::numeric_limits<double>::quiet_NaN();
+        return Status::success();
+    }
+    stats.mean = moments.mean;
+    stats.stdDev = std::sqrt(moments.m2 / moments.count);
+    stats.min = moments.min;
+    stats.max = moments.max;
+    return accumulateHistogram(stats.name, total, widen, stop, buffer, stats.min, stats.max, stats.histogram);
+}
+
 }  // namespace
 
 Result<TensorStats> computeTensorStats(const TensorInfo& tensor, int bins, std::stop_token stop) {
-    if (bins < 1) return makeError(ErrorCode::InvalidArgument, "histogram needs at least 1 bin, got " + std::to_string(bins), tensor.name);
     const auto type = weightType(tensor.dtype);
     if (!type)
         return makeError(ErrorCode::Unsupported, std::string("statistics support F32, BF16 and F16, not ") + dtypeName(tensor.dtype),
@@ -179,22 +200,49 @@ Result<TensorStats> computeTensorStats(const TensorInfo& tensor, int bins, std::
     stats.name = tensor.name;
     stats.dtype = tensor.dtype;
     stats.shape = tensor.shape;
-    stats.count = static_cast<std::uint64_t>(tensor.numElements());
-    stats.histogram.assign(static_cast<std::size_t>(bins), 0);
-
-    std::vector<float> buffer(static_cast<std::size_t>(kBlock));
-    Moments moments;
-    QE_TRY(accumulateMoments(tensor, *type, stop, buffer, moments, stats.nonFinite));
-    if (moments.count == 0) {
-        stats.mean = stats.stdDev = stats.min = stats.max = std::numeric_limits<double>::quiet_NaN();
-        return stats;
-    }
-    stats.mean = moments.mean;
-    stats.stdDev = std::sqrt(moments.m2 / moments.count);
-    stats.min = moments.min;
-    stats.max = moments.max;
-    QE_TRY(accumulateHistogram(tensor, *type, stop, buffer, stats.min, stats.max, stats.histogram));
+    QE_TRY(computeStats(stats, tensor.numElements(),
+                        [&](std::int64_t begin, std::int64_t n, float* out) { widen(tensor, *type, begin, n, out); }, bins,
+                        std::move(stop)));
     return stats;
+}
+
+Result<TensorStats> computeMatrixStats(const cpu::MatrixView& w, const std::string& name, int bins, std::stop_token stop) {
+    TensorStats stats;
+    stats.name = name;
+    stats.dtype = DType::F32;
+    stats.shape = {w.rows, w.cols};
+    std::vector<float> row(static_cast<std::size_t>(w.cols));
+    std::int64_t rowHeld = -1;
+    // Blocks run across rows: each row is widened once, when the first block that needs it comes.
+    auto widenRange = [&](std::int64_t begin, std::int64_t n, float* out) {
+        while (n > 0) {
+            const std::int64_t r = begin / w.cols, c = begin % w.cols, take = std::min(n, w.cols - c);
+            if (r != rowHeld) {
+                cpu::dequantizeRows(w, r, r + 1, row.data());
+                rowHeld = r;
+            }
+            std::copy_n(row.data() + c, take, out);
+            out += take;
+            begin += take;
+            n -= take;
+        }
+    };
+    QE_TRY(computeStats(stats, w.rows * w.cols, widenRange, bins, std::move(stop)));
+    return stats;
+}
+
+Result<TensorStats> computeWeightStats(const SafetensorsCheckpoint& checkpoint, const ModelConfig* config, std::string_view name,
+                                       int bins, std::stop_token stop) {
+    if (config && config->quantization) {
+        for (const ExpectedTensor& e : expectedTensors(*config)) {
+            if (e.name != name || !e.name.ends_with("_proj.weight")) continue;
+            QE_ASSIGN_OR_RETURN(auto linear, loadQuantizedLinear(checkpoint, *config, e, "this folder"));
+            QE_ASSIGN_OR_RETURN(TensorStats stats, computeMatrixStats(linear->view, e.name, bins, std::move(stop)));
+            stats.quantization = config->quantization;
+            return stats;
+        }
+    }
+    return computeTensorStats(checkpoint, name, bins, std::move(stop));
 }
 
 Result<TensorStats> computeTensorStats(const SafetensorsCheckpoint& checkpoint, std::string_view name, int bins,

@@ -2385,6 +2385,11 @@ MLP 激活 RMS %3</translation>
         <source>Bar heights grow with log(1 + count), so rare values in the tails stay visible.</source>
         <translation>柱高按 log(1 + 计数) 增长，使尾部的少见值仍然可见。</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2, dequantized: %3 · %4 values</source>
+        <extracomment>Tensor statistics header of a quantized layer: %1 tensor name, %2 its quantization (&quot;AWQ 4-bit, groups of 128&quot;), %3 shape, %4 number of values. The numbers below are of the dequantized weights.</extracomment>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2，反量化后：%3 · %4 个值</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::TokenStrip</name>

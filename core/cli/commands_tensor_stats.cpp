@@ -1,5 +1,7 @@
 // `tensor-stats`: mean, std, min, max, non-finite count and histogram of one checkpoint tensor
-// (issue #9), as text or one JSON object. Opens only the safetensors files: no config needed.
+// (issue #9), as text or one JSON object. Opens only the safetensors files and, when there is
+// one, config.json: a quantized checkpoint's linear layer (…_proj.weight) gives the statistics of
+// its dequantized values.
 #include <cstdio>
 #include <string>
 
@@ -28,13 +30,15 @@ json statsJson(const TensorStats& s) {
             {"min", s.min},
             {"max", s.max},
             {"nonfinite", s.nonFinite},
-            {"histogram", {{"min", s.min}, {"max", s.max}, {"counts", s.histogram}}}};
+            {"histogram", {{"min", s.min}, {"max", s.max}, {"counts", s.histogram}}},
+            {"quantization", s.quantization ? json(s.quantization->summary()) : json(nullptr)}};
 }
 
 void printText(const TensorStats& s) {
     std::string shape;
     for (auto d : s.shape) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
-    std::printf("%s  %s [%s]  %llu values, %llu non-finite\n", s.name.c_str(), dtypeName(s.dtype), shape.c_str(),
+    const std::string type = s.quantization ? s.quantization->summary() + ", dequantized" : std::string(dtypeName(s.dtype));
+    std::printf("%s  %s [%s]  %llu values, %llu non-finite\n", s.name.c_str(), type.c_str(), shape.c_str(),
                 (unsigned long long)s.count, (unsigned long long)s.nonFinite);
     std::printf("  mean %.9g  std %.9g  min %.9g  max %.9g\n", s.mean, s.stdDev, s.min, s.max);
     const double width = (s.max - s.min) / static_cast<double>(s.histogram.size());
@@ -57,7 +61,8 @@ int cmdTensorStats(int argc, char** argv, int first) {
 
     auto checkpoint = SafetensorsCheckpoint::open(*dir);
     if (!checkpoint.ok()) return fail(checkpoint.error());
-    auto stats = computeTensorStats(*checkpoint, *name, static_cast<int>(*bins));
+    auto config = loadModelConfig(*dir);  // optional: without it the tensors are read as stored
+    auto stats = computeWeightStats(*checkpoint, config.ok() ? &*config : nullptr, *name, static_cast<int>(*bins));
     if (!stats.ok()) return fail(stats.error());
     if (args->has("json")) {
         std::printf("%s\n", statsJson(*stats).dump().c_str());

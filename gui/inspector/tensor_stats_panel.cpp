@@ -15,6 +15,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "gui/inspector/tensor_histogram.h"
+#include "gui/model_card.h"
 
 namespace qe::gui {
 
@@ -202,8 +203,9 @@ void TensorStatsPanel::start(const QString& name) {
         finished(name, generation, outcome.stats, outcome.error);
     });
     // The lambda owns a reference to the checkpoint, so the mapping outlives a model switch.
-    watcher->setFuture(QtConcurrent::run(m_pool, [checkpoint = m_checkpoint, tensor = name.toStdString(), stop = m_stop.get_token()] {
-        auto result = computeTensorStats(*checkpoint, tensor, kBins, stop);
+    watcher->setFuture(QtConcurrent::run(m_pool, [checkpoint = m_checkpoint, config = m_config, tensor = name.toStdString(),
+                                                  stop = m_stop.get_token()] {
+        auto result = computeWeightStats(*checkpoint, &config, tensor, kBins, stop);
         return result.ok() ? StatsOutcome{std::move(result).value(), {}} : StatsOutcome{std::nullopt, result.error()};
     }));
 }
@@ -233,10 +235,18 @@ void TensorStatsPanel::updateSummary() {
     const QLocale locale;
     auto value = [&](double v) { return locale.toString(v, 'g', 6); };
     QStringList lines;
-    //: Tensor statistics header: %1 tensor name, %2 dtype (BF16…), %3 shape, %4 number of values.
-    lines << tr("<b>%1</b><br>%2 %3 · %4 values")
-                 .arg(QString::fromStdString(stats.name).toHtmlEscaped(), QString::fromLatin1(dtypeName(stats.dtype)),
-                      shapeText(stats.shape), locale.toString(static_cast<qulonglong>(stats.count)));
+    if (stats.quantization) {
+        //: Tensor statistics header of a quantized layer: %1 tensor name, %2 its quantization ("AWQ 4-bit, groups of 128"),
+        //: %3 shape, %4 number of values. The numbers below are of the dequantized weights.
+        lines << tr("<b>%1</b><br>%2, dequantized: %3 · %4 values")
+                     .arg(QString::fromStdString(stats.name).toHtmlEscaped(), ModelCardView::quantizationText(*stats.quantization),
+                          shapeText(stats.shape), locale.toString(static_cast<qulonglong>(stats.count)));
+    } else {
+        //: Tensor statistics header: %1 tensor name, %2 dtype (BF16…), %3 shape, %4 number of values.
+        lines << tr("<b>%1</b><br>%2 %3 · %4 values")
+                     .arg(QString::fromStdString(stats.name).toHtmlEscaped(), QString::fromLatin1(dtypeName(stats.dtype)),
+                          shapeText(stats.shape), locale.toString(static_cast<qulonglong>(stats.count)));
+    }
     //: Population standard deviation; all four numbers leave out NaN and infinite values.
     lines << tr("mean %1 · std %2 · min %3 · max %4").arg(value(stats.mean), value(stats.stdDev), value(stats.min), value(stats.max));
     lines << (stats.nonFinite == 0

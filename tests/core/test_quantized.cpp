@@ -17,6 +17,7 @@
 #include "core/cpu/cpu_kernels.h"
 #include "core/model_writer.h"
 #include "core/session.h"
+#include "core/tensor_stats.h"
 #include "core/weights.h"
 #include "tests/helpers/reference_forward.h"
 #include "tests/helpers/small_models.h"
@@ -248,6 +249,38 @@ private slots:
             cpu::matmul(pool, x.data(), tokens, k, q, yq.data(), n);
             cpu::matmul(pool, x.data(), tokens, k, f, yf.data(), n);
             QVERIFY2(std::memcmp(yq.data(), yf.data(), yq.size() * sizeof(float)) == 0, qPrintable(QString::number(tokens)));
+        }
+    }
+
+    // Statistics of a quantized layer are of its dequantized values, read from its parts: the same
+    // count, min, max and mean as the reference's own dequantization; other tensors as stored.
+    void statisticsOfDequantizedValues() {
+        for (auto method : {Quantization::Method::Awq, Quantization::Method::Fp8}) {
+            QTemporaryDir dir;
+            const ModelConfig c = quantizedConfig(method, 16, 32);
+            QVERIFY(writeModel(c, dir.path()).ok());
+            auto ckpt = SafetensorsCheckpoint::open(dir.path().toStdString());
+            QVERIFY(ckpt.ok());
+            const std::string name = "model.layers.2.mlp.gate_proj.weight";
+            auto stats = computeWeightStats(*ckpt, &c, name, 8);
+            QVERIFY2(stats.ok(), stats.ok() ? "" : stats.error().text().c_str());
+            QVERIFY(stats->quantization.has_value());
+            QCOMPARE(stats->shape, (std::vector<std::int64_t>{c.intermediateSize, c.hiddenSize}));
+            Reference ref{*ckpt, c, {}, {}};
+            const auto w = ref.linearWeight(name, std::size_t(c.intermediateSize), std::size_t(c.hiddenSize));
+            QCOMPARE(stats->count, std::uint64_t(w.size()));
+            // FP8's values are one fp32 product each: the reference's double product, rounded.
+            QCOMPARE(stats->min, double(float(*std::min_element(w.begin(), w.end()))));
+            QCOMPARE(stats->max, double(float(*std::max_element(w.begin(), w.end()))));
+            double mean = 0;
+            for (double v : w) mean += v / double(w.size());
+            QVERIFY(std::abs(stats->mean - mean) < 1e-7);
+            std::uint64_t binned = 0;
+            for (auto n : stats->histogram) binned += n;
+            QCOMPARE(binned, stats->count);
+            // A norm of the same checkpoint, as stored.
+            auto norm = computeWeightStats(*ckpt, &c, "model.norm.weight", 8);
+            QVERIFY(norm.ok() && !norm->quantization && norm->count == std::uint64_t(c.hiddenSize));
         }
     }
 

@@ -28,6 +28,7 @@ private slots:
     void statsEqualCore();
     void staleSelectionDropped();
     void cachedResultShownAtOnce();
+    void quantizedLayerIsDequantized();  // loads another model: keep last
     void cleanupTestCase();
 
 private:
@@ -170,6 +171,35 @@ void TestTensorStatsView::cachedResultShownAtOnce() {
     m_view->chooseLoadedModel();
     QVERIFY(m_stats->selectTensor(QStringLiteral("model.layers.0.self_attn.q_proj.weight")));
     QCOMPARE(m_stats->state(), TensorStatsPanel::State::Ready);
+}
+
+// An AWQ checkpoint's q_proj has no .weight tensor: the panel shows the statistics of its
+// dequantized values, those of core's computeWeightStats, and says so.
+void TestTensorStatsView::quantizedLayerIsDequantized() {
+    QString why;
+    const QString awq = qe::test::makeTinyModel(m_dir, &why, {QStringLiteral("--quantize"), QStringLiteral("awq"),
+                                                              QStringLiteral("--group-size"), QStringLiteral("32")},
+                                                QStringLiteral("awq"));
+    QVERIFY2(!awq.isEmpty(), qPrintable(why));
+    QSignalSpy loaded(m_engine, &EngineController::modelLoaded);
+    m_engine->loadModel(awq, 1);
+    QVERIFY(loaded.wait(60000));
+    m_view->chooseLoadedModel();
+    click(StructureBlock::QkvProjection);
+    const QString name = QStringLiteral("model.layers.0.self_attn.q_proj.weight");
+    QCOMPARE(m_stats->currentTensor(), name);
+    QVERIFY(waitForStats(name));
+    const qe::TensorStats* shown = m_stats->shownStats();
+    QVERIFY(shown->quantization.has_value());
+    auto checkpoint = qe::SafetensorsCheckpoint::open(awq.toStdString());
+    auto config = qe::loadModelConfig(awq.toStdString());
+    QVERIFY(checkpoint.ok() && config.ok());
+    auto expected = qe::computeWeightStats(*checkpoint, &*config, name.toStdString(), int(shown->histogram.size()));
+    QVERIFY(expected.ok());
+    QCOMPARE(shown->mean, expected->mean);
+    QCOMPARE(shown->histogram, expected->histogram);
+    QCOMPARE(shown->shape, (std::vector<std::int64_t>{64, 64}));
+    QVERIFY2(m_stats->summaryText().contains(QStringLiteral("AWQ 4-bit, groups of 32, dequantized")), qPrintable(m_stats->summaryText()));
 }
 
 void TestTensorStatsView::cleanupTestCase() {
