@@ -3,7 +3,7 @@
 // decode (matrix-vector, bf16 weights streamed from DRAM) and prefill (GEMM, T = 128 by default).
 // Compute rates are also given per second of process CPU time, which stays meaningful when other
 // processes share the cores; /proc/loadavg is printed before and after for that reason.
-// Usage: qe-kernel-bench [--threads N] [--quick] [--tokens T] [--only machine|pool|decode|prefill|attention]
+// Usage: qe-kernel-bench [--threads N] [--quick] [--tokens T] [--only machine|pool|decode|quantized|prefill|attention]
 //                        [--isa scalar|avx2|avx512]
 #include <algorithm>
 #include <chrono>
@@ -167,7 +167,7 @@ Timing timePerCall(int reps, int calls, Fn fn) {
 }  // namespace
 
 int usage(const char* program) {
-    std::fprintf(stderr, "usage: %s [--threads N] [--quick] [--tokens T] [--only machine|pool|decode|prefill|attention] "
+    std::fprintf(stderr, "usage: %s [--threads N] [--quick] [--tokens T] [--only machine|pool|decode|quantized|prefill|attention] "
                          "[--isa scalar|avx2|avx512]\n", program);
     return 2;
 }
@@ -276,6 +276,30 @@ int main(int argc, char** argv) {
     if (layerSeconds > 0)
         std::printf("  => matmuls of one decoded token (28 layers + lm_head): %.1f ms, at most %.1f tokens/s\n",
                     (28 * layerSeconds + headSeconds) * 1e3, 1 / (28 * layerSeconds + headSeconds));
+
+    // Decode over quantized weights (spec §7), one token, from DRAM like the bf16 rows above: AWQ's
+    // 4-bit rows (groups of 128, widened in registers) and FP8 e4m3 (blocks of 128 x 128, widened
+    // 16 rows at a time into a buffer), on gate_proj's 3072 x 1024.
+    if (wanted("quantized")) {
+        std::printf("\ndecode matvec T=1, quantized 3072x1024 weights from DRAM (weights/s; bytes read/s):\n");
+        const std::int64_t rows = 3072, cols = 1024, total = (quick ? 256ll : 512ll) << 20;
+        std::vector<float> scales(std::size_t(rows * cols / 128), 0.01f);
+        std::vector<std::uint8_t> zeros(scales.size(), 8);
+        for (WeightType type : {WeightType::Q4, WeightType::F8E4M3}) {
+            const std::int64_t matrixBytes = type == WeightType::Q4 ? rows * cols / 2 : rows * cols;
+            const std::int64_t copies = total / matrixBytes;
+            std::vector<std::uint8_t> data(std::size_t(copies * matrixBytes));
+            for (std::size_t i = 0; i < data.size(); ++i) data[i] = std::uint8_t((i * 2654435761u) >> 13) & 0x77;
+            auto view = [&](std::int64_t copy) {
+                return MatrixView{data.data() + copy * matrixBytes, type, rows, cols, scales.data(), zeros.data(), 128, 128};
+            };
+            const Timing t = timePerCall(reps, int(std::max<std::int64_t>(copies, 8)), [&](int call) {
+                matmul(pool, x.data(), 1, cols, view(call % copies), y.data(), rows);
+            });
+            std::printf("  %s: %8.1f us  %6.2f G weights/s  %6.1f GB/s\n", type == WeightType::Q4 ? "AWQ 4-bit" : "FP8 e4m3 ",
+                        t.wall * 1e6, double(rows * cols) / t.wall / 1e9, double(matrixBytes) / t.wall / 1e9);
+        }
+    }
 
     // Prefill: GEMM with T tokens; weights stay in L3, so this measures compute.
     if (wanted("prefill")) std::printf("\nprefill GEMM, T=%lld, bf16 weights (wall GFLOP/s; GFLOP per CPU-second, %% of measured core peak):\n",

@@ -131,6 +131,21 @@ QE_AVX2 void matvecSingleToken(const MatrixView& w, std::int64_t rowBegin, std::
     }
 }
 
+// matvecSingleToken over a Q4 matrix: the same order of operations on the same fp32 values (each
+// widened exactly as dequantizeRows does, (q - z) * s, 8 at a time in registers), so the same bits
+// as the F32 matrix of the dequantized values, without widening rows into a buffer first. With
+// groupSize % 32 == 0 the 32-wide steps never cross a group and rows end on one (no 8-wide steps,
+// no scalar tail).
+QE_AVX2 inline __m256 loadQ4x8(const std::uint8_t* row, std::int64_t groupStart, std::int64_t half, std::int64_t i,
+                               __m256 scale, __m256 zero) {
+    const std::int64_t j = i - groupStart;
+    const bool high = j >= half;
+    const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row + groupStart / 2 + (high ? j - half : j)));
+    const __m256i v = high ? _mm256_srli_epi32(_mm256_cvtepu8_epi32(b), 4)
+                           : _mm256_and_si256(_mm256_cvtepu8_epi32(b), _mm256_set1_epi32(15));
+    return _mm256_mul_ps(_mm256_sub_ps(_mm256_cvtepi32_ps(v), zero), scale);
+}
+
 // Rows are taken kMatvecRowGroup at a time (a multiple of every kRows above), and all token groups
 // of four run over that group before moving on, so the group's weights come from L1/L2 after the
 // first token group: weights are read from memory once whatever numTokens is.
@@ -292,6 +307,65 @@ QE_AVX2 void matvecRowsAvx2(const MatrixView& w, std::int64_t rowBegin, std::int
     case WeightType::F16: return matvecTyped<WeightType::F16>(w, rowBegin, rowEnd, x, numTokens, ldx, y, ldy);
     case WeightType::Q4:
     case WeightType::F8E4M3: break;  // widened to F32 before any kernel (matmul.cpp, rowToFloat)
+    }
+}
+
+bool matvecQ4Supported(const MatrixView& w) {
+    return w.type == WeightType::Q4 && w.groupSize % 32 == 0 && w.cols % w.groupSize == 0;
+}
+
+QE_AVX2 void matvecQ4Avx2(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x, float* y) {
+    const std::int64_t k = w.cols, groups = k / w.groupSize, half = w.groupSize / 2;
+    for (std::int64_t o = rowBegin; o < rowEnd; ++o) {
+        const auto* row = static_cast<const std::uint8_t*>(w.data) + o * storedRowBytes(w);
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+        for (std::int64_t gi = 0, i = 0; gi < groups; ++gi) {
+            const std::int64_t start = gi * w.groupSize;
+            const __m256 scale = _mm256_set1_ps(w.scales[o * groups + gi]), zero = _mm256_set1_ps(float(w.zeros[o * groups + gi]));
+            for (; i < start + w.groupSize; i += 32) {
+                a0 = _mm256_fmadd_ps(loadQ4x8(row, start, half, i, scale, zero), _mm256_loadu_ps(x + i), a0);
+                a1 = _mm256_fmadd_ps(loadQ4x8(row, start, half, i + 8, scale, zero), _mm256_loadu_ps(x + i + 8), a1);
+                a2 = _mm256_fmadd_ps(loadQ4x8(row, start, half, i + 16, scale, zero), _mm256_loadu_ps(x + i + 16), a2);
+                a3 = _mm256_fmadd_ps(loadQ4x8(row, start, half, i + 24, scale, zero), _mm256_loadu_ps(x + i + 24), a3);
+            }
+        }
+        y[o] = hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+    }
+}
+
+// matvecQ4Avx2 with AVX-512F: the same bits. a0 | a1 and a2 | a3 are the halves of two 16-wide
+// accumulators (each lane's chain of fused multiply-adds is the same), split for the same sum.
+#define QE_AVX512_Q4 __attribute__((target("avx512f,avx2,fma,f16c")))
+namespace {
+
+QE_AVX512_Q4 inline __m512 loadQ4x16(const std::uint8_t* row, std::int64_t groupStart, std::int64_t half, std::int64_t i,
+                                     __m512 scale, __m512 zero) {
+    const std::int64_t j = i - groupStart;
+    const bool high = j >= half;
+    const __m512i v = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + groupStart / 2 + (high ? j - half : j))));
+    const __m512i q = high ? _mm512_srli_epi32(v, 4) : _mm512_and_si512(v, _mm512_set1_epi32(15));
+    return _mm512_mul_ps(_mm512_sub_ps(_mm512_cvtepi32_ps(q), zero), scale);
+}
+
+QE_AVX512_Q4 inline __m256 upper(__m512 v) { return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)); }
+
+}  // namespace
+
+QE_AVX512_Q4 void matvecQ4Avx512(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x, float* y) {
+    const std::int64_t k = w.cols, groups = k / w.groupSize, half = w.groupSize / 2;
+    for (std::int64_t o = rowBegin; o < rowEnd; ++o) {
+        const auto* row = static_cast<const std::uint8_t*>(w.data) + o * storedRowBytes(w);
+        __m512 a01 = _mm512_setzero_ps(), a23 = _mm512_setzero_ps();
+        for (std::int64_t gi = 0, i = 0; gi < groups; ++gi) {
+            const std::int64_t start = gi * w.groupSize;
+            const __m512 scale = _mm512_set1_ps(w.scales[o * groups + gi]), zero = _mm512_set1_ps(float(w.zeros[o * groups + gi]));
+            for (; i < start + w.groupSize; i += 32) {
+                a01 = _mm512_fmadd_ps(loadQ4x16(row, start, half, i, scale, zero), _mm512_loadu_ps(x + i), a01);
+                a23 = _mm512_fmadd_ps(loadQ4x16(row, start, half, i + 16, scale, zero), _mm512_loadu_ps(x + i + 16), a23);
+            }
+        }
+        const __m256 a0 = _mm512_castps512_ps256(a01), a1 = upper(a01), a2 = _mm512_castps512_ps256(a23), a3 = upper(a23);
+        y[o] = hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
     }
 }
 

@@ -128,6 +128,11 @@ void siluMulScalar(float* gate, const float* up, std::int64_t n);
 // matvecRowsAvx2: any numTokens, in groups of four per block of weight rows.
 void matvecRowsAvx2(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
                     std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy);
+// matvecQ4Avx2 / matvecQ4Avx512: one token over rows of a Q4 matrix, the same bits as
+// matvecRowsAvx2 over its dequantized F32 rows; only where matvecQ4Supported(w).
+bool matvecQ4Supported(const MatrixView& w);
+void matvecQ4Avx2(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x, float* y);
+void matvecQ4Avx512(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x, float* y);
 // gemmRowsAvx2: rowBegin should be a multiple of kRowBlock relative to the matrix for best packing.
 void gemmRowsAvx2(const MatrixView& w, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
                   std::int64_t numTokens, std::int64_t ldx, float* y, std::int64_t ldy);

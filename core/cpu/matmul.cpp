@@ -33,6 +33,15 @@ std::uint16_t* packedActivations(std::int64_t elements) {
 
 void computeRows(Isa isa, const MatmulOut& out, std::int64_t rowBegin, std::int64_t rowEnd, const float* x,
                  std::int64_t numTokens, std::int64_t ldx, const std::uint16_t* packedX) {
+#if defined(QE_CPU_HAVE_AVX2_KERNELS)
+    // Decoding over AWQ's 4-bit rows: widened in registers. (FP8 rows widened the same way decoded
+    // the 0.6B shape slower end to end than through the row buffer, 6.6-7.1 against 8.4-10.6 tok/s,
+    // though faster alone in a loop over one matrix: docs/perf/cpu.md.)
+    if (numTokens == 1 && isa >= Isa::Avx2 && detail::matvecQ4Supported(out.w)) {
+        if (isa == Isa::Avx512) return detail::matvecQ4Avx512(out.w, rowBegin, rowEnd, x, out.y);
+        return detail::matvecQ4Avx2(out.w, rowBegin, rowEnd, x, out.y);
+    }
+#endif
     if (isQuantized(out.w.type)) {
         // A block of rows widened to fp32 at a time (kRowBlock x cols floats, per thread), then the
         // F32 kernels: the same bits as an F32 matrix of the dequantized values.

@@ -73,17 +73,22 @@ QE_AVX512 void dequantizeQ4RowAvx512(const MatrixView& w, std::int64_t row, floa
 #endif
 
 #if defined(QE_CPU_HAVE_AVX2_KERNELS)
-// Sixteen e4m3 bytes at a time, exactly as the table: the exponent and mantissa bits moved to
-// fp32's places make a float 2^120 times too small (bias 7, not 127; a subnormal e4m3 becomes an
-// fp32 subnormal of the same digits), so one exact product rescales it; 0x7f and 0xff are NaN.
+// Sixteen e4m3 bytes at a time, exactly as the table: exponent and mantissa moved to fp32's places
+// with the exponent rebiased by 120; a subnormal (exponent 0) is (1 + m/8) 2^-6 - 2^-6, exact, so
+// no fp32 subnormal is ever an operand (each would cost a microcode assist); 0x7f and 0xff are NaN.
+// kernels_avx2.cpp's decoding kernels widen the same way.
 QE_AVX512 void dequantizeF8RangeAvx512(const std::uint8_t* bytes, std::int64_t n, float scale, float* out) {
-    const __m512 rebias = _mm512_set1_ps(0x1p120f), s = _mm512_set1_ps(scale);
+    const __m512 s = _mm512_set1_ps(scale);
     const __m512i magnitude = _mm512_set1_epi32(0x7f), nan = _mm512_set1_epi32(0x7fc00000);
     std::int64_t i = 0;
     for (; i + 16 <= n; i += 16) {
         const __m512i v = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i)));
         const __m512i m = _mm512_and_si512(v, magnitude);
-        __m512 f = _mm512_mul_ps(_mm512_castsi512_ps(_mm512_slli_epi32(m, 20)), rebias);
+        const __m512i bits = _mm512_slli_epi32(m, 20);
+        __m512 f = _mm512_castsi512_ps(_mm512_add_epi32(bits, _mm512_set1_epi32(120 << 23)));
+        f = _mm512_mask_sub_ps(f, _mm512_cmplt_epi32_mask(bits, _mm512_set1_epi32(1 << 23)),
+                               _mm512_castsi512_ps(_mm512_add_epi32(bits, _mm512_set1_epi32(121 << 23))),
+                               _mm512_set1_ps(0x1p-6f));
         f = _mm512_mask_mov_ps(f, _mm512_cmpeq_epi32_mask(m, magnitude), _mm512_castsi512_ps(nan));
         const __m512i sign = _mm512_slli_epi32(_mm512_andnot_si512(magnitude, v), 24);
         f = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(f), sign));

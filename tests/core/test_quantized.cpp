@@ -227,28 +227,39 @@ private slots:
         }
     }
 
-    // matmul over a quantized matrix is matmul over its dequantized fp32 rows, bit for bit, for
-    // the matrix-vector path and the GEMM and any split of the rows between threads.
+    // matmul over a quantized matrix is matmul over its dequantized fp32 rows, bit for bit: one
+    // token (Q4: widened in registers), a few (the matrix-vector kernels over widened rows) and many
+    // (the GEMM), with any split of the rows between threads. FP8 in blocks of 32 with 296 and 301
+    // columns: ragged last blocks.
     void sameBitsAsDequantizedRows() {
-        const std::int64_t n = 72, k = 256, g = 64, groups = k / g;
         std::mt19937 rng(3);
-        std::vector<std::uint8_t> data(std::size_t(n * k / 2)), zeros(std::size_t(n * groups));
-        std::vector<float> scales(std::size_t(n * groups));
-        for (auto& b : data) b = std::uint8_t(rng());
+        const std::int64_t n = 72;
+        std::vector<std::uint8_t> data(std::size_t(n * 512)), zeros(std::size_t(n * 16));
+        std::vector<float> scales(std::size_t(n * 16));
+        for (auto& b : data) {
+            b = std::uint8_t(rng());
+            if ((b & 0x7f) == 0x7f) b ^= 1;  // no e4m3 NaN, which would make whole outputs NaN
+        }
         for (auto& z : zeros) z = std::uint8_t(rng() % 16);
         for (auto& s : scales) s = cpu::f16ToFloat(cpu::floatToF16(std::uniform_real_distribution<float>(0.001f, 0.02f)(rng)));
-        const cpu::MatrixView q{data.data(), cpu::WeightType::Q4, n, k, scales.data(), zeros.data(), g, 0};
-        std::vector<float> dense(std::size_t(n * k));
-        cpu::dequantizeRows(q, 0, n, dense.data());
-        const cpu::MatrixView f{dense.data(), cpu::WeightType::F32, n, k};
+        const cpu::MatrixView q4{data.data(), cpu::WeightType::Q4, n, 256, scales.data(), zeros.data(), 64, 0};
+        const cpu::MatrixView fp8{data.data(), cpu::WeightType::F8E4M3, n, 296, scales.data(), nullptr, 32, 16};
+        const cpu::MatrixView fp8Tail{data.data(), cpu::WeightType::F8E4M3, n, 301, scales.data(), nullptr, 32, 16};
         cpu::ThreadPool pool(2);
-        for (std::int64_t tokens : {1, 5, 40}) {
-            std::vector<float> x(std::size_t(tokens * k));
-            for (auto& v : x) v = std::uniform_real_distribution<float>(-1, 1)(rng);
-            std::vector<float> yq(std::size_t(tokens * n)), yf(std::size_t(tokens * n));
-            cpu::matmul(pool, x.data(), tokens, k, q, yq.data(), n);
-            cpu::matmul(pool, x.data(), tokens, k, f, yf.data(), n);
-            QVERIFY2(std::memcmp(yq.data(), yf.data(), yq.size() * sizeof(float)) == 0, qPrintable(QString::number(tokens)));
+        for (const cpu::MatrixView* q : {&q4, &fp8, &fp8Tail}) {
+            const std::int64_t k = q->cols;
+            std::vector<float> dense(std::size_t(n * k));
+            cpu::dequantizeRows(*q, 0, n, dense.data());
+            const cpu::MatrixView f{dense.data(), cpu::WeightType::F32, n, k};
+            for (std::int64_t tokens : {1, 5, 40}) {
+                std::vector<float> x(std::size_t(tokens * k));
+                for (auto& v : x) v = std::uniform_real_distribution<float>(-1, 1)(rng);
+                std::vector<float> yq(std::size_t(tokens * n)), yf(std::size_t(tokens * n));
+                cpu::matmul(pool, x.data(), tokens, k, *q, yq.data(), n);
+                cpu::matmul(pool, x.data(), tokens, k, f, yf.data(), n);
+                QVERIFY2(std::memcmp(yq.data(), yf.data(), yq.size() * sizeof(float)) == 0,
+                         qPrintable(QStringLiteral("%1 tokens, %2 columns").arg(tokens).arg(k)));
+            }
         }
     }
 
