@@ -31,7 +31,21 @@ ModelSizes computeModelSizes(const ModelConfig& c) {
     s.bf16Bytes = 2 * s.total;
     s.kvBytesPerTokenBf16 = 2 * layers * kv * 2;
     s.kvBytesPerTokenF32 = 2 * layers * kv * 4;
+    const std::int64_t linear = linearStoredBytes(c, q, h) + 2 * linearStoredBytes(c, kv, h) + linearStoredBytes(c, h, q) +
+                                2 * linearStoredBytes(c, inter, h) + linearStoredBytes(c, h, inter);
+    const std::int64_t plain = plainBytesPerParameter(c);
+    s.storedBytes = plain * (s.embedding + s.lmHead + s.finalNorm + layers * (2 * h + 2 * d)) + layers * linear;
     return s;
+}
+
+std::int64_t plainBytesPerParameter(const ModelConfig& c) { return c.torchDtype == "float32" ? 4 : 2; }
+
+std::int64_t linearStoredBytes(const ModelConfig& c, std::int64_t out, std::int64_t in) {
+    if (!c.quantization) return out * in * plainBytesPerParameter(c);
+    const Quantization& q = *c.quantization;
+    if (q.method == Quantization::Method::Awq)  // int32 words of 8 nibbles; a zero nibble and an fp16 scale per group
+        return out * in / 2 + (in / q.groupSize) * (out / 8) * 4 + (in / q.groupSize) * out * 2;
+    return out * in + ((out + q.blockRows - 1) / q.blockRows) * ((in + q.groupSize - 1) / q.groupSize) * 4;
 }
 
 }  // namespace qe

@@ -28,8 +28,16 @@ struct ModelSizes {
     std::int64_t bf16Bytes = 0;      // 2·P
     std::int64_t kvBytesPerTokenBf16 = 0;  // 2·L·Nkv·d·2
     std::int64_t kvBytesPerTokenF32 = 0;   // what the CPU engine's fp32 cache uses
+    // Bytes of the tensors as the checkpoint stores them: torch_dtype's (4 for float32, else 2)
+    // per parameter, the linear layers in their quantized form when the config has one.
+    std::int64_t storedBytes = 0;
 };
 
 ModelSizes computeModelSizes(const ModelConfig& config);
+// Bytes a checkpoint of this config stores for one linear layer [out, in] (spec §7): AWQ's qweight,
+// qzeros and fp16 scales; FP8's e4m3 bytes and fp32 block scales; else torch_dtype's.
+std::int64_t linearStoredBytes(const ModelConfig& config, std::int64_t out, std::int64_t in);
+// Bytes per parameter of the tensors a quantization leaves alone (embeddings, norms, LM head).
+std::int64_t plainBytesPerParameter(const ModelConfig& config);
 
 }  // namespace qe

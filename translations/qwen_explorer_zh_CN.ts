@@ -2237,6 +2237,11 @@ MLP 激活 RMS %3</translation>
         <extracomment>KV cache: %1 bytes per token in BF16 (the GPU&apos;s cache, the CPU&apos;s when chosen in Settings), %2 in FP32 (the CPU&apos;s default).</extracomment>
         <translation>每个词元的 KV 缓存：%1（BF16），%2（FP32）</translation>
     </message>
+    <message>
+        <source>Weights: %1, linear layers in %2, the rest in %3</source>
+        <extracomment>%1: size of the weights as stored, %2: the linear layers&apos; quantization (&quot;AWQ 4-bit, groups of 128&quot;), %3: the other tensors&apos; data type such as float16.</extracomment>
+        <translation>权重：%1，线性层为 %2，其余为 %3</translation>
+    </message>
 </context>
 <context>
     <name>qe::gui::TemplateEditorDialog</name>

@@ -40,7 +40,7 @@ QString shape(const std::vector<std::int64_t>& dims) {
     return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
 }
 
-int bytesPerParameter(const ModelConfig& c) { return c.torchDtype == "float32" ? 4 : 2; }
+
 
 QColor blockColor(StructureBlock block) {
     switch (block) {
@@ -202,7 +202,15 @@ QString StructureDiagram::blockDetail(StructureBlock block) const {
     const ModelConfig& c = m_config;
     const std::int64_t params = parametersOf(block);
     const QLocale locale;
-    const QString bytes = locale.formattedDataSize(params * bytesPerParameter(c));
+    // Bytes as the checkpoint stores them: a quantized checkpoint's linear layers in their format.
+    std::int64_t stored = params * plainBytesPerParameter(c);
+    if (block == StructureBlock::QkvProjection)
+        stored = linearStoredBytes(c, c.qWidth(), c.hiddenSize) + 2 * linearStoredBytes(c, c.kvWidth(), c.hiddenSize);
+    else if (block == StructureBlock::OutputProjection)
+        stored = linearStoredBytes(c, c.hiddenSize, c.qWidth());
+    else if (block == StructureBlock::Mlp)
+        stored = 2 * linearStoredBytes(c, c.intermediateSize, c.hiddenSize) + linearStoredBytes(c, c.hiddenSize, c.intermediateSize);
+    const QString bytes = locale.formattedDataSize(stored);
     //: Detail line of a block with weights: %1 tensor shapes, %2 parameters, %3 bytes.
     auto weights = [&](const QString& shapes) { return tr("%1 · %2 parameters · %3").arg(shapes, number(params), bytes); };
     const QString h = QString::number(c.hiddenSize), d = QString::number(c.headDim);

@@ -20,6 +20,7 @@
 #include "gui/inspector/structure_diagram.h"
 #include "gui/inspector/structure_tour_panel.h"
 #include "gui/inspector/tensor_stats_panel.h"
+#include "gui/model_card.h"
 
 namespace qe::gui {
 
@@ -140,11 +141,18 @@ void StructureView::updateTotals() {
     const ModelSizes sizes = computeModelSizes(m_config);
     const QLocale locale;
     const std::int64_t context = m_store->tokenCount();
-    const int bytesPerParameter = m_config.torchDtype == "float32" ? 4 : 2;
     QStringList lines;
     lines << tr("<b>%1 parameters</b> (%2 without the embedding)").arg(number(sizes.total), number(sizes.nonEmbedding));
-    //: %1: size of the weights, %2: data type such as bfloat16.
-    lines << tr("Weights: %1 in %2").arg(locale.formattedDataSize(sizes.total * bytesPerParameter), QString::fromStdString(m_config.torchDtype));
+    const QString dtype = QString::fromStdString(m_config.torchDtype);
+    if (m_config.quantization) {
+        //: %1: size of the weights as stored, %2: the linear layers' quantization ("AWQ 4-bit, groups of 128"), %3: the
+        //: other tensors' data type such as float16.
+        lines << tr("Weights: %1, linear layers in %2, the rest in %3")
+                     .arg(locale.formattedDataSize(sizes.storedBytes), ModelCardView::quantizationText(*m_config.quantization), dtype);
+    } else {
+        //: %1: size of the weights, %2: data type such as bfloat16.
+        lines << tr("Weights: %1 in %2").arg(locale.formattedDataSize(sizes.storedBytes), dtype);
+    }
     //: KV cache: %1 bytes per token in BF16 (the GPU's cache, the CPU's when chosen in Settings), %2 in FP32 (the CPU's default).
     lines << tr("KV cache per token: %1 (BF16), %2 (FP32)")
                  .arg(locale.formattedDataSize(sizes.kvBytesPerTokenBf16), locale.formattedDataSize(sizes.kvBytesPerTokenF32));

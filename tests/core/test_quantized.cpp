@@ -15,6 +15,7 @@
 #include <random>
 
 #include "core/cpu/cpu_kernels.h"
+#include "core/model_info.h"
 #include "core/model_writer.h"
 #include "core/session.h"
 #include "core/tensor_stats.h"
@@ -292,6 +293,28 @@ private slots:
             // A norm of the same checkpoint, as stored.
             auto norm = computeWeightStats(*ckpt, &c, "model.norm.weight", 8);
             QVERIFY(norm.ok() && !norm->quantization && norm->count == std::uint64_t(c.hiddenSize));
+        }
+    }
+
+    // The sizes the structure view and `info` show: the checkpoint's bytes, quantized layers
+    // included (AWQ; FP8 with ragged blocks; unquantized f16).
+    void storedBytesAreTheFiles() {
+        ModelConfig plain = smallConfig(true);
+        plain.torchDtype = "float16";
+        for (const ModelConfig& c : {quantizedConfig(Quantization::Method::Awq, 16, 0),
+                                     quantizedConfig(Quantization::Method::Fp8, 32, 16), plain}) {
+            QTemporaryDir dir;
+            if (c.quantization) {
+                QVERIFY(writeModel(c, dir.path()).ok());
+            } else {
+                RandomModelOptions options;
+                options.dtype = DType::F16;
+                QVERIFY(writeRandomModel(c, dir.path().toStdString(), options).ok());
+            }
+            auto config = loadModelConfig(dir.path().toStdString());
+            auto ckpt = SafetensorsCheckpoint::open(dir.path().toStdString());
+            QVERIFY(config.ok() && ckpt.ok());
+            QCOMPARE(computeModelSizes(*config).storedBytes, std::int64_t(ckpt->totalBytes()));
         }
     }
 

@@ -200,6 +200,9 @@ void TestTensorStatsView::quantizedLayerIsDequantized() {
     QCOMPARE(shown->histogram, expected->histogram);
     QCOMPARE(shown->shape, (std::vector<std::int64_t>{64, 64}));
     QVERIFY2(m_stats->summaryText().contains(QStringLiteral("AWQ 4-bit, groups of 32, dequantized")), qPrintable(m_stats->summaryText()));
+    // The totals under the diagram: the bytes as stored, the linear layers in their format.
+    QVERIFY2(m_view->totalsText().contains(QStringLiteral("linear layers in AWQ 4-bit, groups of 32, the rest in float16")),
+             qPrintable(m_view->totalsText()));
 }
 
 void TestTensorStatsView::cleanupTestCase() {
