@@ -29,14 +29,11 @@ Result<cpu::WeightType> weightType(const TensorInfo& t) {
     }
 }
 
-// A tensor's element `i` as fp32 for the float dtypes (scales).
-float floatAt(const TensorInfo& t, std::int64_t i) {
-    std::uint16_t h;
-    switch (t.dtype) {
-    case DType::F32: { float f; std::memcpy(&f, t.data + 4 * i, 4); return f; }
-    case DType::BF16: std::memcpy(&h, t.data + 2 * i, 2); return cpu::bf16ToFloat(h);
-    default: std::memcpy(&h, t.data + 2 * i, 2); return cpu::f16ToFloat(h);
-    }
+// A tensor of a float dtype (F32, BF16, F16: checked by the caller) widened to fp32, in order.
+std::vector<float> widened(const TensorInfo& t) {
+    std::vector<float> out(static_cast<std::size_t>(t.numElements()));
+    cpu::rowToFloat(cpu::MatrixView{t.data, weightType(t).value(), 1, t.numElements()}, 0, out.data());
+    return out;
 }
 
 std::uint32_t wordAt(const TensorInfo& t, std::int64_t i) {
@@ -117,8 +114,7 @@ Result<std::unique_ptr<QuantizedLinear>> loadQuantizedLinear(const SafetensorsCh
         QE_ASSIGN_OR_RETURN(const TensorInfo* weight, part("weight", {DType::F8_E4M3}, {n, k}));
         QE_ASSIGN_OR_RETURN(const TensorInfo* scale,
                             part("weight_scale_inv", {DType::F32, DType::BF16, DType::F16}, {(n + br - 1) / br, (k + bc - 1) / bc}));
-        q->scales.resize(static_cast<std::size_t>(scale->numElements()));
-        for (std::size_t i = 0; i < q->scales.size(); ++i) q->scales[i] = floatAt(*scale, std::int64_t(i));
+        q->scales = widened(*scale);
         q->view = cpu::MatrixView{weight->data, cpu::WeightType::F8E4M3, n, k, q->scales.data(), nullptr, bc, br};
         return q;
     }
@@ -136,6 +132,7 @@ Result<std::unique_ptr<QuantizedLinear>> loadQuantizedLinear(const SafetensorsCh
         return makeError(ErrorCode::OutOfMemory,
                          "not enough memory to unpack the 4-bit weights (" + std::to_string(n * k / 2 / 1048576) + " MiB)", e.name);
     }
+    const std::vector<float> groupScales = widened(*scales);  // [K/G, N]
     const std::int64_t half = g / 2;
     // Each thread takes whole words (8 output rows), so no two write the same bytes.
     parallelChunks(words, [&](std::int64_t wordBegin, std::int64_t wordEnd) {
@@ -145,7 +142,7 @@ Result<std::unique_ptr<QuantizedLinear>> loadQuantizedLinear(const SafetensorsCh
                 for (int j = 0; j < 8; ++j) {
                     const std::int64_t row = 8 * c + j;
                     q->zeros[std::size_t(row * groups + gi)] = std::uint8_t((zw >> (4 * kAwqNibble[j])) & 15);
-                    q->scales[std::size_t(row * groups + gi)] = floatAt(*scales, gi * n + row);
+                    q->scales[std::size_t(row * groups + gi)] = groupScales[std::size_t(gi * n + row)];
                 }
             }
         }

@@ -70,13 +70,10 @@ QE_AVX512 void dequantizeQ4RowAvx512(const MatrixView& w, std::int64_t row, floa
         }
     }
 }
-#endif
 
-#if defined(QE_CPU_HAVE_AVX2_KERNELS)
 // Sixteen e4m3 bytes at a time, exactly as the table: exponent and mantissa moved to fp32's places
 // with the exponent rebiased by 120; a subnormal (exponent 0) is (1 + m/8) 2^-6 - 2^-6, exact, so
 // no fp32 subnormal is ever an operand (each would cost a microcode assist); 0x7f and 0xff are NaN.
-// kernels_avx2.cpp's decoding kernels widen the same way.
 QE_AVX512 void dequantizeF8RangeAvx512(const std::uint8_t* bytes, std::int64_t n, float scale, float* out) {
     const __m512 s = _mm512_set1_ps(scale);
     const __m512i magnitude = _mm512_set1_epi32(0x7f), nan = _mm512_set1_epi32(0x7fc00000);
